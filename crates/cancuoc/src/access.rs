@@ -1,0 +1,122 @@
+//! Access control: the keys a terminal proves it knows, and the protocols that turn them
+//! into a secure-messaging session. BAC now (ICAO 9303-11 §4.3); PACE comes next.
+
+pub mod bac;
+
+use thiserror::Error;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::apdu::StatusWord;
+use crate::channel::ChannelError;
+use crate::lds::mrz::{check_digit, check};
+
+/// What the holder or the clerk supplies to open the chip.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum AccessKey {
+    /// Document number, date of birth and date of expiry from the MRZ (BAC, PACE-MRZ).
+    Mrz(MrzKey),
+}
+
+impl AccessKey {
+    /// A key from document number, date of birth and date of expiry (dates `YYMMDD`).
+    ///
+    /// # Errors
+    /// [`AccessError::BadInput`] naming the field that is malformed.
+    pub fn mrz(document_number: &str, date_of_birth: &str, date_of_expiry: &str) -> Result<Self, AccessError> {
+        Ok(Self::Mrz(MrzKey::new(document_number, date_of_birth, date_of_expiry)?))
+    }
+}
+
+impl std::fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Mrz(_) => f.write_str("AccessKey::Mrz(..)"),
+        }
+    }
+}
+
+/// The MRZ fields that make the BAC key (ICAO 9303-11 §9.7.2): wiped on drop, never printed.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct MrzKey {
+    document_number: String,
+    date_of_birth: String,
+    date_of_expiry: String,
+}
+
+impl MrzKey {
+    /// Checks and keeps the three fields. The document number is upper-cased, fillers `<`
+    /// allowed; dates are `YYMMDD`.
+    ///
+    /// # Errors
+    /// [`AccessError::BadInput`] naming the malformed field.
+    pub fn new(document_number: &str, date_of_birth: &str, date_of_expiry: &str) -> Result<Self, AccessError> {
+        let document_number = document_number.trim().to_ascii_uppercase();
+        if document_number.is_empty()
+            || document_number.len() > 22
+            || !document_number.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase() || c == '<')
+        {
+            return Err(AccessError::BadInput("document number (letters and digits only)"));
+        }
+        for (value, name) in [(date_of_birth, "date of birth (YYMMDD)"), (date_of_expiry, "date of expiry (YYMMDD)")] {
+            if value.len() != 6 || !value.chars().all(|c| c.is_ascii_digit()) {
+                return Err(AccessError::BadInput(name));
+            }
+        }
+        Ok(Self {
+            document_number,
+            date_of_birth: date_of_birth.to_owned(),
+            date_of_expiry: date_of_expiry.to_owned(),
+        })
+    }
+
+    /// MRZ_information: document number (padded to nine with `<`) ‖ check digit ‖ date of
+    /// birth ‖ check digit ‖ date of expiry ‖ check digit (ICAO 9303-11 §9.7.2).
+    pub fn mrz_information(&self) -> Zeroizing<String> {
+        let mut number = self.document_number.clone();
+        while number.len() < 9 {
+            number.push('<');
+        }
+        let cd = |s: &str| check_digit(s).unwrap_or('0');
+        Zeroizing::new(format!(
+            "{number}{}{}{}{}{}",
+            cd(&number),
+            self.date_of_birth,
+            cd(&self.date_of_birth),
+            self.date_of_expiry,
+            cd(&self.date_of_expiry)
+        ))
+    }
+
+    /// True when `number` and its check digit are consistent (for callers that hold a
+    /// printed MRZ).
+    pub fn number_checks(number: &str, digit: char) -> bool {
+        check(number, digit)
+    }
+}
+
+/// Why access control failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum AccessError {
+    /// The chip refused the key: the inputs do not match the document.
+    #[error("the card refused the access key ({0}): re-check the document number, date of birth and date of expiry")]
+    WrongKey(StatusWord),
+    /// A user-supplied field is malformed.
+    #[error("invalid {0}")]
+    BadInput(&'static str),
+    /// The chip refused a step of the protocol.
+    #[error("the card refused {step}: {sw}")]
+    Refused {
+        /// The protocol step.
+        step: &'static str,
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// The chip's answer breaks the protocol (bad MAC, wrong nonce echo, wrong length).
+    #[error("the card's answer to {0} is not valid: this may not be a genuine chip")]
+    CardMisbehaved(&'static str),
+    /// The exchange failed.
+    #[error(transparent)]
+    Channel(#[from] ChannelError),
+}

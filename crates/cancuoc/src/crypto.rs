@@ -1,0 +1,176 @@
+//! The symmetric primitives of ICAO 9303-11 §9.7–9.8: key derivation, 2-key 3DES in CBC mode,
+//! ISO/IEC 9797-1 MAC algorithm 3 and padding method 2. A leaf: it knows no APDUs.
+
+use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
+use des::TdesEde2;
+use retail_mac::{Mac, RetailMac};
+use sha1::{Digest, Sha1};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// KDF counter for the encryption key (ICAO 9303-11 §9.7.1).
+pub const KDF_ENC: u32 = 1;
+/// KDF counter for the MAC key (ICAO 9303-11 §9.7.1).
+pub const KDF_MAC: u32 = 2;
+/// KDF counter for the PACE password key (ICAO 9303-11 §9.7.1).
+pub const KDF_PACE: u32 = 3;
+
+/// A 2-key 3DES key K1‖K2 (16 bytes), wiped on drop, never printed.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct TdesKey([u8; 16]);
+
+impl TdesKey {
+    /// Wraps key bytes (parity bits are ignored by DES).
+    pub fn new(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
+    /// The key bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    fn cipher(&self) -> TdesEde2 {
+        TdesEde2::new(&Array::from(self.0))
+    }
+}
+
+/// Derives a 3DES key from a shared secret: SHA-1(K ‖ c), the first 16 bytes with odd DES
+/// parity (ICAO 9303-11 §9.7.1.1).
+pub fn kdf_tdes(secret: &[u8], counter: u32) -> TdesKey {
+    let mut hash = Sha1::new();
+    hash.update(secret);
+    hash.update(counter.to_be_bytes());
+    let digest = hash.finalize();
+    let mut key = [0u8; 16];
+    key.copy_from_slice(digest.get(..16).unwrap_or(&[0u8; 16]));
+    for b in &mut key {
+        *b = with_odd_parity(*b);
+    }
+    TdesKey(key)
+}
+
+/// Sets the low bit of a DES key byte so the byte has odd parity.
+fn with_odd_parity(b: u8) -> u8 {
+    let high = b & 0xFE;
+    if high.count_ones() % 2 == 0 { high | 1 } else { high }
+}
+
+/// Appends ISO/IEC 9797-1 padding method 2: `80`, then `00` up to a multiple of `block`.
+pub fn pad(data: &[u8], block: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len().saturating_add(block));
+    out.extend_from_slice(data);
+    out.push(0x80);
+    while out.len() % block != 0 {
+        out.push(0);
+    }
+    out
+}
+
+/// Removes ISO/IEC 9797-1 padding method 2; `None` if the padding is malformed.
+pub fn unpad(data: &[u8]) -> Option<&[u8]> {
+    let end = data.iter().rposition(|b| *b != 0)?;
+    match data.get(end) {
+        Some(0x80) => data.get(..end),
+        _ => None,
+    }
+}
+
+/// 3DES-CBC encryption with a zero IV of data already padded to 8 bytes.
+pub fn tdes_encrypt(key: &TdesKey, data: &[u8]) -> Vec<u8> {
+    let cipher = key.cipher();
+    let mut prev = [0u8; 8];
+    let mut out = Vec::with_capacity(data.len());
+    for chunk in data.chunks(8) {
+        let mut block = Array::from(prev);
+        for (b, d) in block.iter_mut().zip(chunk) {
+            *b ^= d;
+        }
+        cipher.encrypt_block(&mut block);
+        prev.copy_from_slice(&block);
+        out.extend_from_slice(&block);
+    }
+    out
+}
+
+/// 3DES-CBC decryption with a zero IV; `None` unless the input is whole blocks.
+pub fn tdes_decrypt(key: &TdesKey, data: &[u8]) -> Option<Vec<u8>> {
+    if data.len() % 8 != 0 {
+        return None;
+    }
+    let cipher = key.cipher();
+    let mut prev = [0u8; 8];
+    let mut out = Vec::with_capacity(data.len());
+    for chunk in data.chunks_exact(8) {
+        let mut block = Array::<u8, _>::try_from(chunk).ok()?;
+        cipher.decrypt_block(&mut block);
+        for (b, p) in block.iter_mut().zip(prev) {
+            *b ^= p;
+        }
+        prev.copy_from_slice(chunk);
+        out.extend_from_slice(&block);
+    }
+    Some(out)
+}
+
+/// ISO/IEC 9797-1 MAC algorithm 3 (retail MAC, DES, K1‖K2) over data already padded with
+/// method 2 (ICAO 9303-11 §9.8.3). `retail-mac` zero-pads internally, which is a no-op here.
+pub fn retail_mac(key: &TdesKey, padded: &[u8]) -> [u8; 8] {
+    // A 16-byte key is exactly what RetailMac<Des> takes, so this cannot fail.
+    let Ok(mut mac) = <RetailMac<des::Des> as KeyInit>::new_from_slice(key.as_bytes()) else {
+        return [0u8; 8];
+    };
+    mac.update(padded);
+    let tag = mac.finalize().into_bytes();
+    let mut out = [0u8; 8];
+    out.copy_from_slice(tag.get(..8).unwrap_or(&[0u8; 8]));
+    out
+}
+
+/// Constant-time equality of two MACs or tokens.
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// SHA-1 of `data`.
+pub fn sha1(data: &[u8]) -> [u8; 20] {
+    Sha1::digest(data).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hex_literal::hex;
+
+    /// ICAO 9303-11 App. D.2: K_seed [V][X] and the derived K_enc, K_mac [V][X]
+    /// (`../shared/vectors/icao9303-part11.md` §2).
+    const D2_K_SEED: [u8; 16] = hex!("239AB9CB282DAF66231DC5A4DF6BFBAE");
+    const D2_K_ENC: [u8; 16] = hex!("AB94FDECF2674FDFB9B391F85D7F76F2");
+    const D2_K_MAC: [u8; 16] = hex!("7962D9ECE03D1ACD4C76089DCE131543");
+
+    #[test]
+    fn kdf_matches_9303_11_d2() {
+        assert_eq!(kdf_tdes(&D2_K_SEED, KDF_ENC).as_bytes(), &D2_K_ENC);
+        assert_eq!(kdf_tdes(&D2_K_SEED, KDF_MAC).as_bytes(), &D2_K_MAC);
+    }
+
+    /// ICAO 9303-11 App. D.3: E_IFD and M_IFD [V][X].
+    #[test]
+    fn tdes_and_retail_mac_match_9303_11_d3() {
+        let s = hex!("781723860C06C2264608F919887022120B795240CB7049B01C19B33E32804F0B");
+        let e_ifd = tdes_encrypt(&TdesKey(D2_K_ENC), &s);
+        assert_eq!(e_ifd, hex!("72C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F2"));
+        assert_eq!(retail_mac(&TdesKey(D2_K_MAC), &pad(&e_ifd, 8)), hex!("5F1448EEA8AD90A7"));
+        assert_eq!(tdes_decrypt(&TdesKey(D2_K_ENC), &e_ifd).unwrap(), s);
+    }
+
+    #[test]
+    fn padding_round_trips_and_rejects_bad_padding() {
+        assert_eq!(pad(&[1, 2], 8), hex!("0102800000000000"));
+        assert_eq!(pad(&[0; 8], 8).len(), 16);
+        assert_eq!(unpad(&hex!("0102800000000000")).unwrap(), &[1, 2]);
+        assert!(unpad(&hex!("0102000000000000")).is_none());
+        assert!(unpad(&[0; 8]).is_none());
+        assert!(tdes_decrypt(&TdesKey(D2_K_ENC), &[0; 7]).is_none());
+    }
+}

@@ -1,0 +1,128 @@
+//! A read document: the exact bytes of every file the chip returned, with typed views.
+//! Keeping the bytes lets a document be saved, reloaded and verified again later.
+
+use std::collections::BTreeMap;
+
+use crate::lds::{Dg1, DgNumber, EfCom, FaceImage, LdsError};
+use crate::profile::cccd::{CccdError, Citizen};
+
+/// How the chip was opened and what the read cost.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessInfo {
+    /// The protocol that ran, as in the report (`BAC`, `PACE-…`).
+    pub protocol: String,
+    /// Command APDUs exchanged.
+    pub apdus: usize,
+    /// Bytes on the wire, both ways.
+    pub bytes: usize,
+}
+
+/// A data group that was listed but could not be read, and why (e.g. DG3 behind EAC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The data group.
+    pub dg: DgNumber,
+    /// Why, in words for a person.
+    pub reason: String,
+}
+
+/// Everything read from one chip.
+#[derive(Clone, Default)]
+pub struct Document {
+    /// EF.COM as read.
+    pub com: Option<Vec<u8>>,
+    /// EF.SOD as read.
+    pub sod: Option<Vec<u8>>,
+    /// EF.CardAccess as read (PACE chips).
+    pub card_access: Option<Vec<u8>>,
+    /// The data groups read, by number.
+    pub data_groups: BTreeMap<DgNumber, Vec<u8>>,
+    /// Data groups listed in EF.COM but not read.
+    pub skipped: Vec<Skipped>,
+    /// Access protocol and read cost.
+    pub access: AccessInfo,
+}
+
+impl std::fmt::Debug for Document {
+    // Sizes only: the bytes are personal data (STYLE.md §9).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dgs: Vec<String> = self.data_groups.iter().map(|(n, b)| format!("{n}: {} bytes", b.len())).collect();
+        write!(f, "Document({}, {:?})", self.access.protocol, dgs)
+    }
+}
+
+impl Document {
+    /// The bytes of a data group, if read.
+    pub fn dg(&self, dg: DgNumber) -> Option<&[u8]> {
+        self.data_groups.get(&dg).map(Vec::as_slice)
+    }
+
+    /// EF.COM, parsed.
+    ///
+    /// # Errors
+    /// [`LdsError`] if EF.COM is absent or malformed.
+    pub fn ef_com(&self) -> Result<EfCom, LdsError> {
+        EfCom::parse(self.com.as_deref().ok_or(LdsError::Invalid { file: "EF.COM", what: "not read" })?)
+    }
+
+    /// DG1, parsed (the MRZ with its check digits verified).
+    ///
+    /// # Errors
+    /// [`LdsError`] if DG1 is absent or malformed.
+    pub fn dg1(&self) -> Result<Dg1, LdsError> {
+        Dg1::parse(self.dg(DgNumber::DG1).ok_or(LdsError::Invalid { file: "DG1", what: "not read" })?)
+    }
+
+    /// The face image of DG2.
+    ///
+    /// # Errors
+    /// [`LdsError`] if DG2 is absent or malformed.
+    pub fn face(&self) -> Result<FaceImage, LdsError> {
+        FaceImage::parse_dg2(self.dg(DgNumber::DG2).ok_or(LdsError::Invalid { file: "DG2", what: "not read" })?)
+    }
+
+    /// The Vietnamese citizen record of DG13; `Ok(None)` when there is no DG13.
+    ///
+    /// # Errors
+    /// [`CccdError`] if DG13 is malformed.
+    pub fn cccd(&self) -> Result<Option<Citizen>, CccdError> {
+        self.dg(DgNumber::DG13).map(Citizen::parse_dg13).transpose()
+    }
+
+    /// The files of a dump (DESIGN.md §3.3): names and exact bytes.
+    pub fn dump_files(&self) -> Vec<(String, &[u8])> {
+        let mut out = Vec::new();
+        if let Some(b) = &self.com {
+            out.push(("COM.bin".to_owned(), b.as_slice()));
+        }
+        if let Some(b) = &self.sod {
+            out.push(("SOD.bin".to_owned(), b.as_slice()));
+        }
+        if let Some(b) = &self.card_access {
+            out.push(("CardAccess.bin".to_owned(), b.as_slice()));
+        }
+        for (n, b) in &self.data_groups {
+            out.push((format!("{n}.bin"), b.as_slice()));
+        }
+        out
+    }
+
+    /// Rebuilds a document from dump files (name, bytes); unknown names are ignored.
+    pub fn from_dump_files<'a>(files: impl IntoIterator<Item = (&'a str, Vec<u8>)>) -> Self {
+        let mut doc = Self::default();
+        for (name, bytes) in files {
+            match name {
+                "COM.bin" => doc.com = Some(bytes),
+                "SOD.bin" => doc.sod = Some(bytes),
+                "CardAccess.bin" => doc.card_access = Some(bytes),
+                other => {
+                    let n = other.strip_prefix("DG").and_then(|s| s.strip_suffix(".bin")).and_then(|s| s.parse::<u8>().ok());
+                    if let Some(dg) = n.and_then(DgNumber::new) {
+                        doc.data_groups.insert(dg, bytes);
+                    }
+                }
+            }
+        }
+        doc
+    }
+}

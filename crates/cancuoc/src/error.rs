@@ -1,0 +1,104 @@
+//! The crate's error: each layer's error wrapped, and a [`ErrorClass`] that apps map to their
+//! wording and exit codes without matching deep variants or message text.
+
+use thiserror::Error;
+
+use crate::access::AccessError;
+use crate::channel::ChannelError;
+use crate::files::FileError;
+use crate::lds::LdsError;
+use crate::profile::cccd::CccdError;
+use crate::sm::SmError;
+use crate::transport::TransportError;
+
+/// Any failure of a read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The transport failed.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// An exchange failed.
+    #[error(transparent)]
+    Channel(#[from] ChannelError),
+    /// Access control failed.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// A file could not be read.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A file could not be parsed.
+    #[error(transparent)]
+    Lds(#[from] LdsError),
+    /// The CCCD profile failed (bad ID, malformed DG13).
+    #[error(transparent)]
+    Cccd(#[from] CccdError),
+    /// The chip is not an ICAO 9303 travel document or ID card.
+    #[error("this card is not an ICAO travel document or Vietnamese ID card (no eMRTD application)")]
+    NotADocument,
+}
+
+/// What kind of failure, for apps to choose a message and an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// The access key does not match the document, or is malformed.
+    WrongKey,
+    /// The card was removed or went out of the field.
+    CardRemoved,
+    /// No reader, no service, no card.
+    NoReader,
+    /// The card or document does not support what was asked.
+    Unsupported,
+    /// Integrity failed in transit (secure messaging MAC): possibly not a genuine chip.
+    Tampered,
+    /// Malformed data from the card or a file.
+    Malformed,
+    /// Anything else (a bug, a trace that does not match).
+    Internal,
+}
+
+impl Error {
+    /// The class of this error.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Self::Transport(e) => transport_class(e),
+            Self::Channel(e) => channel_class(e),
+            Self::Access(e) => match e {
+                AccessError::WrongKey(_) | AccessError::BadInput(_) => ErrorClass::WrongKey,
+                AccessError::Refused { .. } => ErrorClass::Unsupported,
+                AccessError::CardMisbehaved(_) => ErrorClass::Tampered,
+                AccessError::Channel(c) => channel_class(c),
+            },
+            Self::File(e) => match e {
+                FileError::CardRemoved { .. } => ErrorClass::CardRemoved,
+                FileError::NotFound { .. } | FileError::AccessDenied { .. } | FileError::Refused { .. } => ErrorClass::Unsupported,
+                FileError::Channel { source, .. } => channel_class(source),
+                _ => ErrorClass::Malformed,
+            },
+            Self::Lds(_) => ErrorClass::Malformed,
+            Self::Cccd(CccdError::Dg13(_)) => ErrorClass::Malformed,
+            Self::Cccd(_) => ErrorClass::WrongKey,
+            Self::NotADocument => ErrorClass::Unsupported,
+        }
+    }
+}
+
+fn transport_class(e: &TransportError) -> ErrorClass {
+    match e {
+        TransportError::NoService | TransportError::NoReader | TransportError::ReaderNotFound(_) | TransportError::NoCard => {
+            ErrorClass::NoReader
+        }
+        TransportError::CardRemoved | TransportError::ShortResponse(_) | TransportError::CardUnresponsive => ErrorClass::CardRemoved,
+        _ => ErrorClass::Internal,
+    }
+}
+
+fn channel_class(e: &ChannelError) -> ErrorClass {
+    match e {
+        ChannelError::Transport(t) => transport_class(t),
+        ChannelError::Sm(SmError::BadMac | SmError::BadCryptogram | SmError::Unprotected) => ErrorClass::Tampered,
+        ChannelError::Sm(_) => ErrorClass::Malformed,
+        ChannelError::Apdu(_) => ErrorClass::CardRemoved,
+    }
+}

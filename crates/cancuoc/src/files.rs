@@ -1,0 +1,406 @@
+//! Selecting applications and elementary files, and reading whole files (ICAO 9303-10 §3.6,
+//! ISO/IEC 7816-4 §11.2–11.3).
+//!
+//! [`FileReader`] learns what the card takes and keeps it across files: it reads a file's
+//! first bytes with a short READ BINARY, sizes the file from its TLV header, then asks for the
+//! rest in extended-length reads where the card takes them and otherwise in the largest short
+//! Le it takes. A `6700` (wrong length) or `6Cxx` (exact length) answer lowers the size and
+//! the read goes on: each exchange is a complete command/response pair, so the SSC stays in
+//! step. Past offset 32 767, READ BINARY uses INS `B1` with an offset data object.
+
+use thiserror::Error;
+
+use crate::apdu::{Command, Response, StatusWord};
+use crate::channel::{Channel, ChannelError};
+use crate::codec::tlv::{parse_header, tlv};
+use crate::codec::{ByteReader, DecodeError, DecodeErrorKind};
+use crate::transport::Transport;
+
+/// The eMRTD LDS1 application (ICAO 9303-10 §3.6.1).
+pub const AID_EMRTD: &[u8] = &[0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
+/// EF.COM.
+pub const FID_COM: Fid = Fid(0x011E);
+/// EF.SOD.
+pub const FID_SOD: Fid = Fid(0x011D);
+/// EF.CardAccess (in the master file).
+pub const FID_CARD_ACCESS: Fid = Fid(0x011C);
+
+/// Largest file accepted. DG2 faces are tens of KB, fingerprints a few hundred; nothing in
+/// LDS1 comes near this, so a larger header length is hostile or broken.
+pub const MAX_FILE_LEN: usize = 4 * 1024 * 1024;
+/// Highest offset READ BINARY `B0` can address (15 bits, ISO/IEC 7816-4 §11.3.3).
+const MAX_B0_OFFSET: usize = 0x7FFF;
+/// Largest extended-length chunk asked for. Leaves room for the SM objects in a 64 KiB
+/// response and keeps one exchange short enough for a progress bar to move.
+const MAX_EXTENDED_CHUNK: usize = 0x4000;
+/// Bytes read first: enough for any header (tag 3 + length 5) and most small files whole.
+const FIRST_READ_MIN: usize = 8;
+
+/// A file identifier (ISO/IEC 7816-4 §7.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fid(pub u16);
+
+/// Why a file could not be read. Each names the file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The chip has no such file or application (6A82).
+    #[error("{file} is not on this card")]
+    NotFound {
+        /// The file.
+        file: &'static str,
+    },
+    /// The chip denies access (6982): it needs other keys (e.g. EAC for fingerprints).
+    #[error("the card does not allow reading {file} with this access ({sw})")]
+    AccessDenied {
+        /// The file.
+        file: &'static str,
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// The chip refused a command.
+    #[error("the card refused {op} of {file} at offset {offset}: {sw}")]
+    Refused {
+        /// SELECT or READ BINARY.
+        op: &'static str,
+        /// The file.
+        file: &'static str,
+        /// Offset of the read.
+        offset: usize,
+        /// The status word.
+        sw: StatusWord,
+    },
+    /// The card went away mid-file.
+    #[error("the card was removed while reading {file}: put it back (tap again) and read again")]
+    CardRemoved {
+        /// The file.
+        file: &'static str,
+    },
+    /// Another failure of the exchange.
+    #[error("reading {file} at offset {offset}: {source}")]
+    Channel {
+        /// The file.
+        file: &'static str,
+        /// Offset of the read.
+        offset: usize,
+        /// What failed.
+        source: ChannelError,
+    },
+    /// The file's TLV header or an answer's structure is broken.
+    #[error("{file} is malformed: {source}")]
+    Malformed {
+        /// The file.
+        file: &'static str,
+        /// Where and how.
+        source: DecodeError,
+    },
+    /// The header announces a file larger than [`MAX_FILE_LEN`].
+    #[error("{file} claims {len} bytes, more than any real file")]
+    TooLarge {
+        /// The file.
+        file: &'static str,
+        /// The announced length.
+        len: usize,
+    },
+    /// The card stopped sending before the announced end of the file.
+    #[error("{file} ends at {at} bytes although its header announces {len}")]
+    Truncated {
+        /// The file.
+        file: &'static str,
+        /// Bytes received.
+        at: usize,
+        /// Bytes announced.
+        len: usize,
+    },
+}
+
+impl FileError {
+    fn from_channel(file: &'static str, offset: usize) -> impl FnOnce(ChannelError) -> Self {
+        move |source| {
+            if source.is_card_removed() {
+                Self::CardRemoved { file }
+            } else {
+                Self::Channel { file, offset, source }
+            }
+        }
+    }
+
+    fn from_status(op: &'static str, file: &'static str, offset: usize, sw: StatusWord) -> Self {
+        match sw {
+            StatusWord::FILE_NOT_FOUND => Self::NotFound { file },
+            StatusWord::SECURITY_STATUS_NOT_SATISFIED | StatusWord::CONDITIONS_NOT_SATISFIED => {
+                Self::AccessDenied { file, sw }
+            }
+            _ => Self::Refused { op, file, offset, sw },
+        }
+    }
+}
+
+/// Whether the card takes extended-length READ BINARY, as learnt so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtendedLength {
+    /// Not tried yet: the next large read tries it.
+    Unknown,
+    /// Worked, up to the given chunk size.
+    Supported(usize),
+    /// Refused, or turned off by the caller.
+    Unsupported,
+}
+
+/// How file reads are sized; [`FileReader`] adapts it as it learns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Extended length support.
+    pub extended: ExtendedLength,
+    /// Largest short Le to ask for; `None` means the channel's maximum.
+    pub max_short_le: Option<usize>,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self { extended: ExtendedLength::Unknown, max_short_le: None }
+    }
+}
+
+/// Progress of one file read: bytes so far and the file's length (once known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileProgress {
+    /// Bytes read.
+    pub read: usize,
+    /// The file's length, 0 until its header has been read.
+    pub total: usize,
+}
+
+/// Reads whole files, adapting the READ BINARY size to the card.
+#[derive(Debug, Clone)]
+pub struct FileReader {
+    limits: ReadLimits,
+}
+
+impl FileReader {
+    /// A reader starting from `limits`.
+    pub fn new(limits: ReadLimits) -> Self {
+        Self { limits }
+    }
+
+    /// What has been learnt about the card.
+    pub fn limits(&self) -> ReadLimits {
+        self.limits
+    }
+
+    /// Selects an application by AID (SELECT, P1 = 04, P2 = 0C: no answer data).
+    ///
+    /// # Errors
+    /// [`FileError::NotFound`] when the chip has no such application.
+    pub fn select_application<T: Transport>(&self, channel: &mut Channel<T>, aid: &[u8], name: &'static str) -> Result<(), FileError> {
+        let command = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(aid.to_vec());
+        let response = channel.send(&command).map_err(FileError::from_channel(name, 0))?;
+        expect_ok(&response, "SELECT", name)
+    }
+
+    /// Selects an EF under the current application by its FID (P1 = 02, P2 = 0C).
+    ///
+    /// # Errors
+    /// [`FileError::NotFound`], [`FileError::AccessDenied`] or another failure.
+    pub fn select_ef<T: Transport>(&self, channel: &mut Channel<T>, fid: Fid, name: &'static str) -> Result<(), FileError> {
+        let command = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.0.to_be_bytes().to_vec());
+        let response = channel.send(&command).map_err(FileError::from_channel(name, 0))?;
+        expect_ok(&response, "SELECT", name)
+    }
+
+    /// Selects the EF `fid` and reads it whole.
+    ///
+    /// # Errors
+    /// A [`FileError`] naming `name`.
+    pub fn read_ef<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        fid: Fid,
+        name: &'static str,
+        progress: &mut dyn FnMut(FileProgress),
+    ) -> Result<Vec<u8>, FileError> {
+        self.select_ef(channel, fid, name)?;
+        self.read_selected(channel, None, name, progress)
+    }
+
+    /// Reads the EF with short identifier `sfi` (1..=30) whole, selecting it implicitly with
+    /// the first READ BINARY (P1 = 80 | SFI; ISO/IEC 7816-4 §11.3.3).
+    ///
+    /// # Errors
+    /// A [`FileError`] naming `name`.
+    pub fn read_sfi<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        sfi: u8,
+        name: &'static str,
+        progress: &mut dyn FnMut(FileProgress),
+    ) -> Result<Vec<u8>, FileError> {
+        if !(1..=30).contains(&sfi) {
+            return Err(FileError::NotFound { file: name });
+        }
+        self.read_selected(channel, Some(sfi), name, progress)
+    }
+
+    fn read_selected<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        sfi: Option<u8>,
+        name: &'static str,
+        progress: &mut dyn FnMut(FileProgress),
+    ) -> Result<Vec<u8>, FileError> {
+        // First read: as much as a short APDU carries, which is the whole of most small files.
+        // A card that refuses that size for a file shorter than it is answered with the size
+        // it wants, or with the header alone; nothing is learnt from this probe.
+        let short_max = self.short_max(channel);
+        let mut file = match self.exchange(channel, sfi, 0, short_max, false, name)? {
+            Ok(data) => data,
+            Err(sw) => match sw.exact_length() {
+                Some(exact) if exact < short_max => self.read_chunk(channel, sfi, 0, exact, name)?,
+                _ => self.read_chunk(channel, sfi, 0, FIRST_READ_MIN, name)?,
+            },
+        };
+        let header = loop {
+            match parse_header(&file) {
+                Ok(header) => break header,
+                Err(e) if e.kind == DecodeErrorKind::Truncated && !file.is_empty() && file.len() < 16 => {
+                    let more = self.read_chunk(channel, None, file.len(), FIRST_READ_MIN, name)?;
+                    if more.is_empty() {
+                        return Err(FileError::Malformed { file: name, source: e });
+                    }
+                    file.extend_from_slice(&more);
+                }
+                Err(source) => return Err(FileError::Malformed { file: name, source }),
+            }
+        };
+        let total = header.total_len().filter(|len| *len <= MAX_FILE_LEN).ok_or(FileError::TooLarge {
+            file: name,
+            len: header.value_len,
+        })?;
+        file.truncate(total);
+        progress(FileProgress { read: file.len(), total });
+        while file.len() < total {
+            let remaining = total - file.len();
+            let chunk = self.read_chunk(channel, None, file.len(), remaining, name)?;
+            if chunk.is_empty() {
+                return Err(FileError::Truncated { file: name, at: file.len(), len: total });
+            }
+            file.extend_from_slice(&chunk);
+            file.truncate(total);
+            progress(FileProgress { read: file.len(), total });
+        }
+        Ok(file)
+    }
+
+    fn short_max(&self, channel: &Channel<impl Transport>) -> usize {
+        let channel_max = channel.max_short_le();
+        self.limits.max_short_le.map_or(channel_max, |m| m.clamp(1, channel_max))
+    }
+
+    /// Reads up to `wanted` bytes at `offset`, in one exchange if the card allows, adapting
+    /// the size on `6700`/`6Cxx`. Returns fewer bytes at the end of the file.
+    fn read_chunk<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        sfi: Option<u8>,
+        offset: usize,
+        wanted: usize,
+        name: &'static str,
+    ) -> Result<Vec<u8>, FileError> {
+        // Bounded: each retry lowers the size, so a few dozen rounds at most.
+        for _ in 0..40 {
+            let short_max = self.short_max(channel);
+            let (le, extended) = match self.limits.extended {
+                ExtendedLength::Unknown if wanted > short_max => (wanted.min(MAX_EXTENDED_CHUNK), true),
+                ExtendedLength::Supported(max) if wanted > short_max => (wanted.min(max), true),
+                _ => (wanted.min(short_max), false),
+            };
+            // A `B1` answer carries DO'53' around the data: keep a short answer within bounds.
+            let le = if offset > MAX_B0_OFFSET && !extended { le.min(short_max.saturating_sub(4)).max(1) } else { le };
+            let sw = match self.exchange(channel, sfi, offset, le, extended, name)? {
+                Ok(data) => {
+                    if extended && self.limits.extended == ExtendedLength::Unknown {
+                        self.limits.extended = ExtendedLength::Supported(MAX_EXTENDED_CHUNK);
+                    }
+                    return Ok(data);
+                }
+                Err(sw) => sw,
+            };
+            if extended {
+                // Halve the extended size; at or below the short maximum, give extended up.
+                let smaller = le / 2;
+                self.limits.extended =
+                    if smaller > short_max { ExtendedLength::Supported(smaller) } else { ExtendedLength::Unsupported };
+            } else {
+                match sw.exact_length() {
+                    Some(exact) if exact < le => self.limits.max_short_le = Some(exact),
+                    _ if le > 1 => self.limits.max_short_le = Some(le / 2),
+                    _ => return Err(FileError::from_status("READ BINARY", name, offset, sw)),
+                }
+            }
+        }
+        Err(FileError::Refused { op: "READ BINARY", file: name, offset, sw: StatusWord::WRONG_LENGTH })
+    }
+
+    /// One READ BINARY. `Ok(Err(sw))` for the size complaints (`6700`, `6Cxx`) the caller may
+    /// adapt to; other refusals are errors.
+    fn exchange<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        sfi: Option<u8>,
+        offset: usize,
+        le: usize,
+        extended: bool,
+        name: &'static str,
+    ) -> Result<Result<Vec<u8>, StatusWord>, FileError> {
+        let odd = offset > MAX_B0_OFFSET;
+        let command = read_binary(sfi, offset, le, extended, odd, name)?;
+        let response = channel.send(&command).map_err(FileError::from_channel(name, offset))?;
+        match response.sw {
+            StatusWord::OK | StatusWord::END_OF_FILE => {
+                let data = if odd { unwrap_offset_response(&response.data, name)? } else { response.data };
+                Ok(Ok(data))
+            }
+            sw if sw == StatusWord::WRONG_LENGTH || sw.exact_length().is_some() => Ok(Err(sw)),
+            sw => Err(FileError::from_status("READ BINARY", name, offset, sw)),
+        }
+    }
+}
+
+fn expect_ok(response: &Response, op: &'static str, name: &'static str) -> Result<(), FileError> {
+    if response.sw == StatusWord::OK {
+        Ok(())
+    } else {
+        Err(FileError::from_status(op, name, 0, response.sw))
+    }
+}
+
+/// READ BINARY: `B0` with a 15-bit offset in P1-P2 (or SFI in P1 and an 8-bit offset), or
+/// `B1` with DO'54' carrying the offset; the `B1` answer is wrapped in DO'53', so Le grows by
+/// its header (ISO/IEC 7816-4 §11.3.3).
+fn read_binary(sfi: Option<u8>, offset: usize, le: usize, extended: bool, odd: bool, name: &'static str) -> Result<Command, FileError> {
+    if odd {
+        let bytes = u32::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count().min(3);
+        let data = tlv(0x54, bytes.get(skip..).unwrap_or_default());
+        // DO'53' header: tag + up to 3 length bytes.
+        let le = le.saturating_add(4);
+        return Ok(Command::new(0x00, 0xB1, 0x00, 0x00).with_data(data).with_le(le).extended(extended || le > 256));
+    }
+    let (p1, p2) = match sfi {
+        Some(sfi) => (0x80 | sfi, u8::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?),
+        None => {
+            let [hi, lo] = u16::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
+            (hi & 0x7F, lo)
+        }
+    };
+    Ok(Command::new(0x00, 0xB0, p1, p2).with_le(le).extended(extended))
+}
+
+fn unwrap_offset_response(data: &[u8], name: &'static str) -> Result<Vec<u8>, FileError> {
+    if data.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut r = ByteReader::new(data, "READ BINARY (B1) answer");
+    let tlv = r.expect_tlv(0x53).map_err(|source| FileError::Malformed { file: name, source })?;
+    Ok(tlv.value.to_vec())
+}

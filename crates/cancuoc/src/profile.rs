@@ -1,0 +1,3 @@
+//! Document profiles: what a particular issuer puts on its chips, above the generic LDS.
+
+pub mod cccd;

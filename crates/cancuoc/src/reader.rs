@@ -1,0 +1,171 @@
+//! The high-level session (DESIGN.md §2): [`Reader::open`] → [`Reader::authenticate`] →
+//! [`Session::read`], each step a named stage of the ICAO inspection order
+//! (ICAO 9303-11 §4, 9303-10 §3.6).
+
+use rand_core::CryptoRng;
+
+use crate::access::{AccessKey, bac};
+use crate::channel::Channel;
+use crate::document::{AccessInfo, Document, Skipped};
+use crate::error::Error;
+use crate::files::{AID_EMRTD, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits};
+use crate::lds::{DgNumber, EfCom};
+use crate::transport::Transport;
+
+/// What to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadOptions {
+    /// Read DG2 (the face). Off saves most of the read time where no face check is done.
+    pub photo: bool,
+    /// Read only these data groups (of those EF.COM lists); `None` reads all.
+    pub only: Option<Vec<DgNumber>>,
+    /// Starting assumptions about the card's READ BINARY sizes (the defaults probe).
+    pub limits: ReadLimits,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { photo: true, only: None, limits: ReadLimits::default() }
+    }
+}
+
+/// Where a read is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The file being read ("EF.COM", "DG2", …).
+    pub file: &'static str,
+    /// Index of this file among those to read.
+    pub index: usize,
+    /// How many files are to be read (known once EF.COM is read; until then 1).
+    pub count: usize,
+    /// Bytes of this file read so far, and its length (0 until known).
+    pub bytes: FileProgress,
+}
+
+impl Progress {
+    /// The whole read's completion from 0.0 to 1.0 (each file weighs the same).
+    pub fn fraction(&self) -> f32 {
+        let within = if self.bytes.total == 0 { 0.0 } else { self.bytes.read as f32 / self.bytes.total as f32 };
+        ((self.index as f32 + within) / self.count.max(1) as f32).clamp(0.0, 1.0)
+    }
+}
+
+/// A chip, opened but not yet authenticated. Sends nothing until [`Reader::authenticate`].
+#[derive(Debug)]
+pub struct Reader<T> {
+    channel: Channel<T>,
+}
+
+impl<T: Transport> Reader<T> {
+    /// Wraps a transport connected to a card.
+    pub fn open(transport: T) -> Self {
+        Self { channel: Channel::new(transport) }
+    }
+
+    /// Selects the eMRTD application and runs access control with `key`.
+    ///
+    /// # Errors
+    /// [`Error::NotADocument`] when there is no eMRTD application; an access error (wrong key:
+    /// class [`crate::ErrorClass::WrongKey`]) or a transport error.
+    pub fn authenticate(mut self, key: &AccessKey, rng: &mut impl CryptoRng) -> Result<Session<T>, Error> {
+        let files = FileReader::new(ReadLimits::default());
+        match files.select_application(&mut self.channel, AID_EMRTD, "the eMRTD application") {
+            Ok(()) => {}
+            Err(FileError::NotFound { .. }) => return Err(Error::NotADocument),
+            Err(e) => return Err(e.into()),
+        }
+        let protocol = match key {
+            AccessKey::Mrz(mrz) => {
+                bac::authenticate(&mut self.channel, mrz, rng)?;
+                "BAC"
+            }
+        };
+        Ok(Session { channel: self.channel, protocol })
+    }
+}
+
+/// An authenticated session: secure messaging is on.
+#[derive(Debug)]
+pub struct Session<T> {
+    channel: Channel<T>,
+    protocol: &'static str,
+}
+
+impl<T: Transport> Session<T> {
+    /// The access protocol that ran.
+    pub fn protocol(&self) -> &'static str {
+        self.protocol
+    }
+
+    /// Reads EF.COM, EF.SOD and the data groups EF.COM lists, reporting progress.
+    ///
+    /// Data groups the chip protects beyond this access (DG3/DG4 need EAC) are recorded in
+    /// [`Document::skipped`] and the read goes on; any other failure stops it.
+    ///
+    /// # Errors
+    /// A file error (card removed, secure messaging failure) or a malformed EF.COM.
+    pub fn read(&mut self, options: &ReadOptions, progress: &mut dyn FnMut(Progress)) -> Result<Document, Error> {
+        let mut files = FileReader::new(options.limits);
+        let mut doc = Document::default();
+
+        let com = self.read_file(&mut files, FID_COM.0, "EF.COM", 0, 1, progress)?;
+        let ef_com = EfCom::parse(&com)?;
+        doc.com = Some(com);
+
+        let wanted: Vec<DgNumber> = ef_com
+            .data_groups
+            .iter()
+            .copied()
+            .filter(|dg| options.photo || *dg != DgNumber::DG2)
+            .filter(|dg| options.only.as_ref().is_none_or(|only| only.contains(dg)))
+            .collect();
+        let count = wanted.len().saturating_add(2);
+
+        doc.sod = match self.read_file(&mut files, FID_SOD.0, "EF.SOD", 1, count, progress) {
+            Ok(sod) => Some(sod),
+            Err(Error::File(FileError::NotFound { .. })) => None,
+            Err(e) => return Err(e),
+        };
+
+        for (i, dg) in wanted.iter().enumerate() {
+            let name = DG_NAMES.get(usize::from(dg.get()).saturating_sub(1)).copied().unwrap_or("DG");
+            match self.read_file(&mut files, dg.fid(), name, i.saturating_add(2), count, progress) {
+                Ok(bytes) => {
+                    doc.data_groups.insert(*dg, bytes);
+                }
+                Err(Error::File(e @ (FileError::AccessDenied { .. } | FileError::NotFound { .. }))) => {
+                    doc.skipped.push(Skipped { dg: *dg, reason: e.to_string() });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let stats = self.channel.stats();
+        doc.access = AccessInfo { protocol: self.protocol.to_owned(), apdus: stats.apdus, bytes: stats.bytes };
+        Ok(doc)
+    }
+
+    fn read_file(
+        &mut self,
+        files: &mut FileReader,
+        fid: u16,
+        name: &'static str,
+        index: usize,
+        count: usize,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Vec<u8>, Error> {
+        progress(Progress { file: name, index, count, bytes: FileProgress { read: 0, total: 0 } });
+        let mut report = |bytes: FileProgress| progress(Progress { file: name, index, count, bytes });
+        Ok(files.read_ef(&mut self.channel, crate::files::Fid(fid), name, &mut report)?)
+    }
+
+    /// The transport, given back (to close the connection).
+    pub fn into_transport(self) -> T {
+        self.channel.into_transport()
+    }
+}
+
+/// Names for errors and progress, DG1..DG16.
+const DG_NAMES: [&str; 16] = [
+    "DG1", "DG2", "DG3", "DG4", "DG5", "DG6", "DG7", "DG8", "DG9", "DG10", "DG11", "DG12", "DG13", "DG14", "DG15", "DG16",
+];

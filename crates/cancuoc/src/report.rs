@@ -1,0 +1,272 @@
+//! The JSON report, schema `cancuoc/1` (DESIGN.md §3.2): a stable contract for scripts and
+//! hospital or bank systems. Built from a [`Document`]; absent values are `null`, checks not
+//! yet run are `not_checked`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::document::Document;
+use crate::lds::{Dg1, DgNumber, ImageFormat, Mrz};
+use crate::profile::cccd::{Citizen, field, iso_date};
+
+/// The schema identifier.
+pub const SCHEMA: &str = "cancuoc/1";
+
+/// A calendar date, for turning two-digit MRZ years into full dates. Passed in: the core
+/// never reads the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarDate {
+    /// Year, e.g. 2026.
+    pub year: u16,
+    /// Month 1..=12.
+    pub month: u8,
+    /// Day 1..=31.
+    pub day: u8,
+}
+
+/// What the report needs besides the document.
+#[derive(Debug, Clone, Default)]
+pub struct ReportContext {
+    /// Today, to place two-digit birth years in the right century; without it, years after
+    /// the document's expiry year are taken as 19xx.
+    pub today: Option<CalendarDate>,
+    /// Wall time of the read, measured by the caller.
+    pub millis: Option<u64>,
+    /// The photo's file name in a dump, if one was written.
+    pub photo_file: Option<String>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// The document.
+    pub document: DocumentReport,
+    /// The holder.
+    pub holder: HolderReport,
+    /// The face image, if read.
+    pub photo: Option<PhotoReport>,
+    /// How the chip was opened.
+    pub access: AccessReport,
+    /// Authenticity checks.
+    pub verification: VerificationReport,
+}
+
+/// `document` of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentReport {
+    /// `id_card`, `passport` or `other`.
+    pub kind: &'static str,
+    /// Issuing state, e.g. `VNM`.
+    pub issuing_state: Option<String>,
+    /// The MRZ document number (for a CCCD, the last 9 digits of the ID).
+    pub document_number: Option<String>,
+    /// The MRZ lines.
+    pub mrz: Option<Vec<String>>,
+    /// Data groups read (`DG1`, …).
+    pub data_groups: Vec<String>,
+    /// Data groups listed but not read, with the reason.
+    pub skipped: BTreeMap<String, String>,
+}
+
+/// `holder` of the report: DG13 where present, else DG1.
+#[derive(Debug, Clone, Default, Serialize)]
+#[allow(missing_docs)] // Field names are the schema's, documented in DESIGN.md §3.2.
+pub struct HolderReport {
+    pub id_number: Option<String>,
+    pub full_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub sex: Option<String>,
+    pub nationality: Option<String>,
+    pub ethnicity: Option<String>,
+    pub religion: Option<String>,
+    pub place_of_origin: Option<String>,
+    pub place_of_residence: Option<String>,
+    pub identifying_marks: Option<String>,
+    pub date_of_issue: Option<String>,
+    pub date_of_expiry: Option<String>,
+    pub father_name: Option<String>,
+    pub mother_name: Option<String>,
+    pub spouse_name: Option<String>,
+    pub old_id_number: Option<String>,
+}
+
+/// `photo` of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoReport {
+    /// `jpeg` or `jpeg2000`.
+    pub format: ImageFormat,
+    /// Width in pixels, if the record says.
+    pub width: Option<u16>,
+    /// Height in pixels, if the record says.
+    pub height: Option<u16>,
+    /// Size of the encoded image.
+    pub bytes: usize,
+    /// File name in the dump, if written.
+    pub file: Option<String>,
+}
+
+/// `access` of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessReport {
+    /// The protocol, e.g. `BAC`.
+    pub protocol: String,
+    /// Command APDUs exchanged.
+    pub apdus: usize,
+    /// Bytes on the wire.
+    pub bytes: usize,
+    /// Wall time of the read in milliseconds.
+    pub millis: Option<u64>,
+}
+
+/// `verification` of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationReport {
+    /// Passive authentication.
+    pub passive: CheckReport,
+    /// Chip authentication.
+    pub chip: CheckReport,
+    /// Active authentication.
+    pub active: CheckReport,
+}
+
+/// One check's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// `valid`, `invalid`, `untrusted`, `not_supported` or `not_checked`.
+    pub status: &'static str,
+}
+
+impl Report {
+    /// Builds the report of `doc`.
+    pub fn new(doc: &Document, context: &ReportContext) -> Self {
+        let dg1 = doc.dg1().ok();
+        let citizen = doc.cccd().ok().flatten();
+        let mrz = dg1.as_ref().map(|d: &Dg1| &d.mrz);
+        let kind = match mrz.map(|m| m.document_code.chars().next()) {
+            Some(Some('P')) => "passport",
+            Some(Some('I' | 'A' | 'C')) => "id_card",
+            _ => "other",
+        };
+        let document = DocumentReport {
+            kind,
+            issuing_state: mrz.map(|m| m.issuing_state.clone()),
+            document_number: mrz.map(|m| m.document_number.clone()),
+            mrz: mrz.map(|m| m.lines.clone()),
+            data_groups: doc.data_groups.keys().map(DgNumber::to_string).collect(),
+            skipped: doc.skipped.iter().map(|s| (s.dg.to_string(), s.reason.clone())).collect(),
+        };
+        let holder = match (&citizen, mrz) {
+            (Some(c), _) => holder_from_dg13(c, mrz),
+            (None, Some(m)) => holder_from_mrz(m, context.today),
+            (None, None) => HolderReport::default(),
+        };
+        let photo = doc.face().ok().map(|face| PhotoReport {
+            format: face.format,
+            width: face.width,
+            height: face.height,
+            bytes: face.data.len(),
+            file: context.photo_file.clone(),
+        });
+        let access = AccessReport {
+            protocol: doc.access.protocol.clone(),
+            apdus: doc.access.apdus,
+            bytes: doc.access.bytes,
+            millis: context.millis,
+        };
+        let not_checked = CheckReport { status: "not_checked" };
+        let verification = VerificationReport { passive: not_checked.clone(), chip: not_checked.clone(), active: not_checked };
+        Self { schema: SCHEMA, document, holder, photo, access, verification }
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising plain structs of strings and numbers cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn holder_from_dg13(c: &Citizen, mrz: Option<&Mrz>) -> HolderReport {
+    let text = |n: u8| c.get(n).map(str::to_owned);
+    let date = |n: u8| c.get(n).map(|s| iso_date(s).unwrap_or_else(|| s.to_owned()));
+    HolderReport {
+        id_number: text(field::ID_NUMBER),
+        full_name: text(field::FULL_NAME),
+        date_of_birth: date(field::DATE_OF_BIRTH),
+        sex: c.sex().map(String::from),
+        nationality: text(field::NATIONALITY).or_else(|| mrz.map(|m| m.nationality.clone())),
+        ethnicity: text(field::ETHNICITY),
+        religion: text(field::RELIGION),
+        place_of_origin: text(field::PLACE_OF_ORIGIN),
+        place_of_residence: text(field::PLACE_OF_RESIDENCE),
+        identifying_marks: text(field::IDENTIFYING_MARKS),
+        date_of_issue: date(field::DATE_OF_ISSUE),
+        date_of_expiry: date(field::DATE_OF_EXPIRY),
+        father_name: c.father_name().map(str::to_owned),
+        mother_name: c.mother_name().map(str::to_owned),
+        spouse_name: c.spouse_name().map(str::to_owned),
+        old_id_number: text(field::OLD_ID_NUMBER),
+    }
+}
+
+fn holder_from_mrz(m: &Mrz, today: Option<CalendarDate>) -> HolderReport {
+    let expiry = mrz_date(&m.date_of_expiry, |_| 2000);
+    let expiry_year = expiry.as_ref().and_then(|d| d.get(..4)).and_then(|y| y.parse::<u16>().ok());
+    let pivot = today.map(|t| t.year).or(expiry_year).unwrap_or(2099);
+    let dob = mrz_date(&m.date_of_birth, |yy| if 2000 + yy > pivot { 1900 } else { 2000 });
+    // A Vietnamese TD1 carries the 12-digit ID in optional data 1 (`research/cccd.md` §1.1).
+    let id_number = (m.issuing_state == "VNM")
+        .then(|| m.optional_data.get(..12).filter(|s| s.chars().all(|c| c.is_ascii_digit())).map(str::to_owned))
+        .flatten();
+    HolderReport {
+        id_number,
+        full_name: Some(m.full_name()).filter(|s| !s.is_empty()),
+        date_of_birth: dob.or_else(|| Some(m.date_of_birth.clone())),
+        sex: Some(match m.sex {
+            'M' => "M",
+            'F' => "F",
+            _ => "X",
+        }
+        .to_owned()),
+        nationality: Some(m.nationality.clone()),
+        date_of_expiry: expiry.or_else(|| Some(m.date_of_expiry.clone())),
+        ..HolderReport::default()
+    }
+}
+
+/// `YYMMDD` → `YYYY-MM-DD` with the century chosen by `century(yy)`; `None` when a part is
+/// unknown (`<`).
+fn mrz_date(yymmdd: &str, century: impl Fn(u16) -> u16) -> Option<String> {
+    if yymmdd.len() != 6 || !yymmdd.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let yy = yymmdd.get(..2)?.parse::<u16>().ok()?;
+    Some(format!("{}-{}-{}", century(yy) + yy, yymmdd.get(2..4)?, yymmdd.get(4..6)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::tlv::tlv;
+
+    #[test]
+    fn dg1_only_report_places_the_century_and_flags_no_checks() {
+        let mut doc = Document::default();
+        let mrz = "I<UTOD231458907<<<<<<<<<<<<<<<7408122F1204159UTO<<<<<<<<<<<6ERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        doc.data_groups.insert(DgNumber::DG1, tlv(0x61, &tlv(0x5F1F, mrz.as_bytes())));
+        doc.access.protocol = "BAC".to_owned();
+        let today = CalendarDate { year: 2026, month: 12, day: 1 };
+        let report = Report::new(&doc, &ReportContext { today: Some(today), ..Default::default() });
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["schema"], "cancuoc/1");
+        assert_eq!(json["document"]["kind"], "id_card");
+        assert_eq!(json["holder"]["date_of_birth"], "1974-08-12");
+        assert_eq!(json["holder"]["date_of_expiry"], "2012-04-15");
+        assert_eq!(json["holder"]["full_name"], "ERIKSSON ANNA MARIA");
+        assert_eq!(json["holder"]["ethnicity"], serde_json::Value::Null);
+        assert_eq!(json["verification"]["passive"]["status"], "not_checked");
+        assert_eq!(json["document"]["data_groups"][0], "DG1");
+    }
+}

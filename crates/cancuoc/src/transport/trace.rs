@@ -1,0 +1,142 @@
+//! The APDU trace file format (DESIGN.md §3.4): plain text, one event a line.
+//!
+//! ```text
+//! # comment
+//! > 00A4040C07A0000002471001      command as sent
+//! < 9000                          response as received
+//! ! rng 4608F91988702212          bytes the terminal drew from its random source
+//! ```
+//!
+//! A trace holds the card's traffic. It is encrypted on the wire, but whoever has the access
+//! key (the MRZ or CAN) can decrypt it: traces are written only when a user asks for one.
+
+use std::fmt::Write as _;
+
+use thiserror::Error;
+
+/// Longest line accepted when parsing (an extended APDU is 65 544 bytes, 131 088 hex digits).
+const MAX_LINE_LEN: usize = 140_000;
+
+/// One line of a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TraceEvent {
+    /// `# text`.
+    Comment(String),
+    /// `> HEX`: a command APDU as sent.
+    Command(Vec<u8>),
+    /// `< HEX`: a response as received.
+    Response(Vec<u8>),
+    /// `! rng HEX`: random bytes drawn by the terminal.
+    Rng(Vec<u8>),
+}
+
+/// A whole trace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    /// The events in order.
+    pub events: Vec<TraceEvent>,
+}
+
+/// A trace file line that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("trace line {line}: {reason}")]
+pub struct TraceError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl Trace {
+    /// Parses trace text.
+    ///
+    /// # Errors
+    /// A [`TraceError`] naming the first bad line.
+    pub fn parse(text: &str) -> Result<Self, TraceError> {
+        let mut events = Vec::new();
+        for (index, raw) in text.lines().enumerate() {
+            let line = index.saturating_add(1);
+            if raw.len() > MAX_LINE_LEN {
+                return Err(TraceError { line, reason: "line too long" });
+            }
+            let raw = raw.trim_end();
+            if raw.is_empty() {
+                continue;
+            }
+            let event = if let Some(text) = raw.strip_prefix('#') {
+                TraceEvent::Comment(text.trim_start().to_owned())
+            } else if let Some(hex) = raw.strip_prefix("> ") {
+                TraceEvent::Command(decode_hex(hex).ok_or(TraceError { line, reason: "bad hex" })?)
+            } else if let Some(hex) = raw.strip_prefix("< ") {
+                TraceEvent::Response(decode_hex(hex).ok_or(TraceError { line, reason: "bad hex" })?)
+            } else if let Some(hex) = raw.strip_prefix("! rng ") {
+                TraceEvent::Rng(decode_hex(hex).ok_or(TraceError { line, reason: "bad hex" })?)
+            } else {
+                return Err(TraceError { line, reason: "not a comment, command, response or rng line" });
+            };
+            events.push(event);
+        }
+        Ok(Self { events })
+    }
+
+    /// The trace as text, one event a line.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for event in &self.events {
+            let _ = match event {
+                TraceEvent::Comment(text) => writeln!(out, "# {text}"),
+                TraceEvent::Command(bytes) => writeln!(out, "> {}", encode_hex(bytes)),
+                TraceEvent::Response(bytes) => writeln!(out, "< {}", encode_hex(bytes)),
+                TraceEvent::Rng(bytes) => writeln!(out, "! rng {}", encode_hex(bytes)),
+            };
+        }
+        out
+    }
+
+    /// Number of command APDUs in the trace.
+    pub fn commands(&self) -> usize {
+        self.events.iter().filter(|e| matches!(e, TraceEvent::Command(_))).count()
+    }
+}
+
+/// Upper-case hex.
+pub fn encode_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().saturating_mul(2));
+    for b in bytes {
+        let _ = write!(out, "{b:02X}");
+    }
+    out
+}
+
+/// Decodes hex (either case, spaces allowed between bytes); `None` if malformed.
+pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if digits.len() % 2 != 0 {
+        return None;
+    }
+    digits
+        .chunks_exact(2)
+        .map(|pair| {
+            let hi = char::from(*pair.first()?).to_digit(16)?;
+            let lo = char::from(*pair.get(1)?).to_digit(16)?;
+            u8::try_from(hi * 16 + lo).ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_garbage() {
+        let text = "# hello\n> 0084000008\n< 4608F919887022129000\n! rng 781723860C06C226\n";
+        let trace = Trace::parse(text).unwrap();
+        assert_eq!(trace.events.len(), 4);
+        assert_eq!(trace.to_text(), text);
+        assert_eq!(trace.commands(), 1);
+        assert_eq!(Trace::parse("> 0G").unwrap_err(), TraceError { line: 1, reason: "bad hex" });
+        assert_eq!(Trace::parse("\n\nfoo").unwrap_err().line, 3);
+        assert!(Trace::parse("> 123").is_err());
+    }
+}
