@@ -95,6 +95,12 @@ impl MrzKey {
     }
 }
 
+impl std::fmt::Debug for MrzKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MrzKey(..)")
+    }
+}
+
 /// Why access control failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]

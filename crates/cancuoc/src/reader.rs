@@ -30,6 +30,26 @@ impl Default for ReadOptions {
     }
 }
 
+impl ReadOptions {
+    /// Reads DG2 or not.
+    pub fn with_photo(mut self, photo: bool) -> Self {
+        self.photo = photo;
+        self
+    }
+
+    /// Reads only these data groups.
+    pub fn with_only(mut self, only: Vec<DgNumber>) -> Self {
+        self.only = Some(only);
+        self
+    }
+
+    /// Starts from these READ BINARY limits.
+    pub fn with_limits(mut self, limits: ReadLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
+
 /// Where a read is, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {

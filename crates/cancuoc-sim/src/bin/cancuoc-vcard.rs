@@ -1,0 +1,93 @@
+//! `cancuoc-vcard`: plugs the virtual CCCD into pcscd through vsmartcard's vpcd driver.
+//!
+//! ```text
+//! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N]
+//!               [--no-extended] [--max-le N] [--seed TEXT] [--once]
+//! ```
+//! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
+//! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
+//! card) and exits.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cancuoc_sim::chip::{Faults, VirtualChip};
+use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::vpcd::{self, Ended};
+use clap::Parser;
+
+/// Command-line options.
+#[derive(Debug, Parser)]
+#[command(name = "cancuoc-vcard", version, about = "Serve the virtual CCCD to pcscd through vpcd")]
+struct Options {
+    /// vpcd host.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// vpcd port: 35963 is the first reader slot, 35964 the second.
+    #[arg(long, default_value_t = 35963)]
+    port: u16,
+    /// Delay before each answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    delay_ms: u64,
+    /// Remove the card after this many APDUs.
+    #[arg(long)]
+    tear_after: Option<usize>,
+    /// Refuse extended-length APDUs.
+    #[arg(long)]
+    no_extended: bool,
+    /// Refuse READ BINARY with a larger Le.
+    #[arg(long)]
+    max_le: Option<usize>,
+    /// Seed of the test PKI and the chip's nonces.
+    #[arg(long, default_value = "cancuoc demo")]
+    seed: String,
+    /// Exit when pcscd closes the connection instead of reconnecting.
+    #[arg(long)]
+    once: bool,
+    /// Seconds to keep trying to reach vpcd.
+    #[arg(long, default_value_t = 20)]
+    connect_timeout: u64,
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    let document = match IssuedDocument::issue(&CitizenProfile::specimen(), options.seed.as_bytes()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("cancuoc-vcard: cannot issue the card: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let faults = Faults {
+        delay: Duration::from_millis(options.delay_ms),
+        tear_after: options.tear_after,
+        no_extended: options.no_extended,
+        max_le: options.max_le,
+    };
+    let mut chip = VirtualChip::new(document, faults, options.seed.as_bytes());
+    loop {
+        let mut stream = match vpcd::connect(&options.host, options.port, Duration::from_secs(options.connect_timeout)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cancuoc-vcard: cannot reach vpcd at {}:{}: {e} (is pcscd running with the vpcd driver?)", options.host, options.port);
+                return ExitCode::FAILURE;
+            }
+        };
+        eprintln!("cancuoc-vcard: card inserted at {}:{}", options.host, options.port);
+        match vpcd::serve(&mut chip, &mut stream) {
+            Ok(Ended::Torn) => {
+                eprintln!("cancuoc-vcard: card removed after {} APDUs (tear fault)", chip.apdus());
+                return ExitCode::SUCCESS;
+            }
+            Ok(Ended::ReaderClosed) if options.once => return ExitCode::SUCCESS,
+            Ok(Ended::ReaderClosed) => eprintln!("cancuoc-vcard: vpcd closed the connection; reconnecting"),
+            Err(e) => {
+                eprintln!("cancuoc-vcard: connection error: {e}");
+                if options.once {
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

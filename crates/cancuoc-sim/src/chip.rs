@@ -1,0 +1,267 @@
+//! The virtual chip: an ICAO 9303 eMRTD application with a file system, BAC, 3DES secure
+//! messaging, short and extended READ BINARY (and `B1` past 32 KiB), and the CCCD's answer
+//! `6D00` to SELECT MF. Fault switches make it behave like difficult real cards.
+
+use std::time::Duration;
+
+use cancuoc::access::bac;
+use cancuoc::apdu::{Command, Response, StatusWord};
+use cancuoc::codec::ByteReader;
+use cancuoc::codec::tlv::tlv;
+use cancuoc::files::AID_EMRTD;
+use cancuoc::sm::SecureMessaging;
+use cancuoc::transport::{Transport, TransportError};
+
+use crate::issue::IssuedDocument;
+use crate::rng::SeededRng;
+
+/// Historical bytes of the virtual chip's ATR.
+const HISTORICAL_BYTES: &[u8] = b"cancuoc-vc";
+
+/// Ways to make the chip difficult, as real cards are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Wait this long before each answer (applied by the vpcd bridge).
+    pub delay: Duration,
+    /// Vanish after this many APDUs, as a card pulled from the reader.
+    pub tear_after: Option<usize>,
+    /// Refuse extended-length APDUs with `6700`.
+    pub no_extended: bool,
+    /// Refuse READ BINARY with a larger Le with `6700`.
+    pub max_le: Option<usize>,
+}
+
+/// The chip.
+pub struct VirtualChip {
+    document: IssuedDocument,
+    faults: Faults,
+    rng: SeededRng,
+    application_selected: bool,
+    selected_file: Option<u16>,
+    rnd_ic: Option<[u8; 8]>,
+    sm: Option<SecureMessaging>,
+    apdus: usize,
+    torn: bool,
+}
+
+impl std::fmt::Debug for VirtualChip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VirtualChip({} files, {} APDUs)", self.document.files.len(), self.apdus)
+    }
+}
+
+impl VirtualChip {
+    /// A chip holding `document`, drawing its nonces from `seed`.
+    pub fn new(document: IssuedDocument, faults: Faults, seed: &[u8]) -> Self {
+        Self {
+            document,
+            faults,
+            rng: SeededRng::new(seed),
+            application_selected: false,
+            selected_file: None,
+            rnd_ic: None,
+            sm: None,
+            apdus: 0,
+            torn: false,
+        }
+    }
+
+    /// The fault switches.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Resets the chip's session as a power cycle does (files and APDU count stay).
+    pub fn power_on(&mut self) {
+        self.application_selected = false;
+        self.selected_file = None;
+        self.rnd_ic = None;
+        self.sm = None;
+    }
+
+    /// The chip's answer to reset: `3B 8A 80 01` + historical bytes + TCK (ISO/IEC 7816-3
+    /// §8.2; the PC/SC part 3 form for contactless cards).
+    pub fn atr(&self) -> Vec<u8> {
+        let mut atr = vec![0x3B, 0x80 | u8::try_from(HISTORICAL_BYTES.len()).unwrap_or(0), 0x80, 0x01];
+        atr.extend_from_slice(HISTORICAL_BYTES);
+        let tck = atr.iter().skip(1).fold(0u8, |x, b| x ^ b);
+        atr.push(tck);
+        atr
+    }
+
+    /// APDUs processed so far.
+    pub fn apdus(&self) -> usize {
+        self.apdus
+    }
+
+    /// Processes one command APDU; `None` once the chip has been "torn" away.
+    pub fn process(&mut self, apdu: &[u8]) -> Option<Vec<u8>> {
+        if self.torn {
+            return None;
+        }
+        self.apdus = self.apdus.saturating_add(1);
+        if self.faults.tear_after.is_some_and(|n| self.apdus > n) {
+            self.torn = true;
+            return None;
+        }
+        let Some(command) = Command::parse(apdu) else {
+            return Some(Response::new(Vec::new(), StatusWord::WRONG_LENGTH).to_bytes());
+        };
+        Some(match self.sm.take() {
+            None => self.dispatch(&command, false).to_bytes(),
+            Some(sm) => self.process_secure(sm, &command).to_bytes(),
+        })
+    }
+
+    fn process_secure(&mut self, mut sm: SecureMessaging, command: &Command) -> Response {
+        if command.cla & 0x0C != 0x0C {
+            // A plain command ends the secure session (ICAO 9303-11 §9.8.7).
+            return Response::new(Vec::new(), StatusWord::SM_OBJECTS_MISSING);
+        }
+        let plain = match sm.unprotect_command(command) {
+            Ok(plain) => plain,
+            Err(_) => return Response::new(Vec::new(), StatusWord::SM_OBJECTS_INCORRECT),
+        };
+        let mut answer = self.dispatch(&plain, true);
+        if !command.extended && protected_len(answer.data.len()) > 256 {
+            answer = Response::new(Vec::new(), StatusWord::WRONG_LENGTH);
+        }
+        let protected = sm.protect_response(&answer, plain.ins & 1 == 1);
+        // EXTERNAL AUTHENTICATE inside SM restarts BAC; otherwise keep the session.
+        if self.sm.is_none() {
+            self.sm = Some(sm);
+        }
+        protected
+    }
+
+    /// Runs a plain command; `secure` when it arrived under secure messaging.
+    fn dispatch(&mut self, command: &Command, secure: bool) -> Response {
+        if command.extended && self.faults.no_extended {
+            return status(StatusWord::WRONG_LENGTH);
+        }
+        match command.ins {
+            0xA4 => self.select(command),
+            0x84 => self.get_challenge(command),
+            0x82 => self.external_authenticate(command),
+            0xB0 | 0xB1 if secure => self.read_binary(command),
+            0xB0 | 0xB1 => status(StatusWord::SECURITY_STATUS_NOT_SATISFIED),
+            _ => status(StatusWord::INS_NOT_SUPPORTED),
+        }
+    }
+
+    fn select(&mut self, command: &Command) -> Response {
+        match command.p1 {
+            0x04 => {
+                if command.data == AID_EMRTD {
+                    self.application_selected = true;
+                    self.selected_file = None;
+                    status(StatusWord::OK)
+                } else {
+                    status(StatusWord::FILE_NOT_FOUND)
+                }
+            }
+            // SELECT MF: Vietnamese chips answer "instruction not supported" (research/cccd.md
+            // §1.2, NFCPassportReader issue 219).
+            0x00 if command.data.is_empty() || command.data == [0x3F, 0x00] => status(StatusWord::INS_NOT_SUPPORTED),
+            0x00 | 0x02 => {
+                let fid = match command.data.as_slice() {
+                    [hi, lo] => u16::from_be_bytes([*hi, *lo]),
+                    _ => return status(StatusWord::WRONG_DATA),
+                };
+                if self.application_selected && self.document.files.contains_key(&fid) {
+                    self.selected_file = Some(fid);
+                    status(StatusWord::OK)
+                } else {
+                    status(StatusWord::FILE_NOT_FOUND)
+                }
+            }
+            _ => status(StatusWord::WRONG_P1P2),
+        }
+    }
+
+    fn get_challenge(&mut self, command: &Command) -> Response {
+        if command.le != Some(8) {
+            return status(StatusWord::WRONG_LENGTH);
+        }
+        let mut rnd_ic = [0u8; 8];
+        self.rng.fill(&mut rnd_ic);
+        self.rnd_ic = Some(rnd_ic);
+        Response::new(rnd_ic.to_vec(), StatusWord::OK)
+    }
+
+    fn external_authenticate(&mut self, command: &Command) -> Response {
+        let Some(rnd_ic) = self.rnd_ic.take() else {
+            return status(StatusWord::CONDITIONS_NOT_SATISFIED);
+        };
+        let mut k_ic = [0u8; 16];
+        self.rng.fill(&mut k_ic);
+        match bac::card_respond(&self.document.mrz_key, &rnd_ic, &k_ic, &command.data) {
+            Some((answer, sm)) => {
+                self.sm = Some(sm);
+                Response::new(answer, StatusWord::OK)
+            }
+            None => status(StatusWord::VERIFICATION_FAILED),
+        }
+    }
+
+    fn read_binary(&mut self, command: &Command) -> Response {
+        if let Some(max) = self.faults.max_le {
+            if command.le.is_some_and(|le| le > max) {
+                return status(StatusWord::WRONG_LENGTH);
+            }
+        }
+        let (fid, offset) = if command.ins == 0xB1 {
+            let mut r = ByteReader::new(&command.data, "offset");
+            let Ok(offset_do) = r.expect_tlv(0x54) else { return status(StatusWord::WRONG_DATA) };
+            let offset = offset_do.value.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (self.selected_file, offset)
+        } else if command.p1 & 0x80 != 0 {
+            let fid = 0x0100 | u16::from(command.p1 & 0x1F);
+            if !self.document.files.contains_key(&fid) {
+                return status(StatusWord::FILE_NOT_FOUND);
+            }
+            self.selected_file = Some(fid);
+            (Some(fid), usize::from(command.p2))
+        } else {
+            (self.selected_file, usize::from(u16::from_be_bytes([command.p1 & 0x7F, command.p2])))
+        };
+        let Some(fid) = fid else { return status(StatusWord::CONDITIONS_NOT_SATISFIED) };
+        if self.document.protected.contains(&fid) {
+            return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+        }
+        let Some(file) = self.document.files.get(&fid) else { return status(StatusWord::FILE_NOT_FOUND) };
+        let Some(rest) = file.get(offset..) else { return status(StatusWord::WRONG_OFFSET) };
+        let le = command.le.unwrap_or(256);
+        if command.ins == 0xB1 {
+            // The answer is DO'53' around the data; Le counts the whole object.
+            let room = le.saturating_sub(4);
+            let take = rest.len().min(room);
+            let data = rest.get(..take).unwrap_or_default();
+            let sw = if take < room { StatusWord::END_OF_FILE } else { StatusWord::OK };
+            return Response::new(tlv(0x53, data), sw);
+        }
+        let take = rest.len().min(le);
+        let sw = if take < le { StatusWord::END_OF_FILE } else { StatusWord::OK };
+        Response::new(rest.get(..take).unwrap_or_default().to_vec(), sw)
+    }
+}
+
+fn status(sw: StatusWord) -> Response {
+    Response::new(Vec::new(), sw)
+}
+
+/// Bytes of a 3DES-protected answer carrying `data_len` bytes of data.
+fn protected_len(data_len: usize) -> usize {
+    if data_len == 0 {
+        return 14;
+    }
+    let value = (data_len / 8 + 1) * 8 + 1;
+    let header = if value < 0x80 { 2 } else if value < 0x100 { 3 } else { 4 };
+    header + value + 14
+}
+
+impl Transport for VirtualChip {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.process(apdu).ok_or(TransportError::CardRemoved)
+    }
+}

@@ -1,0 +1,102 @@
+//! The core reader against the virtual chip, in process: whole reads, wrong keys, torn
+//! cards, cards without extended length or with a small Le, files past 32 KiB.
+
+use cancuoc::access::AccessKey;
+use cancuoc::files::{ExtendedLength, ReadLimits};
+use cancuoc::lds::DgNumber;
+use cancuoc::{Error, ErrorClass, ReadOptions, Reader};
+use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip, specimen_chip};
+
+fn read(chip: VirtualChip, key: &AccessKey, options: &ReadOptions) -> Result<cancuoc::Document, Error> {
+    let mut rng = SeededRng::new(b"terminal");
+    let mut session = Reader::open(chip).authenticate(key, &mut rng)?;
+    session.read(options, &mut |_| {})
+}
+
+fn specimen(faults: Faults) -> (VirtualChip, AccessKey) {
+    let (chip, key) = specimen_chip(faults).unwrap();
+    (chip, AccessKey::Mrz(key))
+}
+
+#[test]
+fn reads_the_specimen_whole_with_the_vietnamese_name() {
+    let (chip, key) = specimen(Faults::default());
+    let doc = read(chip, &key, &ReadOptions::default()).unwrap();
+    assert_eq!(doc.access.protocol, "BAC");
+    assert_eq!(doc.dg1().unwrap().mrz.document_number, "090012345");
+    assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
+    assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
+    assert!(doc.sod.is_some());
+    // DG3 is listed but EAC-protected: skipped with a reason, not fatal.
+    assert_eq!(doc.skipped.len(), 1);
+    assert_eq!(doc.skipped[0].dg.get(), 3);
+}
+
+#[test]
+fn a_wrong_date_of_birth_is_a_wrong_key() {
+    let (chip, _) = specimen(Faults::default());
+    let key = AccessKey::mrz("090012345", "900116", "300115").unwrap();
+    let err = read(chip, &key, &ReadOptions::default()).unwrap_err();
+    assert_eq!(err.class(), ErrorClass::WrongKey);
+    assert!(err.to_string().contains("date of birth"), "{err}");
+}
+
+#[test]
+fn a_card_torn_mid_read_says_card_removed_and_names_the_file() {
+    for n in [3, 6, 9, 12] {
+        let (chip, key) = specimen(Faults { tear_after: Some(n), ..Faults::default() });
+        let err = read(chip, &key, &ReadOptions::default()).unwrap_err();
+        assert_eq!(err.class(), ErrorClass::CardRemoved, "after {n}: {err}");
+    }
+    let (chip, key) = specimen(Faults { tear_after: Some(8), ..Faults::default() });
+    let err = read(chip, &key, &ReadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("removed while reading"), "{err}");
+}
+
+#[test]
+fn falls_back_to_short_reads_when_extended_length_is_refused() {
+    let (chip, key) = specimen(Faults { no_extended: true, ..Faults::default() });
+    let doc = read(chip, &key, &ReadOptions::default()).unwrap();
+    assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
+    let (chip, key) = specimen(Faults::default());
+    let fast = read(chip, &key, &ReadOptions::default()).unwrap();
+    assert!(fast.access.apdus < doc.access.apdus, "{} vs {}", fast.access.apdus, doc.access.apdus);
+}
+
+#[test]
+fn adapts_to_a_small_maximum_le_without_losing_the_session() {
+    let (chip, key) = specimen(Faults { max_le: Some(100), no_extended: true, ..Faults::default() });
+    let doc = read(chip, &key, &ReadOptions::default()).unwrap();
+    assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
+    assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
+}
+
+#[test]
+fn short_reads_only_when_asked() {
+    let (chip, key) = specimen(Faults::default());
+    let options = ReadOptions::default().with_limits(ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: None });
+    let doc = read(chip, &key, &options).unwrap();
+    assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
+}
+
+#[test]
+fn reads_a_face_past_32_kib_with_odd_ins_short_and_extended() {
+    let mut big = cancuoc_sim::issue::FACE_JPEG.to_vec();
+    big.resize(70_000, 0xAB);
+    for no_extended in [false, true] {
+        let document = IssuedDocument::issue_with_face(&CitizenProfile::specimen(), DEMO_SEED, &big, 240, 320).unwrap();
+        let key = AccessKey::Mrz(document.mrz_key.clone());
+        let chip = VirtualChip::new(document, Faults { no_extended, ..Faults::default() }, DEMO_SEED);
+        let doc = read(chip, &key, &ReadOptions::default()).unwrap();
+        assert_eq!(doc.face().unwrap().data, big, "no_extended {no_extended}");
+    }
+}
+
+#[test]
+fn photo_can_be_skipped() {
+    let (chip, key) = specimen(Faults::default());
+    let options = ReadOptions::default().with_photo(false);
+    let doc = read(chip, &key, &options).unwrap();
+    assert!(doc.dg(DgNumber::DG2).is_none());
+}
