@@ -1,1 +1,98 @@
-fn main() {}
+//! `cancuoc`: read Vietnamese CCCD and ICAO 9303 chips from the command line.
+//!
+//! Exit codes (DESIGN.md §3.1): 0 read; 1 error (no reader, no card, wrong keys, card
+//! removed…) with a one-line reason on stderr; 2 usage; 3 read, but a check failed.
+
+mod keys;
+mod output;
+mod progress;
+mod session;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Command-line interface.
+#[derive(Debug, Parser)]
+#[command(name = "cancuoc", version, about = "Read Vietnamese citizen ID cards (CCCD) and ICAO 9303 passports over PC/SC")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List card readers and whether a card is present.
+    Readers,
+    /// Read a card on a reader.
+    Read(ReadArgs),
+    /// Read the built-in virtual CCCD: no hardware needed.
+    Demo(OutputArgs),
+    /// Replay a recorded APDU trace through the full stack.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReadArgs {
+    /// The reader to use (a name from `cancuoc readers`, or its beginning); default: the first
+    /// reader with a card.
+    #[arg(long)]
+    reader: Option<String>,
+    #[command(flatten)]
+    key: keys::KeyArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct ReplayArgs {
+    /// The trace file (`fixtures/traces/*.apdu`).
+    trace: PathBuf,
+    /// The access key; by default the one a virtual-card trace names in its comments.
+    #[command(flatten)]
+    key: keys::KeyArgs,
+    /// Print the JSON report (schema cancuoc/1) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Where the result goes.
+#[derive(Debug, Args, Clone, Default)]
+struct OutputArgs {
+    /// Print the JSON report (schema cancuoc/1) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Write every file as read, the photo and report.json to this folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Do not read the photo (DG2): faster where no face check is done.
+    #[arg(long)]
+    no_photo: bool,
+    /// Record every APDU (and the terminal's random bytes) to this file. The trace can reveal
+    /// the holder's data to whoever knows the access key: keep it private.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Readers => session::readers(),
+        Command::Read(args) => args.key.to_access_key().map_err(session::CliError::from).and_then(|key| {
+            let key = key.ok_or(session::CliError::Usage(
+                "give the access key: --mrz DOCNO,YYMMDD,YYMMDD or --id ID --dob YYYY-MM-DD --expiry YYYY-MM-DD".to_owned(),
+            ))?;
+            session::read_pcsc(args.reader.as_deref(), &key, &args.output)
+        }),
+        Command::Demo(output) => session::demo(&output),
+        Command::Replay(args) => session::replay(&args.trace, &args.key, args.json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cancuoc: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -1,1 +1,155 @@
-//! x
+//! # cancuoc-pcsc
+//!
+//! The PC/SC transport of cancuoc: lists readers with card presence, connects to a named
+//! reader or the first one holding a card, and carries APDUs. A thin wrapper over the `pcsc`
+//! crate (pcsc-lite on Linux, WinSCard on Windows): every PC/SC failure becomes a
+//! [`TransportError`] a person can act on, with the raw code kept for logs. It never retries;
+//! the file layer decides, as only it knows the secure-messaging counter.
+
+use std::ffi::CString;
+
+use cancuoc::transport::{Transport, TransportError};
+use pcsc::{Card, Context, Protocols, ReaderState, Scope, ShareMode, State};
+
+/// A reader and what is on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderInfo {
+    /// The reader's PC/SC name.
+    pub name: String,
+    /// True when a card is present.
+    pub card_present: bool,
+    /// The card's answer to reset, when present.
+    pub atr: Vec<u8>,
+}
+
+/// Lists the readers the PC/SC service knows, and whether each holds a card
+/// (`SCardListReaders` + `SCardGetStatusChange` with a zero timeout).
+///
+/// # Errors
+/// [`TransportError::NoService`] when pcscd is not running; an empty list is not an error.
+pub fn list_readers() -> Result<Vec<ReaderInfo>, TransportError> {
+    let context = establish()?;
+    list_with(&context)
+}
+
+fn establish() -> Result<Context, TransportError> {
+    Context::establish(Scope::User).map_err(map_error)
+}
+
+fn list_with(context: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
+    let names = match context.list_readers_owned() {
+        Ok(names) => names,
+        Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
+        Err(e) => return Err(map_error(e)),
+    };
+    let mut states: Vec<ReaderState> = names.iter().map(|n| ReaderState::new(n.clone(), State::UNAWARE)).collect();
+    if !states.is_empty() {
+        context.get_status_change(std::time::Duration::ZERO, &mut states).map_err(map_error)?;
+    }
+    Ok(states
+        .iter()
+        .map(|s| {
+            let present = s.event_state().contains(State::PRESENT) && !s.event_state().contains(State::MUTE);
+            ReaderInfo {
+                name: s.name().to_string_lossy().into_owned(),
+                card_present: present,
+                atr: if present { s.atr().to_vec() } else { Vec::new() },
+            }
+        })
+        .collect())
+}
+
+/// A connection to a card through PC/SC.
+pub struct PcscTransport {
+    card: Card,
+    reader: String,
+    buffer: Vec<u8>,
+    // Keeps the PC/SC context alive as long as the card handle.
+    _context: Context,
+}
+
+impl std::fmt::Debug for PcscTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PcscTransport({:?})", self.reader)
+    }
+}
+
+impl PcscTransport {
+    /// Connects to the reader called `reader`, or, with `None`, to the first reader holding a
+    /// card (`SCardConnect`, shared, T=0 or T=1).
+    ///
+    /// # Errors
+    /// [`TransportError::NoService`], [`TransportError::NoReader`],
+    /// [`TransportError::ReaderNotFound`], [`TransportError::NoCard`] or another PC/SC error.
+    pub fn connect(reader: Option<&str>) -> Result<Self, TransportError> {
+        let context = establish()?;
+        let readers = list_with(&context)?;
+        if readers.is_empty() {
+            return Err(TransportError::NoReader);
+        }
+        let chosen = match reader {
+            Some(name) => readers
+                .iter()
+                .find(|r| r.name == name)
+                .or_else(|| readers.iter().find(|r| r.name.starts_with(name)))
+                .ok_or_else(|| TransportError::ReaderNotFound(name.to_owned()))?,
+            None => readers.iter().find(|r| r.card_present).ok_or(TransportError::NoCard)?,
+        };
+        let name = CString::new(chosen.name.clone()).map_err(|_| TransportError::ReaderNotFound(chosen.name.clone()))?;
+        let card = context.connect(&name, ShareMode::Shared, Protocols::ANY).map_err(map_error)?;
+        Ok(Self { card, reader: chosen.name.clone(), buffer: vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED], _context: context })
+    }
+
+    /// The reader's name.
+    pub fn reader(&self) -> &str {
+        &self.reader
+    }
+
+    /// The card's ATR (`SCardStatus`).
+    ///
+    /// # Errors
+    /// A PC/SC error, e.g. when the card was removed.
+    pub fn atr(&self) -> Result<Vec<u8>, TransportError> {
+        let status = self.card.status2_owned().map_err(map_error)?;
+        Ok(status.atr().to_vec())
+    }
+}
+
+impl Transport for PcscTransport {
+    /// `SCardTransmit`. A response under two bytes is reported as
+    /// [`TransportError::ShortResponse`] (vpcd answers a vanished card with an empty success:
+    /// `research/testbed.md` pitfall 3).
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let response = self.card.transmit(apdu, &mut self.buffer).map_err(map_error)?;
+        if response.len() < 2 {
+            return Err(TransportError::ShortResponse(response.len()));
+        }
+        Ok(response.to_vec())
+    }
+}
+
+/// Maps PC/SC errors to what a person can act on; the code is kept for the rest.
+fn map_error(e: pcsc::Error) -> TransportError {
+    use pcsc::Error as E;
+    match e {
+        E::NoService | E::ServiceStopped | E::NoDir | E::CommDataLost => TransportError::NoService,
+        E::NoReadersAvailable | E::ReaderUnavailable => TransportError::NoReader,
+        E::UnknownReader => TransportError::NoReader,
+        E::NoSmartcard => TransportError::NoCard,
+        E::RemovedCard | E::ResetCard | E::NotTransacted | E::UnpoweredCard => TransportError::CardRemoved,
+        E::UnresponsiveCard | E::UnsupportedCard | E::Timeout => TransportError::CardUnresponsive,
+        other => TransportError::Reader { what: pcsc_name(other), code: other as u32 },
+    }
+}
+
+fn pcsc_name(e: pcsc::Error) -> &'static str {
+    use pcsc::Error as E;
+    match e {
+        E::SharingViolation => "another program holds the card",
+        E::ProtoMismatch => "protocol mismatch",
+        E::InsufficientBuffer => "answer larger than the buffer",
+        E::InvalidHandle => "connection lost",
+        E::CommError => "communication error with the reader",
+        _ => "unexpected PC/SC error",
+    }
+}

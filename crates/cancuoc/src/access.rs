@@ -36,6 +36,27 @@ impl std::fmt::Debug for AccessKey {
     }
 }
 
+/// Converts a date typed by a person, `YYYY-MM-DD` (or already `YYMMDD`), to the MRZ's
+/// `YYMMDD`.
+///
+/// # Errors
+/// [`AccessError::BadInput`] naming `what` when the text is not a valid date.
+pub fn mrz_date(text: &str, what: &'static str) -> Result<String, AccessError> {
+    let text = text.trim();
+    let digits: String = text.chars().filter(|c| *c != '-').collect();
+    let yymmdd = match (text.len(), digits.len()) {
+        (10, 8) if text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-') => digits.get(2..).unwrap_or_default().to_owned(),
+        (6, 6) => digits,
+        _ => return Err(AccessError::BadInput(what)),
+    };
+    let month = yymmdd.get(2..4).and_then(|m| m.parse::<u8>().ok());
+    let day = yymmdd.get(4..6).and_then(|d| d.parse::<u8>().ok());
+    if !yymmdd.chars().all(|c| c.is_ascii_digit()) || !month.is_some_and(|m| (1..=12).contains(&m)) || !day.is_some_and(|d| (1..=31).contains(&d)) {
+        return Err(AccessError::BadInput(what));
+    }
+    Ok(yymmdd)
+}
+
 /// The MRZ fields that make the BAC key (ICAO 9303-11 §9.7.2): wiped on drop, never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct MrzKey {
@@ -125,4 +146,18 @@ pub enum AccessError {
     /// The exchange failed.
     #[error(transparent)]
     Channel(#[from] ChannelError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_dates_become_mrz_dates() {
+        assert_eq!(mrz_date("1990-01-15", "date").unwrap(), "900115");
+        assert_eq!(mrz_date("300115", "date").unwrap(), "300115");
+        assert!(mrz_date("1990-13-15", "date").is_err());
+        assert!(mrz_date("15/01/1990", "date").is_err());
+        assert!(mrz_date("1990-1-15", "date").is_err());
+    }
 }

@@ -34,6 +34,9 @@ const TAG_PRINTABLE_STRING: u32 = 0x13;
 const TAG_IA5_STRING: u32 = 0x16;
 /// 1.0.10646.1.0.8, DER-encoded: the UTF-8 designation of ISO/IEC 10646.
 pub const OID_UTF8: &[u8] = &[0x28, 0xD3, 0x16, 0x01, 0x00, 0x08];
+/// The MRZ expiry of cards valid for life ("Không thời hạn"): one real sample with valid
+/// check digits shows `991231` (`research/cccd.md` §1.1; confidence low–medium).
+pub const NO_EXPIRY_MRZ_DATE: &str = "991231";
 /// Deepest nesting inside one field value (13 and 14 hold a SEQUENCE of strings).
 const MAX_FIELD_DEPTH: usize = 4;
 /// Most fields accepted (16 are known; later cards may add some).

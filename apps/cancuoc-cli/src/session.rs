@@ -1,0 +1,173 @@
+//! The commands: each opens a transport, runs the core's read and hands the document to
+//! [`crate::output`]. No protocol logic here.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use cancuoc::transport::{Recorder, RecordingRng, RecordingTransport, ReplayTransport, Trace};
+use cancuoc::{AccessKey, Document, Error, ErrorClass, ReadOptions, Reader, Transport};
+use cancuoc_pcsc::PcscTransport;
+use cancuoc_sim::Faults;
+use rand_core::CryptoRng;
+
+use crate::OutputArgs;
+use crate::keys::{KeyArgs, KeyError};
+use crate::output;
+use crate::progress::ReadProgress;
+
+/// Trace comment that names the key of a virtual-card trace (fictional data only).
+const TRACE_KEY_COMMENT: &str = "cancuoc-key: mrz ";
+
+/// A failure of a command, with its exit code.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// Bad command-line input: exit 2.
+    Usage(String),
+    /// The read failed: exit 1.
+    Read(Error),
+    /// A file could not be read or written: exit 1.
+    Io(String),
+}
+
+impl From<KeyError> for CliError {
+    fn from(e: KeyError) -> Self {
+        Self::Usage(e.to_string())
+    }
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        Self::Read(e)
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Usage(m) | Self::Io(m) => f.write_str(m),
+            Self::Read(e) => write!(f, "{e}{}", hint(e.class())),
+        }
+    }
+}
+
+impl CliError {
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Usage(_) => ExitCode::from(2),
+            Self::Read(_) | Self::Io(_) => ExitCode::from(1),
+        }
+    }
+}
+
+/// A short next step for the person at the desk, by error class.
+fn hint(class: ErrorClass) -> &'static str {
+    match class {
+        ErrorClass::Tampered => " (read again; if it repeats, do not trust this card)",
+        _ => "",
+    }
+}
+
+/// `cancuoc readers`.
+pub(crate) fn readers() -> Result<ExitCode, CliError> {
+    let readers = cancuoc_pcsc::list_readers().map_err(|e| CliError::Read(e.into()))?;
+    if readers.is_empty() {
+        println!("no card readers found");
+    }
+    for r in readers {
+        let card = if r.card_present { "card present" } else { "no card" };
+        println!("{}\t{card}", r.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cancuoc read`.
+pub(crate) fn read_pcsc(reader: Option<&str>, key: &AccessKey, output: &OutputArgs) -> Result<ExitCode, CliError> {
+    let transport = PcscTransport::connect(reader).map_err(|e| CliError::Read(e.into()))?;
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    run(transport, key, &mut rng, output, None)
+}
+
+/// `cancuoc demo`: the built-in virtual CCCD, in process.
+pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
+    let (chip, mrz_key) = cancuoc_sim::specimen_chip(Faults::default()).map_err(|e| CliError::Read(e.into()))?;
+    let key = AccessKey::Mrz(mrz_key);
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    // The specimen is fictional, so its trace may name its key for `cancuoc replay`.
+    let comment = format!("{TRACE_KEY_COMMENT}090012345,900115,300115");
+    run(chip, &key, &mut rng, output, Some(&comment))
+}
+
+/// `cancuoc replay`.
+pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<ExitCode, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?;
+    let trace = Trace::parse(&text).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    let key = match key_args.to_access_key()? {
+        Some(key) => key,
+        None => trace_key(&trace)?.ok_or_else(|| {
+            CliError::Usage("this trace names no key: give --mrz or --id --dob --expiry".to_owned())
+        })?,
+    };
+    let (transport, mut rng) = ReplayTransport::new(&trace);
+    let check = transport.clone();
+    let output = OutputArgs { json, ..OutputArgs::default() };
+    let code = run(transport, &key, &mut rng, &output, None)?;
+    if !check.is_finished() {
+        return Err(CliError::Io(format!("the read ended with {} trace events unplayed", check.remaining())));
+    }
+    Ok(code)
+}
+
+fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
+    for event in &trace.events {
+        if let cancuoc::transport::TraceEvent::Comment(text) = event {
+            if let Some(mrz) = text.strip_prefix(TRACE_KEY_COMMENT) {
+                return Ok(KeyArgs::from_mrz_text(mrz)?);
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Authenticates, reads with progress, records a trace if asked, and prints the result.
+fn run<T: Transport>(
+    transport: T,
+    key: &AccessKey,
+    rng: &mut impl CryptoRng,
+    output: &OutputArgs,
+    trace_comment: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    let started = Instant::now();
+    let progress = ReadProgress::new();
+    let options = ReadOptions::default().with_photo(!output.no_photo);
+    let result = match &output.trace {
+        None => read(transport, key, rng, &options, &progress),
+        Some(path) => {
+            let recorder = Recorder::new();
+            recorder.comment("cancuoc APDU trace (DESIGN.md section 3.4)");
+            if let Some(comment) = trace_comment {
+                recorder.comment(comment);
+            }
+            let mut recording_rng = RecordingRng::new(&mut *rng, recorder.clone());
+            let result = read(RecordingTransport::new(transport, recorder.clone()), key, &mut recording_rng, &options, &progress);
+            std::fs::write(path, recorder.trace().to_text())
+                .map_err(|e| CliError::Io(format!("cannot write the trace {}: {e}", path.display())))?;
+            result
+        }
+    };
+    progress.finish();
+    let doc = result?;
+    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    output::emit(&doc, millis, output)
+}
+
+fn read<T: Transport>(
+    transport: T,
+    key: &AccessKey,
+    rng: &mut impl CryptoRng,
+    options: &ReadOptions,
+    progress: &ReadProgress,
+) -> Result<Document, Error> {
+    let mut session = Reader::open(transport).authenticate(key, rng)?;
+    session.read(options, &mut |p| progress.update(p))
+}
