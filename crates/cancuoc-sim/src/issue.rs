@@ -208,6 +208,30 @@ impl IssuedDocument {
     }
 }
 
+impl IssuedDocument {
+    /// An ICAO 9303-4 specimen passport (TD3, Utopia, ERIKSSON ANNA MARIA, L898902C3): DG1 and
+    /// DG2 only, no DG13, so tests show that nothing is CCCD-specific in the read.
+    ///
+    /// # Errors
+    /// Never in practice: the specimen's fields are well-formed.
+    pub fn icao_specimen_passport(seed: &[u8]) -> Result<Self, AccessError> {
+        let pki = TestPki::generate(seed);
+        let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        let dg1 = tlv(0x61, &tlv(0x5F1F, mrz.as_bytes()));
+        let face = FaceImage { format: ImageFormat::Jpeg, width: Some(240), height: Some(320), data: FACE_JPEG.to_vec() };
+        let groups = [(DgNumber::DG1, dg1), (DgNumber::DG2, encode_dg2(&face))];
+        let tag_list: Vec<u8> = groups.iter().map(|(n, _)| n.tag()).collect();
+        let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tag_list)].concat());
+        let mut files = BTreeMap::new();
+        files.insert(0x011E, com);
+        files.insert(0x011D, sign_sod(&pki, &groups));
+        for (n, bytes) in groups {
+            files.insert(n.fid(), bytes);
+        }
+        Ok(Self { files, protected: Vec::new(), mrz_key: MrzKey::new("L898902C3", "740812", "120415")?, csca_certificate: pki.csca.certificate })
+    }
+}
+
 fn dg_number(n: u8) -> DgNumber {
     DgNumber::new(n).unwrap_or(DgNumber::DG1)
 }

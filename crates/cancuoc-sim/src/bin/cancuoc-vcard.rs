@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N]
-//!               [--no-extended] [--max-le N] [--seed TEXT] [--once]
+//!               [--no-extended] [--max-le N] [--seed TEXT] [--document cccd|passport] [--once]
 //! ```
 //! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
 //! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
@@ -41,6 +41,10 @@ struct Options {
     /// Seed of the test PKI and the chip's nonces.
     #[arg(long, default_value = "cancuoc demo")]
     seed: String,
+    /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
+    /// 9303-4 specimen, TD3).
+    #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
+    document: String,
     /// Exit when pcscd closes the connection instead of reconnecting.
     #[arg(long)]
     once: bool,
@@ -51,7 +55,12 @@ struct Options {
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    let document = match IssuedDocument::issue(&CitizenProfile::specimen(), options.seed.as_bytes()) {
+    let issued = if options.document == "passport" {
+        IssuedDocument::icao_specimen_passport(options.seed.as_bytes())
+    } else {
+        IssuedDocument::issue(&CitizenProfile::specimen(), options.seed.as_bytes())
+    };
+    let document = match issued {
         Ok(d) => d,
         Err(e) => {
             eprintln!("cancuoc-vcard: cannot issue the card: {e}");

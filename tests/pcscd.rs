@@ -1,0 +1,306 @@
+//! End to end through the real PC/SC stack: pcscd with vsmartcard's vpcd driver, the
+//! virtual card `cancuoc-vcard` plugged into it, and the built `cancuoc` binary reading it
+//! (`research/testbed.md`). Each test bed runs pcscd and the card in a private mount and
+//! network namespace, so tests run in parallel and never touch the system's pcscd.
+//!
+//! Needs: root or unprivileged user namespaces, the Debian packages `pcscd` and
+//! `vsmartcard-vpcd`, and the binaries built first (`cargo build --workspace --bins`): the
+//! README's test command does all of it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+const SPECIMEN_MRZ: &str = "090012345,900115,300115";
+/// No test command may take longer: vpcd never times out (testbed.md pitfall 2).
+const COMMAND_DEADLINE: Duration = Duration::from_secs(60);
+
+static BEDS: AtomicUsize = AtomicUsize::new(0);
+
+/// The built binaries, next to this test's executable (target/<profile>/).
+fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target directory");
+    let path = dir.join(name);
+    assert!(path.exists(), "{} is not built: run `cargo build --workspace --bins` first (the README's test command does)", path.display());
+    path
+}
+
+fn pcscd() -> PathBuf {
+    for dir in ["/usr/sbin", "/usr/bin", "/sbin"] {
+        let path = Path::new(dir).join("pcscd");
+        if path.exists() {
+            return path;
+        }
+    }
+    panic!("pcscd is not installed: apt-get install --no-install-recommends pcscd vsmartcard-vpcd (or run scripts/test)");
+}
+
+/// pcscd + one virtual card in a private namespace; stopped by PID on drop.
+struct TestBed {
+    dir: PathBuf,
+    namespace: Child,
+    pcscd: Child,
+    card: Child,
+}
+
+impl TestBed {
+    fn start(card_args: &[&str]) -> Self {
+        let pcscd = pcscd();
+        assert!(Path::new(VPCD_DRIVER).exists(), "vpcd driver missing: apt-get install --no-install-recommends vsmartcard-vpcd");
+        let n = BEDS.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("cancuoc-e2e-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("run")).unwrap();
+        std::fs::create_dir_all(dir.join("conf")).unwrap();
+        std::fs::write(
+            dir.join("conf/vpcd"),
+            format!("FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x8C7B\nLIBPATH {VPCD_DRIVER}\nCHANNELID 0x8C7B\n"),
+        )
+        .unwrap();
+        let ready = dir.join("ns.ready");
+        let script = format!(
+            "ip link set lo up && mkdir -p /run/pcscd && mount --bind '{}' /run/pcscd && touch '{}' && exec sleep infinity",
+            dir.join("run").display(),
+            ready.display()
+        );
+        let namespace = spawn_namespace(&script);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !ready.exists() {
+            assert!(Instant::now() < deadline, "the test namespace did not come up (is unshare allowed here?)");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let ns = namespace.id().to_string();
+        let log = |name: &str| std::fs::File::create(dir.join(name)).unwrap();
+        let pcscd = Command::new("nsenter")
+            .args(["-t", &ns, "-m", "-n"])
+            .arg(pcscd)
+            .args(["--foreground", "-c"])
+            .arg(dir.join("conf"))
+            .stdin(Stdio::null())
+            .stdout(log("pcscd.log"))
+            .stderr(log("pcscd.err"))
+            .spawn()
+            .expect("start pcscd");
+        let card = Command::new("nsenter")
+            .args(["-t", &ns, "-m", "-n"])
+            .arg(binary("cancuoc-vcard"))
+            .args(["--port", "35963"])
+            .args(card_args)
+            .stdin(Stdio::null())
+            .stdout(log("card.log"))
+            .stderr(log("card.err"))
+            .spawn()
+            .expect("start cancuoc-vcard");
+        let bed = Self { dir, namespace, pcscd, card };
+        bed.wait_for_card();
+        bed
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.join("run/pcscd.comm")
+    }
+
+    /// Polls `cancuoc readers` until the virtual card shows (pcscd takes ~1 s to start).
+    fn wait_for_card(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let out = self.cancuoc(&["readers"]);
+            if String::from_utf8_lossy(&out.stdout).contains("card present") {
+                return;
+            }
+            if Instant::now() > deadline {
+                let card_log = std::fs::read_to_string(self.dir.join("card.err")).unwrap_or_default();
+                panic!("the virtual card never appeared; readers said {:?}, card said {card_log:?}", String::from_utf8_lossy(&out.stdout));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Runs the built `cancuoc` against this bed's pcscd, with a deadline.
+    fn cancuoc(&self, args: &[&str]) -> Output {
+        let child = Command::new(binary("cancuoc"))
+            .args(args)
+            .env("PCSCLITE_CSOCK_NAME", self.socket())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run cancuoc");
+        wait_with_deadline(child)
+    }
+}
+
+fn spawn_namespace(script: &str) -> Child {
+    let try_spawn = |extra: &[&str]| {
+        Command::new("unshare")
+            .args(extra)
+            .args(["--mount", "--net", "sh", "-c", script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    };
+    // As root a plain namespace; otherwise a user namespace that maps us to root.
+    let mut child = try_spawn(&[]).expect("unshare (util-linux) is needed");
+    std::thread::sleep(Duration::from_millis(50));
+    if let Ok(Some(_)) = child.try_wait() {
+        child = try_spawn(&["--user", "--map-root-user"]).expect("unshare");
+    }
+    child
+}
+
+fn wait_with_deadline(mut child: Child) -> Output {
+    let deadline = Instant::now() + COMMAND_DEADLINE;
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => return child.wait_with_output().expect("collect output"),
+            Ok(None) if Instant::now() > deadline => {
+                let _ = child.kill();
+                panic!("cancuoc hung for {COMMAND_DEADLINE:?}");
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => panic!("waiting for cancuoc: {e}"),
+        }
+    }
+}
+
+impl Drop for TestBed {
+    fn drop(&mut self) {
+        // Card, then pcscd (SIGTERM, so it removes its socket), then the namespace holder.
+        let _ = self.card.kill();
+        let _ = self.card.wait();
+        let _ = Command::new("kill").args(["-TERM", &self.pcscd.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.pcscd.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.pcscd.kill();
+        let _ = self.pcscd.wait();
+        let _ = self.namespace.kill();
+        let _ = self.namespace.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "exit {:?}, stderr: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON report on stdout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn reads_the_virtual_cccd_through_pcscd_with_the_mrz_key() {
+    let bed = TestBed::start(&[]);
+    let report = json(&bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ, "--json"]));
+    assert_eq!(report["schema"], "cancuoc/1");
+    assert_eq!(report["document"]["kind"], "id_card");
+    assert_eq!(report["document"]["issuing_state"], "VNM");
+    assert_eq!(report["document"]["document_number"], "090012345");
+    assert_eq!(report["document"]["data_groups"], serde_json::json!(["DG1", "DG2", "DG13"]));
+    assert_eq!(report["holder"]["id_number"], "001090012345");
+    assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu");
+    assert_eq!(report["holder"]["date_of_birth"], "1990-01-15");
+    assert_eq!(report["holder"]["sex"], "M");
+    assert_eq!(report["photo"]["format"], "jpeg");
+    assert_eq!(report["photo"]["width"], 240);
+    assert_eq!(report["access"]["protocol"], "BAC");
+    assert_eq!(report["verification"]["passive"]["status"], "not_checked");
+}
+
+#[test]
+fn reads_with_the_cccd_id_and_dates_and_dumps_the_files() {
+    let bed = TestBed::start(&[]);
+    let out_dir = bed.dir.join("dump");
+    let out = bed.cancuoc(&[
+        "read",
+        "--id",
+        "001090012345",
+        "--dob",
+        "1990-01-15",
+        "--expiry",
+        "2030-01-15",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Nguyễn Văn Mẫu"), "{text}");
+    for file in ["COM.bin", "SOD.bin", "DG1.bin", "DG2.bin", "DG13.bin", "photo.jpg", "report.json"] {
+        assert!(out_dir.join(file).exists(), "{file} missing from the dump");
+    }
+    let photo = std::fs::read(out_dir.join("photo.jpg")).unwrap();
+    assert_eq!(&photo[..3], &[0xFF, 0xD8, 0xFF]);
+}
+
+#[test]
+fn reads_a_passport_that_is_not_a_cccd() {
+    let bed = TestBed::start(&["--document", "passport"]);
+    let report = json(&bed.cancuoc(&["read", "--mrz", "L898902C3,740812,120415", "--json"]));
+    assert_eq!(report["document"]["kind"], "passport");
+    assert_eq!(report["document"]["issuing_state"], "UTO");
+    assert_eq!(report["document"]["document_number"], "L898902C3");
+    assert_eq!(report["holder"]["full_name"], "ERIKSSON ANNA MARIA");
+    assert_eq!(report["holder"]["date_of_birth"], "1974-08-12");
+    assert_eq!(report["holder"]["date_of_expiry"], "2012-04-15");
+    assert_eq!(report["document"]["data_groups"], serde_json::json!(["DG1", "DG2"]));
+}
+
+#[test]
+fn wrong_keys_exit_1_and_name_the_inputs_to_check() {
+    let bed = TestBed::start(&[]);
+    let out = bed.cancuoc(&["read", "--mrz", "090012345,900115,300116", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("re-check the document number, date of birth and date of expiry"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_card_removed_mid_read_is_a_clear_error_not_a_hang() {
+    let bed = TestBed::start(&["--tear-after", "9"]);
+    let started = Instant::now();
+    let out = bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("removed"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn adapts_to_a_card_without_extended_length_and_a_small_le() {
+    let bed = TestBed::start(&["--no-extended", "--max-le", "120"]);
+    let report = json(&bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ, "--json"]));
+    assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu");
+    assert_eq!(report["photo"]["bytes"], 4833);
+    assert!(report["access"]["apdus"].as_u64().unwrap() > 40, "{}", report["access"]);
+}
+
+#[test]
+fn a_trace_recorded_through_pcscd_replays_byte_for_byte() {
+    let bed = TestBed::start(&[]);
+    let trace = bed.dir.join("read.apdu");
+    let read = json(&bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ, "--json", "--trace", trace.to_str().unwrap()]));
+    let replay = Command::new(binary("cancuoc"))
+        .args(["replay", trace.to_str().unwrap(), "--mrz", SPECIMEN_MRZ, "--json"])
+        .output()
+        .unwrap();
+    let replayed = json(&replay);
+    assert_eq!(read["holder"], replayed["holder"]);
+    assert_eq!(read["access"]["apdus"], replayed["access"]["apdus"]);
+}
+
+#[test]
+fn readers_lists_the_virtual_reader_with_its_card() {
+    let bed = TestBed::start(&[]);
+    let out = bed.cancuoc(&["readers"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Virtual PCD 00 00\tcard present"), "{text}");
+    assert!(text.contains("Virtual PCD 00 01\tno card"), "{text}");
+}
