@@ -7,6 +7,9 @@
 //! `vsmartcard-vpcd`, and the binaries built first (`cargo build --workspace --bins`): the
 //! README's test command does all of it.
 
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,7 +27,11 @@ fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe.parent().and_then(Path::parent).expect("target directory");
     let path = dir.join(name);
-    assert!(path.exists(), "{} is not built: run `cargo build --workspace --bins` first (the README's test command does)", path.display());
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build --workspace --bins` first (the README's test command does)",
+        path.display()
+    );
     path
 }
 
@@ -35,7 +42,9 @@ fn pcscd() -> PathBuf {
             return path;
         }
     }
-    panic!("pcscd is not installed: apt-get install --no-install-recommends pcscd vsmartcard-vpcd (or run scripts/test)");
+    panic!(
+        "pcscd is not installed: apt-get install --no-install-recommends pcscd vsmartcard-vpcd (or run scripts/test)"
+    );
 }
 
 /// pcscd + one virtual card in a private namespace; stopped by PID on drop.
@@ -49,7 +58,10 @@ struct TestBed {
 impl TestBed {
     fn start(card_args: &[&str]) -> Self {
         let pcscd = pcscd();
-        assert!(Path::new(VPCD_DRIVER).exists(), "vpcd driver missing: apt-get install --no-install-recommends vsmartcard-vpcd");
+        assert!(
+            Path::new(VPCD_DRIVER).exists(),
+            "vpcd driver missing: apt-get install --no-install-recommends vsmartcard-vpcd"
+        );
         let n = BEDS.fetch_add(1, Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("cancuoc-e2e-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -57,7 +69,9 @@ impl TestBed {
         std::fs::create_dir_all(dir.join("conf")).unwrap();
         std::fs::write(
             dir.join("conf/vpcd"),
-            format!("FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x8C7B\nLIBPATH {VPCD_DRIVER}\nCHANNELID 0x8C7B\n"),
+            format!(
+                "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x8C7B\nLIBPATH {VPCD_DRIVER}\nCHANNELID 0x8C7B\n"
+            ),
         )
         .unwrap();
         let ready = dir.join("ns.ready");
@@ -113,7 +127,10 @@ impl TestBed {
             }
             if Instant::now() > deadline {
                 let card_log = std::fs::read_to_string(self.dir.join("card.err")).unwrap_or_default();
-                panic!("the virtual card never appeared; readers said {:?}, card said {card_log:?}", String::from_utf8_lossy(&out.stdout));
+                panic!(
+                    "the virtual card never appeared; readers said {:?}, card said {card_log:?}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }

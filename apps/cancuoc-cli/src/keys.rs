@@ -35,7 +35,9 @@ impl std::fmt::Display for KeyError {
         match self {
             Self::Access(e) => write!(f, "{e}"),
             Self::Cccd(e) => write!(f, "{e}"),
-            Self::Mrz => f.write_str("--mrz takes DOCNO,YYMMDD,YYMMDD (document number, date of birth, date of expiry)"),
+            Self::Mrz => {
+                f.write_str("--mrz takes DOCNO,YYMMDD,YYMMDD (document number, date of birth, date of expiry)")
+            }
         }
     }
 }

@@ -15,7 +15,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// Command-line interface.
 #[derive(Debug, Parser)]
-#[command(name = "cancuoc", version, about = "Read Vietnamese citizen ID cards (CCCD) and ICAO 9303 passports over PC/SC")]
+#[command(
+    name = "cancuoc",
+    version,
+    about = "Read Vietnamese citizen ID cards (CCCD) and ICAO 9303 passports over PC/SC"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -81,7 +85,8 @@ fn main() -> ExitCode {
         Command::Readers => session::readers(),
         Command::Read(args) => args.key.to_access_key().map_err(session::CliError::from).and_then(|key| {
             let key = key.ok_or(session::CliError::Usage(
-                "give the access key: --mrz DOCNO,YYMMDD,YYMMDD or --id ID --dob YYYY-MM-DD --expiry YYYY-MM-DD".to_owned(),
+                "give the access key: --mrz DOCNO,YYMMDD,YYMMDD or --id ID --dob YYYY-MM-DD --expiry YYYY-MM-DD"
+                    .to_owned(),
             ))?;
             session::read_pcsc(args.reader.as_deref(), &key, &args.output)
         }),

@@ -14,7 +14,11 @@ use crate::session::CliError;
 pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<ExitCode, CliError> {
     let face = doc.face().ok();
     let photo_file = face.as_ref().map(|f| format!("photo.{}", f.format.extension()));
-    let context = ReportContext { today: Some(today()), millis: Some(millis), photo_file: output.out.as_ref().and(photo_file.clone()) };
+    let context = ReportContext {
+        today: Some(today()),
+        millis: Some(millis),
+        photo_file: output.out.as_ref().and(photo_file.clone()),
+    };
     let report = Report::new(doc, &context);
     if let Some(dir) = &output.out {
         write_dump(dir, doc, &report, face.as_ref().map(|f| f.data.as_slice()), photo_file.as_deref())?;
@@ -27,7 +31,13 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_dump(dir: &Path, doc: &Document, report: &Report, photo: Option<&[u8]>, photo_file: Option<&str>) -> Result<(), CliError> {
+fn write_dump(
+    dir: &Path,
+    doc: &Document,
+    report: &Report,
+    photo: Option<&[u8]>,
+    photo_file: Option<&str>,
+) -> Result<(), CliError> {
     let io = |e: std::io::Error| CliError::Io(format!("cannot write to {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
     for (name, bytes) in doc.dump_files() {

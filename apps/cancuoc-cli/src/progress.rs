@@ -25,7 +25,7 @@ impl ReadProgress {
     pub(crate) fn update(&self, p: Progress) {
         if let Some(bar) = &self.bar {
             bar.set_message(p.file);
-            bar.set_position((p.fraction() * 1000.0) as u64);
+            bar.set_position(u64::from(p.permille()));
         }
     }
 

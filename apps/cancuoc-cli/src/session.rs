@@ -100,13 +100,13 @@ pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
 
 /// `cancuoc replay`.
 pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<ExitCode, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?;
     let trace = Trace::parse(&text).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
     let key = match key_args.to_access_key()? {
         Some(key) => key,
-        None => trace_key(&trace)?.ok_or_else(|| {
-            CliError::Usage("this trace names no key: give --mrz or --id --dob --expiry".to_owned())
-        })?,
+        None => trace_key(&trace)?
+            .ok_or_else(|| CliError::Usage("this trace names no key: give --mrz or --id --dob --expiry".to_owned()))?,
     };
     let (transport, mut rng) = ReplayTransport::new(&trace);
     let check = transport.clone();
@@ -120,10 +120,10 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
 
 fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
     for event in &trace.events {
-        if let cancuoc::transport::TraceEvent::Comment(text) = event {
-            if let Some(mrz) = text.strip_prefix(TRACE_KEY_COMMENT) {
-                return Ok(KeyArgs::from_mrz_text(mrz)?);
-            }
+        if let cancuoc::transport::TraceEvent::Comment(text) = event
+            && let Some(mrz) = text.strip_prefix(TRACE_KEY_COMMENT)
+        {
+            return Ok(KeyArgs::from_mrz_text(mrz)?);
         }
     }
     Ok(None)
@@ -149,7 +149,13 @@ fn run<T: Transport>(
                 recorder.comment(comment);
             }
             let mut recording_rng = RecordingRng::new(&mut *rng, recorder.clone());
-            let result = read(RecordingTransport::new(transport, recorder.clone()), key, &mut recording_rng, &options, &progress);
+            let result = read(
+                RecordingTransport::new(transport, recorder.clone()),
+                key,
+                &mut recording_rng,
+                &options,
+                &progress,
+            );
             std::fs::write(path, recorder.trace().to_text())
                 .map_err(|e| CliError::Io(format!("cannot write the trace {}: {e}", path.display())))?;
             result

@@ -95,9 +95,15 @@ impl PcscTransport {
                 .ok_or_else(|| TransportError::ReaderNotFound(name.to_owned()))?,
             None => readers.iter().find(|r| r.card_present).ok_or(TransportError::NoCard)?,
         };
-        let name = CString::new(chosen.name.clone()).map_err(|_| TransportError::ReaderNotFound(chosen.name.clone()))?;
+        let name =
+            CString::new(chosen.name.clone()).map_err(|_| TransportError::ReaderNotFound(chosen.name.clone()))?;
         let card = context.connect(&name, ShareMode::Shared, Protocols::ANY).map_err(map_error)?;
-        Ok(Self { card, reader: chosen.name.clone(), buffer: vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED], _context: context })
+        Ok(Self {
+            card,
+            reader: chosen.name.clone(),
+            buffer: vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+            _context: context,
+        })
     }
 
     /// The reader's name.

@@ -205,10 +205,8 @@ impl VirtualChip {
     }
 
     fn read_binary(&mut self, command: &Command) -> Response {
-        if let Some(max) = self.faults.max_le {
-            if command.le.is_some_and(|le| le > max) {
-                return status(StatusWord::WRONG_LENGTH);
-            }
+        if self.faults.max_le.zip(command.le).is_some_and(|(max, le)| le > max) {
+            return status(StatusWord::WRONG_LENGTH);
         }
         let (fid, offset) = if command.ins == 0xB1 {
             let mut r = ByteReader::new(&command.data, "offset");
@@ -256,7 +254,13 @@ fn protected_len(data_len: usize) -> usize {
         return 14;
     }
     let value = (data_len / 8 + 1) * 8 + 1;
-    let header = if value < 0x80 { 2 } else if value < 0x100 { 3 } else { 4 };
+    let header = if value < 0x80 {
+        2
+    } else if value < 0x100 {
+        3
+    } else {
+        4
+    };
     header + value + 14
 }
 

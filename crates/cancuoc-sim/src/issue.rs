@@ -95,12 +95,7 @@ impl CitizenProfile {
     /// The three TD1 lines (ICAO 9303-5 §4.2; CCCD layout of `research/cccd.md` §1.1).
     pub fn mrz_lines(&self) -> [String; 3] {
         let number = self.document_number();
-        let line1 = format!(
-            "IDVNM{number}{}{}<<{}",
-            cd(number),
-            self.id_number,
-            cd(&self.id_number)
-        );
+        let line1 = format!("IDVNM{number}{}{}<<{}", cd(number), self.id_number, cd(&self.id_number));
         let dob = yymmdd(&self.date_of_birth);
         let doe = yymmdd(&self.date_of_expiry);
         let mut line2 = format!("{dob}{}{}{doe}{}VNM<<<<<<<<<<<", cd(&dob), self.sex, cd(&doe));
@@ -189,7 +184,8 @@ impl IssuedDocument {
         let pki = TestPki::generate(seed);
         let mrz = citizen.mrz_lines().concat();
         let dg1 = tlv(0x61, &tlv(0x5F1F, mrz.as_bytes()));
-        let face = FaceImage { format: ImageFormat::Jpeg, width: Some(width), height: Some(height), data: jpeg.to_vec() };
+        let face =
+            FaceImage { format: ImageFormat::Jpeg, width: Some(width), height: Some(height), data: jpeg.to_vec() };
         let dg2 = encode_dg2(&face);
         // DG3 stands in for the EAC-protected fingerprints: its content is never served.
         let dg3 = tlv(0x63, &tlv(0x7F61, &tlv(0x02, &[0])));
@@ -218,7 +214,8 @@ impl IssuedDocument {
         let pki = TestPki::generate(seed);
         let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
         let dg1 = tlv(0x61, &tlv(0x5F1F, mrz.as_bytes()));
-        let face = FaceImage { format: ImageFormat::Jpeg, width: Some(240), height: Some(320), data: FACE_JPEG.to_vec() };
+        let face =
+            FaceImage { format: ImageFormat::Jpeg, width: Some(240), height: Some(320), data: FACE_JPEG.to_vec() };
         let groups = [(DgNumber::DG1, dg1), (DgNumber::DG2, encode_dg2(&face))];
         let tag_list: Vec<u8> = groups.iter().map(|(n, _)| n.tag()).collect();
         let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tag_list)].concat());
@@ -228,7 +225,12 @@ impl IssuedDocument {
         for (n, bytes) in groups {
             files.insert(n.fid(), bytes);
         }
-        Ok(Self { files, protected: Vec::new(), mrz_key: MrzKey::new("L898902C3", "740812", "120415")?, csca_certificate: pki.csca.certificate })
+        Ok(Self {
+            files,
+            protected: Vec::new(),
+            mrz_key: MrzKey::new("L898902C3", "740812", "120415")?,
+            csca_certificate: pki.csca.certificate,
+        })
     }
 }
 

@@ -65,8 +65,15 @@ impl TestPki {
             &csca_key,
             &ca_extensions,
         );
-        let ds_cert =
-            certificate(&csca_key, &ds_serial, &csca_name, &ds_name, ("240101000000Z", "350101000000Z"), &ds_key, &ds_extensions);
+        let ds_cert = certificate(
+            &csca_key,
+            &ds_serial,
+            &csca_name,
+            &ds_name,
+            ("240101000000Z", "350101000000Z"),
+            &ds_key,
+            &ds_extensions,
+        );
         Self {
             csca: Issued { key: csca_key, certificate: csca_cert, issuer: csca_name.clone(), serial: csca_serial },
             ds: Issued { key: ds_key, certificate: ds_cert, issuer: csca_name, serial: ds_serial },
@@ -79,7 +86,8 @@ impl TestPki {
 fn key_from_seed(seed: &[u8], label: &[u8]) -> SigningKey {
     let mut counter: u32 = 0;
     loop {
-        let digest = Sha256::new().chain_update(seed).chain_update(label).chain_update(counter.to_be_bytes()).finalize();
+        let digest =
+            Sha256::new().chain_update(seed).chain_update(label).chain_update(counter.to_be_bytes()).finalize();
         if let Ok(key) = SigningKey::from_slice(&digest) {
             return key;
         }

@@ -1,6 +1,9 @@
 //! The core reader against the virtual chip, in process: whole reads, wrong keys, torn
 //! cards, cards without extended length or with a small Le, files past 32 KiB.
 
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use cancuoc::access::AccessKey;
 use cancuoc::files::{ExtendedLength, ReadLimits};
 use cancuoc::lds::DgNumber;
@@ -75,7 +78,8 @@ fn adapts_to_a_small_maximum_le_without_losing_the_session() {
 #[test]
 fn short_reads_only_when_asked() {
     let (chip, key) = specimen(Faults::default());
-    let options = ReadOptions::default().with_limits(ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: None });
+    let options =
+        ReadOptions::default().with_limits(ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: None });
     let doc = read(chip, &key, &options).unwrap();
     assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
 }

@@ -5,6 +5,9 @@
 //! To re-record after an intended change of the wire behaviour:
 //! `CANCUOC_RECORD_TRACES=1 cargo test -p cancuoc-sim --test trace`.
 
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::path::PathBuf;
 
 use cancuoc::access::AccessKey;

@@ -8,7 +8,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::apdu::StatusWord;
 use crate::channel::ChannelError;
-use crate::lds::mrz::{check_digit, check};
+use crate::lds::mrz::{check, check_digit};
 
 /// What the holder or the clerk supplies to open the chip.
 #[derive(Clone)]
@@ -45,13 +45,18 @@ pub fn mrz_date(text: &str, what: &'static str) -> Result<String, AccessError> {
     let text = text.trim();
     let digits: String = text.chars().filter(|c| *c != '-').collect();
     let yymmdd = match (text.len(), digits.len()) {
-        (10, 8) if text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-') => digits.get(2..).unwrap_or_default().to_owned(),
+        (10, 8) if text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-') => {
+            digits.get(2..).unwrap_or_default().to_owned()
+        }
         (6, 6) => digits,
         _ => return Err(AccessError::BadInput(what)),
     };
     let month = yymmdd.get(2..4).and_then(|m| m.parse::<u8>().ok());
     let day = yymmdd.get(4..6).and_then(|d| d.parse::<u8>().ok());
-    if !yymmdd.chars().all(|c| c.is_ascii_digit()) || !month.is_some_and(|m| (1..=12).contains(&m)) || !day.is_some_and(|d| (1..=31).contains(&d)) {
+    if !yymmdd.chars().all(|c| c.is_ascii_digit())
+        || !month.is_some_and(|m| (1..=12).contains(&m))
+        || !day.is_some_and(|d| (1..=31).contains(&d))
+    {
         return Err(AccessError::BadInput(what));
     }
     Ok(yymmdd)
@@ -84,11 +89,7 @@ impl MrzKey {
                 return Err(AccessError::BadInput(name));
             }
         }
-        Ok(Self {
-            document_number,
-            date_of_birth: date_of_birth.to_owned(),
-            date_of_expiry: date_of_expiry.to_owned(),
-        })
+        Ok(Self { document_number, date_of_birth: date_of_birth.to_owned(), date_of_expiry: date_of_expiry.to_owned() })
     }
 
     /// MRZ_information: document number (padded to nine with `<`) ‖ check digit ‖ date of

@@ -184,10 +184,8 @@ impl Command {
         if self.data.len() > 65535 {
             return Err(ApduError::DataTooLong(self.data.len()));
         }
-        if let Some(le) = self.le {
-            if le == 0 || le > EXTENDED_MAX_LE {
-                return Err(ApduError::BadLe(le));
-            }
+        if let Some(le) = self.le.filter(|le| *le == 0 || *le > EXTENDED_MAX_LE) {
+            return Err(ApduError::BadLe(le));
         }
         let extended = self.is_extended();
         let mut out = Vec::with_capacity(self.data.len().saturating_add(9));
@@ -341,14 +339,8 @@ mod tests {
             Command::new(0, 0xA4, 2, 0x0C).with_data(vec![1, 0x1E]).to_bytes().unwrap(),
             vec![0, 0xA4, 2, 0x0C, 2, 1, 0x1E]
         );
-        assert_eq!(
-            Command::new(0, 0xB0, 0, 0).with_le(65536).to_bytes().unwrap(),
-            vec![0, 0xB0, 0, 0, 0, 0, 0]
-        );
-        assert_eq!(
-            Command::new(0, 0xB0, 0, 0).with_le(1000).to_bytes().unwrap(),
-            vec![0, 0xB0, 0, 0, 0, 0x03, 0xE8]
-        );
+        assert_eq!(Command::new(0, 0xB0, 0, 0).with_le(65536).to_bytes().unwrap(), vec![0, 0xB0, 0, 0, 0, 0, 0]);
+        assert_eq!(Command::new(0, 0xB0, 0, 0).with_le(1000).to_bytes().unwrap(), vec![0, 0xB0, 0, 0, 0, 0x03, 0xE8]);
         let ext = Command::new(0x0C, 0xB0, 0, 0).with_data(vec![9; 3]).with_le(65536).extended(true);
         assert_eq!(ext.to_bytes().unwrap(), vec![0x0C, 0xB0, 0, 0, 0, 0, 3, 9, 9, 9, 0, 0]);
         assert_eq!(Command::new(0, 0, 0, 0).with_le(0).to_bytes(), Err(ApduError::BadLe(0)));

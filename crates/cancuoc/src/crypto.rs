@@ -53,7 +53,7 @@ pub fn kdf_tdes(secret: &[u8], counter: u32) -> TdesKey {
 /// Sets the low bit of a DES key byte so the byte has odd parity.
 fn with_odd_parity(b: u8) -> u8 {
     let high = b & 0xFE;
-    if high.count_ones() % 2 == 0 { high | 1 } else { high }
+    if high.count_ones().is_multiple_of(2) { high | 1 } else { high }
 }
 
 /// Appends ISO/IEC 9797-1 padding method 2: `80`, then `00` up to a multiple of `block`.
@@ -61,7 +61,7 @@ pub fn pad(data: &[u8], block: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len().saturating_add(block));
     out.extend_from_slice(data);
     out.push(0x80);
-    while out.len() % block != 0 {
+    while !out.len().is_multiple_of(block) {
         out.push(0);
     }
     out
@@ -95,7 +95,7 @@ pub fn tdes_encrypt(key: &TdesKey, data: &[u8]) -> Vec<u8> {
 
 /// 3DES-CBC decryption with a zero IV; `None` unless the input is whole blocks.
 pub fn tdes_decrypt(key: &TdesKey, data: &[u8]) -> Option<Vec<u8>> {
-    if data.len() % 8 != 0 {
+    if !data.len().is_multiple_of(8) {
         return None;
     }
     let cipher = key.cipher();

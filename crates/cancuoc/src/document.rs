@@ -116,7 +116,10 @@ impl Document {
                 "SOD.bin" => doc.sod = Some(bytes),
                 "CardAccess.bin" => doc.card_access = Some(bytes),
                 other => {
-                    let n = other.strip_prefix("DG").and_then(|s| s.strip_suffix(".bin")).and_then(|s| s.parse::<u8>().ok());
+                    let n = other
+                        .strip_prefix("DG")
+                        .and_then(|s| s.strip_suffix(".bin"))
+                        .and_then(|s| s.parse::<u8>().ok());
                     if let Some(dg) = n.and_then(DgNumber::new) {
                         doc.data_groups.insert(dg, bytes);
                     }

@@ -72,7 +72,9 @@ impl Error {
             },
             Self::File(e) => match e {
                 FileError::CardRemoved { .. } => ErrorClass::CardRemoved,
-                FileError::NotFound { .. } | FileError::AccessDenied { .. } | FileError::Refused { .. } => ErrorClass::Unsupported,
+                FileError::NotFound { .. } | FileError::AccessDenied { .. } | FileError::Refused { .. } => {
+                    ErrorClass::Unsupported
+                }
                 FileError::Channel { source, .. } => channel_class(source),
                 _ => ErrorClass::Malformed,
             },
@@ -86,10 +88,13 @@ impl Error {
 
 fn transport_class(e: &TransportError) -> ErrorClass {
     match e {
-        TransportError::NoService | TransportError::NoReader | TransportError::ReaderNotFound(_) | TransportError::NoCard => {
-            ErrorClass::NoReader
+        TransportError::NoService
+        | TransportError::NoReader
+        | TransportError::ReaderNotFound(_)
+        | TransportError::NoCard => ErrorClass::NoReader,
+        TransportError::CardRemoved | TransportError::ShortResponse(_) | TransportError::CardUnresponsive => {
+            ErrorClass::CardRemoved
         }
-        TransportError::CardRemoved | TransportError::ShortResponse(_) | TransportError::CardUnresponsive => ErrorClass::CardRemoved,
         _ => ErrorClass::Internal,
     }
 }

@@ -117,11 +117,7 @@ pub enum FileError {
 impl FileError {
     fn from_channel(file: &'static str, offset: usize) -> impl FnOnce(ChannelError) -> Self {
         move |source| {
-            if source.is_card_removed() {
-                Self::CardRemoved { file }
-            } else {
-                Self::Channel { file, offset, source }
-            }
+            if source.is_card_removed() { Self::CardRemoved { file } } else { Self::Channel { file, offset, source } }
         }
     }
 
@@ -192,7 +188,12 @@ impl FileReader {
     ///
     /// # Errors
     /// [`FileError::NotFound`] when the chip has no such application.
-    pub fn select_application<T: Transport>(&self, channel: &mut Channel<T>, aid: &[u8], name: &'static str) -> Result<(), FileError> {
+    pub fn select_application<T: Transport>(
+        &self,
+        channel: &mut Channel<T>,
+        aid: &[u8],
+        name: &'static str,
+    ) -> Result<(), FileError> {
         let command = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(aid.to_vec());
         let response = channel.send(&command).map_err(FileError::from_channel(name, 0))?;
         expect_ok(&response, "SELECT", name)
@@ -202,7 +203,12 @@ impl FileReader {
     ///
     /// # Errors
     /// [`FileError::NotFound`], [`FileError::AccessDenied`] or another failure.
-    pub fn select_ef<T: Transport>(&self, channel: &mut Channel<T>, fid: Fid, name: &'static str) -> Result<(), FileError> {
+    pub fn select_ef<T: Transport>(
+        &self,
+        channel: &mut Channel<T>,
+        fid: Fid,
+        name: &'static str,
+    ) -> Result<(), FileError> {
         let command = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.0.to_be_bytes().to_vec());
         let response = channel.send(&command).map_err(FileError::from_channel(name, 0))?;
         expect_ok(&response, "SELECT", name)
@@ -272,10 +278,10 @@ impl FileReader {
                 Err(source) => return Err(FileError::Malformed { file: name, source }),
             }
         };
-        let total = header.total_len().filter(|len| *len <= MAX_FILE_LEN).ok_or(FileError::TooLarge {
-            file: name,
-            len: header.value_len,
-        })?;
+        let total = header
+            .total_len()
+            .filter(|len| *len <= MAX_FILE_LEN)
+            .ok_or(FileError::TooLarge { file: name, len: header.value_len })?;
         file.truncate(total);
         progress(FileProgress { read: file.len(), total });
         while file.len() < total {
@@ -367,17 +373,20 @@ impl FileReader {
 }
 
 fn expect_ok(response: &Response, op: &'static str, name: &'static str) -> Result<(), FileError> {
-    if response.sw == StatusWord::OK {
-        Ok(())
-    } else {
-        Err(FileError::from_status(op, name, 0, response.sw))
-    }
+    if response.sw == StatusWord::OK { Ok(()) } else { Err(FileError::from_status(op, name, 0, response.sw)) }
 }
 
 /// READ BINARY: `B0` with a 15-bit offset in P1-P2 (or SFI in P1 and an 8-bit offset), or
 /// `B1` with DO'54' carrying the offset; the `B1` answer is wrapped in DO'53', so Le grows by
 /// its header (ISO/IEC 7816-4 §11.3.3).
-fn read_binary(sfi: Option<u8>, offset: usize, le: usize, extended: bool, odd: bool, name: &'static str) -> Result<Command, FileError> {
+fn read_binary(
+    sfi: Option<u8>,
+    offset: usize,
+    le: usize,
+    extended: bool,
+    odd: bool,
+    name: &'static str,
+) -> Result<Command, FileError> {
     if odd {
         let bytes = u32::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
         let skip = bytes.iter().take_while(|b| **b == 0).count().min(3);
@@ -389,7 +398,8 @@ fn read_binary(sfi: Option<u8>, offset: usize, le: usize, extended: bool, odd: b
     let (p1, p2) = match sfi {
         Some(sfi) => (0x80 | sfi, u8::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?),
         None => {
-            let [hi, lo] = u16::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
+            let [hi, lo] =
+                u16::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
             (hi & 0x7F, lo)
         }
     };

@@ -66,8 +66,15 @@ pub struct Progress {
 impl Progress {
     /// The whole read's completion from 0.0 to 1.0 (each file weighs the same).
     pub fn fraction(&self) -> f32 {
-        let within = if self.bytes.total == 0 { 0.0 } else { self.bytes.read as f32 / self.bytes.total as f32 };
-        ((self.index as f32 + within) / self.count.max(1) as f32).clamp(0.0, 1.0)
+        f32::from(self.permille()) / 1000.0
+    }
+
+    /// The whole read's completion in thousandths, 0 to 1000.
+    pub fn permille(&self) -> u16 {
+        let count = self.count.max(1);
+        let within = self.bytes.read.saturating_mul(1000).checked_div(self.bytes.total).unwrap_or(0).min(1000);
+        let done = self.index.saturating_mul(1000).saturating_add(within) / count;
+        u16::try_from(done.min(1000)).unwrap_or(1000)
     }
 }
 
@@ -187,5 +194,6 @@ impl<T: Transport> Session<T> {
 
 /// Names for errors and progress, DG1..DG16.
 const DG_NAMES: [&str; 16] = [
-    "DG1", "DG2", "DG3", "DG4", "DG5", "DG6", "DG7", "DG8", "DG9", "DG10", "DG11", "DG12", "DG13", "DG14", "DG15", "DG16",
+    "DG1", "DG2", "DG3", "DG4", "DG5", "DG6", "DG7", "DG8", "DG9", "DG10", "DG11", "DG12", "DG13", "DG14", "DG15",
+    "DG16",
 ];

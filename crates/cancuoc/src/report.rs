@@ -177,7 +177,8 @@ impl Report {
             millis: context.millis,
         };
         let not_checked = CheckReport { status: "not_checked" };
-        let verification = VerificationReport { passive: not_checked.clone(), chip: not_checked.clone(), active: not_checked };
+        let verification =
+            VerificationReport { passive: not_checked.clone(), chip: not_checked.clone(), active: not_checked };
         Self { schema: SCHEMA, document, holder, photo, access, verification }
     }
 
@@ -224,12 +225,14 @@ fn holder_from_mrz(m: &Mrz, today: Option<CalendarDate>) -> HolderReport {
         id_number,
         full_name: Some(m.full_name()).filter(|s| !s.is_empty()),
         date_of_birth: dob.or_else(|| Some(m.date_of_birth.clone())),
-        sex: Some(match m.sex {
-            'M' => "M",
-            'F' => "F",
-            _ => "X",
-        }
-        .to_owned()),
+        sex: Some(
+            match m.sex {
+                'M' => "M",
+                'F' => "F",
+                _ => "X",
+            }
+            .to_owned(),
+        ),
         nationality: Some(m.nationality.clone()),
         date_of_expiry: expiry.or_else(|| Some(m.date_of_expiry.clone())),
         ..HolderReport::default()

@@ -245,7 +245,10 @@ impl Transport for ReplayTransport {
                 return Err(TransportError::TraceMismatch { event: at, reason: "the command differs" });
             }
             Some(_) => {
-                return Err(TransportError::TraceMismatch { event: at, reason: "a command was sent where the trace has none" });
+                return Err(TransportError::TraceMismatch {
+                    event: at,
+                    reason: "a command was sent where the trace has none",
+                });
             }
             None => return Err(TransportError::TraceMismatch { event: at, reason: "the trace ended" }),
         }

@@ -75,10 +75,14 @@ fn main() -> ExitCode {
     };
     let mut chip = VirtualChip::new(document, faults, options.seed.as_bytes());
     loop {
-        let mut stream = match vpcd::connect(&options.host, options.port, Duration::from_secs(options.connect_timeout)) {
+        let mut stream = match vpcd::connect(&options.host, options.port, Duration::from_secs(options.connect_timeout))
+        {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("cancuoc-vcard: cannot reach vpcd at {}:{}: {e} (is pcscd running with the vpcd driver?)", options.host, options.port);
+                eprintln!(
+                    "cancuoc-vcard: cannot reach vpcd at {}:{}: {e} (is pcscd running with the vpcd driver?)",
+                    options.host, options.port
+                );
                 return ExitCode::FAILURE;
             }
         };

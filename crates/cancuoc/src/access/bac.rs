@@ -49,7 +49,8 @@ impl BacStart {
         if response.sw != StatusWord::OK {
             return Err(AccessError::Refused { step: "GET CHALLENGE", sw: response.sw });
         }
-        let rnd_ic: [u8; 8] = response.data.as_slice().try_into().map_err(|_| AccessError::CardMisbehaved("GET CHALLENGE"))?;
+        let rnd_ic: [u8; 8] =
+            response.data.as_slice().try_into().map_err(|_| AccessError::CardMisbehaved("GET CHALLENGE"))?;
         let mut rnd_ifd = [0u8; 8];
         let mut k_ifd = Zeroizing::new([0u8; 16]);
         rng.fill_bytes(&mut rnd_ifd);
@@ -103,11 +104,14 @@ impl BacChallenged {
                 _ => AccessError::Refused { step: "EXTERNAL AUTHENTICATE", sw: response.sw },
             });
         }
-        let (e_ic, m_ic) = response.data.split_at_checked(32).ok_or(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"))?;
+        let (e_ic, m_ic) =
+            response.data.split_at_checked(32).ok_or(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"))?;
         if m_ic.len() != 8 || !ct_eq(&retail_mac(&self.k_mac, &pad(e_ic, 8)), m_ic) {
             return Err(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"));
         }
-        let r = Zeroizing::new(tdes_decrypt(&self.k_enc, e_ic).ok_or(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"))?);
+        let r = Zeroizing::new(
+            tdes_decrypt(&self.k_enc, e_ic).ok_or(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"))?,
+        );
         let (rnd_ic, rest) = r.split_at_checked(8).ok_or(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"))?;
         let (rnd_ifd, k_ic) = rest.split_at_checked(8).ok_or(AccessError::CardMisbehaved("EXTERNAL AUTHENTICATE"))?;
         if !ct_eq(rnd_ic, &self.rnd_ic) || !ct_eq(rnd_ifd, &self.rnd_ifd) {
@@ -126,7 +130,11 @@ impl BacChallenged {
 ///
 /// # Errors
 /// [`AccessError`] from any step.
-pub fn authenticate<T: Transport>(channel: &mut Channel<T>, key: &MrzKey, rng: &mut impl CryptoRng) -> Result<(), AccessError> {
+pub fn authenticate<T: Transport>(
+    channel: &mut Channel<T>,
+    key: &MrzKey,
+    rng: &mut impl CryptoRng,
+) -> Result<(), AccessError> {
     channel.end_secure_messaging();
     let start = BacStart::new(key);
     let challenge = channel.send(&start.command())?;
@@ -142,7 +150,12 @@ pub fn authenticate<T: Transport>(channel: &mut Channel<T>, key: &MrzKey, rng: &
 ///
 /// # Errors
 /// `None` when the terminal's cryptogram is not for this key and challenge.
-pub fn card_respond(key: &MrzKey, rnd_ic: &[u8; 8], k_ic: &[u8; 16], data: &[u8]) -> Option<(Vec<u8>, SecureMessaging)> {
+pub fn card_respond(
+    key: &MrzKey,
+    rnd_ic: &[u8; 8],
+    k_ic: &[u8; 16],
+    data: &[u8],
+) -> Option<(Vec<u8>, SecureMessaging)> {
     let start = BacStart::new(key);
     let (e_ifd, m_ifd) = data.split_at_checked(32)?;
     if m_ifd.len() != 8 || !ct_eq(&retail_mac(&start.k_mac, &pad(e_ifd, 8)), m_ifd) {
@@ -193,7 +206,10 @@ mod tests {
     #[test]
     fn mrz_information_matches_9303_11_d2() {
         assert_eq!(d2_key().mrz_information().as_str(), "L898902C<369080619406236");
-        assert_eq!(MrzKey::new("L898902C", "690806", "940623").unwrap().mrz_information().as_str(), "L898902C<369080619406236");
+        assert_eq!(
+            MrzKey::new("L898902C", "690806", "940623").unwrap().mrz_information().as_str(),
+            "L898902C<369080619406236"
+        );
         let long = MrzKey::new("D23145890734", "340712", "950712").unwrap();
         assert_eq!(long.mrz_information().as_str(), "D23145890734934071279507122");
     }

@@ -166,7 +166,8 @@ pub fn write_length(len: usize, out: &mut Vec<u8>) {
     }
     let skip = bytes.iter().take_while(|b| **b == 0).count();
     let significant = bytes.get(skip..).unwrap_or_default();
-    out.push(0x80 | (significant.len() as u8 & 0x0F));
+    // At most 8 significant bytes of a u64, so the count fits the low nibble.
+    out.push(0x80 | u8::try_from(significant.len()).unwrap_or(8));
     out.extend_from_slice(significant);
 }
 
@@ -205,10 +206,7 @@ mod tests {
     #[test]
     fn rejects_indefinite_and_oversized_lengths() {
         assert_eq!(parse_header(&[0x30, 0x80]).unwrap_err().kind, DecodeErrorKind::InvalidLength);
-        assert_eq!(
-            parse_header(&[0x30, 0x85, 1, 1, 1, 1, 1]).unwrap_err().kind,
-            DecodeErrorKind::InvalidLength
-        );
+        assert_eq!(parse_header(&[0x30, 0x85, 1, 1, 1, 1, 1]).unwrap_err().kind, DecodeErrorKind::InvalidLength);
         assert_eq!(parse_header(&[0x5F, 0xFF, 0xFF, 0x01, 0]).unwrap_err().kind, DecodeErrorKind::InvalidTag);
     }
 
@@ -236,7 +234,9 @@ mod tests {
 
     #[test]
     fn writes_lengths_in_minimal_form() {
-        for (len, expect) in [(0usize, vec![0u8]), (0x7F, vec![0x7F]), (0x80, vec![0x81, 0x80]), (0x1234, vec![0x82, 0x12, 0x34])] {
+        for (len, expect) in
+            [(0usize, vec![0u8]), (0x7F, vec![0x7F]), (0x80, vec![0x81, 0x80]), (0x1234, vec![0x82, 0x12, 0x34])]
+        {
             let mut out = Vec::new();
             write_length(len, &mut out);
             assert_eq!(out, expect);

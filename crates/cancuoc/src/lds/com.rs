@@ -47,7 +47,8 @@ impl EfCom {
                 _ => {}
             }
         }
-        let data_groups = data_groups.ok_or(LdsError::Invalid { file: "EF.COM", what: "no data group list (tag 5C)" })?;
+        let data_groups =
+            data_groups.ok_or(LdsError::Invalid { file: "EF.COM", what: "no data group list (tag 5C)" })?;
         Ok(Self { lds_version, unicode_version, data_groups })
     }
 }

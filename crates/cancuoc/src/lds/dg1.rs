@@ -25,7 +25,8 @@ impl Dg1 {
         let mut inner = dg1.reader("DG1");
         let mrz = inner.expect_tlv(TAG_MRZ).map_err(LdsError::decode("DG1"))?;
         inner.finish().map_err(LdsError::decode("DG1"))?;
-        let text = std::str::from_utf8(mrz.value).map_err(|_| LdsError::Invalid { file: "DG1", what: "MRZ is not text" })?;
+        let text =
+            std::str::from_utf8(mrz.value).map_err(|_| LdsError::Invalid { file: "DG1", what: "MRZ is not text" })?;
         Ok(Self { mrz: Mrz::parse(text)? })
     }
 }

@@ -78,10 +78,8 @@ impl FaceImage {
             }
         }
         let block = block.ok_or(LdsError::Invalid { file: "DG2", what: "no biometric data block (5F2E)" })?;
-        if block.starts_with(FAC_MAGIC) {
-            if let Ok(image) = parse_19794_5(block) {
-                return Ok(image);
-            }
+        if let Some(image) = block.starts_with(FAC_MAGIC).then(|| parse_19794_5(block).ok()).flatten() {
+            return Ok(image);
         }
         // ISO/IEC 39794-5 or an unusual header: fall back on the image's own magic bytes.
         from_magic(block).ok_or(LdsError::Invalid { file: "DG2", what: "no JPEG or JPEG 2000 image found" })
@@ -106,7 +104,8 @@ fn parse_19794_5(block: &[u8]) -> Result<FaceImage, DecodeError> {
     let height = r.u16_be()?;
     r.take(6)?; // colour space, source type, device type, quality
     let header = 20usize + feature_points * 8 + 12;
-    let image_len = block_len.checked_sub(header).ok_or_else(|| r.error(crate::codec::DecodeErrorKind::InvalidLength))?;
+    let image_len =
+        block_len.checked_sub(header).ok_or_else(|| r.error(crate::codec::DecodeErrorKind::InvalidLength))?;
     let data = r.take(image_len.min(r.remaining()))?;
     let format = match data_type {
         0 => ImageFormat::Jpeg,

@@ -139,7 +139,8 @@ impl Mrz {
         let l1 = field(s, 0..30);
         let l2 = field(s, 30..60);
         let l3 = field(s, 60..90);
-        let (document_number, optional_data) = long_document_number(field(l1, 5..14), char_at(l1, 14), field(l1, 15..30))?;
+        let (document_number, optional_data) =
+            long_document_number(field(l1, 5..14), char_at(l1, 14), field(l1, 15..30))?;
         let date_of_birth = field(l2, 0..6);
         let date_of_expiry = field(l2, 8..14);
         check_dates(date_of_birth, char_at(l2, 6), date_of_expiry, char_at(l2, 14))?;
@@ -291,7 +292,9 @@ mod tests {
     /// ICAO 9303-5 TD1 specimen [X].
     #[test]
     fn parses_td1_specimen() {
-        let mrz = Mrz::parse("I<UTOD231458907<<<<<<<<<<<<<<<7408122F1204159UTO<<<<<<<<<<<6ERIKSSON<<ANNA<MARIA<<<<<<<<<<").unwrap();
+        let mrz =
+            Mrz::parse("I<UTOD231458907<<<<<<<<<<<<<<<7408122F1204159UTO<<<<<<<<<<<6ERIKSSON<<ANNA<MARIA<<<<<<<<<<")
+                .unwrap();
         assert_eq!(mrz.format, MrzFormat::Td1);
         assert_eq!(mrz.document_number, "D23145890");
         assert_eq!(mrz.date_of_birth, "740812");
@@ -304,7 +307,9 @@ mod tests {
     /// ICAO 9303-4 TD3 specimen [X] and 9303-6 TD2 specimen [S].
     #[test]
     fn parses_td3_and_td2_specimens() {
-        let td3 = Mrz::parse("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10").unwrap();
+        let td3 =
+            Mrz::parse("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10")
+                .unwrap();
         assert_eq!(td3.format, MrzFormat::Td3);
         assert_eq!(td3.document_number, "L898902C3");
         assert_eq!(td3.nationality, "UTO");
@@ -323,7 +328,9 @@ mod tests {
     /// The CCCD layout of `research/cccd.md` §1.1 (check digits verified there).
     #[test]
     fn parses_cccd_td1() {
-        let mrz = Mrz::parse("IDVNM0910055134051091005513<<09101014M3101012VNM<<<<<<<<<<<8NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<").unwrap();
+        let mrz =
+            Mrz::parse("IDVNM0910055134051091005513<<09101014M3101012VNM<<<<<<<<<<<8NGUYEN<<VAN<AN<<<<<<<<<<<<<<<<")
+                .unwrap();
         assert_eq!(mrz.document_code, "ID");
         assert_eq!(mrz.document_number, "091005513");
         assert_eq!(mrz.optional_data, "051091005513<<0");

@@ -171,11 +171,21 @@ impl Citizen {
         outer.finish()?;
         let version = body.expect_tlv(TAG_INTEGER)?;
         if version.value != [1] {
-            return Err(DecodeError { at: version.value_offset, what: "DG13 version", kind: DecodeErrorKind::InvalidValue }.into());
+            return Err(DecodeError {
+                at: version.value_offset,
+                what: "DG13 version",
+                kind: DecodeErrorKind::InvalidValue,
+            }
+            .into());
         }
         let oid = body.expect_tlv(TAG_OID)?;
         if oid.value != OID_UTF8 {
-            return Err(DecodeError { at: oid.value_offset, what: "DG13 character set", kind: DecodeErrorKind::InvalidValue }.into());
+            return Err(DecodeError {
+                at: oid.value_offset,
+                what: "DG13 character set",
+                kind: DecodeErrorKind::InvalidValue,
+            }
+            .into());
         }
         let mut citizen = Self::default();
         while !body.is_empty() {
@@ -199,7 +209,13 @@ impl Citizen {
         let number = field.expect_tlv(TAG_INTEGER)?;
         let n = match number.value {
             [n] => *n,
-            _ => return Err(DecodeError { at: number.value_offset, what: "DG13 field number", kind: DecodeErrorKind::InvalidValue }),
+            _ => {
+                return Err(DecodeError {
+                    at: number.value_offset,
+                    what: "DG13 field number",
+                    kind: DecodeErrorKind::InvalidValue,
+                });
+            }
         };
         if self.fields.len() >= MAX_FIELDS {
             return Err(field.error(DecodeErrorKind::InvalidLength));
@@ -260,8 +276,11 @@ fn collect_strings(r: &mut ByteReader<'_>, depth: usize, out: &mut Vec<String>) 
     let tlv = r.tlv()?;
     match tlv.tag {
         TAG_UTF8_STRING | TAG_PRINTABLE_STRING | TAG_IA5_STRING => {
-            let text = std::str::from_utf8(tlv.value)
-                .map_err(|_| DecodeError { at: tlv.value_offset, what: "DG13 text", kind: DecodeErrorKind::InvalidValue })?;
+            let text = std::str::from_utf8(tlv.value).map_err(|_| DecodeError {
+                at: tlv.value_offset,
+                what: "DG13 text",
+                kind: DecodeErrorKind::InvalidValue,
+            })?;
             out.push(text.trim().nfc().collect());
         }
         TAG_SEQUENCE | TAG_SET => {
@@ -296,7 +315,9 @@ pub fn encode_dg13(fields: &BTreeMap<u8, Vec<String>>) -> Vec<u8> {
     for (n, values) in fields {
         let value = match values.as_slice() {
             [one] if *n != field::PARENTS && *n != field::SPOUSE => tlv(TAG_UTF8_STRING, one.as_bytes()),
-            many => tlv(TAG_SEQUENCE, &many.iter().flat_map(|s| tlv(TAG_UTF8_STRING, s.as_bytes())).collect::<Vec<u8>>()),
+            many => {
+                tlv(TAG_SEQUENCE, &many.iter().flat_map(|s| tlv(TAG_UTF8_STRING, s.as_bytes())).collect::<Vec<u8>>())
+            }
         };
         set.extend(tlv(TAG_SEQUENCE, &[tlv(TAG_INTEGER, &[*n]), value].concat()));
     }
@@ -375,7 +396,12 @@ mod tests {
             value = crate::codec::tlv::tlv(0x30, &value);
         }
         let field = crate::codec::tlv::tlv(0x30, &[crate::codec::tlv::tlv(0x02, &[2]), value].concat());
-        let body = [crate::codec::tlv::tlv(0x02, &[1]), crate::codec::tlv::tlv(0x06, OID_UTF8), crate::codec::tlv::tlv(0x31, &field)].concat();
+        let body = [
+            crate::codec::tlv::tlv(0x02, &[1]),
+            crate::codec::tlv::tlv(0x06, OID_UTF8),
+            crate::codec::tlv::tlv(0x31, &field),
+        ]
+        .concat();
         let dg13 = crate::codec::tlv::tlv(0x6D, &crate::codec::tlv::tlv(0x30, &body));
         assert!(Citizen::parse_dg13(&dg13).is_err());
     }

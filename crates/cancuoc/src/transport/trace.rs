@@ -111,7 +111,7 @@ pub fn encode_hex(bytes: &[u8]) -> String {
 /// Decodes hex (either case, spaces allowed between bytes); `None` if malformed.
 pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits
