@@ -30,6 +30,8 @@ pub mod crypto;
 pub mod document;
 pub mod error;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lds;
 pub mod profile;
 pub mod reader;

@@ -1,0 +1,162 @@
+//! Entry points for the fuzz targets in `fuzz/` (one per parser of untrusted bytes), and a
+//! deterministic smoke run of the same entries in the unit tests. Not part of the API.
+
+use crate::apdu::{Command, Response};
+use crate::codec::ByteReader;
+use crate::lds::{Dg1, EfCom, FaceImage, Mrz};
+use crate::profile::cccd::Citizen;
+use crate::sm::{SecureMessaging, TdesSm};
+use crate::transport::Trace;
+
+/// A parser entry point.
+pub type Target = fn(&[u8]);
+
+/// Every parser, by name, for the fuzz targets and the smoke test.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("tlv", tlv),
+    ("apdu", apdu),
+    ("sm_response", sm_response),
+    ("mrz", mrz),
+    ("ef_com", ef_com),
+    ("dg1", dg1),
+    ("dg2", dg2),
+    ("dg13", dg13),
+    ("trace", trace),
+];
+
+/// Walks arbitrary BER-TLV one level at a time, descending into every value.
+pub fn tlv(data: &[u8]) {
+    let mut stack = vec![ByteReader::new(data, "fuzz")];
+    let mut budget = 10_000usize;
+    while let Some(mut r) = stack.pop() {
+        while !r.is_empty() && budget > 0 {
+            budget -= 1;
+            match r.tlv() {
+                Ok(t) => stack.push(t.reader("fuzz")),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// Command and response APDU parsing and re-encoding.
+pub fn apdu(data: &[u8]) {
+    if let Some(command) = Command::parse(data) {
+        let _ = command.to_bytes();
+    }
+    let _ = Response::from_bytes(data);
+}
+
+/// Checking a hostile secure-messaging response (fixed keys: the MAC fails, parsing runs).
+pub fn sm_response(data: &[u8]) {
+    let suite = TdesSm::new(crate::crypto::TdesKey::new([1; 16]), crate::crypto::TdesKey::new([2; 16]));
+    let mut sm = SecureMessaging::new(Box::new(suite), vec![0; 8]);
+    if let Ok(response) = Response::from_bytes(data) {
+        let _ = sm.unprotect(&response);
+    }
+    if let Some(command) = Command::parse(data) {
+        let _ = sm.unprotect_command(&command);
+    }
+}
+
+/// MRZ text.
+pub fn mrz(data: &[u8]) {
+    let _ = Mrz::parse(&String::from_utf8_lossy(data));
+}
+
+/// EF.COM.
+pub fn ef_com(data: &[u8]) {
+    let _ = EfCom::parse(data);
+}
+
+/// DG1.
+pub fn dg1(data: &[u8]) {
+    let _ = Dg1::parse(data);
+}
+
+/// DG2.
+pub fn dg2(data: &[u8]) {
+    let _ = FaceImage::parse_dg2(data);
+}
+
+/// DG13.
+pub fn dg13(data: &[u8]) {
+    let _ = Citizen::parse_dg13(data);
+}
+
+/// Trace text.
+pub fn trace(data: &[u8]) {
+    let _ = Trace::parse(&String::from_utf8_lossy(data));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::tlv::tlv as enc;
+
+    /// A small xorshift generator: deterministic inputs, no dependency.
+    struct XorShift(u64);
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    fn seeds() -> Vec<Vec<u8>> {
+        let mrz = "I<UTOD231458907<<<<<<<<<<<<<<<7408122F1204159UTO<<<<<<<<<<<6ERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert(2u8, vec!["Nguyễn Văn Mẫu".to_owned()]);
+        fields.insert(13u8, vec!["A".to_owned(), "B".to_owned()]);
+        vec![
+            enc(0x61, &enc(0x5F1F, mrz.as_bytes())),
+            hex_literal::hex!("60145F0104303130365F36063034303030305C026175").to_vec(),
+            hex_literal::hex!("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000").to_vec(),
+            crate::lds::dg2::encode_dg2(&FaceImage {
+                format: crate::lds::ImageFormat::Jpeg,
+                width: Some(1),
+                height: Some(1),
+                data: vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+            }),
+            crate::profile::cccd::encode_dg13(&fields),
+            mrz.as_bytes().to_vec(),
+            b"# c\n> 00A4\n< 9000\n! rng 00\n".to_vec(),
+        ]
+    }
+
+    /// Every target survives truncations, bit flips, byte insertions and random bytes of
+    /// every seed (a few thousand inputs: a smoke run, not a substitute for `cargo fuzz`).
+    #[test]
+    // Truncating the generator's output is how it makes bytes and indices.
+    #[allow(clippy::cast_possible_truncation)]
+    fn no_parser_panics_on_mutated_input() {
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        for seed in seeds() {
+            let mut inputs = Vec::new();
+            for n in 0..=seed.len() {
+                inputs.push(seed[..n].to_vec());
+            }
+            for _ in 0..300 {
+                let mut m = seed.clone();
+                let at = (rng.next() as usize) % m.len().max(1);
+                match rng.next() % 3 {
+                    0 => m[at] ^= 1 << (rng.next() % 8),
+                    1 => m.insert(at, rng.next() as u8),
+                    _ => m[at] = [0x00, 0x80, 0x81, 0x84, 0xFF][(rng.next() % 5) as usize],
+                }
+                inputs.push(m);
+            }
+            for _ in 0..50 {
+                let len = (rng.next() % 64) as usize;
+                inputs.push((0..len).map(|_| rng.next() as u8).collect());
+            }
+            for input in &inputs {
+                for (_, target) in TARGETS {
+                    target(input);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The built `cancuoc` binary without any reader: the embedded demo, trace replay, and the
+//! usage and exit-code contract of DESIGN.md §3.1.
+
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cancuoc(args: &[&str]) -> Output {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().and_then(Path::parent).unwrap().join("cancuoc");
+    assert!(path.exists(), "build the binaries first: cargo build --workspace --bins");
+    // No pcscd for these: point libpcsclite at a socket that does not exist.
+    Command::new(path).args(args).env("PCSCLITE_CSOCK_NAME", "/nonexistent/pcscd.comm").output().unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/traces").join(name)
+}
+
+#[test]
+fn demo_json_has_the_vietnamese_name_and_the_schema() {
+    let out = cancuoc(&["demo", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["schema"], "cancuoc/1");
+    assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu");
+    assert_eq!(
+        report["holder"]["place_of_residence"],
+        "Số 1 phố Tràng Tiền, Phường Tràng Tiền, Quận Hoàn Kiếm, Thành phố Hà Nội"
+    );
+    assert_eq!(report["holder"]["mother_name"], "Trần Thị Cúc");
+    assert!(report["document"]["skipped"]["DG3"].as_str().unwrap().contains("6982"));
+    assert!(report["access"]["millis"].is_u64());
+}
+
+#[test]
+fn demo_text_shows_the_holder_for_a_person() {
+    let out = cancuoc(&["demo"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Full name           Nguyễn Văn Mẫu"), "{text}");
+    assert!(text.contains("Date of expiry      2030-01-15"), "{text}");
+}
+
+#[test]
+fn replays_the_committed_trace_through_the_binary() {
+    let out = cancuoc(&["replay", fixture("cccd-specimen-bac.apdu").to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["holder"]["id_number"], "001090012345");
+    assert_eq!(report["access"]["apdus"], 18);
+}
+
+#[test]
+fn usage_errors_exit_2_and_read_errors_exit_1() {
+    assert_eq!(cancuoc(&["read"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--mrz", "123"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--id", "12345", "--dob", "1990-01-01", "--expiry", "none"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--id", "001090012345"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["frobnicate"]).status.code(), Some(2));
+    let out = cancuoc(&["read", "--mrz", "090012345,900115,300115"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pcscd"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one-line reason: {err}");
+}
+
+#[test]
+fn a_damaged_trace_is_refused_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("cancuoc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.apdu");
+    std::fs::write(&bad, "> 00A4\n< 90\nnonsense\n").unwrap();
+    let out = cancuoc(&["replay", bad.to_str().unwrap(), "--mrz", "090012345,900115,300115"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
