@@ -274,7 +274,7 @@ fn wrong_keys_exit_1_and_name_the_inputs_to_check() {
     let out = bed.cancuoc(&["read", "--mrz", "090012345,900115,300116", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("re-check the document number, date of birth and date of expiry"), "{err}");
+    assert!(err.contains("re-check the document (ID) number, date of birth and date of expiry"), "{err}");
     assert!(out.stdout.is_empty());
 }
 

@@ -269,3 +269,50 @@ impl Transport for VirtualChip {
         self.process(apdu).ok_or(TransportError::CardRemoved)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::issue::CitizenProfile;
+
+    fn chip() -> VirtualChip {
+        let document = IssuedDocument::issue(&CitizenProfile::specimen(), b"t").unwrap();
+        VirtualChip::new(document, Faults::default(), b"t")
+    }
+
+    fn sw(answer: &[u8]) -> u16 {
+        u16::from_be_bytes([answer[answer.len() - 2], answer[answer.len() - 1]])
+    }
+
+    #[test]
+    fn select_mf_answers_6d00_like_a_cccd() {
+        let mut chip = chip();
+        assert_eq!(sw(&chip.process(&[0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00]).unwrap()), 0x6D00);
+        assert_eq!(sw(&chip.process(&[0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0, 0, 2, 0x47, 0x10, 1]).unwrap()), 0x9000);
+    }
+
+    #[test]
+    fn files_need_secure_messaging() {
+        let mut chip = chip();
+        chip.process(&[0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0, 0, 2, 0x47, 0x10, 1]).unwrap();
+        assert_eq!(sw(&chip.process(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x01, 0x01]).unwrap()), 0x9000);
+        assert_eq!(sw(&chip.process(&[0x00, 0xB0, 0x00, 0x00, 0x10]).unwrap()), 0x6982);
+        assert_eq!(sw(&chip.process(&[0x00, 0x82, 0x00, 0x00, 0x28]).unwrap()), 0x6985);
+    }
+
+    #[test]
+    fn tears_after_n_apdus_and_stays_gone() {
+        let document = IssuedDocument::issue(&CitizenProfile::specimen(), b"t").unwrap();
+        let mut chip = VirtualChip::new(document, Faults { tear_after: Some(1), ..Faults::default() }, b"t");
+        assert!(chip.process(&[0x00, 0x84, 0x00, 0x00, 0x08]).is_some());
+        assert!(chip.process(&[0x00, 0x84, 0x00, 0x00, 0x08]).is_none());
+        assert!(chip.transmit(&[0x00, 0x84, 0x00, 0x00, 0x08]).is_err());
+    }
+
+    #[test]
+    fn atr_has_a_valid_check_byte() {
+        let atr = chip().atr();
+        assert_eq!(atr.iter().skip(1).fold(0u8, |x, b| x ^ b), 0);
+        assert!(atr.len() <= 33);
+    }
+}

@@ -104,3 +104,27 @@ fn photo_can_be_skipped() {
     let doc = read(chip, &key, &options).unwrap();
     assert!(doc.dg(DgNumber::DG2).is_none());
 }
+
+#[test]
+fn reads_a_file_by_short_identifier_and_a_plain_command_ends_the_session() {
+    use cancuoc::access::bac;
+    use cancuoc::apdu::{Command, StatusWord};
+    use cancuoc::channel::Channel;
+    use cancuoc::files::FileReader;
+
+    let (chip, key) = specimen_chip(Faults::default()).unwrap();
+    let mut channel = Channel::new(chip);
+    let files = FileReader::new(ReadLimits::default());
+    files.select_application(&mut channel, cancuoc::files::AID_EMRTD, "eMRTD").unwrap();
+    bac::authenticate(&mut channel, &key, &mut SeededRng::new(b"t")).unwrap();
+    let mut reader = FileReader::new(ReadLimits::default());
+    let dg1 = reader.read_sfi(&mut channel, 1, "DG1", &mut |_| {}).unwrap();
+    assert_eq!(cancuoc::lds::Dg1::parse(&dg1).unwrap().mrz.document_number, "090012345");
+    let com = reader.read_sfi(&mut channel, 0x1E, "EF.COM", &mut |_| {}).unwrap();
+    assert_eq!(com[0], 0x60);
+    // A command outside secure messaging: the chip ends the session (6987), and the channel
+    // reports it instead of accepting a clear answer.
+    channel.end_secure_messaging();
+    let answer = channel.send(&Command::new(0x00, 0xB0, 0x00, 0x00).with_le(4)).unwrap();
+    assert_eq!(answer.sw, StatusWord::SM_OBJECTS_MISSING);
+}

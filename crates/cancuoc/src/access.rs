@@ -128,7 +128,9 @@ impl std::fmt::Debug for MrzKey {
 #[non_exhaustive]
 pub enum AccessError {
     /// The chip refused the key: the inputs do not match the document.
-    #[error("the card refused the access key ({0}): re-check the document number, date of birth and date of expiry")]
+    #[error(
+        "the card refused the access key ({0}): re-check the document (ID) number, date of birth and date of expiry"
+    )]
     WrongKey(StatusWord),
     /// A user-supplied field is malformed.
     #[error("invalid {0}")]

@@ -125,18 +125,67 @@ pub struct AccessReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct VerificationReport {
     /// Passive authentication.
-    pub passive: CheckReport,
+    pub passive: PassiveReport,
     /// Chip authentication.
-    pub chip: CheckReport,
+    pub chip: ChipReport,
     /// Active authentication.
-    pub active: CheckReport,
+    pub active: ActiveReport,
 }
 
-/// One check's verdict.
+/// `verification.passive`: SOD signature, data-group hashes, certificate chain.
 #[derive(Debug, Clone, Serialize)]
-pub struct CheckReport {
-    /// `valid`, `invalid`, `untrusted`, `not_supported` or `not_checked`.
+pub struct PassiveReport {
+    /// `valid`, `invalid`, `untrusted` or `not_checked`.
     pub status: &'static str,
+    /// The data-group hash algorithm, e.g. `SHA-256`.
+    pub hash: Option<String>,
+    /// The SOD signature algorithm.
+    pub signature: Option<String>,
+    /// Per data group: `match`, `mismatch`, `not_read` or `not_hashed`.
+    pub data_groups: BTreeMap<String, &'static str>,
+    /// The document signer certificate.
+    pub signer: Option<serde_json::Value>,
+    /// The chain to a trust anchor.
+    pub chain: Option<serde_json::Value>,
+    /// What went wrong, in words.
+    pub problems: Vec<String>,
+}
+
+/// `verification.chip`: chip authentication.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChipReport {
+    /// `valid`, `invalid`, `not_supported` or `not_checked`.
+    pub status: &'static str,
+    /// The protocol that ran.
+    pub protocol: Option<String>,
+}
+
+/// `verification.active`: active authentication.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveReport {
+    /// `valid`, `invalid`, `not_supported` or `not_checked`.
+    pub status: &'static str,
+    /// The signature algorithm.
+    pub algorithm: Option<String>,
+}
+
+impl VerificationReport {
+    /// Every check `not_checked`, every detail empty.
+    pub fn not_checked() -> Self {
+        Self {
+            passive: PassiveReport {
+                status: "not_checked",
+                hash: None,
+                signature: None,
+                data_groups: BTreeMap::new(),
+                signer: None,
+                chain: None,
+                problems: Vec::new(),
+            },
+            chip: ChipReport { status: "not_checked", protocol: None },
+            active: ActiveReport { status: "not_checked", algorithm: None },
+        }
+    }
 }
 
 impl Report {
@@ -176,9 +225,7 @@ impl Report {
             bytes: doc.access.bytes,
             millis: context.millis,
         };
-        let not_checked = CheckReport { status: "not_checked" };
-        let verification =
-            VerificationReport { passive: not_checked.clone(), chip: not_checked.clone(), active: not_checked };
+        let verification = VerificationReport::not_checked();
         Self { schema: SCHEMA, document, holder, photo, access, verification }
     }
 
@@ -270,6 +317,8 @@ mod tests {
         assert_eq!(json["holder"]["full_name"], "ERIKSSON ANNA MARIA");
         assert_eq!(json["holder"]["ethnicity"], serde_json::Value::Null);
         assert_eq!(json["verification"]["passive"]["status"], "not_checked");
+        assert_eq!(json["verification"]["passive"]["chain"], serde_json::Value::Null);
+        assert_eq!(json["verification"]["active"]["algorithm"], serde_json::Value::Null);
         assert_eq!(json["document"]["data_groups"][0], "DG1");
     }
 }
