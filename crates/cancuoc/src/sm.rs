@@ -121,15 +121,7 @@ impl SecureMessaging {
         let header = [cla, command.ins, command.p1, command.p2];
         let mut objects = Vec::new();
         if !command.data.is_empty() {
-            let cryptogram = self.cipher.encrypt(&self.ssc, &pad(&command.data, block));
-            if command.ins & 1 == 1 {
-                write_tlv(DO_CRYPTOGRAM_ODD, &cryptogram, &mut objects);
-            } else {
-                let mut value = Vec::with_capacity(cryptogram.len().saturating_add(1));
-                value.push(PADDING_INDICATOR);
-                value.extend_from_slice(&cryptogram);
-                write_tlv(DO_CRYPTOGRAM, &value, &mut objects);
-            }
+            self.write_cryptogram(&command.data, command.ins & 1 == 1, &mut objects);
         }
         let extended = command.is_extended();
         if let Some(le) = command.le {
@@ -218,18 +210,7 @@ impl SecureMessaging {
         };
         let data = match cryptogram {
             None => Vec::new(),
-            Some((tag, value)) => {
-                let encrypted = if tag == DO_CRYPTOGRAM {
-                    match value.split_first() {
-                        Some((&PADDING_INDICATOR, rest)) => rest,
-                        _ => return Err(SmError::BadCryptogram),
-                    }
-                } else {
-                    value
-                };
-                let plain = Zeroizing::new(self.cipher.decrypt(&self.ssc, encrypted).ok_or(SmError::BadCryptogram)?);
-                unpad(&plain).ok_or(SmError::BadCryptogram)?.to_vec()
-            }
+            Some((tag, value)) => self.decrypt_cryptogram(tag, value)?,
         };
         Ok(Response::new(data, sw))
     }
@@ -269,16 +250,7 @@ impl SecureMessaging {
         }
         let mut plain = Command::new(command.cla & !0x0C, command.ins, command.p1, command.p2);
         if let Some((tag, value)) = cryptogram {
-            let encrypted = if tag == DO_CRYPTOGRAM {
-                match value.split_first() {
-                    Some((&PADDING_INDICATOR, rest)) => rest,
-                    _ => return Err(SmError::BadCryptogram),
-                }
-            } else {
-                value
-            };
-            let decrypted = self.cipher.decrypt(&self.ssc, encrypted).ok_or(SmError::BadCryptogram)?;
-            plain.data = unpad(&decrypted).ok_or(SmError::BadCryptogram)?.to_vec();
+            plain.data = self.decrypt_cryptogram(tag, value)?;
         }
         plain.le = match le {
             None => None,
@@ -299,15 +271,7 @@ impl SecureMessaging {
         let block = self.cipher.block_size();
         let mut objects = Vec::new();
         if !response.data.is_empty() {
-            let cryptogram = self.cipher.encrypt(&self.ssc, &pad(&response.data, block));
-            if odd_ins {
-                write_tlv(DO_CRYPTOGRAM_ODD, &cryptogram, &mut objects);
-            } else {
-                let mut value = Vec::with_capacity(cryptogram.len().saturating_add(1));
-                value.push(PADDING_INDICATOR);
-                value.extend_from_slice(&cryptogram);
-                write_tlv(DO_CRYPTOGRAM, &value, &mut objects);
-            }
+            self.write_cryptogram(&response.data, odd_ins, &mut objects);
         }
         write_tlv(DO_STATUS, &response.sw.0.to_be_bytes(), &mut objects);
         let mut mac_input = self.ssc.to_vec();
@@ -315,6 +279,33 @@ impl SecureMessaging {
         let mac = self.cipher.mac(&pad(&mac_input, block));
         write_tlv(DO_MAC, &mac, &mut objects);
         Response::new(objects, response.sw)
+    }
+
+    /// Appends DO'87' (padding indicator ‖ cryptogram) or, for odd INS, DO'85' (cryptogram).
+    fn write_cryptogram(&self, data: &[u8], odd_ins: bool, objects: &mut Vec<u8>) {
+        let cryptogram = self.cipher.encrypt(&self.ssc, &pad(data, self.cipher.block_size()));
+        if odd_ins {
+            write_tlv(DO_CRYPTOGRAM_ODD, &cryptogram, objects);
+        } else {
+            let mut value = Vec::with_capacity(cryptogram.len().saturating_add(1));
+            value.push(PADDING_INDICATOR);
+            value.extend_from_slice(&cryptogram);
+            write_tlv(DO_CRYPTOGRAM, &value, objects);
+        }
+    }
+
+    /// Decrypts the value of DO'87' or DO'85' and removes the padding.
+    fn decrypt_cryptogram(&self, tag: u32, value: &[u8]) -> Result<Vec<u8>, SmError> {
+        let encrypted = if tag == DO_CRYPTOGRAM {
+            match value.split_first() {
+                Some((&PADDING_INDICATOR, rest)) => rest,
+                _ => return Err(SmError::BadCryptogram),
+            }
+        } else {
+            value
+        };
+        let plain = Zeroizing::new(self.cipher.decrypt(&self.ssc, encrypted).ok_or(SmError::BadCryptogram)?);
+        Ok(unpad(&plain).ok_or(SmError::BadCryptogram)?.to_vec())
     }
 }
 
