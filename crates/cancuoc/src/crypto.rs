@@ -1,5 +1,12 @@
-//! The symmetric primitives of ICAO 9303-11 §9.7–9.8: key derivation, 2-key 3DES in CBC mode,
-//! ISO/IEC 9797-1 MAC algorithm 3 and padding method 2. A leaf: it knows no APDUs.
+//! The primitives of ICAO 9303-11 §9.7–9.8 and of PACE: key derivation, 2-key 3DES in CBC
+//! mode, ISO/IEC 9797-1 MAC algorithm 3 and padding method 2 (here); AES and CMAC
+//! ([`aes`]); elliptic curves over any prime field ([`curve`], [`curves`]); finite-field
+//! Diffie-Hellman ([`dh`]). A leaf: it knows no APDUs.
+
+pub mod aes;
+pub mod curve;
+pub mod curves;
+pub mod dh;
 
 use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use des::TdesEde2;

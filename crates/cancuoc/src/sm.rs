@@ -3,9 +3,10 @@
 //! Sans-IO: [`SecureMessaging::protect`] turns a plain command into a protected one and
 //! [`SecureMessaging::unprotect`] turns the card's answer back, **always** checking the
 //! response MAC first. There is no option to skip that check. Plaintext is only returned after
-//! the MAC matched. The cipher suite is a [`SmCipher`]: 3DES now ([`tdes::TdesSm`]), AES with
-//! PACE.
+//! the MAC matched. The cipher suite is a [`SmCipher`]: 3DES ([`tdes::TdesSm`], after BAC
+//! or PACE-3DES) or AES ([`aes::AesSm`], after PACE-AES).
 
+pub mod aes;
 pub mod tdes;
 
 use thiserror::Error;
@@ -16,6 +17,7 @@ use crate::codec::tlv::write_tlv;
 use crate::codec::{ByteReader, DecodeError};
 use crate::crypto::{ct_eq, pad, unpad};
 
+pub use aes::AesSm;
 pub use tdes::TdesSm;
 
 /// DO'85': cryptogram, plain value not BER-TLV encoded as such (odd INS, ISO/IEC 7816-4 §10.2).

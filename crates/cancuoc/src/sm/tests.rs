@@ -112,3 +112,28 @@ fn card_and_terminal_sides_round_trip_short_extended_and_odd_ins() {
         assert_eq!(terminal.unprotect(&protected_answer).unwrap(), answer);
     }
 }
+
+#[test]
+fn aes_sessions_round_trip_and_detect_tampering() {
+    use crate::crypto::aes::AesKey;
+    let make = || {
+        let suite = AesSm::new(AesKey::new(&[7; 16]).unwrap(), AesKey::new(&[9; 16]).unwrap());
+        SecureMessaging::new(Box::new(suite), vec![0; 16])
+    };
+    let (mut terminal, mut card) = (make(), make());
+    assert_eq!(terminal.max_short_response_data(), 223);
+    let cmd = Command::new(0x00, 0xB0, 0x00, 0x00).with_le(0xDF);
+    let plain =
+        card.unprotect_command(&Command::parse(&terminal.protect(&cmd).unwrap().to_bytes().unwrap()).unwrap()).unwrap();
+    assert_eq!(plain.le, Some(0xDF));
+    let answer = Response::new(vec![0x42; 0xDF], StatusWord::OK);
+    let mut protected = card.protect_response(&answer, false);
+    assert!(protected.to_bytes().len() <= 258);
+    let mut tampered = protected.clone();
+    tampered.data[5] ^= 1;
+    let mut copy = make();
+    copy.protect(&cmd).unwrap();
+    assert_eq!(copy.unprotect(&tampered), Err(SmError::BadMac));
+    assert_eq!(terminal.unprotect(&protected).unwrap(), answer);
+    protected.data.clear();
+}
