@@ -1,11 +1,12 @@
 //! Parsers of the Logical Data Structure (ICAO 9303-10): EF.COM, DG1 (the MRZ), DG2 (the
-//! face). Every parser takes the file's bytes exactly as read and returns a typed value or an
+//! face), and the SecurityInfos of EF.CardAccess (ICAO 9303-11 §9.2). Every parser takes the file's bytes exactly as read and returns a typed value or an
 //! [`LdsError`]; none panics on malformed input. No crypto here.
 
 pub mod com;
 pub mod dg1;
 pub mod dg2;
 pub mod mrz;
+pub mod security_infos;
 
 use thiserror::Error;
 
@@ -15,6 +16,7 @@ pub use com::EfCom;
 pub use dg1::Dg1;
 pub use dg2::{FaceImage, ImageFormat};
 pub use mrz::{Mrz, MrzError, MrzFormat};
+pub use security_infos::{PaceInfo, SecurityInfo, SecurityInfos};
 
 /// A data group number, 1 to 16 (ICAO 9303-10 §4.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
