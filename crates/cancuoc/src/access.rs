@@ -1,7 +1,8 @@
 //! Access control: the keys a terminal proves it knows, and the protocols that turn them
-//! into a secure-messaging session. BAC now (ICAO 9303-11 §4.3); PACE comes next.
+//! into a secure-messaging session: BAC (ICAO 9303-11 §4.3) and PACE (§4.4).
 
 pub mod bac;
+pub mod pace;
 
 use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -123,15 +124,26 @@ impl std::fmt::Debug for MrzKey {
     }
 }
 
+/// What to re-check after the chip refused MRZ-based keys.
+pub const CHECK_MRZ: &str = "the document (ID) number, date of birth and date of expiry";
+/// What to re-check after the chip refused a CAN.
+pub const CHECK_CAN: &str = "the CAN (on a CCCD: the last 6 digits of the ID number)";
+
 /// Why access control failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum AccessError {
     /// The chip refused the key: the inputs do not match the document.
-    #[error(
-        "the card refused the access key ({0}): re-check the document (ID) number, date of birth and date of expiry"
-    )]
-    WrongKey(StatusWord),
+    #[error("the card refused the access key ({sw}): re-check {check}")]
+    WrongKey {
+        /// The status word.
+        sw: StatusWord,
+        /// What the person should re-check ([`CHECK_MRZ`] or [`CHECK_CAN`]).
+        check: &'static str,
+    },
+    /// The chip offers only protocols or parameters this reader does not implement.
+    #[error("this card needs something the reader does not support yet: {0}")]
+    Unsupported(&'static str),
     /// A user-supplied field is malformed.
     #[error("invalid {0}")]
     BadInput(&'static str),

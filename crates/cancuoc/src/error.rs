@@ -65,7 +65,8 @@ impl Error {
             Self::Transport(e) => transport_class(e),
             Self::Channel(e) => channel_class(e),
             Self::Access(e) => match e {
-                AccessError::WrongKey(_) | AccessError::BadInput(_) => ErrorClass::WrongKey,
+                AccessError::WrongKey { .. } | AccessError::BadInput(_) => ErrorClass::WrongKey,
+                AccessError::Unsupported(_) => ErrorClass::Unsupported,
                 AccessError::Refused { .. } => ErrorClass::Unsupported,
                 AccessError::CardMisbehaved(_) => ErrorClass::Tampered,
                 AccessError::Channel(c) => channel_class(c),

@@ -100,7 +100,7 @@ impl BacChallenged {
             // 6300 on most chips, 6982 on others: both mean our cryptogram did not decrypt
             // to their challenge, i.e. the MRZ data are wrong.
             return Err(match response.sw.sw1() {
-                0x63 | 0x69 => AccessError::WrongKey(response.sw),
+                0x63 | 0x69 => AccessError::WrongKey { sw: response.sw, check: super::CHECK_MRZ },
                 _ => AccessError::Refused { step: "EXTERNAL AUTHENTICATE", sw: response.sw },
             });
         }
@@ -236,7 +236,7 @@ mod tests {
         let start = || BacStart::new(&d2_key()).with_terminal_randomness(D3_RND_IC, D3_RND_IFD, D3_K_IFD);
         assert_eq!(
             start().on_response(&Response::new(Vec::new(), StatusWord(0x6300))).err(),
-            Some(AccessError::WrongKey(StatusWord(0x6300)))
+            Some(AccessError::WrongKey { sw: StatusWord(0x6300), check: crate::access::CHECK_MRZ })
         );
         for i in 0..D3_RESPONSE.len() {
             let mut bad = D3_RESPONSE;

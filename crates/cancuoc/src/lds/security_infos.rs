@@ -428,9 +428,11 @@ pub(crate) fn unsigned(value: &[u8]) -> Option<&[u8]> {
 
 fn integer_bytes(r: &mut ByteReader<'_>) -> Result<Vec<u8>, DecodeError> {
     let tlv = r.expect_tlv(TAG_INTEGER)?;
-    unsigned(tlv.value)
-        .map(<[u8]>::to_vec)
-        .ok_or(DecodeError { at: tlv.value_offset, what: "INTEGER", kind: DecodeErrorKind::InvalidValue })
+    unsigned(tlv.value).map(<[u8]>::to_vec).ok_or(DecodeError {
+        at: tlv.value_offset,
+        what: "INTEGER",
+        kind: DecodeErrorKind::InvalidValue,
+    })
 }
 
 /// AlgorithmIdentifier { id-ecPublicKey, ECParameters } or { dhpublicnumber,
@@ -493,7 +495,9 @@ mod tests {
         let infos = SecurityInfos::parse(&CCCD_CARD_ACCESS).unwrap();
         assert_eq!(infos.infos.len(), 3);
         assert_eq!(infos.infos[0], SecurityInfo::TerminalAuthentication { version: 1 });
-        assert!(matches!(&infos.infos[1], SecurityInfo::ChipAuthentication(ca) if ca.protocol.dotted() == "0.4.0.127.0.7.2.2.3.2.2"));
+        assert!(
+            matches!(&infos.infos[1], SecurityInfo::ChipAuthentication(ca) if ca.protocol.dotted() == "0.4.0.127.0.7.2.2.3.2.2")
+        );
         let pace: Vec<&PaceInfo> = infos.pace().collect();
         assert_eq!(pace.len(), 1);
         assert_eq!(pace[0].protocol.name(), "PACE-ECDH-GM-AES-128");
@@ -532,6 +536,13 @@ mod tests {
         assert_eq!(oid.dotted(), "0.4.0.127.0.7.2.2.4.2.4");
         let p = PaceProtocol::from_oid(&oid).unwrap();
         assert_eq!(p.cipher, SmCipherKind::Aes256);
-        assert!(PaceProtocol::from_oid(&PaceProtocol::oid_for(KeyAgreement::Ecdh, Mapping::ChipAuthentication, SmCipherKind::Tdes)).is_none());
+        assert!(
+            PaceProtocol::from_oid(&PaceProtocol::oid_for(
+                KeyAgreement::Ecdh,
+                Mapping::ChipAuthentication,
+                SmCipherKind::Tdes
+            ))
+            .is_none()
+        );
     }
 }
