@@ -1,6 +1,10 @@
-//! The virtual chip: an ICAO 9303 eMRTD application with a file system, BAC, 3DES secure
-//! messaging, short and extended READ BINARY (and `B1` past 32 KiB), and the CCCD's answer
-//! `6D00` to SELECT MF. Fault switches make it behave like difficult real cards.
+//! The virtual chip: an ICAO 9303 eMRTD application with a file system, EF.CardAccess in the
+//! master file, PACE (Generic Mapping, any standardized curve or DH group, CAN and MRZ) and
+//! BAC, 3DES and AES secure messaging, short and extended READ BINARY (and `B1` past 32 KiB),
+//! and the CCCD's answer `6D00` to SELECT MF. Fault switches make it behave like difficult
+//! real cards.
+
+mod pace;
 
 use std::time::Duration;
 
@@ -29,6 +33,8 @@ pub struct Faults {
     pub no_extended: bool,
     /// Refuse READ BINARY with a larger Le with `6700`.
     pub max_le: Option<usize>,
+    /// Hide EF.CardAccess and refuse PACE, as BAC-only chips do.
+    pub no_pace: bool,
 }
 
 /// The chip.
@@ -40,6 +46,7 @@ pub struct VirtualChip {
     selected_file: Option<u16>,
     rnd_ic: Option<[u8; 8]>,
     sm: Option<SecureMessaging>,
+    pace: Option<pace::PaceCard>,
     apdus: usize,
     torn: bool,
 }
@@ -53,7 +60,9 @@ impl std::fmt::Debug for VirtualChip {
 impl VirtualChip {
     /// A chip holding `document`, drawing its nonces from `seed`.
     pub fn new(document: IssuedDocument, faults: Faults, seed: &[u8]) -> Self {
+        let pace = if faults.no_pace { None } else { pace_card(&document) };
         Self {
+            pace,
             document,
             faults,
             rng: SeededRng::new(seed),
@@ -77,6 +86,9 @@ impl VirtualChip {
         self.selected_file = None;
         self.rnd_ic = None;
         self.sm = None;
+        if let Some(pace) = &mut self.pace {
+            pace.state = pace::PaceState::Idle;
+        }
     }
 
     /// The chip's answer to reset: `3B 8A 80 01` + historical bytes + TCK (ISO/IEC 7816-3
@@ -108,6 +120,7 @@ impl VirtualChip {
             return Some(Response::new(Vec::new(), StatusWord::WRONG_LENGTH).to_bytes());
         };
         Some(match self.sm.take() {
+            None if command.ins == 0x86 => self.general_authenticate(&command).to_bytes(),
             None => self.dispatch(&command, false).to_bytes(),
             Some(sm) => self.process_secure(sm, &command).to_bytes(),
         })
@@ -123,7 +136,7 @@ impl VirtualChip {
             Err(_) => return Response::new(Vec::new(), StatusWord::SM_OBJECTS_INCORRECT),
         };
         let mut answer = self.dispatch(&plain, true);
-        if !command.extended && protected_len(answer.data.len()) > 256 {
+        if !command.extended && answer.data.len() > sm.max_short_response_data() {
             answer = Response::new(Vec::new(), StatusWord::WRONG_LENGTH);
         }
         let protected = sm.protect_response(&answer, plain.ins & 1 == 1);
@@ -141,9 +154,17 @@ impl VirtualChip {
         }
         match command.ins {
             0xA4 => self.select(command),
+            0x22 if command.p1 == 0xC1 && command.p2 == 0xA4 => match &mut self.pace {
+                Some(pace) => match pace.set_at(command) {
+                    pace::Outcome::Answer(r) | pace::Outcome::Established(r, _) => r,
+                },
+                None => status(StatusWord::INS_NOT_SUPPORTED),
+            },
             0x84 => self.get_challenge(command),
             0x82 => self.external_authenticate(command),
-            0xB0 | 0xB1 if secure => self.read_binary(command),
+            0xB0 | 0xB1 if secure || self.selected_file == Some(FID_CARD_ACCESS) || command.p1 == 0x80 | 0x1C => {
+                self.read_binary(command)
+            }
             0xB0 | 0xB1 => status(StatusWord::SECURITY_STATUS_NOT_SATISFIED),
             _ => status(StatusWord::INS_NOT_SUPPORTED),
         }
@@ -168,7 +189,8 @@ impl VirtualChip {
                     [hi, lo] => u16::from_be_bytes([*hi, *lo]),
                     _ => return status(StatusWord::WRONG_DATA),
                 };
-                if self.application_selected && self.document.files.contains_key(&fid) {
+                let in_master_file = fid == FID_CARD_ACCESS && !self.application_selected && self.pace.is_some();
+                if in_master_file || (self.application_selected && self.document.files.contains_key(&fid)) {
                     self.selected_file = Some(fid);
                     status(StatusWord::OK)
                 } else {
@@ -176,6 +198,19 @@ impl VirtualChip {
                 }
             }
             _ => status(StatusWord::WRONG_P1P2),
+        }
+    }
+
+    /// GENERAL AUTHENTICATE outside secure messaging: a PACE step.
+    fn general_authenticate(&mut self, command: &Command) -> Response {
+        let Some(pace) = &mut self.pace else { return status(StatusWord::INS_NOT_SUPPORTED) };
+        match pace.general_authenticate(&mut self.rng, command) {
+            pace::Outcome::Answer(r) => r,
+            pace::Outcome::Established(r, sm) => {
+                self.sm = Some(sm);
+                self.application_selected = false;
+                r
+            }
         }
     }
 
@@ -215,7 +250,7 @@ impl VirtualChip {
             (self.selected_file, offset)
         } else if command.p1 & 0x80 != 0 {
             let fid = 0x0100 | u16::from(command.p1 & 0x1F);
-            if !self.document.files.contains_key(&fid) {
+            if fid != FID_CARD_ACCESS && !self.document.files.contains_key(&fid) {
                 return status(StatusWord::FILE_NOT_FOUND);
             }
             self.selected_file = Some(fid);
@@ -227,7 +262,8 @@ impl VirtualChip {
         if self.document.protected.contains(&fid) {
             return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
         }
-        let Some(file) = self.document.files.get(&fid) else { return status(StatusWord::FILE_NOT_FOUND) };
+        let file = if fid == FID_CARD_ACCESS { self.document.card_access.as_ref().filter(|_| self.pace.is_some()) } else { self.document.files.get(&fid) };
+        let Some(file) = file else { return status(StatusWord::FILE_NOT_FOUND) };
         let Some(rest) = file.get(offset..) else { return status(StatusWord::WRONG_OFFSET) };
         let le = command.le.unwrap_or(256);
         if command.ins == 0xB1 {
@@ -244,24 +280,24 @@ impl VirtualChip {
     }
 }
 
-fn status(sw: StatusWord) -> Response {
-    Response::new(Vec::new(), sw)
+/// EF.CardAccess (ICAO 9303-10 §3.11.3).
+const FID_CARD_ACCESS: u16 = 0x011C;
+
+/// The card's PACE secrets from its EF.CardAccess; `None` when it lists no PACE.
+fn pace_card(document: &IssuedDocument) -> Option<pace::PaceCard> {
+    let infos = cancuoc::lds::SecurityInfos::parse(document.card_access.as_deref()?).ok()?;
+    infos.pace().next()?;
+    let can = cancuoc::access::pace::Can::new(&document.can).ok()?;
+    Some(pace::PaceCard {
+        infos,
+        mrz: cancuoc::access::pace::PacePassword::Mrz(document.mrz_key.clone()),
+        can: cancuoc::access::pace::PacePassword::Can(can),
+        state: pace::PaceState::Idle,
+    })
 }
 
-/// Bytes of a 3DES-protected answer carrying `data_len` bytes of data.
-fn protected_len(data_len: usize) -> usize {
-    if data_len == 0 {
-        return 14;
-    }
-    let value = (data_len / 8 + 1) * 8 + 1;
-    let header = if value < 0x80 {
-        2
-    } else if value < 0x100 {
-        3
-    } else {
-        4
-    };
-    header + value + 14
+fn status(sw: StatusWord) -> Response {
+    Response::new(Vec::new(), sw)
 }
 
 impl Transport for VirtualChip {

@@ -9,6 +9,7 @@ use cancuoc::codec::tlv::tlv;
 use cancuoc::lds::dg2::encode_dg2;
 use cancuoc::lds::mrz::check_digit;
 use cancuoc::lds::{DgNumber, FaceImage, ImageFormat};
+use cancuoc::lds::security_infos::{KeyAgreement, Mapping, PaceProtocol, SmCipherKind};
 use cancuoc::profile::cccd::{encode_dg13, field};
 use sha2::{Digest, Sha256};
 
@@ -157,6 +158,10 @@ pub struct IssuedDocument {
     pub mrz_key: MrzKey,
     /// The test CSCA certificate (the trust anchor for tests).
     pub csca_certificate: Vec<u8>,
+    /// EF.CardAccess in the master file; `None` for a BAC-only chip.
+    pub card_access: Option<Vec<u8>>,
+    /// The card access number (a CCCD's is the last 6 digits of the ID).
+    pub can: String,
 }
 
 impl IssuedDocument {
@@ -200,7 +205,14 @@ impl IssuedDocument {
         for (n, bytes) in groups {
             files.insert(n.fid(), bytes);
         }
-        Ok(Self { files, protected: vec![dg_number(3).fid()], mrz_key, csca_certificate: pki.csca.certificate })
+        Ok(Self {
+            files,
+            protected: vec![dg_number(3).fid()],
+            mrz_key,
+            csca_certificate: pki.csca.certificate,
+            card_access: Some(card_access(&[(KeyAgreement::Ecdh, SmCipherKind::Aes128, CCCD_PACE_PARAMETER_ID)])),
+            can: citizen.id_number.get(6..).unwrap_or_default().to_owned(),
+        })
     }
 }
 
@@ -230,8 +242,35 @@ impl IssuedDocument {
             protected: Vec::new(),
             mrz_key: MrzKey::new("L898902C3", "740812", "120415")?,
             csca_certificate: pki.csca.certificate,
+            card_access: None,
+            can: String::new(),
         })
     }
+
+    /// The same card advertising other PACE protocols (agreement, cipher, standardized
+    /// parameter ID), in this order.
+    pub fn with_pace(mut self, protocols: &[(KeyAgreement, SmCipherKind, u8)]) -> Self {
+        self.card_access = Some(card_access(protocols));
+        self
+    }
+}
+
+/// The PACE parameters Vietnamese CCCD chips advertise: brainpoolP256r1 (`research/cccd.md`
+/// §1.2).
+pub const CCCD_PACE_PARAMETER_ID: u8 = 13;
+
+/// EF.CardAccess as CCCD chips write it: TerminalAuthenticationInfo v1,
+/// ChipAuthenticationInfo (ECDH, AES-128) v1, then one PACEInfo v2 per protocol (Generic
+/// Mapping) (ICAO 9303-11 §9.2; `research/cccd.md` §1.2).
+pub fn card_access(protocols: &[(KeyAgreement, SmCipherKind, u8)]) -> Vec<u8> {
+    let bsi = |arcs: &[u64]| oid(&[&[0u64, 4, 0, 127, 0, 7, 2, 2][..], arcs].concat());
+    let mut infos = vec![sequence(&[bsi(&[2]), small_integer(1)]), sequence(&[bsi(&[3, 2, 2]), small_integer(1)])];
+    for (agreement, cipher, parameter_id) in protocols {
+        let protocol = PaceProtocol::oid_for(*agreement, Mapping::Generic, *cipher);
+        infos.push(sequence(&[tlv(0x06, &protocol.0), small_integer(2), small_integer(u64::from(*parameter_id))]));
+    }
+    // SET OF, but in the order given: chips list their preference first.
+    tlv(0x31, &infos.concat())
 }
 
 fn dg_number(n: u8) -> DgNumber {

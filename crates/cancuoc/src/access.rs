@@ -15,8 +15,18 @@ use crate::lds::mrz::{check, check_digit};
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum AccessKey {
-    /// Document number, date of birth and date of expiry from the MRZ (BAC, PACE-MRZ).
+    /// Document number, date of birth and date of expiry from the MRZ: PACE-MRZ where the
+    /// chip offers PACE, else BAC.
     Mrz(MrzKey),
+    /// The card access number: PACE-CAN only.
+    Can(pace::Can),
+    /// Both (a CCCD with its dates): PACE-CAN, else BAC with the MRZ data.
+    CanOrMrz {
+        /// The CAN.
+        can: pace::Can,
+        /// The MRZ data.
+        mrz: MrzKey,
+    },
 }
 
 impl AccessKey {
@@ -27,12 +37,38 @@ impl AccessKey {
     pub fn mrz(document_number: &str, date_of_birth: &str, date_of_expiry: &str) -> Result<Self, AccessError> {
         Ok(Self::Mrz(MrzKey::new(document_number, date_of_birth, date_of_expiry)?))
     }
+
+    /// A key from a 6-digit CAN.
+    ///
+    /// # Errors
+    /// [`AccessError::BadInput`] unless 6 digits.
+    pub fn can(can: &str) -> Result<Self, AccessError> {
+        Ok(Self::Can(pace::Can::new(can)?))
+    }
+
+    /// The PACE password this key gives, CAN first.
+    pub fn pace_password(&self) -> pace::PacePassword {
+        match self {
+            Self::Mrz(mrz) => pace::PacePassword::Mrz(mrz.clone()),
+            Self::Can(can) | Self::CanOrMrz { can, .. } => pace::PacePassword::Can(can.clone()),
+        }
+    }
+
+    /// The BAC key, when the key has MRZ data.
+    pub fn bac_key(&self) -> Option<&MrzKey> {
+        match self {
+            Self::Mrz(mrz) | Self::CanOrMrz { mrz, .. } => Some(mrz),
+            Self::Can(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for AccessKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Mrz(_) => f.write_str("AccessKey::Mrz(..)"),
+            Self::Can(_) => f.write_str("AccessKey::Can(..)"),
+            Self::CanOrMrz { .. } => f.write_str("AccessKey::CanOrMrz(..)"),
         }
     }
 }

@@ -15,6 +15,8 @@ pub struct AccessInfo {
     pub apdus: usize,
     /// Bytes on the wire, both ways.
     pub bytes: usize,
+    /// Why the protocol that ran is not the first one tried (e.g. PACE refused, BAC used).
+    pub fallback: Option<String>,
 }
 
 /// A data group that was listed but could not be read, and why (e.g. DG3 behind EAC).

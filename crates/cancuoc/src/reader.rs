@@ -4,12 +4,12 @@
 
 use rand_core::CryptoRng;
 
-use crate::access::{AccessKey, bac};
+use crate::access::{AccessError, AccessKey, bac, pace};
 use crate::channel::Channel;
 use crate::document::{AccessInfo, Document, Skipped};
 use crate::error::Error;
-use crate::files::{AID_EMRTD, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits};
-use crate::lds::{DgNumber, EfCom};
+use crate::files::{AID_EMRTD, FID_CARD_ACCESS, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits};
+use crate::lds::{DgNumber, EfCom, SecurityInfos};
 use crate::transport::Transport;
 
 /// What to read.
@@ -90,39 +90,81 @@ impl<T: Transport> Reader<T> {
         Self { channel: Channel::new(transport) }
     }
 
-    /// Selects the eMRTD application and runs access control with `key`.
+    /// Runs access control with `key` in the ICAO order (ICAO 9303-11 §4.2): EF.CardAccess
+    /// (read from the master file without selecting it, as CCCD chips refuse SELECT MF with
+    /// `6D00`), PACE with what the chip offers, then the eMRTD application; BAC when the chip
+    /// offers no PACE or PACE fails and the key has MRZ data. A fallback is never silent: its
+    /// reason is kept in [`Session::fallback`] and the report.
     ///
     /// # Errors
     /// [`Error::NotADocument`] when there is no eMRTD application; an access error (wrong key:
     /// class [`crate::ErrorClass::WrongKey`]) or a transport error.
     pub fn authenticate(mut self, key: &AccessKey, rng: &mut impl CryptoRng) -> Result<Session<T>, Error> {
-        let files = FileReader::new(ReadLimits::default());
-        match files.select_application(&mut self.channel, AID_EMRTD, "the eMRTD application") {
-            Ok(()) => {}
-            Err(FileError::NotFound { .. }) => return Err(Error::NotADocument),
-            Err(e) => return Err(e.into()),
-        }
-        let protocol = match key {
-            AccessKey::Mrz(mrz) => {
-                bac::authenticate(&mut self.channel, mrz, rng)?;
-                "BAC"
-            }
+        let mut files = FileReader::new(ReadLimits::default());
+        let card_access = match files.read_ef(&mut self.channel, FID_CARD_ACCESS, "EF.CardAccess", &mut |_| {}) {
+            Ok(bytes) => Some(bytes),
+            Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
+            Err(_) => None,
         };
-        Ok(Session { channel: self.channel, protocol })
+        let infos = card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
+        let mut fallback = None;
+        if let Some(infos) = &infos {
+            match pace::authenticate(&mut self.channel, infos, &key.pace_password(), rng) {
+                Ok(protocol) => {
+                    select_application(&files, &mut self.channel)?;
+                    return Ok(Session { channel: self.channel, protocol, fallback, card_access });
+                }
+                Err(e) if key.bac_key().is_some() && !is_card_removed(&e) => {
+                    fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else if matches!(key, AccessKey::CanOrMrz { .. }) {
+            fallback = Some("the card offers no PACE; BAC used with the dates".to_owned());
+        }
+        let Some(mrz) = key.bac_key() else {
+            return Err(AccessError::Unsupported(
+                "access by CAN alone (this card offers no PACE): give the date of birth and date of expiry too",
+            )
+            .into());
+        };
+        self.channel.end_secure_messaging();
+        select_application(&files, &mut self.channel)?;
+        bac::authenticate(&mut self.channel, mrz, rng)?;
+        Ok(Session { channel: self.channel, protocol: "BAC".to_owned(), fallback, card_access })
     }
+}
+
+fn select_application<T: Transport>(files: &FileReader, channel: &mut Channel<T>) -> Result<(), Error> {
+    match files.select_application(channel, AID_EMRTD, "the eMRTD application") {
+        Ok(()) => Ok(()),
+        Err(FileError::NotFound { .. }) => Err(Error::NotADocument),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn is_card_removed(e: &AccessError) -> bool {
+    matches!(e, AccessError::Channel(c) if c.is_card_removed())
 }
 
 /// An authenticated session: secure messaging is on.
 #[derive(Debug)]
 pub struct Session<T> {
     channel: Channel<T>,
-    protocol: &'static str,
+    protocol: String,
+    fallback: Option<String>,
+    card_access: Option<Vec<u8>>,
 }
 
 impl<T: Transport> Session<T> {
-    /// The access protocol that ran.
-    pub fn protocol(&self) -> &'static str {
-        self.protocol
+    /// The access protocol that ran: `BAC`, or e.g. `PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN`.
+    pub fn protocol(&self) -> &str {
+        &self.protocol
+    }
+
+    /// Why the protocol that ran is not the first one tried, if it is not.
+    pub fn fallback(&self) -> Option<&str> {
+        self.fallback.as_deref()
     }
 
     /// Reads EF.COM, EF.SOD and the data groups EF.COM lists, reporting progress.
@@ -134,7 +176,7 @@ impl<T: Transport> Session<T> {
     /// A file error (card removed, secure messaging failure) or a malformed EF.COM.
     pub fn read(&mut self, options: &ReadOptions, progress: &mut dyn FnMut(Progress)) -> Result<Document, Error> {
         let mut files = FileReader::new(options.limits);
-        let mut doc = Document::default();
+        let mut doc = Document { card_access: self.card_access.clone(), ..Document::default() };
 
         let com = self.read_file(&mut files, FID_COM.0, "EF.COM", 0, 1, progress)?;
         let ef_com = EfCom::parse(&com)?;
@@ -168,7 +210,8 @@ impl<T: Transport> Session<T> {
             }
         }
         let stats = self.channel.stats();
-        doc.access = AccessInfo { protocol: self.protocol.to_owned(), apdus: stats.apdus, bytes: stats.bytes };
+        doc.access =
+            AccessInfo { protocol: self.protocol.clone(), apdus: stats.apdus, bytes: stats.bytes, fallback: self.fallback.clone() };
         Ok(doc)
     }
 

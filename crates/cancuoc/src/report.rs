@@ -119,6 +119,8 @@ pub struct AccessReport {
     pub bytes: usize,
     /// Wall time of the read in milliseconds.
     pub millis: Option<u64>,
+    /// Why this protocol and not the first one tried (e.g. PACE refused, BAC used).
+    pub fallback: Option<String>,
 }
 
 /// `verification` of the report.
@@ -224,6 +226,7 @@ impl Report {
             apdus: doc.access.apdus,
             bytes: doc.access.bytes,
             millis: context.millis,
+            fallback: doc.access.fallback.clone(),
         };
         let verification = VerificationReport::not_checked();
         Self { schema: SCHEMA, document, holder, photo, access, verification }

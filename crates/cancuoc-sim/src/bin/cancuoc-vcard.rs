@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N]
-//!               [--no-extended] [--max-le N] [--seed TEXT] [--document cccd|passport] [--once]
+//!               [--no-extended] [--max-le N] [--no-pace] [--pace ecdh:aes128:13]...
+//!               [--seed TEXT] [--document cccd|passport] [--once]
 //! ```
 //! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
 //! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
@@ -11,6 +12,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use cancuoc::lds::security_infos::{KeyAgreement, SmCipherKind};
 use cancuoc_sim::chip::{Faults, VirtualChip};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::vpcd::{self, Ended};
@@ -41,6 +43,13 @@ struct Options {
     /// Seed of the test PKI and the chip's nonces.
     #[arg(long, default_value = "cancuoc demo")]
     seed: String,
+    /// Hide EF.CardAccess and refuse PACE (a BAC-only chip).
+    #[arg(long)]
+    no_pace: bool,
+    /// PACE protocols to advertise instead of the CCCD's `ecdh:aes128:13`, in order:
+    /// `AGREEMENT:CIPHER:PARAMETER-ID` with ecdh|dh, 3des|aes128|aes192|aes256, 0-2 or 8-18.
+    #[arg(long, value_name = "AGREEMENT:CIPHER:ID")]
+    pace: Vec<String>,
     /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
     /// 9303-4 specimen, TD3).
     #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
@@ -51,6 +60,24 @@ struct Options {
     /// Seconds to keep trying to reach vpcd.
     #[arg(long, default_value_t = 20)]
     connect_timeout: u64,
+}
+
+fn parse_pace(text: &str) -> Option<(KeyAgreement, SmCipherKind, u8)> {
+    let mut parts = text.split(':');
+    let agreement = match parts.next()? {
+        "ecdh" => KeyAgreement::Ecdh,
+        "dh" => KeyAgreement::Dh,
+        _ => return None,
+    };
+    let cipher = match parts.next()? {
+        "3des" => SmCipherKind::Tdes,
+        "aes128" => SmCipherKind::Aes128,
+        "aes192" => SmCipherKind::Aes192,
+        "aes256" => SmCipherKind::Aes256,
+        _ => return None,
+    };
+    let id = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some((agreement, cipher, id))
 }
 
 fn main() -> ExitCode {
@@ -72,6 +99,22 @@ fn main() -> ExitCode {
         tear_after: options.tear_after,
         no_extended: options.no_extended,
         max_le: options.max_le,
+        no_pace: options.no_pace,
+    };
+    let document = if options.pace.is_empty() {
+        document
+    } else {
+        let mut protocols = Vec::new();
+        for text in &options.pace {
+            match parse_pace(text) {
+                Some(p) => protocols.push(p),
+                None => {
+                    eprintln!("cancuoc-vcard: --pace {text:?}: expected AGREEMENT:CIPHER:ID, e.g. ecdh:aes128:13");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        document.with_pace(&protocols)
     };
     let mut chip = VirtualChip::new(document, faults, options.seed.as_bytes());
     loop {

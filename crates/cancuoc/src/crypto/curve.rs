@@ -144,7 +144,7 @@ impl Curve {
             return Err(bad);
         }
         let field = FixedMontyParams::new_vartime(modulus);
-        let field_len = usize::try_from(p_int.bits().div_ceil(8)).map_err(|_| bad)?;
+        let field_len = usize::try_from(p_int.bit_width().div_ceil(8)).map_err(|_| bad)?;
         let element = |bytes: &[u8]| -> Result<Fe, CurveError> {
             let v = to_uint(bytes).ok_or(bad)?;
             if v >= p_int {
@@ -156,10 +156,10 @@ impl Curve {
         if n_int <= U576::ONE || !bool::from(n_int.is_odd()) {
             return Err(bad);
         }
-        let order_bits = n_int.bits();
+        let order_bits = n_int.bit_width();
         let order_len = usize::try_from(order_bits.div_ceil(8)).map_err(|_| bad)?;
         let mut curve = Self {
-            name: format!("explicit {}-bit curve", p_int.bits()),
+            name: format!("explicit {}-bit curve", p_int.bit_width()),
             a: element(a)?,
             b: element(b)?,
             g: Point { x: Fe::zero(&field), y: Fe::one(&field), z: Fe::zero(&field) },
@@ -321,7 +321,7 @@ impl Curve {
         let k = to_uint(k).unwrap_or(U576::ZERO);
         let mut r0 = self.identity();
         let mut r1 = *p;
-        let bits = self.order_bits.max(k.bits());
+        let bits = self.order_bits.max(k.bit_width());
         for i in (0..bits).rev() {
             let bit = Choice::from(u8::from(k.bit_vartime(i)));
             Point::conditional_swap(&mut r0, &mut r1, bit);

@@ -100,13 +100,13 @@ impl DhGroup {
             return Err(bad);
         }
         let group = Self {
-            name: format!("explicit {}-bit group", p_int.bits()),
+            name: format!("explicit {}-bit group", p_int.bit_width()),
             field,
             p: p_int,
             g: g_int,
             q: q_int,
-            p_len: usize::try_from(p_int.bits().div_ceil(8)).map_err(|_| bad)?,
-            q_len: usize::try_from(q_int.bits().div_ceil(8)).map_err(|_| bad)?,
+            p_len: usize::try_from(p_int.bit_width().div_ceil(8)).map_err(|_| bad)?,
+            q_len: usize::try_from(q_int.bit_width().div_ceil(8)).map_err(|_| bad)?,
         };
         if group.pow(&g_int, &q_int) != U2048::ONE {
             return Err(bad);
@@ -162,7 +162,7 @@ impl DhGroup {
     /// A random private exponent in [1, q − 1], `q_len` bytes.
     pub fn random_exponent(&self, rng: &mut impl CryptoRng) -> Vec<u8> {
         let mut bytes = vec![0u8; self.q_len];
-        let excess = u32::try_from(self.q_len * 8).unwrap_or(0).saturating_sub(self.q.bits());
+        let excess = u32::try_from(self.q_len * 8).unwrap_or(0).saturating_sub(self.q.bit_width());
         loop {
             rng.fill_bytes(&mut bytes);
             if let Some(first) = bytes.first_mut() {

@@ -1,0 +1,112 @@
+//! PACE against the virtual chip, in process: every standardized curve and DH group, every
+//! cipher, CAN and MRZ, wrong passwords, and the fallback to BAC.
+
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use cancuoc::access::AccessKey;
+use cancuoc::access::pace::Can;
+use cancuoc::lds::security_infos::{KeyAgreement, SmCipherKind};
+use cancuoc::{Error, ErrorClass, ReadOptions, Reader};
+use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
+
+fn chip_with(protocols: &[(KeyAgreement, SmCipherKind, u8)], faults: Faults) -> (VirtualChip, IssuedDocument) {
+    let document = IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap();
+    let document = if protocols.is_empty() { document } else { document.with_pace(protocols) };
+    (VirtualChip::new(document.clone(), faults, DEMO_SEED), document)
+}
+
+fn read(chip: VirtualChip, key: &AccessKey) -> Result<cancuoc::Document, Error> {
+    let mut rng = SeededRng::new(b"terminal");
+    let mut session = Reader::open(chip).authenticate(key, &mut rng)?;
+    session.read(&ReadOptions::default().with_photo(false), &mut |_| {})
+}
+
+fn can() -> AccessKey {
+    AccessKey::can("012345").unwrap()
+}
+
+#[test]
+fn the_cccd_profile_opens_with_the_can_alone() {
+    let (chip, _) = chip_with(&[], Faults::default());
+    let doc = read(chip, &can()).unwrap();
+    assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
+    assert_eq!(doc.access.fallback, None);
+    assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
+}
+
+#[test]
+fn every_standardized_curve_and_group_round_trips() {
+    let ids = [0u8, 1, 2, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+    for id in ids {
+        let agreement = if id <= 2 { KeyAgreement::Dh } else { KeyAgreement::Ecdh };
+        let (chip, _) = chip_with(&[(agreement, SmCipherKind::Aes128, id)], Faults::default());
+        let doc = read(chip, &can()).unwrap_or_else(|e| panic!("parameter ID {id}: {e}"));
+        assert!(doc.access.protocol.starts_with("PACE-"), "{id}: {}", doc.access.protocol);
+        assert!(doc.dg1().is_ok(), "{id}");
+    }
+}
+
+#[test]
+fn every_cipher_round_trips_with_both_passwords() {
+    for cipher in [SmCipherKind::Tdes, SmCipherKind::Aes128, SmCipherKind::Aes192, SmCipherKind::Aes256] {
+        for key in [can(), AccessKey::mrz("090012345", "900115", "300115").unwrap()] {
+            let (chip, _) = chip_with(&[(KeyAgreement::Ecdh, cipher, 12)], Faults::default());
+            let doc = read(chip, &key).unwrap_or_else(|e| panic!("{cipher:?}: {e}"));
+            assert!(doc.access.protocol.contains(cipher.name()), "{}", doc.access.protocol);
+        }
+    }
+}
+
+#[test]
+fn a_wrong_can_fails_cleanly_naming_the_can() {
+    let (chip, _) = chip_with(&[], Faults::default());
+    let err = read(chip, &AccessKey::can("012346").unwrap()).unwrap_err();
+    assert_eq!(err.class(), ErrorClass::WrongKey);
+    assert!(err.to_string().contains("last 6 digits of the ID number"), "{err}");
+}
+
+#[test]
+fn without_pace_the_cccd_key_falls_back_to_bac_and_says_so() {
+    let (chip, document) = chip_with(&[], Faults { no_pace: true, ..Faults::default() });
+    let key = AccessKey::CanOrMrz { can: Can::new("012345").unwrap(), mrz: document.mrz_key.clone() };
+    let doc = read(chip, &key).unwrap();
+    assert_eq!(doc.access.protocol, "BAC");
+    assert!(doc.access.fallback.as_deref().unwrap().contains("no PACE"));
+    assert!(doc.card_access.is_none());
+}
+
+#[test]
+fn a_wrong_can_with_right_dates_falls_back_to_bac() {
+    let (chip, document) = chip_with(&[], Faults::default());
+    let key = AccessKey::CanOrMrz { can: Can::new("999999").unwrap(), mrz: document.mrz_key.clone() };
+    let doc = read(chip, &key).unwrap();
+    assert_eq!(doc.access.protocol, "BAC");
+    assert!(doc.access.fallback.as_deref().unwrap().contains("PACE did not succeed"), "{:?}", doc.access.fallback);
+}
+
+#[test]
+fn the_can_alone_on_a_bac_only_chip_says_what_to_give() {
+    let (chip, _) = chip_with(&[], Faults { no_pace: true, ..Faults::default() });
+    let err = read(chip, &can()).unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Unsupported);
+    assert!(err.to_string().contains("date of birth"), "{err}");
+}
+
+#[test]
+fn pace_works_on_a_chip_without_extended_length() {
+    let (chip, _) = chip_with(&[], Faults { no_extended: true, max_le: Some(150), ..Faults::default() });
+    let mut rng = SeededRng::new(b"terminal");
+    let mut session = Reader::open(chip).authenticate(&can(), &mut rng).unwrap();
+    let doc = session.read(&ReadOptions::default(), &mut |_| {}).unwrap();
+    assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
+}
+
+#[test]
+fn several_pace_infos_send_the_parameter_reference() {
+    let protocols = [(KeyAgreement::Ecdh, SmCipherKind::Aes256, 16), (KeyAgreement::Ecdh, SmCipherKind::Aes128, 13)];
+    let (chip, _) = chip_with(&protocols, Faults::default());
+    let doc = read(chip, &can()).unwrap();
+    assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-256 brainpoolP384r1 CAN");
+}
