@@ -50,7 +50,12 @@ fn replays_the_committed_trace_through_the_binary() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["holder"]["id_number"], "001090012345");
-    assert_eq!(report["access"]["apdus"], 18);
+    assert_eq!(report["access"]["apdus"], 19);
+    assert_eq!(report["access"]["protocol"], "BAC");
+    let out = cancuoc(&["replay", fixture("cccd-specimen-pace-can.apdu").to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
 }
 
 #[test]
@@ -58,7 +63,10 @@ fn usage_errors_exit_2_and_read_errors_exit_1() {
     assert_eq!(cancuoc(&["read"]).status.code(), Some(2));
     assert_eq!(cancuoc(&["read", "--mrz", "123"]).status.code(), Some(2));
     assert_eq!(cancuoc(&["read", "--id", "12345", "--dob", "1990-01-01", "--expiry", "none"]).status.code(), Some(2));
-    assert_eq!(cancuoc(&["read", "--id", "001090012345"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--expiry", "2030-01-01"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--can", "12345"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--qr", "garbage"]).status.code(), Some(2));
+    assert_eq!(cancuoc(&["read", "--can", "123456", "--id", "001090012345"]).status.code(), Some(2));
     assert_eq!(cancuoc(&["frobnicate"]).status.code(), Some(2));
     let out = cancuoc(&["read", "--mrz", "090012345,900115,300115"]);
     assert_eq!(out.status.code(), Some(1));

@@ -212,6 +212,70 @@ fn stderr(out: &Output) -> String {
 }
 
 #[test]
+fn reads_the_virtual_cccd_through_pcscd_with_the_id_number_alone() {
+    let bed = TestBed::start(&[]);
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json"]));
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
+    assert_eq!(report["access"]["fallback"], serde_json::Value::Null);
+    assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu");
+    let report = json(&bed.cancuoc(&["read", "--can", "012345", "--json"]));
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
+}
+
+#[test]
+fn reads_the_virtual_cccd_from_its_qr_text() {
+    let bed = TestBed::start(&[]);
+    let qr = "001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Số 1 phố Tràng Tiền, Hà Nội|10042021";
+    let report = json(&bed.cancuoc(&["read", "--qr", qr, "--json"]));
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
+    assert_eq!(report["holder"]["id_number"], "001090012345");
+}
+
+#[test]
+fn a_wrong_can_fails_cleanly() {
+    let bed = TestBed::start(&[]);
+    let out = bed.cancuoc(&["read", "--can", "012346"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("re-check the CAN"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn falls_back_to_bac_on_a_chip_without_pace_and_says_so() {
+    let bed = TestBed::start(&["--no-pace"]);
+    let report = json(&bed.cancuoc(&[
+        "read",
+        "--id",
+        "001090012345",
+        "--dob",
+        "1990-01-15",
+        "--expiry",
+        "2030-01-15",
+        "--json",
+    ]));
+    assert_eq!(report["access"]["protocol"], "BAC");
+    assert!(report["access"]["fallback"].as_str().unwrap().contains("no PACE"), "{}", report["access"]);
+    // The ID alone cannot open a BAC-only chip: the message says what to add.
+    let out = bed.cancuoc(&["read", "--id", "001090012345"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("date of birth"), "{}", stderr(&out));
+    // With the date of birth only, the likely expiry dates are tried.
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--dob", "1990-01-15", "--json"]));
+    assert_eq!(report["access"]["protocol"], "BAC");
+}
+
+#[test]
+fn reads_over_pace_with_other_curves_and_ciphers() {
+    let bed = TestBed::start(&["--pace", "ecdh:aes256:17"]);
+    let report = json(&bed.cancuoc(&["read", "--can", "012345", "--json"]));
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-256 brainpoolP512r1 CAN");
+    let bed = TestBed::start(&["--pace", "dh:3des:2"]);
+    let report = json(&bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ, "--json"]));
+    assert!(report["access"]["protocol"].as_str().unwrap().starts_with("PACE-DH-GM-3DES"), "{}", report["access"]);
+}
+
+#[test]
 fn reads_the_virtual_cccd_through_pcscd_with_the_mrz_key() {
     let bed = TestBed::start(&[]);
     let report = json(&bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ, "--json"]));
@@ -226,7 +290,7 @@ fn reads_the_virtual_cccd_through_pcscd_with_the_mrz_key() {
     assert_eq!(report["holder"]["sex"], "M");
     assert_eq!(report["photo"]["format"], "jpeg");
     assert_eq!(report["photo"]["width"], 240);
-    assert_eq!(report["access"]["protocol"], "BAC");
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-128 brainpoolP256r1 MRZ");
     assert_eq!(report["verification"]["passive"]["status"], "not_checked");
 }
 
@@ -259,6 +323,7 @@ fn reads_with_the_cccd_id_and_dates_and_dumps_the_files() {
 fn reads_a_passport_that_is_not_a_cccd() {
     let bed = TestBed::start(&["--document", "passport"]);
     let report = json(&bed.cancuoc(&["read", "--mrz", "L898902C3,740812,120415", "--json"]));
+    assert_eq!(report["access"]["protocol"], "BAC");
     assert_eq!(report["document"]["kind"], "passport");
     assert_eq!(report["document"]["issuing_state"], "UTO");
     assert_eq!(report["document"]["document_number"], "L898902C3");
@@ -275,6 +340,10 @@ fn wrong_keys_exit_1_and_name_the_inputs_to_check() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("re-check the document (ID) number, date of birth and date of expiry"), "{err}");
+    let bed = TestBed::start(&["--no-pace"]);
+    let out = bed.cancuoc(&["read", "--mrz", "090012345,900115,300116", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("re-check the document (ID) number"), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
 }
 

@@ -2,31 +2,39 @@
 
 use cancuoc::AccessKey;
 use cancuoc::access::{AccessError, MrzKey, mrz_date};
-use cancuoc::profile::cccd::{CccdId, NO_EXPIRY_MRZ_DATE};
+use cancuoc::profile::cccd::{CccdError, CccdId, CccdQr, NO_EXPIRY_MRZ_DATE, expiry_candidates};
 use clap::Args;
 
-/// `--mrz DOCNO,YYMMDD,YYMMDD` or `--id ID --dob DATE --expiry DATE`.
+/// `--can`, `--id [--dob --expiry]`, `--qr` or `--mrz`.
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct KeyArgs {
-    /// Document number, date of birth and date of expiry as in the MRZ (BAC).
-    #[arg(long, value_name = "DOCNO,YYMMDD,YYMMDD", conflicts_with_all = ["id", "dob", "expiry"])]
-    mrz: Option<String>,
-    /// CCCD: the 12-digit ID number (BAC uses its last 9 digits).
-    #[arg(long, value_name = "ID", requires_all = ["dob", "expiry"])]
+    /// The 6-digit card access number (PACE-CAN).
+    #[arg(long, value_name = "CAN", conflicts_with_all = ["mrz", "id", "qr"])]
+    can: Option<String>,
+    /// CCCD: the 12-digit ID number. Alone: PACE with its last 6 digits as CAN. With --dob
+    /// (and --expiry): PACE-CAN, else BAC with its last 9 digits.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["mrz", "qr"])]
     id: Option<String>,
-    /// CCCD: date of birth, YYYY-MM-DD.
+    /// CCCD: date of birth, YYYY-MM-DD (with --id).
     #[arg(long, value_name = "YYYY-MM-DD", requires = "id")]
     dob: Option<String>,
-    /// CCCD: date of expiry, YYYY-MM-DD, or `none` for a card valid for life.
-    #[arg(long, value_name = "YYYY-MM-DD", requires = "id")]
+    /// CCCD: date of expiry, YYYY-MM-DD, or `none` for a card valid for life (with --id
+    /// --dob). Without it, the likely expiry dates are tried from the renewal ages.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "dob")]
     expiry: Option<String>,
+    /// CCCD: the text of the card's QR code (`ID|old ID|name|DDMMYYYY|sex|address|DDMMYYYY`).
+    #[arg(long, value_name = "TEXT", conflicts_with = "mrz")]
+    qr: Option<String>,
+    /// Document number, date of birth and date of expiry as in the MRZ (PACE-MRZ or BAC).
+    #[arg(long, value_name = "DOCNO,YYMMDD,YYMMDD")]
+    mrz: Option<String>,
 }
 
 /// Errors in the key options.
 #[derive(Debug)]
 pub(crate) enum KeyError {
     Access(AccessError),
-    Cccd(cancuoc::profile::cccd::CccdError),
+    Cccd(CccdError),
     Mrz,
 }
 
@@ -42,31 +50,57 @@ impl std::fmt::Display for KeyError {
     }
 }
 
+impl From<AccessError> for KeyError {
+    fn from(e: AccessError) -> Self {
+        Self::Access(e)
+    }
+}
+
+impl From<CccdError> for KeyError {
+    fn from(e: CccdError) -> Self {
+        Self::Cccd(e)
+    }
+}
+
 impl KeyArgs {
     /// The key, or `None` when no key option was given.
     pub(crate) fn to_access_key(&self) -> Result<Option<AccessKey>, KeyError> {
         if let Some(mrz) = &self.mrz {
             let parts: Vec<&str> = mrz.split(',').map(str::trim).collect();
             let [number, dob, expiry] = parts.as_slice() else { return Err(KeyError::Mrz) };
-            let dob = mrz_date(dob, "date of birth (YYMMDD)").map_err(KeyError::Access)?;
-            let expiry = mrz_date(expiry, "date of expiry (YYMMDD)").map_err(KeyError::Access)?;
-            return Ok(Some(AccessKey::Mrz(MrzKey::new(number, &dob, &expiry).map_err(KeyError::Access)?)));
+            let dob = mrz_date(dob, "date of birth (YYMMDD)")?;
+            let expiry = mrz_date(expiry, "date of expiry (YYMMDD)")?;
+            return Ok(Some(AccessKey::Mrz(MrzKey::new(number, &dob, &expiry)?)));
         }
-        let (Some(id), Some(dob), Some(expiry)) = (&self.id, &self.dob, &self.expiry) else {
-            return Ok(None);
+        if let Some(can) = &self.can {
+            return Ok(Some(AccessKey::can(can)?));
+        }
+        if let Some(qr) = &self.qr {
+            return Ok(Some(CccdQr::parse(qr)?.access_key()?));
+        }
+        let Some(id) = &self.id else { return Ok(None) };
+        let id = CccdId::parse(id)?;
+        let Some(dob) = &self.dob else { return Ok(Some(id.can_key()?)) };
+        let dob_mrz = mrz_date(dob, "date of birth (YYYY-MM-DD)")?;
+        let expiries = match &self.expiry {
+            Some(e) if e.eq_ignore_ascii_case("none") => vec![NO_EXPIRY_MRZ_DATE.to_owned()],
+            Some(e) => vec![mrz_date(e, "date of expiry (YYYY-MM-DD, or none)")?],
+            None => {
+                let birth = cancuoc::profile::cccd::Date::parse_iso(dob)
+                    .ok_or(AccessError::BadInput("date of birth (YYYY-MM-DD)"))?;
+                expiry_candidates(&birth, None)
+            }
         };
-        let id = CccdId::parse(id).map_err(KeyError::Cccd)?;
-        let dob = mrz_date(dob, "date of birth (YYYY-MM-DD)").map_err(KeyError::Access)?;
-        let expiry = if expiry.eq_ignore_ascii_case("none") {
-            NO_EXPIRY_MRZ_DATE.to_owned()
-        } else {
-            mrz_date(expiry, "date of expiry (YYYY-MM-DD, or none)").map_err(KeyError::Access)?
-        };
-        Ok(Some(AccessKey::Mrz(id.bac_key(&dob, &expiry).map_err(KeyError::Access)?)))
+        Ok(Some(id.key_with_dates(&dob_mrz, &expiries)?))
     }
 
-    /// A key from the `--mrz` text form.
-    pub(crate) fn from_mrz_text(text: &str) -> Result<Option<AccessKey>, KeyError> {
-        Self { mrz: Some(text.to_owned()), ..Self::default() }.to_access_key()
+    /// A key from a trace's `cancuoc-key:` comment (`mrz DOCNO,YYMMDD,YYMMDD` or `can NNNNNN`).
+    pub(crate) fn from_trace_comment(text: &str) -> Result<Option<AccessKey>, KeyError> {
+        let args = match text.split_once(' ') {
+            Some(("mrz", v)) => Self { mrz: Some(v.to_owned()), ..Self::default() },
+            Some(("can", v)) => Self { can: Some(v.to_owned()), ..Self::default() },
+            _ => return Ok(None),
+        };
+        args.to_access_key()
     }
 }

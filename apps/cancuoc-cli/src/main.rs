@@ -85,8 +85,7 @@ fn main() -> ExitCode {
         Command::Readers => session::readers(),
         Command::Read(args) => args.key.to_access_key().map_err(session::CliError::from).and_then(|key| {
             let key = key.ok_or(session::CliError::Usage(
-                "give the access key: --mrz DOCNO,YYMMDD,YYMMDD or --id ID --dob YYYY-MM-DD --expiry YYYY-MM-DD"
-                    .to_owned(),
+                "give the access key: --id ID (a CCCD), --can CAN, --qr TEXT, or --mrz DOCNO,YYMMDD,YYMMDD".to_owned(),
             ))?;
             session::read_pcsc(args.reader.as_deref(), &key, &args.output)
         }),

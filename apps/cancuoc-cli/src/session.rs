@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use cancuoc::profile::cccd::CccdId;
 use cancuoc::transport::{Recorder, RecordingRng, RecordingTransport, ReplayTransport, Trace};
 use cancuoc::{AccessKey, Document, Error, ErrorClass, ReadOptions, Reader, Transport};
 use cancuoc_pcsc::PcscTransport;
@@ -17,7 +18,7 @@ use crate::output;
 use crate::progress::ReadProgress;
 
 /// Trace comment that names the key of a virtual-card trace (fictional data only).
-const TRACE_KEY_COMMENT: &str = "cancuoc-key: mrz ";
+const TRACE_KEY_COMMENT: &str = "cancuoc-key: ";
 
 /// A failure of a command, with its exit code.
 #[derive(Debug)]
@@ -90,11 +91,13 @@ pub(crate) fn read_pcsc(reader: Option<&str>, key: &AccessKey, output: &OutputAr
 
 /// `cancuoc demo`: the built-in virtual CCCD, in process.
 pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
-    let (chip, mrz_key) = cancuoc_sim::specimen_chip(Faults::default()).map_err(|e| CliError::Read(e.into()))?;
-    let key = AccessKey::Mrz(mrz_key);
+    let (chip, _) = cancuoc_sim::specimen_chip(Faults::default()).map_err(|e| CliError::Read(e.into()))?;
+    // As at a clinic desk: the ID number alone (PACE with its last 6 digits as CAN).
+    let id = CccdId::parse(&cancuoc_sim::CitizenProfile::specimen().id_number).map_err(|e| CliError::Read(e.into()))?;
+    let key = id.can_key().map_err(|e| CliError::Read(e.into()))?;
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     // The specimen is fictional, so its trace may name its key for `cancuoc replay`.
-    let comment = format!("{TRACE_KEY_COMMENT}090012345,900115,300115");
+    let comment = format!("{TRACE_KEY_COMMENT}can 012345");
     run(chip, &key, &mut rng, output, Some(&comment))
 }
 
@@ -121,9 +124,9 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
 fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
     for event in &trace.events {
         if let cancuoc::transport::TraceEvent::Comment(text) = event
-            && let Some(mrz) = text.strip_prefix(TRACE_KEY_COMMENT)
+            && let Some(key) = text.strip_prefix(TRACE_KEY_COMMENT)
         {
-            return Ok(KeyArgs::from_mrz_text(mrz)?);
+            return Ok(KeyArgs::from_trace_comment(key)?);
         }
     }
     Ok(None)

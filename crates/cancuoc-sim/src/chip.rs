@@ -262,7 +262,11 @@ impl VirtualChip {
         if self.document.protected.contains(&fid) {
             return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
         }
-        let file = if fid == FID_CARD_ACCESS { self.document.card_access.as_ref().filter(|_| self.pace.is_some()) } else { self.document.files.get(&fid) };
+        let file = if fid == FID_CARD_ACCESS {
+            self.document.card_access.as_ref().filter(|_| self.pace.is_some())
+        } else {
+            self.document.files.get(&fid)
+        };
         let Some(file) = file else { return status(StatusWord::FILE_NOT_FOUND) };
         let Some(rest) = file.get(offset..) else { return status(StatusWord::WRONG_OFFSET) };
         let le = command.le.unwrap_or(256);

@@ -8,8 +8,8 @@ use cancuoc::access::{AccessError, MrzKey};
 use cancuoc::codec::tlv::tlv;
 use cancuoc::lds::dg2::encode_dg2;
 use cancuoc::lds::mrz::check_digit;
-use cancuoc::lds::{DgNumber, FaceImage, ImageFormat};
 use cancuoc::lds::security_infos::{KeyAgreement, Mapping, PaceProtocol, SmCipherKind};
+use cancuoc::lds::{DgNumber, FaceImage, ImageFormat};
 use cancuoc::profile::cccd::{encode_dg13, field};
 use sha2::{Digest, Sha256};
 

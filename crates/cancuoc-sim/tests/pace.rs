@@ -70,7 +70,7 @@ fn a_wrong_can_fails_cleanly_naming_the_can() {
 #[test]
 fn without_pace_the_cccd_key_falls_back_to_bac_and_says_so() {
     let (chip, document) = chip_with(&[], Faults { no_pace: true, ..Faults::default() });
-    let key = AccessKey::CanOrMrz { can: Can::new("012345").unwrap(), mrz: document.mrz_key.clone() };
+    let key = AccessKey::CanOrMrz { can: Can::new("012345").unwrap(), mrz: vec![document.mrz_key.clone()] };
     let doc = read(chip, &key).unwrap();
     assert_eq!(doc.access.protocol, "BAC");
     assert!(doc.access.fallback.as_deref().unwrap().contains("no PACE"));
@@ -80,7 +80,7 @@ fn without_pace_the_cccd_key_falls_back_to_bac_and_says_so() {
 #[test]
 fn a_wrong_can_with_right_dates_falls_back_to_bac() {
     let (chip, document) = chip_with(&[], Faults::default());
-    let key = AccessKey::CanOrMrz { can: Can::new("999999").unwrap(), mrz: document.mrz_key.clone() };
+    let key = AccessKey::CanOrMrz { can: Can::new("999999").unwrap(), mrz: vec![document.mrz_key.clone()] };
     let doc = read(chip, &key).unwrap();
     assert_eq!(doc.access.protocol, "BAC");
     assert!(doc.access.fallback.as_deref().unwrap().contains("PACE did not succeed"), "{:?}", doc.access.fallback);

@@ -20,12 +20,13 @@ pub enum AccessKey {
     Mrz(MrzKey),
     /// The card access number: PACE-CAN only.
     Can(pace::Can),
-    /// Both (a CCCD with its dates): PACE-CAN, else BAC with the MRZ data.
+    /// Both (a CCCD with its dates): PACE-CAN, else BAC with the MRZ data, trying each
+    /// candidate in turn (a CCCD's expiry may have to be derived: `profile::cccd`).
     CanOrMrz {
         /// The CAN.
         can: pace::Can,
-        /// The MRZ data.
-        mrz: MrzKey,
+        /// The MRZ data candidates, most likely first; never empty.
+        mrz: Vec<MrzKey>,
     },
 }
 
@@ -54,11 +55,12 @@ impl AccessKey {
         }
     }
 
-    /// The BAC key, when the key has MRZ data.
-    pub fn bac_key(&self) -> Option<&MrzKey> {
+    /// The BAC keys to try, most likely first; empty when the key has no MRZ data.
+    pub fn bac_keys(&self) -> &[MrzKey] {
         match self {
-            Self::Mrz(mrz) | Self::CanOrMrz { mrz, .. } => Some(mrz),
-            Self::Can(_) => None,
+            Self::Mrz(mrz) => std::slice::from_ref(mrz),
+            Self::CanOrMrz { mrz, .. } => mrz,
+            Self::Can(_) => &[],
         }
     }
 }

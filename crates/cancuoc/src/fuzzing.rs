@@ -22,6 +22,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("dg2", dg2),
     ("dg13", dg13),
     ("trace", trace),
+    ("card_access", card_access),
+    ("cccd_qr", cccd_qr),
+    ("ec_point", ec_point),
 ];
 
 /// Walks arbitrary BER-TLV one level at a time, descending into every value.
@@ -89,6 +92,24 @@ pub fn trace(data: &[u8]) {
     let _ = Trace::parse(&String::from_utf8_lossy(data));
 }
 
+/// EF.CardAccess SecurityInfos.
+pub fn card_access(data: &[u8]) {
+    let _ = crate::lds::SecurityInfos::parse(data);
+}
+
+/// The CCCD QR text.
+pub fn cccd_qr(data: &[u8]) {
+    let _ = crate::profile::cccd::CccdQr::parse(&String::from_utf8_lossy(data));
+}
+
+/// A chip's public point on brainpoolP256r1, and PACE dynamic authentication data.
+pub fn ec_point(data: &[u8]) {
+    if let Ok(curve) = crate::crypto::curve::Curve::standard(&crate::crypto::curves::BRAINPOOL_P256R1) {
+        let _ = curve.decode_point(data);
+    }
+    let _ = crate::access::pace::dynamic_data(data, 0x82, "fuzz");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +144,8 @@ mod tests {
             crate::profile::cccd::encode_dg13(&fields),
             mrz.as_bytes().to_vec(),
             b"# c\n> 00A4\n< 9000\n! rng 00\n".to_vec(),
+            hex_literal::hex!("3134300D060804007F0007020202020101300F060A04007F000702020302020201013012060A04007F0007020204020202010202010D").to_vec(),
+            "001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Hà Nội|10042021".as_bytes().to_vec(),
         ]
     }
 

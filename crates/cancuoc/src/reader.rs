@@ -106,7 +106,8 @@ impl<T: Transport> Reader<T> {
             Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
             Err(_) => None,
         };
-        let infos = card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
+        let infos =
+            card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
         let mut fallback = None;
         if let Some(infos) = &infos {
             match pace::authenticate(&mut self.channel, infos, &key.pace_password(), rng) {
@@ -114,7 +115,7 @@ impl<T: Transport> Reader<T> {
                     select_application(&files, &mut self.channel)?;
                     return Ok(Session { channel: self.channel, protocol, fallback, card_access });
                 }
-                Err(e) if key.bac_key().is_some() && !is_card_removed(&e) => {
+                Err(e) if !key.bac_keys().is_empty() && !is_card_removed(&e) => {
                     fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
                 }
                 Err(e) => return Err(e.into()),
@@ -122,16 +123,27 @@ impl<T: Transport> Reader<T> {
         } else if matches!(key, AccessKey::CanOrMrz { .. }) {
             fallback = Some("the card offers no PACE; BAC used with the dates".to_owned());
         }
-        let Some(mrz) = key.bac_key() else {
+        let candidates = key.bac_keys();
+        if candidates.is_empty() {
             return Err(AccessError::Unsupported(
                 "access by CAN alone (this card offers no PACE): give the date of birth and date of expiry too",
             )
             .into());
-        };
+        }
         self.channel.end_secure_messaging();
         select_application(&files, &mut self.channel)?;
-        bac::authenticate(&mut self.channel, mrz, rng)?;
-        Ok(Session { channel: self.channel, protocol: "BAC".to_owned(), fallback, card_access })
+        // Each refused BAC attempt costs two APDUs and leaves the chip as it was.
+        let mut last = None;
+        for mrz in candidates {
+            match bac::authenticate(&mut self.channel, mrz, rng) {
+                Ok(()) => {
+                    return Ok(Session { channel: self.channel, protocol: "BAC".to_owned(), fallback, card_access });
+                }
+                Err(e @ AccessError::WrongKey { .. }) => last = Some(e),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(last.unwrap_or(AccessError::Unsupported("no BAC key")).into())
     }
 }
 
@@ -210,8 +222,12 @@ impl<T: Transport> Session<T> {
             }
         }
         let stats = self.channel.stats();
-        doc.access =
-            AccessInfo { protocol: self.protocol.clone(), apdus: stats.apdus, bytes: stats.bytes, fallback: self.fallback.clone() };
+        doc.access = AccessInfo {
+            protocol: self.protocol.clone(),
+            apdus: stats.apdus,
+            bytes: stats.bytes,
+            fallback: self.fallback.clone(),
+        };
         Ok(doc)
     }
 

@@ -62,8 +62,7 @@ impl PaceCard {
             }
         }
         let info = self.infos.pace().find(|i| {
-            Some(&i.protocol.oid.0) == oid.as_ref()
-                && parameter.is_none_or(|p| i.parameter_id == Some(u32::from(p)))
+            Some(&i.protocol.oid.0) == oid.as_ref() && parameter.is_none_or(|p| i.parameter_id == Some(u32::from(p)))
         });
         let Some(info) = info.cloned() else { return status(StatusWord::WRONG_DATA) };
         let password = match reference {
@@ -102,7 +101,9 @@ impl PaceCard {
                 Outcome::Answer(Response::new(tlv(0x7C, &tlv(0x82, &pk_bytes)), StatusWord::OK))
             }
             PaceState::Mapped { info, domain, generator } => {
-                let Ok(pk_pcd_bytes) = dynamic_data(&command.data, 0x83, "agree") else { return status(StatusWord::WRONG_DATA) };
+                let Ok(pk_pcd_bytes) = dynamic_data(&command.data, 0x83, "agree") else {
+                    return status(StatusWord::WRONG_DATA);
+                };
                 let Ok(pk_pcd) = domain.decode(&pk_pcd_bytes, "agree") else { return status(StatusWord::WRONG_DATA) };
                 let sk = domain.random_private(&mut *rng);
                 let pk = domain.multiply(&sk, &generator);
@@ -118,7 +119,9 @@ impl PaceCard {
                 Outcome::Answer(Response::new(tlv(0x7C, &tlv(0x84, &pk_bytes)), StatusWord::OK))
             }
             PaceState::Agreed { info, sm, ks_mac, pk_picc, pk_pcd } => {
-                let Ok(t_pcd) = dynamic_data(&command.data, 0x85, "token") else { return status(StatusWord::WRONG_DATA) };
+                let Ok(t_pcd) = dynamic_data(&command.data, 0x85, "token") else {
+                    return status(StatusWord::WRONG_DATA);
+                };
                 if t_pcd != token(&ks_mac, &info.protocol, &pk_picc) {
                     // Our token check failed: the terminal used another password.
                     return status(StatusWord::VERIFICATION_FAILED);

@@ -179,17 +179,17 @@ pub fn token(ks_mac: &SymmetricKey, protocol: &PaceProtocol, other_public: &[u8]
 /// The PACE group: an elliptic curve or a DH group, with the element type it works on.
 #[derive(Debug, Clone)]
 pub enum Domain {
-    /// ECDH over a curve.
-    Ec(Curve),
+    /// ECDH over a curve (boxed: field parameters travel with every element).
+    Ec(Box<Curve>),
     /// DH over a MODP group.
-    Dh(DhGroup),
+    Dh(Box<DhGroup>),
 }
 
 /// A group element: a point, or a DH value (big-endian, the length of p).
 #[derive(Clone)]
 pub enum Element {
     /// A curve point.
-    Point(Point),
+    Point(Box<Point>),
     /// A DH value.
     Value(Vec<u8>),
 }
@@ -205,10 +205,16 @@ impl Domain {
         let agreement = info.protocol.agreement;
         if let Some(id) = standard.filter(|id| *id <= 31) {
             let domain = match agreement {
-                KeyAgreement::Ecdh => crate::crypto::curves::by_parameter_id(id)
-                    .map(|p| Curve::standard(p).map(Self::Ec).map_err(|_| AccessError::Unsupported("curve constants"))),
-                KeyAgreement::Dh => crate::crypto::dh::by_parameter_id(id)
-                    .map(|p| DhGroup::standard(p).map(Self::Dh).map_err(|_| AccessError::Unsupported("DH constants"))),
+                KeyAgreement::Ecdh => crate::crypto::curves::by_parameter_id(id).map(|p| {
+                    Curve::standard(p)
+                        .map(|c| Self::Ec(Box::new(c)))
+                        .map_err(|_| AccessError::Unsupported("curve constants"))
+                }),
+                KeyAgreement::Dh => crate::crypto::dh::by_parameter_id(id).map(|p| {
+                    DhGroup::standard(p)
+                        .map(|g| Self::Dh(Box::new(g)))
+                        .map_err(|_| AccessError::Unsupported("DH constants"))
+                }),
             };
             if let Some(domain) = domain {
                 return domain;
@@ -220,11 +226,11 @@ impl Domain {
         match (&explicit.parameters, agreement) {
             (DomainParameters::Ec { p, a, b, gx, gy, n }, KeyAgreement::Ecdh) => {
                 Curve::from_parameters(p, a, b, gx, gy, n)
-                    .map(Self::Ec)
+                    .map(|c| Self::Ec(Box::new(c)))
                     .map_err(|_| AccessError::Unsupported("explicit PACE curve parameters"))
             }
             (DomainParameters::Dh { p, g, q }, KeyAgreement::Dh) => DhGroup::from_parameters(p, g, q)
-                .map(Self::Dh)
+                .map(|g| Self::Dh(Box::new(g)))
                 .map_err(|_| AccessError::Unsupported("explicit PACE DH parameters")),
             _ => Err(AccessError::Unsupported("PACE domain parameters of another kind")),
         }
@@ -241,7 +247,7 @@ impl Domain {
     /// The group's generator.
     pub fn generator(&self) -> Element {
         match self {
-            Self::Ec(c) => Element::Point(c.generator()),
+            Self::Ec(c) => Element::Point(Box::new(c.generator())),
             Self::Dh(g) => Element::Value(g.generator()),
         }
     }
@@ -257,9 +263,9 @@ impl Domain {
     /// private · base (or base^private).
     pub fn multiply(&self, private: &[u8], base: &Element) -> Element {
         match (self, base) {
-            (Self::Ec(c), Element::Point(p)) => Element::Point(c.mul(private, p)),
+            (Self::Ec(c), Element::Point(p)) => Element::Point(Box::new(c.mul(private, p))),
             (Self::Dh(g), Element::Value(v)) => Element::Value(g.exp(v, private)),
-            (Self::Ec(c), Element::Value(_)) => Element::Point(c.generator()),
+            (Self::Ec(c), Element::Value(_)) => Element::Point(Box::new(c.generator())),
             (Self::Dh(g), Element::Point(_)) => Element::Value(g.generator()),
         }
     }
@@ -267,7 +273,9 @@ impl Domain {
     /// The Generic Mapping: G~ = s·G + H (or g^s · h) (ICAO 9303-11 §4.4.3.3.1).
     pub fn map_generic(&self, nonce: &[u8], shared: &Element) -> Element {
         match (self, shared) {
-            (Self::Ec(c), Element::Point(h)) => Element::Point(c.add(&c.mul(&c.reduce(nonce), &c.generator()), h)),
+            (Self::Ec(c), Element::Point(h)) => {
+                Element::Point(Box::new(c.add(&c.mul(&c.reduce(nonce), &c.generator()), h)))
+            }
             (Self::Dh(g), Element::Value(h)) => Element::Value(g.mul(&g.exp(&g.generator(), nonce), h)),
             _ => self.generator(),
         }
@@ -294,7 +302,10 @@ impl Domain {
     /// subgroup.
     pub fn decode(&self, bytes: &[u8], step: &'static str) -> Result<Element, AccessError> {
         match self {
-            Self::Ec(c) => c.decode_point(bytes).map(Element::Point).map_err(|_| AccessError::CardMisbehaved(step)),
+            Self::Ec(c) => c
+                .decode_point(bytes)
+                .map(|p| Element::Point(Box::new(p)))
+                .map_err(|_| AccessError::CardMisbehaved(step)),
             Self::Dh(g) => {
                 // DH public values travel at p's length; accept a shorter one by left-padding.
                 let mut value = vec![0u8; g.p_len().saturating_sub(bytes.len())];
@@ -409,10 +420,8 @@ impl PaceStart {
         let domain = Domain::for_info(info, infos)?;
         let mut data = tlv(0x80, &info.protocol.oid.0);
         data.extend(tlv(0x83, &[password.reference()]));
-        if parameter_reference {
-            if let Some(id) = info.parameter_id.and_then(|id| u8::try_from(id).ok()) {
-                data.extend(tlv(0x84, &[id]));
-            }
+        if let Some(id) = info.parameter_id.and_then(|id| u8::try_from(id).ok()).filter(|_| parameter_reference) {
+            data.extend(tlv(0x84, &[id]));
         }
         let command = Command::new(0x00, 0x22, 0xC1, 0xA4).with_data(data);
         let k_pi = password_key(password, info.protocol.cipher);

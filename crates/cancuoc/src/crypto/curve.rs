@@ -342,10 +342,8 @@ impl Curve {
             if let Some(first) = bytes.first_mut() {
                 *first &= 0xFF >> excess;
             }
-            if let Some(k) = to_uint(&bytes) {
-                if k != U576::ZERO && k < self.n {
-                    return bytes;
-                }
+            if to_uint(&bytes).is_some_and(|k| k != U576::ZERO && k < self.n) {
+                return bytes;
             }
         }
     }

@@ -168,10 +168,8 @@ impl DhGroup {
             if let Some(first) = bytes.first_mut() {
                 *first &= 0xFF >> excess;
             }
-            if let Some(k) = to_uint(&bytes) {
-                if k != U2048::ZERO && k < self.q {
-                    return bytes;
-                }
+            if to_uint(&bytes).is_some_and(|k| k != U2048::ZERO && k < self.q) {
+                return bytes;
             }
         }
     }

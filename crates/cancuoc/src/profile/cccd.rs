@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::access::{AccessError, MrzKey};
+use crate::access::pace::Can;
+use crate::access::{AccessError, AccessKey, MrzKey};
 use crate::codec::{ByteReader, DecodeError, DecodeErrorKind};
 
 const TAG_DG13: u32 = 0x6D;
@@ -55,6 +56,9 @@ pub enum CccdError {
     /// DG13 is malformed.
     #[error("DG13 (citizen record) is malformed: {0}")]
     Dg13(#[from] DecodeError),
+    /// The QR text is not a CCCD's.
+    #[error("the QR text is not a CCCD's: {0}")]
+    BadQr(&'static str),
 }
 
 /// A 12-digit personal identification number: province (3), century and sex (1), birth year
@@ -91,6 +95,26 @@ impl CccdId {
     /// The PACE CAN: the last 6 digits (`research/cccd.md` §1.2).
     pub fn can(&self) -> &str {
         self.0.get(6..).unwrap_or_default()
+    }
+
+    /// The PACE CAN as an access key, for PACE-CAN with the ID alone.
+    ///
+    /// # Errors
+    /// Never for a parsed ID (its last 6 characters are digits).
+    pub fn can_key(&self) -> Result<AccessKey, AccessError> {
+        AccessKey::can(self.can())
+    }
+
+    /// PACE-CAN, else BAC with these dates (`YYMMDD`), trying each expiry candidate.
+    ///
+    /// # Errors
+    /// [`AccessError::BadInput`] for malformed dates, or no expiry candidate.
+    pub fn key_with_dates(&self, date_of_birth: &str, expiries: &[String]) -> Result<AccessKey, AccessError> {
+        let mrz = expiries.iter().map(|e| self.bac_key(date_of_birth, e)).collect::<Result<Vec<_>, _>>()?;
+        if mrz.is_empty() {
+            return Err(AccessError::BadInput("date of expiry"));
+        }
+        Ok(AccessKey::CanOrMrz { can: Can::new(self.can())?, mrz })
     }
 
     /// The BAC key from this ID and the dates (`YYMMDD`).
@@ -294,6 +318,204 @@ fn collect_strings(r: &mut ByteReader<'_>, depth: usize, out: &mut Vec<String>) 
     Ok(())
 }
 
+/// A calendar date of the QR code and the expiry rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: u16,
+    /// Month 1..=12.
+    pub month: u8,
+    /// Day 1..=31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse_iso(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if t.len() != 10 || t.as_bytes().get(4) != Some(&b'-') || t.as_bytes().get(7) != Some(&b'-') {
+            return None;
+        }
+        Self::parse_ddmmyyyy(&format!("{}{}{}", t.get(8..10)?, t.get(5..7)?, t.get(0..4)?))
+    }
+
+    /// Parses `DDMMYYYY` (the QR code's form).
+    fn parse_ddmmyyyy(text: &str) -> Option<Self> {
+        if text.len() != 8 || !text.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let day = text.get(0..2)?.parse().ok()?;
+        let month = text.get(2..4)?.parse().ok()?;
+        let year = text.get(4..8)?.parse().ok()?;
+        let date = Self { year, month, day };
+        date.is_valid().then_some(date)
+    }
+
+    fn is_leap(year: u16) -> bool {
+        (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+    }
+
+    fn days_in_month(year: u16, month: u8) -> u8 {
+        match month {
+            2 if Self::is_leap(year) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        (1..=12).contains(&self.month) && self.day >= 1 && self.day <= Self::days_in_month(self.year, self.month)
+    }
+
+    /// `YYMMDD`, as the MRZ writes it.
+    pub fn yymmdd(&self) -> String {
+        format!("{:02}{:02}{:02}", self.year % 100, self.month, self.day)
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// Whole years from `birth` to `self`.
+    fn age_from(&self, birth: &Self) -> i32 {
+        let mut age = i32::from(self.year) - i32::from(birth.year);
+        if (self.month, self.day) < (birth.month, birth.day) {
+            age -= 1;
+        }
+        age
+    }
+}
+
+/// The text of a 2021 CCCD's QR code: `ID|old ID|name|DDMMYYYY|sex|address|DDMMYYYY`
+/// (`research/cccd.md` §4.1). A six-field variant without the old ID is accepted.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CccdQr {
+    /// The 12-digit ID.
+    pub id: CccdId,
+    /// The old 9-digit CMND number, if printed.
+    pub old_id: Option<String>,
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Sex as printed (`Nam`, `Nữ`).
+    pub sex: String,
+    /// Address.
+    pub address: String,
+    /// Date of issue.
+    pub date_of_issue: Date,
+}
+
+impl std::fmt::Debug for CccdQr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CccdQr(..)")
+    }
+}
+
+impl CccdQr {
+    /// Parses the QR text.
+    ///
+    /// # Errors
+    /// [`CccdError::BadQr`] naming the field at fault, or an ID error.
+    pub fn parse(text: &str) -> Result<Self, CccdError> {
+        let fields: Vec<&str> = text.trim().split('|').map(str::trim).collect();
+        let (id, old_id, rest) = match fields.as_slice() {
+            [id, old, rest @ ..] if rest.len() == 5 => (*id, Some(*old), rest),
+            [id, rest @ ..] if rest.len() == 5 => (*id, None, rest),
+            _ => return Err(CccdError::BadQr("expected 7 fields separated by |")),
+        };
+        let [name, dob, sex, address, issued] = rest else {
+            return Err(CccdError::BadQr("expected 7 fields separated by |"));
+        };
+        let id = CccdId::parse(id)?;
+        let old_id = old_id.filter(|o| !o.is_empty()).map(str::to_owned);
+        if old_id.as_ref().is_some_and(|o| !o.chars().all(|c| c.is_ascii_digit())) {
+            return Err(CccdError::BadQr("the old ID number (field 2) is not digits"));
+        }
+        let date_of_birth =
+            Date::parse_ddmmyyyy(dob).ok_or(CccdError::BadQr("the date of birth (field 4) is not DDMMYYYY"))?;
+        let date_of_issue =
+            Date::parse_ddmmyyyy(issued).ok_or(CccdError::BadQr("the date of issue (field 7) is not DDMMYYYY"))?;
+        if name.is_empty() {
+            return Err(CccdError::BadQr("the name (field 3) is empty"));
+        }
+        Ok(Self {
+            id,
+            old_id,
+            full_name: name.nfc().collect(),
+            date_of_birth,
+            sex: (*sex).to_owned(),
+            address: address.nfc().collect(),
+            date_of_issue,
+        })
+    }
+
+    /// The access key: PACE-CAN, else BAC with each expiry candidate of
+    /// [`expiry_candidates`].
+    ///
+    /// # Errors
+    /// Never for a parsed QR text.
+    pub fn access_key(&self) -> Result<AccessKey, AccessError> {
+        let expiries: Vec<String> = expiry_candidates(&self.date_of_birth, Some(&self.date_of_issue));
+        self.id.key_with_dates(&self.date_of_birth.yymmdd(), &expiries)
+    }
+}
+
+/// Start of the Law on Identification 2023: cards issued from here renew at 14 too.
+const IDENTIFICATION_LAW_2023: Date = Date { year: 2024, month: 7, day: 1 };
+
+/// Likely MRZ expiry dates (`YYMMDD`) of a CCCD, most likely first, from the renewal ages of
+/// `research/cccd.md` §4.3: cards renew at 25, 40 and 60 (and 14 for cards issued from 1 July
+/// 2024); a card issued within two years before a milestone runs to the next one; the expiry
+/// is the birthday in the milestone year; past the last milestone there is none, which the
+/// MRZ writes `991231`. Ages at a boundary, 29 February birthdays and an unknown issue date
+/// add candidates.
+pub fn expiry_candidates(birth: &Date, issued: Option<&Date>) -> Vec<String> {
+    let milestones: &[i32] = match issued {
+        Some(d) if *d >= IDENTIFICATION_LAW_2023 => &[14, 25, 40, 60],
+        _ => &[25, 40, 60],
+    };
+    let mut ages: Vec<i32> = Vec::new();
+    match issued {
+        Some(issued) => {
+            let age = issued.age_from(birth);
+            ages.extend(milestones.iter().copied().find(|m| age < m - 2));
+            // Within a year of a two-year boundary the office may have counted either way.
+            for (i, m) in milestones.iter().enumerate() {
+                if (age - (m - 2)).abs() <= 1 {
+                    ages.push(*m);
+                    ages.extend(milestones.get(i + 1).copied());
+                }
+            }
+        }
+        None => ages.extend(milestones.iter().copied()),
+    }
+    let mut out: Vec<String> = Vec::new();
+    for age in ages {
+        let Ok(year) = u16::try_from(i32::from(birth.year) + age) else { continue };
+        let mut push = |d: Date| {
+            let s = d.yymmdd();
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        };
+        if birth.month == 2 && birth.day == 29 && !Date::is_leap(year) {
+            push(Date { year, month: 2, day: 28 });
+            push(Date { year, month: 3, day: 1 });
+        } else {
+            push(Date { year, month: birth.month, day: birth.day });
+        }
+    }
+    let last = milestones.last().copied().unwrap_or(60);
+    let old_enough = issued.is_none_or(|d| d.age_from(birth) >= last - 3);
+    if old_enough && !out.iter().any(|s| s == NO_EXPIRY_MRZ_DATE) {
+        out.push(NO_EXPIRY_MRZ_DATE.to_owned());
+    }
+    out
+}
+
 /// Converts a DG13 date `dd/mm/yyyy` to `yyyy-mm-dd`; `None` if it is not a complete date
 /// (the card's text is then shown as is).
 pub fn iso_date(text: &str) -> Option<String> {
@@ -404,5 +626,63 @@ mod tests {
         .concat();
         let dg13 = crate::codec::tlv::tlv(0x6D, &crate::codec::tlv::tlv(0x30, &body));
         assert!(Citizen::parse_dg13(&dg13).is_err());
+    }
+
+    fn date(y: u16, m: u8, d: u8) -> Date {
+        Date { year: y, month: m, day: d }
+    }
+
+    #[test]
+    fn parses_the_2021_qr_text_and_its_six_field_variant() {
+        let qr =
+            CccdQr::parse("001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Số 1 phố Tràng Tiền, Hà Nội|10042021")
+                .unwrap();
+        assert_eq!(qr.id.as_str(), "001090012345");
+        assert_eq!(qr.old_id.as_deref(), Some("123456789"));
+        assert_eq!(qr.date_of_birth, date(1990, 1, 15));
+        assert_eq!(qr.date_of_issue, date(2021, 4, 10));
+        let six = CccdQr::parse("001090012345|Nguyễn Văn Mẫu|15011990|Nam|Hà Nội|10042021").unwrap();
+        assert_eq!(six.old_id, None);
+        let empty_old = CccdQr::parse("001090012345||Nguyễn Văn Mẫu|15011990|Nam|Hà Nội|10042021").unwrap();
+        assert_eq!(empty_old.old_id, None);
+    }
+
+    #[test]
+    fn bad_qr_texts_name_the_field() {
+        let err = |t: &str| CccdQr::parse(t).unwrap_err().to_string();
+        assert!(err("hello").contains("7 fields"));
+        assert!(err("001090012345|123456789|A|31021990|Nam|X|10042021").contains("date of birth"));
+        assert!(err("001090012345|123456789|A|15011990|Nam|X|2021").contains("date of issue"));
+        assert!(err("00109001234|123456789|A|15011990|Nam|X|10042021").contains("12 digits"));
+        assert!(err("001090012345|12345678x|A|15011990|Nam|X|10042021").contains("old ID"));
+    }
+
+    /// The renewal rules of `research/cccd.md` §4.3 and the MRZ samples of §1.1.
+    #[test]
+    fn expiry_follows_the_renewal_ages() {
+        // Issued at 31: valid to 40.
+        assert_eq!(expiry_candidates(&date(1990, 1, 15), Some(&date(2021, 4, 10)))[0], "300115");
+        // Issued at 22: valid to 25; at 23 (within two years of 25): to 40.
+        assert_eq!(expiry_candidates(&date(1999, 6, 1), Some(&date(2021, 7, 1)))[0], "240601");
+        assert_eq!(expiry_candidates(&date(1998, 6, 1), Some(&date(2021, 7, 1)))[0], "380601");
+        // Issued at 10 after July 2024: valid to 14.
+        assert_eq!(expiry_candidates(&date(2014, 3, 3), Some(&date(2024, 9, 1)))[0], "280303");
+        // Issued at 63: no expiry, 991231 (the sample born 1958).
+        assert_eq!(expiry_candidates(&date(1958, 10, 26), Some(&date(2021, 5, 1))), vec!["991231".to_owned()]);
+        // A 29 February birthday in a common year: both neighbours.
+        let c = expiry_candidates(&date(1996, 2, 29), Some(&date(2016, 3, 1)));
+        assert_eq!(c, vec!["210228", "210301"]);
+        // Unknown issue date: every milestone, then no expiry.
+        let c = expiry_candidates(&date(1990, 1, 15), None);
+        assert_eq!(c, vec!["150115", "300115", "500115", "991231"]);
+    }
+
+    #[test]
+    fn the_qr_key_tries_pace_can_then_bac_candidates() {
+        let qr = CccdQr::parse("001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Hà Nội|10042021").unwrap();
+        let AccessKey::CanOrMrz { mrz, .. } = qr.access_key().unwrap() else { panic!("CAN and MRZ") };
+        assert!(!mrz.is_empty());
+        let expected = MrzKey::new("090012345", "900115", "300115").unwrap();
+        assert_eq!(mrz[0].mrz_information(), expected.mrz_information());
     }
 }
