@@ -17,6 +17,9 @@ pub struct AccessInfo {
     pub bytes: usize,
     /// Why the protocol that ran is not the first one tried (e.g. PACE refused, BAC used).
     pub fallback: Option<String>,
+    /// PACE-CAM ran and the chip's mapping data matched a key of its EF.CardSecurity (whose
+    /// signature passive authentication checks).
+    pub cam_key_matched: bool,
 }
 
 /// A data group that was listed but could not be read, and why (e.g. DG3 behind EAC).
@@ -37,6 +40,8 @@ pub struct Document {
     pub sod: Option<Vec<u8>>,
     /// EF.CardAccess as read (PACE chips).
     pub card_access: Option<Vec<u8>>,
+    /// EF.CardSecurity as read (PACE-CAM chips).
+    pub card_security: Option<Vec<u8>>,
     /// The data groups read, by number.
     pub data_groups: BTreeMap<DgNumber, Vec<u8>>,
     /// Data groups listed in EF.COM but not read.
@@ -103,6 +108,9 @@ impl Document {
         if let Some(b) = &self.card_access {
             out.push(("CardAccess.bin".to_owned(), b.as_slice()));
         }
+        if let Some(b) = &self.card_security {
+            out.push(("CardSecurity.bin".to_owned(), b.as_slice()));
+        }
         for (n, b) in &self.data_groups {
             out.push((format!("{n}.bin"), b.as_slice()));
         }
@@ -117,6 +125,7 @@ impl Document {
                 "COM.bin" => doc.com = Some(bytes),
                 "SOD.bin" => doc.sod = Some(bytes),
                 "CardAccess.bin" => doc.card_access = Some(bytes),
+                "CardSecurity.bin" => doc.card_security = Some(bytes),
                 other => {
                     let n = other
                         .strip_prefix("DG")

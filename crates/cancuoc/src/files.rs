@@ -24,6 +24,8 @@ pub const FID_COM: Fid = Fid(0x011E);
 pub const FID_SOD: Fid = Fid(0x011D);
 /// EF.CardAccess (in the master file).
 pub const FID_CARD_ACCESS: Fid = Fid(0x011C);
+/// EF.CardSecurity (in the master file).
+pub const FID_CARD_SECURITY: Fid = Fid(0x011D);
 
 /// Largest file accepted. DG2 faces are tens of KB, fingerprints a few hundred; nothing in
 /// LDS1 comes near this, so a larger header length is hostile or broken.

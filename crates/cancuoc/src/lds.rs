@@ -2,6 +2,7 @@
 //! face), and the SecurityInfos of EF.CardAccess (ICAO 9303-11 §9.2). Every parser takes the file's bytes exactly as read and returns a typed value or an
 //! [`LdsError`]; none panics on malformed input. No crypto here.
 
+pub mod card_security;
 pub mod com;
 pub mod dg1;
 pub mod dg2;

@@ -8,7 +8,9 @@ use crate::access::{AccessError, AccessKey, bac, pace};
 use crate::channel::Channel;
 use crate::document::{AccessInfo, Document, Skipped};
 use crate::error::Error;
-use crate::files::{AID_EMRTD, FID_CARD_ACCESS, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits};
+use crate::files::{
+    AID_EMRTD, FID_CARD_ACCESS, FID_CARD_SECURITY, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits,
+};
 use crate::lds::{DgNumber, EfCom, SecurityInfos};
 use crate::transport::Transport;
 
@@ -111,9 +113,21 @@ impl<T: Transport> Reader<T> {
         let mut fallback = None;
         if let Some(infos) = &infos {
             match pace::authenticate(&mut self.channel, infos, &key.pace_password(), rng) {
-                Ok(protocol) => {
+                Ok(outcome) => {
+                    // CAM: the chip proves its static key now; a mismatch is a clone.
+                    let card_security = match &outcome.cam {
+                        Some(cam) => Some(check_cam(&mut files, &mut self.channel, cam)?),
+                        None => None,
+                    };
                     select_application(&files, &mut self.channel)?;
-                    return Ok(Session { channel: self.channel, protocol, fallback, card_access });
+                    return Ok(Session {
+                        channel: self.channel,
+                        protocol: outcome.description,
+                        fallback,
+                        card_access,
+                        cam_key_matched: card_security.is_some(),
+                        card_security,
+                    });
                 }
                 Err(e) if !key.bac_keys().is_empty() && !is_card_removed(&e) => {
                     fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
@@ -137,7 +151,14 @@ impl<T: Transport> Reader<T> {
         for mrz in candidates {
             match bac::authenticate(&mut self.channel, mrz, rng) {
                 Ok(()) => {
-                    return Ok(Session { channel: self.channel, protocol: "BAC".to_owned(), fallback, card_access });
+                    return Ok(Session {
+                        channel: self.channel,
+                        protocol: "BAC".to_owned(),
+                        fallback,
+                        card_access,
+                        card_security: None,
+                        cam_key_matched: false,
+                    });
                 }
                 Err(e @ AccessError::WrongKey { .. }) => last = Some(e),
                 Err(e) => return Err(e.into()),
@@ -145,6 +166,24 @@ impl<T: Transport> Reader<T> {
         }
         Err(last.unwrap_or(AccessError::Unsupported("no BAC key")).into())
     }
+}
+
+/// Reads EF.CardSecurity (in the master file, under the new session) and checks the CAM data
+/// against its Chip Authentication keys (ICAO 9303-11 §4.4.3.5.2).
+fn check_cam<T: Transport>(
+    files: &mut FileReader,
+    channel: &mut Channel<T>,
+    cam: &pace::CamData,
+) -> Result<Vec<u8>, Error> {
+    let bytes = files.read_ef(channel, FID_CARD_SECURITY, "EF.CardSecurity", &mut |_| {})?;
+    let infos = crate::lds::card_security::security_infos(&bytes)?;
+    if !crate::lds::card_security::chip_authentication_points(&infos).iter().any(|pk| cam.matches(pk)) {
+        return Err(AccessError::CardMisbehaved(
+            "PACE chip authentication mapping (its key does not match EF.CardSecurity: possibly a cloned chip)",
+        )
+        .into());
+    }
+    Ok(bytes)
 }
 
 fn select_application<T: Transport>(files: &FileReader, channel: &mut Channel<T>) -> Result<(), Error> {
@@ -166,6 +205,8 @@ pub struct Session<T> {
     protocol: String,
     fallback: Option<String>,
     card_access: Option<Vec<u8>>,
+    card_security: Option<Vec<u8>>,
+    cam_key_matched: bool,
 }
 
 impl<T: Transport> Session<T> {
@@ -188,7 +229,11 @@ impl<T: Transport> Session<T> {
     /// A file error (card removed, secure messaging failure) or a malformed EF.COM.
     pub fn read(&mut self, options: &ReadOptions, progress: &mut dyn FnMut(Progress)) -> Result<Document, Error> {
         let mut files = FileReader::new(options.limits);
-        let mut doc = Document { card_access: self.card_access.clone(), ..Document::default() };
+        let mut doc = Document {
+            card_access: self.card_access.clone(),
+            card_security: self.card_security.clone(),
+            ..Document::default()
+        };
 
         let com = self.read_file(&mut files, FID_COM.0, "EF.COM", 0, 1, progress)?;
         let ef_com = EfCom::parse(&com)?;
@@ -227,6 +272,7 @@ impl<T: Transport> Session<T> {
             apdus: stats.apdus,
             bytes: stats.bytes,
             fallback: self.fallback.clone(),
+            cam_key_matched: self.cam_key_matched,
         };
         Ok(doc)
     }

@@ -1,6 +1,8 @@
 //! PACE, Password Authenticated Connection Establishment (ICAO 9303-11 §4.4; BSI TR-03110-2
-//! §3.2), Generic Mapping over ECDH (any curve: [`crate::crypto::curve`]) and DH
-//! ([`crate::crypto::dh`]), with 3DES and AES-128/192/256, and the passwords MRZ and CAN.
+//! §3.2): Generic Mapping over ECDH (any curve: [`crate::crypto::curve`]) and DH
+//! ([`crate::crypto::dh`]) with 3DES and AES-128/192/256; Integrated Mapping over ECDH
+//! (curves with p ≡ 3 mod 4) and DH with AES-128; Chip Authentication Mapping over ECDH; the
+//! passwords MRZ and CAN.
 //!
 //! A chain of states, each consumed by the step that leaves it, none doing I/O:
 //! [`PaceStart`] (MSE:Set AT) → [`PaceAwaitingNonce`] (GA 1: encrypted nonce) →
@@ -176,6 +178,42 @@ pub fn token(ks_mac: &SymmetricKey, protocol: &PaceProtocol, other_public: &[u8]
     ks_mac.mac(&input)
 }
 
+/// c0 of the Integrated Mapping's pseudo-random function for l = 128 (ICAO 9303-11
+/// §4.4.3.3.2).
+const PRF_C0_128: [u8; 16] =
+    [0xA6, 0x68, 0x89, 0x2A, 0x7C, 0x41, 0xE3, 0xCA, 0x73, 0x9F, 0x40, 0xB0, 0x57, 0xD8, 0x59, 0x04];
+/// c1 of the pseudo-random function for l = 128.
+const PRF_C1_128: [u8; 16] =
+    [0xA4, 0xE1, 0x36, 0xAC, 0x72, 0x5F, 0x73, 0x8B, 0x01, 0xC1, 0xF6, 0x02, 0x17, 0xC1, 0x88, 0xAD];
+
+/// The Integrated Mapping's pseudo-random function R(s, t) with AES-128 (ICAO 9303-11
+/// §4.4.3.3.2): k₀ = E(t, s); xᵢ = E(kᵢ, c1), kᵢ₊₁ = E(kᵢ, c0); R = x₀ ‖ … ‖ xₙ₋₁ with
+/// n = ⌈(log₂ p + 64) / 128⌉. Only l = 128 is implemented: it is the variant with published
+/// worked examples (App. H).
+///
+/// # Errors
+/// [`AccessError::Unsupported`] for other ciphers; [`AccessError::CardMisbehaved`] for a
+/// nonce that is not one block.
+pub fn integrated_prf(cipher: SmCipherKind, s: &[u8], t: &[u8], p_bits: u32) -> Result<Vec<u8>, AccessError> {
+    use crate::crypto::aes::encrypt_block;
+    if cipher != SmCipherKind::Aes128 {
+        return Err(AccessError::Unsupported("PACE integrated mapping with a cipher other than AES-128"));
+    }
+    let block = |b: &[u8]| -> Result<[u8; 16], AccessError> {
+        b.try_into().map_err(|_| AccessError::CardMisbehaved("PACE nonce"))
+    };
+    let key = |k: &[u8; 16]| AesKey::new(k).ok_or(AccessError::CardMisbehaved("PACE nonce"));
+    let mut k = encrypt_block(&key(&block(t)?)?, &block(s)?);
+    let n = (p_bits + 64).div_ceil(128);
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let ki = key(&k)?;
+        out.extend_from_slice(&encrypt_block(&ki, &PRF_C1_128));
+        k = encrypt_block(&ki, &PRF_C0_128);
+    }
+    Ok(out)
+}
+
 /// The PACE group: an elliptic curve or a DH group, with the element type it works on.
 #[derive(Debug, Clone)]
 pub enum Domain {
@@ -278,6 +316,28 @@ impl Domain {
             }
             (Self::Dh(g), Element::Value(h)) => Element::Value(g.mul(&g.exp(&g.generator(), nonce), h)),
             _ => self.generator(),
+        }
+    }
+
+    /// The Integrated Mapping: G~ = f_G(R_p(s, t)) for ECDH, or R_p^((p−1)/q) for DH
+    /// (ICAO 9303-11 §4.4.3.3.2).
+    ///
+    /// # Errors
+    /// [`AccessError::Unsupported`] for a cipher or curve the mapping is not defined for here.
+    pub fn map_integrated(&self, cipher: SmCipherKind, s: &[u8], t: &[u8]) -> Result<Element, AccessError> {
+        match self {
+            Self::Ec(c) => {
+                let r = integrated_prf(cipher, s, t, c.field_bits())?;
+                let unsupported = |_| AccessError::Unsupported("PACE integrated mapping on a curve with p ≢ 3 (mod 4)");
+                let r_p = c.reduce_wide_mod_p(&r).map_err(unsupported)?;
+                Ok(Element::Point(Box::new(c.encode_to_curve(&r_p).map_err(unsupported)?)))
+            }
+            Self::Dh(g) => {
+                let r = integrated_prf(cipher, s, t, g.p_bits())?;
+                g.map_to_subgroup(&r)
+                    .map(Element::Value)
+                    .map_err(|_| AccessError::CardMisbehaved("PACE integrated mapping"))
+            }
         }
     }
 
@@ -392,6 +452,52 @@ fn expect_ok(response: &Response, step: &'static str, password: &PacePassword) -
     }
 }
 
+/// Rejects what this reader does not implement, before anything is sent.
+fn check_supported(protocol: &PaceProtocol) -> Result<(), AccessError> {
+    if protocol.mapping == Mapping::Integrated && protocol.cipher != SmCipherKind::Aes128 {
+        return Err(AccessError::Unsupported("PACE integrated mapping with a cipher other than AES-128"));
+    }
+    Ok(())
+}
+
+/// The chip's Chip Authentication Mapping data, to check against its static key in
+/// EF.CardSecurity: PK_map_PICC = CA_IC · PK_IC (ICAO 9303-11 §4.4.3.5.2).
+#[derive(Clone)]
+pub struct CamData {
+    /// CA_IC, decrypted.
+    pub ca_ic: Vec<u8>,
+    /// The chip's mapping public key, `04 ‖ X ‖ Y`.
+    pub pk_map_picc: Vec<u8>,
+    /// The PACE domain, on which the chip's static key lies.
+    pub domain: Domain,
+}
+
+impl CamData {
+    /// True when one of the chip's static keys `pk_ic` (`04 ‖ X ‖ Y`, from EF.CardSecurity)
+    /// satisfies PK_map_PICC = CA_IC · PK_IC (ICAO 9303-11 §4.4.3.5.2).
+    pub fn matches(&self, pk_ic: &[u8]) -> bool {
+        let (Ok(pk), Ok(map)) = (self.domain.decode(pk_ic, "CAM"), self.domain.decode(&self.pk_map_picc, "CAM")) else {
+            return false;
+        };
+        self.domain.same(&self.domain.multiply(&self.ca_ic, &pk), &map)
+    }
+}
+
+impl std::fmt::Debug for CamData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CamData(..)")
+    }
+}
+
+/// What a completed PACE hands over.
+#[derive(Debug)]
+pub struct PaceEstablished {
+    /// The secure-messaging session (SSC 0).
+    pub sm: SecureMessaging,
+    /// The CAM data, for Chip Authentication Mapping.
+    pub cam: Option<CamData>,
+}
+
 /// Ready to send MSE:Set AT.
 pub struct PaceStart {
     protocol: PaceProtocol,
@@ -414,9 +520,7 @@ impl PaceStart {
         password: &PacePassword,
         parameter_reference: bool,
     ) -> Result<Self, AccessError> {
-        if info.protocol.mapping != Mapping::Generic {
-            return Err(AccessError::Unsupported("PACE integrated and chip authentication mapping"));
-        }
+        check_supported(&info.protocol)?;
         let domain = Domain::for_info(info, infos)?;
         let mut data = tlv(0x80, &info.protocol.oid.0);
         data.extend(tlv(0x83, &[password.reference()]));
@@ -473,31 +577,44 @@ impl PaceAwaitingNonce {
             return Err(AccessError::CardMisbehaved(step));
         }
         let domain = &self.start.domain;
+        if self.start.protocol.mapping == Mapping::Integrated {
+            let mut t = vec![0u8; 16];
+            rng.fill_bytes(&mut t);
+            let command = general_authenticate(Some(0x81), &t, false);
+            return Ok(PaceMapping { start: self.start, s, key: MappingKey::Integrated { t }, command });
+        }
         let sk_map = domain.random_private(rng);
         let pk_map = domain.multiply(&sk_map, &domain.generator());
         let pk_map_bytes = domain.encode(&pk_map)?;
         let command = general_authenticate(Some(0x81), &pk_map_bytes, false);
-        Ok(PaceMapping { start: self.start, s, sk_map, pk_map, command })
+        Ok(PaceMapping { start: self.start, s, key: MappingKey::Generic { sk_map, pk_map }, command })
     }
 }
 
-/// Waiting for the chip's mapping key (GA 2).
+/// The terminal's part of the mapping.
+enum MappingKey {
+    /// Generic (and Chip Authentication) Mapping: an ephemeral key pair.
+    Generic { sk_map: Zeroizing<Vec<u8>>, pk_map: Element },
+    /// Integrated Mapping: a nonce t.
+    Integrated { t: Vec<u8> },
+}
+
+/// Waiting for the chip's mapping answer (GA 2).
 pub struct PaceMapping {
     start: PaceStart,
     s: Zeroizing<Vec<u8>>,
-    sk_map: Zeroizing<Vec<u8>>,
-    pk_map: Element,
+    key: MappingKey,
     command: Command,
 }
 
 impl PaceMapping {
-    /// GA 2 with PK_map_PCD.
+    /// GA 2 with PK_map_PCD (or, for Integrated Mapping, the nonce t).
     pub fn command(&self) -> &Command {
         &self.command
     }
 
-    /// Checks PK_map_PICC, computes H and the mapped generator G~, draws the ephemeral key
-    /// and builds GA 3 with PK_eph_PCD.
+    /// Computes the mapped generator G~ (Generic: checks PK_map_PICC and H; Integrated: from
+    /// s and t), draws the ephemeral key and builds GA 3 with PK_eph_PCD.
     ///
     /// # Errors
     /// [`AccessError`] when the chip's key is invalid or equals ours.
@@ -505,20 +622,26 @@ impl PaceMapping {
         let step = "PACE mapping";
         expect_ok(response, step, &self.start.password)?;
         let domain = &self.start.domain;
-        let pk_map_picc = domain.decode(&dynamic_data(&response.data, 0x82, step)?, step)?;
-        if domain.same(&pk_map_picc, &self.pk_map) {
-            return Err(AccessError::CardMisbehaved(step));
-        }
-        let h = domain.multiply(&self.sk_map, &pk_map_picc);
-        if domain.is_degenerate(&h) {
-            return Err(AccessError::CardMisbehaved(step));
-        }
-        let mapped = domain.map_generic(&self.s, &h);
+        let (mapped, pk_map_picc_bytes) = match &self.key {
+            MappingKey::Generic { sk_map, pk_map } => {
+                let pk_map_picc_bytes = dynamic_data(&response.data, 0x82, step)?;
+                let pk_map_picc = domain.decode(&pk_map_picc_bytes, step)?;
+                if domain.same(&pk_map_picc, pk_map) {
+                    return Err(AccessError::CardMisbehaved(step));
+                }
+                let h = domain.multiply(sk_map, &pk_map_picc);
+                if domain.is_degenerate(&h) {
+                    return Err(AccessError::CardMisbehaved(step));
+                }
+                (domain.map_generic(&self.s, &h), Some(pk_map_picc_bytes))
+            }
+            MappingKey::Integrated { t } => (domain.map_integrated(self.start.protocol.cipher, &self.s, t)?, None),
+        };
         let sk_eph = domain.random_private(rng);
         let pk_eph = domain.multiply(&sk_eph, &mapped);
         let pk_eph_bytes = domain.encode(&pk_eph)?;
         let command = general_authenticate(Some(0x83), &pk_eph_bytes, false);
-        Ok(PaceKeyAgreement { start: self.start, sk_eph, pk_eph, pk_eph_bytes, command })
+        Ok(PaceKeyAgreement { start: self.start, sk_eph, pk_eph, pk_eph_bytes, pk_map_picc_bytes, command })
     }
 }
 
@@ -528,6 +651,7 @@ pub struct PaceKeyAgreement {
     sk_eph: Zeroizing<Vec<u8>>,
     pk_eph: Element,
     pk_eph_bytes: Vec<u8>,
+    pk_map_picc_bytes: Option<Vec<u8>>,
     command: Command,
 }
 
@@ -552,9 +676,18 @@ impl PaceKeyAgreement {
         }
         let shared = domain.shared_secret(&domain.multiply(&self.sk_eph, &pk_picc))?;
         let (sm, ks_mac) = session(self.start.protocol.cipher, &shared);
+        let ks_enc = SymmetricKey::derive(self.start.protocol.cipher, &shared, KDF_ENC);
         let t_pcd = token(&ks_mac, &self.start.protocol, &domain.encode(&pk_picc)?);
         let command = general_authenticate(Some(0x85), &t_pcd, true);
-        Ok(PaceMutualAuthentication { start: self.start, pk_eph_bytes: self.pk_eph_bytes, sm, ks_mac, command })
+        Ok(PaceMutualAuthentication {
+            start: self.start,
+            pk_eph_bytes: self.pk_eph_bytes,
+            pk_map_picc_bytes: self.pk_map_picc_bytes,
+            sm,
+            ks_enc,
+            ks_mac,
+            command,
+        })
     }
 }
 
@@ -562,7 +695,9 @@ impl PaceKeyAgreement {
 pub struct PaceMutualAuthentication {
     start: PaceStart,
     pk_eph_bytes: Vec<u8>,
+    pk_map_picc_bytes: Option<Vec<u8>>,
     sm: SecureMessaging,
+    ks_enc: SymmetricKey,
     ks_mac: SymmetricKey,
     command: Command,
 }
@@ -573,12 +708,14 @@ impl PaceMutualAuthentication {
         &self.command
     }
 
-    /// Verifies T_PICC and hands over the session.
+    /// Verifies T_PICC and hands over the session; for Chip Authentication Mapping also
+    /// decrypts the chip's CA data (DO'8A', AES-CBC under KS_Enc with IV = E(KS_Enc, −1):
+    /// ICAO 9303-11 §4.4.3.5.1).
     ///
     /// # Errors
     /// [`AccessError::WrongKey`] when the chip rejects our token (wrong password);
-    /// [`AccessError::CardMisbehaved`] when its token does not verify.
-    pub fn on_response(self, response: &Response) -> Result<SecureMessaging, AccessError> {
+    /// [`AccessError::CardMisbehaved`] when its token does not verify or CAM data are missing.
+    pub fn on_response(self, response: &Response) -> Result<PaceEstablished, AccessError> {
         let step = "PACE mutual authentication";
         expect_ok(response, step, &self.start.password)?;
         let t_picc = dynamic_data(&response.data, 0x86, step)?;
@@ -586,19 +723,31 @@ impl PaceMutualAuthentication {
         if !ct_eq(&expected, &t_picc) {
             return Err(AccessError::CardMisbehaved(step));
         }
-        Ok(self.sm)
+        let cam = if self.start.protocol.mapping == Mapping::ChipAuthentication {
+            let step = "PACE chip authentication mapping";
+            let encrypted = dynamic_data(&response.data, 0x8A, step)?;
+            let SymmetricKey::Aes(ks_enc) = &self.ks_enc else { return Err(AccessError::CardMisbehaved(step)) };
+            let iv = crate::crypto::aes::encrypt_block(ks_enc, &[0xFF; 16]);
+            let padded = cbc_decrypt(ks_enc, &iv, &encrypted).ok_or(AccessError::CardMisbehaved(step))?;
+            let ca_ic = crate::crypto::unpad(&padded).ok_or(AccessError::CardMisbehaved(step))?.to_vec();
+            let pk_map_picc = self.pk_map_picc_bytes.ok_or(AccessError::CardMisbehaved(step))?;
+            Some(CamData { ca_ic, pk_map_picc, domain: self.start.domain.clone() })
+        } else {
+            None
+        };
+        Ok(PaceEstablished { sm: self.sm, cam })
     }
 }
 
-/// The PACEInfo to use: the first with Generic Mapping and usable parameters, in file order.
+/// The PACEInfo to use: the first this reader supports with usable parameters, in file order.
 ///
 /// # Errors
 /// [`AccessError::Unsupported`] when the chip lists only protocols this reader lacks.
 pub fn choose(infos: &SecurityInfos) -> Result<&PaceInfo, AccessError> {
     let mut last = AccessError::Unsupported("no PACE protocol listed");
     for info in infos.pace() {
-        if info.protocol.mapping != Mapping::Generic {
-            last = AccessError::Unsupported("PACE integrated and chip authentication mapping");
+        if let Err(e) = check_supported(&info.protocol) {
+            last = e;
             continue;
         }
         match Domain::for_info(info, infos) {
@@ -609,8 +758,16 @@ pub fn choose(infos: &SecurityInfos) -> Result<&PaceInfo, AccessError> {
     Err(last)
 }
 
+/// What [`authenticate`] reports.
+#[derive(Debug, Clone)]
+pub struct PaceOutcome {
+    /// The report's description: `PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN`.
+    pub description: String,
+    /// The CAM data, to check against EF.CardSecurity.
+    pub cam: Option<CamData>,
+}
+
 /// Runs PACE over `channel` with the chip's SecurityInfos and turns secure messaging on.
-/// Returns the report's description of what ran.
 ///
 /// # Errors
 /// [`AccessError`] from any step.
@@ -619,7 +776,7 @@ pub fn authenticate<T: Transport>(
     infos: &SecurityInfos,
     password: &PacePassword,
     rng: &mut impl CryptoRng,
-) -> Result<String, AccessError> {
+) -> Result<PaceOutcome, AccessError> {
     channel.end_secure_messaging();
     let info = choose(infos)?;
     let several = infos.pace().count() > 1;
@@ -634,9 +791,9 @@ pub fn authenticate<T: Transport>(
     let answer = channel.send(agreement.command())?;
     let mutual = agreement.on_response(&answer)?;
     let answer = channel.send(mutual.command())?;
-    let sm = mutual.on_response(&answer)?;
-    channel.start_secure_messaging(sm);
-    Ok(description)
+    let established = mutual.on_response(&answer)?;
+    channel.start_secure_messaging(established.sm);
+    Ok(PaceOutcome { description, cam: established.cam })
 }
 
 #[cfg(test)]

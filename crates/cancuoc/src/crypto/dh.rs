@@ -4,7 +4,7 @@
 //! the subgroup of order q (1 < y < p − 1 and y^q = 1: BSI TR-03111 §3.2.2.2 for DH).
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U2048};
+use crypto_bigint::{NonZero, Odd, U2048};
 use rand_core::CryptoRng;
 
 /// Bytes of the fixed-width integers.
@@ -126,6 +126,33 @@ impl DhGroup {
 
     fn pow(&self, base: &U2048, exponent: &U2048) -> U2048 {
         Fe::new(base, &self.field).pow(exponent).retrieve()
+    }
+
+    /// Bits of p.
+    pub fn p_bits(&self) -> u32 {
+        self.p.bit_width()
+    }
+
+    /// The Integrated Mapping of DH: g~ = (R mod p)^((p − 1)/q) mod p for R of up to 512
+    /// bytes (ICAO 9303-11 §4.4.3.3.2).
+    ///
+    /// # Errors
+    /// [`DhError::BadPublicValue`] for a longer input or a degenerate result.
+    pub fn map_to_subgroup(&self, r: &[u8]) -> Result<Vec<u8>, DhError> {
+        let bad = DhError::BadPublicValue;
+        if r.len() > 2 * WIDTH {
+            return Err(bad);
+        }
+        let (high, low) = r.split_at(r.len().saturating_sub(WIDTH));
+        let (high, low) = (to_uint(high).ok_or(bad)?, to_uint(low).ok_or(bad)?);
+        let p = Option::<NonZero<U2048>>::from(NonZero::new(self.p)).ok_or(bad)?;
+        let q = Option::<NonZero<U2048>>::from(NonZero::new(self.q)).ok_or(bad)?;
+        let r_p = U2048::rem_wide((low, high), &p);
+        let (cofactor, _) = self.p.wrapping_sub(&U2048::ONE).div_rem(&q);
+        let mapped = self.pow(&r_p, &cofactor);
+        let out = to_bytes(&mapped, self.p_len);
+        self.check_public(&out)?;
+        Ok(out)
     }
 
     /// The generator, big-endian, `p_len` bytes.

@@ -67,8 +67,9 @@ fn generic_mapping_ecdh_matches_9303_11_g1() {
         .on_response(&ok(&hex!("7C438441049E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094")))
         .unwrap();
     assert_eq!(mutual.command().to_bytes().unwrap(), hex!("008600000C7C0A8508C2B0BD78D94BA86600"));
-    let sm = mutual.on_response(&ok(&hex!("7C0A86083ABB9674BCE93C08"))).unwrap();
-    assert_eq!(sm.ssc(), [0u8; 16]);
+    let established = mutual.on_response(&ok(&hex!("7C0A86083ABB9674BCE93C08"))).unwrap();
+    assert_eq!(established.sm.ssc(), [0u8; 16]);
+    assert!(established.cam.is_none());
 }
 
 /// App. G.1 session keys from the shared secret K [V][X].
@@ -183,4 +184,138 @@ fn cans_are_six_digits() {
     assert!(Can::new("012345").is_ok());
     assert!(Can::new("01234").is_err());
     assert!(Can::new("01234a").is_err());
+}
+
+fn can_123456() -> PacePassword {
+    PacePassword::Can(Can::new("123456").unwrap())
+}
+
+/// App. H.1: Integrated Mapping, ECDH, brainpoolP256r1, AES-128, K_π of "123456"
+/// (`../shared/vectors/icao9303-part11.md` §6; the password reference is unconfirmed there, so
+/// MSE:Set AT is not compared).
+#[test]
+fn integrated_mapping_ecdh_matches_9303_11_h1() {
+    let infos = SecurityInfos::parse(&hex!("31143012060A04007F0007020204040202010202010D")).unwrap();
+    let info = infos.pace().next().unwrap();
+    let start = PaceStart::new(info, &infos, &can_123456(), false).unwrap();
+    assert_eq!(start.description(), "PACE-ECDH-IM-AES-128 brainpoolP256r1 CAN");
+    let awaiting = start.on_response(&ok(&[])).unwrap();
+    let mut rng = Script(vec![
+        hex!("5DD4CBFC96F5453B130D890A1CDBAE32").to_vec(),
+        hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595").to_vec(),
+    ]);
+    let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C128010143DC40C08C8E891FBED7DEDB92B64AD"))).unwrap();
+    assert_eq!(mapping.command().to_bytes().unwrap(), hex!("10860000147C1281105DD4CBFC96F5453B130D890A1CDBAE3200"));
+    let agreement = mapping.on_response(&mut rng, &ok(&hex!("7C00"))).unwrap();
+    assert_eq!(
+        agreement.command().data,
+        hex!(
+            "7C43834104 89CBA23FFE96AA18D824627C3E934E54A9FD0B87A95D1471DC1C0ABFDCD640D4 6755DE9B7B778280B6BEBD57439ADFEB0E21FD4ED6DF42578C13418A59B34C37"
+        )
+    );
+    let mutual = agreement
+        .on_response(&ok(&hex!("7C43844104 67F78E5F7F7686082B293E8D087E056916D0F74BC01A5F8957D0DE45691E51E8 932B69A962B52A0985AD2C0A271EE6A13A8ADDDCD1A3A994B9DED257F4D22753")))
+        .unwrap();
+    assert_eq!(mutual.command().data, hex!("7C0A8508450F02B86F6A0909"));
+    mutual.on_response(&ok(&hex!("7C0A860875D4D96E8D5B0308"))).unwrap();
+}
+
+/// App. H.1: R(s, t) and the point encoding f_G [V][X].
+#[test]
+fn integrated_mapping_prf_and_point_encoding_match_9303_11_h1() {
+    let s = hex!("2923BE84E16CD6AE529049F1F1BBE9EB");
+    let t = hex!("5DD4CBFC96F5453B130D890A1CDBAE32");
+    let r = integrated_prf(SmCipherKind::Aes128, &s, &t, 256).unwrap();
+    assert_eq!(
+        r,
+        hex!("E4447E2DFB3586BAC05DDB00156B57FBB2179A3949294C97254189800C517BAA8DA0FF397ED8C445D3E421E4FEB57322")
+    );
+    let curve = Curve::standard(&crate::crypto::curves::BRAINPOOL_P256R1).unwrap();
+    let r_p = curve.reduce_wide_mod_p(&r).unwrap();
+    assert_eq!(r_p, hex!("A2F8FF2DF50E52C6599F386ADCB595D229F6A167ADE2BE5F2C3296ADD5B7430E"));
+    let g = curve.encode_to_curve(&r_p).unwrap();
+    assert_eq!(
+        curve.encode_point(&g).unwrap(),
+        hex!(
+            "04 8E82D31559ED0FDE92A4D0498ADD3C23BABA94FB77691E31E90AEA77FB17D427 4C1AE14BD0C3DBAC0C871B7F3608169364437CA30AC243A089D3F266C1E60FAD"
+        )
+    );
+    assert!(integrated_prf(SmCipherKind::Aes256, &s, &t, 256).is_err());
+}
+
+/// App. H.2: Integrated Mapping, DH, parameter ID 0, AES-128 (the terminal's key reduced mod
+/// q equals G.2's, which the vector file confirms).
+#[test]
+fn integrated_mapping_dh_matches_9303_11_h2() {
+    let infos = SecurityInfos::parse(&hex!("31143012060A04007F00070202040302020102020100")).unwrap();
+    let info = infos.pace().next().unwrap();
+    let start = PaceStart::new(info, &infos, &can_123456(), false).unwrap();
+    let awaiting = start.on_response(&ok(&[])).unwrap();
+    let mut rng = Script(vec![
+        hex!("B3A6DB3C870C3E99245E0D1C06B747DE").to_vec(),
+        hex!("89CCD99B0E8D3B1F11E1296DCA68EC53411CF2CA").to_vec(),
+    ]);
+    let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C1280109ABB8864CA0FF1551E620D1EF4E13510"))).unwrap();
+    let agreement = mapping.on_response(&mut rng, &ok(&hex!("7C00"))).unwrap();
+    let pk_eph_pcd = hex!(
+        "0F0CC62945A8029251FB7EF3C094E12EC68E4EF07F27CB9D9CD04C5C4250FAE0E4F8A951557E929AEB48E5C6DD47F2F5CD7C351A9BD2CD722C07EDE166770F08FFCB370262CF308DD7B07F2E0DA9CAAA1492344C852906919538C98A4BA4187E76CE9D87832386D319CE2E043C3343AEAE6EDBA1A9894DC5094D22F7FE1351D5"
+    );
+    assert_eq!(agreement.command().data, [&hex!("7C8183838180")[..], &pk_eph_pcd].concat());
+    let pk_eph_picc = hex!(
+        "928D9A0F9DBA450F13FC859C6F290D1D36E42431138A4378500BEB4E0401854CFF111F71CB6DC1D0335807A11388CC8EAA87B07907AAD9FBA6B169AF6D8C26AF8DDDC39ADC3AD2E3FF882B84D23E9768E95A80E4746FB07A9767679FE92133B4D379935C771BD7FBED6C7BB4B1708B275EA75679524CDC9C6A91370CC662A2F3"
+    );
+    let mutual = agreement.on_response(&ok(&[&hex!("7C8183848180")[..], &pk_eph_picc].concat())).unwrap();
+    assert_eq!(mutual.command().data, hex!("7C0A850855D61977CBF5307E"));
+    mutual.on_response(&ok(&hex!("7C0A8608C2F04230187E1525"))).unwrap();
+}
+
+/// App. I: Chip Authentication Mapping, ECDH, brainpoolP256r1, AES-128, MRZ
+/// (`../shared/vectors/icao9303-part11.md` §7): commands, CA_IC, and the check against the
+/// static key the vector file derives [D].
+#[test]
+fn chip_authentication_mapping_matches_9303_11_i() {
+    let infos = SecurityInfos::parse(&hex!("31143012060A04007F0007020204060202010202010D")).unwrap();
+    let info = infos.pace().next().unwrap();
+    let password = PacePassword::Mrz(MrzKey::new("C11T002JM", "960812", "231031").unwrap());
+    let start = PaceStart::new(info, &infos, &password, false).unwrap();
+    assert_eq!(start.command().to_bytes().unwrap(), hex!("0022C1A40F800A04007F00070202040602830101"));
+    let awaiting = start.on_response(&ok(&[])).unwrap();
+    let mut rng = Script(vec![
+        hex!("5D8BB87BD74D985A4B7D4325B9F7B976FE835122773400798914AA22738135CC").to_vec(),
+        hex!("76ECFDAA9841C323A3F5FC5E88B88DB3EFF7E35EBF57A7E6946CB630006C2120").to_vec(),
+    ]);
+    let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C128010CB60E8E0D85B76A9BD304747C2AD42E2"))).unwrap();
+    assert_eq!(
+        mapping.command().data,
+        hex!(
+            "7C43814104 7F1D410ADB7DDB3B84BF1030800981A9105D7457B4A3ADE002384F3086C67EDE 1AB889104A27DB6D842B019020FBF3CEACB0DC627F7BDCAC29969E19D0E553C1"
+        )
+    );
+    let pk_map_picc = hex!(
+        "04 A234236AA9B9621E8EFB73B5245C0E09D2576E5277183C1208BDD55280CAE8B3 04F365713A356E65A451E165ECC9AC0AC46E3771342C8FE5AEDD092685338E23"
+    );
+    let agreement = mapping.on_response(&mut rng, &ok(&[&hex!("7C438241")[..], &pk_map_picc].concat())).unwrap();
+    assert_eq!(
+        agreement.command().data,
+        hex!(
+            "7C43834104 446C934084D9DAB863944F219520076C29EE3F7AE6722B11FF319EC1C7728F95 5483400BFF60BF0C5929270009277DC2A515E12575010AD9BA916CF1BF86FEFC"
+        )
+    );
+    let mutual = agreement
+        .on_response(&ok(&hex!("7C43844104 02AD566F3C6EC7F9324509AD50A51FA52030782A4968FCFEDF737DAEA9933331 11C3B9B4C2287789BD137E7F8AA882E2A3C633CCD6ECC2C63C57AD401A09C2E1")))
+        .unwrap();
+    assert_eq!(mutual.command().data, hex!("7C0A8508E86BD06018A1CD3B"));
+    let established = mutual
+        .on_response(&ok(&hex!("7C3C86088596CF055C67C1A38A301EEA964DAAE372AC990E3EFDE6333353BFC89A6704D93DA8798CF77F5B7A54BD10CBA372B42BE0B9B5F28AA8DE2F4F92")))
+        .unwrap();
+    let cam = established.cam.unwrap();
+    assert_eq!(cam.ca_ic, hex!("85DC3FA93D0952BFA82F5FD189EE75BD82F11D1F0B8ED4BF5319AC9B53C426B3"));
+    let pk_ic = hex!(
+        "041872709494399E7470A6431BE25E83EEE24FEA568C2ED28DB48E05DB3A610DC884D256A40E35EFCB59BF6753D3A489D28C7A4D973C2DA138A6E7A4A08F68E16F"
+    );
+    assert!(cam.matches(&pk_ic));
+    let mut other = pk_ic;
+    other[1..33].copy_from_slice(&pk_map_picc[1..33]);
+    assert!(!cam.matches(&other));
+    assert!(!cam.matches(&pk_map_picc));
 }
