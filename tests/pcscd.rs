@@ -270,6 +270,15 @@ fn reads_over_pace_with_other_curves_and_ciphers() {
     let bed = TestBed::start(&["--pace", "ecdh:aes256:17"]);
     let report = json(&bed.cancuoc(&["read", "--can", "012345", "--json"]));
     assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-256 brainpoolP512r1 CAN");
+    let bed = TestBed::start(&["--pace", "ecdh-im:aes128:13"]);
+    let report = json(&bed.cancuoc(&["read", "--can", "012345", "--json"]));
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-IM-AES-128 brainpoolP256r1 CAN");
+    let bed = TestBed::start(&["--pace", "ecdh-cam:aes128:13"]);
+    let out_dir = bed.dir.join("cam");
+    let report = json(&bed.cancuoc(&["read", "--can", "012345", "--json", "--out", out_dir.to_str().unwrap()]));
+    assert_eq!(report["access"]["protocol"], "PACE-ECDH-CAM-AES-128 brainpoolP256r1 CAN");
+    assert_eq!(report["verification"]["chip"]["protocol"], "PACE-CAM");
+    assert!(out_dir.join("CardSecurity.bin").exists() && out_dir.join("CardAccess.bin").exists());
     let bed = TestBed::start(&["--pace", "dh:3des:2"]);
     let report = json(&bed.cancuoc(&["read", "--mrz", SPECIMEN_MRZ, "--json"]));
     assert!(report["access"]["protocol"].as_str().unwrap().starts_with("PACE-DH-GM-3DES"), "{}", report["access"]);

@@ -189,8 +189,7 @@ impl VirtualChip {
                     [hi, lo] => u16::from_be_bytes([*hi, *lo]),
                     _ => return status(StatusWord::WRONG_DATA),
                 };
-                let in_master_file = fid == FID_CARD_ACCESS && !self.application_selected && self.pace.is_some();
-                if in_master_file || (self.application_selected && self.document.files.contains_key(&fid)) {
+                if self.file(fid).is_some() {
                     self.selected_file = Some(fid);
                     status(StatusWord::OK)
                 } else {
@@ -239,6 +238,20 @@ impl VirtualChip {
         }
     }
 
+    /// The file `fid` in the current DF: the eMRTD application once selected, else the master
+    /// file, which holds EF.CardAccess and EF.CardSecurity on a PACE chip.
+    fn file(&self, fid: u16) -> Option<&Vec<u8>> {
+        if self.application_selected {
+            return self.document.files.get(&fid);
+        }
+        self.pace.as_ref()?;
+        match fid {
+            FID_CARD_ACCESS => self.document.card_access.as_ref(),
+            FID_CARD_SECURITY => self.document.card_security.as_ref(),
+            _ => None,
+        }
+    }
+
     fn read_binary(&mut self, command: &Command) -> Response {
         if self.faults.max_le.zip(command.le).is_some_and(|(max, le)| le > max) {
             return status(StatusWord::WRONG_LENGTH);
@@ -250,7 +263,7 @@ impl VirtualChip {
             (self.selected_file, offset)
         } else if command.p1 & 0x80 != 0 {
             let fid = 0x0100 | u16::from(command.p1 & 0x1F);
-            if fid != FID_CARD_ACCESS && !self.document.files.contains_key(&fid) {
+            if self.file(fid).is_none() {
                 return status(StatusWord::FILE_NOT_FOUND);
             }
             self.selected_file = Some(fid);
@@ -262,12 +275,7 @@ impl VirtualChip {
         if self.document.protected.contains(&fid) {
             return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
         }
-        let file = if fid == FID_CARD_ACCESS {
-            self.document.card_access.as_ref().filter(|_| self.pace.is_some())
-        } else {
-            self.document.files.get(&fid)
-        };
-        let Some(file) = file else { return status(StatusWord::FILE_NOT_FOUND) };
+        let Some(file) = self.file(fid) else { return status(StatusWord::FILE_NOT_FOUND) };
         let Some(rest) = file.get(offset..) else { return status(StatusWord::WRONG_OFFSET) };
         let le = command.le.unwrap_or(256);
         if command.ins == 0xB1 {
@@ -286,6 +294,8 @@ impl VirtualChip {
 
 /// EF.CardAccess (ICAO 9303-10 §3.11.3).
 const FID_CARD_ACCESS: u16 = 0x011C;
+/// EF.CardSecurity (ICAO 9303-10 §3.11.4).
+const FID_CARD_SECURITY: u16 = 0x011D;
 
 /// The card's PACE secrets from its EF.CardAccess; `None` when it lists no PACE.
 fn pace_card(document: &IssuedDocument) -> Option<pace::PaceCard> {
@@ -296,6 +306,7 @@ fn pace_card(document: &IssuedDocument) -> Option<pace::PaceCard> {
         infos,
         mrz: cancuoc::access::pace::PacePassword::Mrz(document.mrz_key.clone()),
         can: cancuoc::access::pace::PacePassword::Can(can),
+        ca_private_key: document.ca_private_key.clone(),
         state: pace::PaceState::Idle,
     })
 }

@@ -8,27 +8,14 @@ use cancuoc::access::{AccessError, MrzKey};
 use cancuoc::codec::tlv::tlv;
 use cancuoc::lds::dg2::encode_dg2;
 use cancuoc::lds::mrz::check_digit;
-use cancuoc::lds::security_infos::{KeyAgreement, Mapping, PaceProtocol, SmCipherKind};
 use cancuoc::lds::{DgNumber, FaceImage, ImageFormat};
 use cancuoc::profile::cccd::{encode_dg13, field};
-use sha2::{Digest, Sha256};
 
-use crate::der::{context, octet_string, oid, sequence, set_of, small_integer};
-use crate::pki::{OID_ECDSA_SHA256, TestPki, sign_der};
+use crate::pki::TestPki;
+use crate::security::{CCCD_PACE, PaceOffer, card_access};
 
 /// The face of the built-in card (`assets/face.jpg`, see its PROVENANCE.md).
 pub const FACE_JPEG: &[u8] = include_bytes!("../assets/face.jpg");
-
-/// id-sha256 2.16.840.1.101.3.4.2.1.
-const OID_SHA256: &[u64] = &[2, 16, 840, 1, 101, 3, 4, 2, 1];
-/// id-signedData 1.2.840.113549.1.7.2.
-const OID_SIGNED_DATA: &[u64] = &[1, 2, 840, 113549, 1, 7, 2];
-/// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
-const OID_LDS_SECURITY_OBJECT: &[u64] = &[2, 23, 136, 1, 1, 1];
-/// id-contentType 1.2.840.113549.1.9.3.
-const OID_CONTENT_TYPE: &[u64] = &[1, 2, 840, 113549, 1, 9, 3];
-/// id-messageDigest 1.2.840.113549.1.9.4.
-const OID_MESSAGE_DIGEST: &[u64] = &[1, 2, 840, 113549, 1, 9, 4];
 
 /// Who the card is for. Dates are ISO `YYYY-MM-DD`.
 #[derive(Debug, Clone)]
@@ -162,6 +149,12 @@ pub struct IssuedDocument {
     pub card_access: Option<Vec<u8>>,
     /// The card access number (a CCCD's is the last 6 digits of the ID).
     pub can: String,
+    /// EF.CardSecurity in the master file (chips offering PACE-CAM).
+    pub card_security: Option<Vec<u8>>,
+    /// The Chip Authentication private key (chips offering PACE-CAM).
+    pub ca_private_key: Option<Vec<u8>>,
+    /// The seed the document was issued from.
+    pub seed: Vec<u8>,
 }
 
 impl IssuedDocument {
@@ -198,7 +191,7 @@ impl IssuedDocument {
         let groups = [(DgNumber::DG1, dg1), (DgNumber::DG2, dg2), (dg_number(3), dg3), (DgNumber::DG13, dg13)];
         let tag_list: Vec<u8> = groups.iter().map(|(n, _)| n.tag()).collect();
         let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tag_list)].concat());
-        let sod = sign_sod(&pki, &groups);
+        let sod = crate::cms::sod(&pki, &groups);
         let mut files = BTreeMap::new();
         files.insert(0x011E, com);
         files.insert(0x011D, sod);
@@ -210,7 +203,10 @@ impl IssuedDocument {
             protected: vec![dg_number(3).fid()],
             mrz_key,
             csca_certificate: pki.csca.certificate,
-            card_access: Some(card_access(&[(KeyAgreement::Ecdh, SmCipherKind::Aes128, CCCD_PACE_PARAMETER_ID)])),
+            card_access: Some(card_access(&[CCCD_PACE])),
+            card_security: None,
+            ca_private_key: None,
+            seed: seed.to_vec(),
             can: citizen.id_number.get(6..).unwrap_or_default().to_owned(),
         })
     }
@@ -233,7 +229,7 @@ impl IssuedDocument {
         let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tag_list)].concat());
         let mut files = BTreeMap::new();
         files.insert(0x011E, com);
-        files.insert(0x011D, sign_sod(&pki, &groups));
+        files.insert(0x011D, crate::cms::sod(&pki, &groups));
         for (n, bytes) in groups {
             files.insert(n.fid(), bytes);
         }
@@ -244,75 +240,37 @@ impl IssuedDocument {
             csca_certificate: pki.csca.certificate,
             card_access: None,
             can: String::new(),
+            card_security: None,
+            ca_private_key: None,
+            seed: seed.to_vec(),
         })
     }
 
-    /// The same card advertising other PACE protocols (agreement, cipher, standardized
-    /// parameter ID), in this order.
-    pub fn with_pace(mut self, protocols: &[(KeyAgreement, SmCipherKind, u8)]) -> Self {
-        self.card_access = Some(card_access(protocols));
+    /// The same card advertising other PACE protocols, in this order. With a Chip
+    /// Authentication Mapping offer it also gets a CA key and a signed EF.CardSecurity.
+    pub fn with_pace(mut self, offers: &[PaceOffer]) -> Self {
+        self.card_access = Some(card_access(offers));
+        match crate::security::chip_authentication_key(offers, &self.seed) {
+            Some((private, public)) => {
+                let pki = TestPki::generate(&self.seed);
+                let parameter_id = offers
+                    .iter()
+                    .find(|o| o.mapping == cancuoc::lds::security_infos::Mapping::ChipAuthentication)
+                    .map_or(0, |o| o.parameter_id);
+                self.card_security = Some(crate::security::card_security(&pki, offers, &public, parameter_id));
+                self.ca_private_key = Some(private);
+            }
+            None => {
+                self.card_security = None;
+                self.ca_private_key = None;
+            }
+        }
         self
     }
 }
 
-/// The PACE parameters Vietnamese CCCD chips advertise: brainpoolP256r1 (`research/cccd.md`
-/// §1.2).
-pub const CCCD_PACE_PARAMETER_ID: u8 = 13;
-
-/// EF.CardAccess as CCCD chips write it: TerminalAuthenticationInfo v1,
-/// ChipAuthenticationInfo (ECDH, AES-128) v1, then one PACEInfo v2 per protocol (Generic
-/// Mapping) (ICAO 9303-11 §9.2; `research/cccd.md` §1.2).
-pub fn card_access(protocols: &[(KeyAgreement, SmCipherKind, u8)]) -> Vec<u8> {
-    let bsi = |arcs: &[u64]| oid(&[&[0u64, 4, 0, 127, 0, 7, 2, 2][..], arcs].concat());
-    let mut infos = vec![sequence(&[bsi(&[2]), small_integer(1)]), sequence(&[bsi(&[3, 2, 2]), small_integer(1)])];
-    for (agreement, cipher, parameter_id) in protocols {
-        let protocol = PaceProtocol::oid_for(*agreement, Mapping::Generic, *cipher);
-        infos.push(sequence(&[tlv(0x06, &protocol.0), small_integer(2), small_integer(u64::from(*parameter_id))]));
-    }
-    // SET OF, but in the order given: chips list their preference first.
-    tlv(0x31, &infos.concat())
-}
-
 fn dg_number(n: u8) -> DgNumber {
     DgNumber::new(n).unwrap_or(DgNumber::DG1)
-}
-
-/// EF.SOD: `77 { ContentInfo { signedData, SignedData { v3, {sha256}, {ldsSecurityObject,
-/// LDSSecurityObject}, [0] {DS}, {SignerInfo} } } }` (ICAO 9303-10 §4.6.2, RFC 5652 §5).
-fn sign_sod(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)]) -> Vec<u8> {
-    let sha256 = sequence(&[oid(OID_SHA256)]);
-    let hashes: Vec<Vec<u8>> = groups
-        .iter()
-        .map(|(n, bytes)| sequence(&[small_integer(u64::from(n.get())), octet_string(&Sha256::digest(bytes))]))
-        .collect();
-    let lds_security_object = sequence(&[small_integer(0), sha256.clone(), sequence(&hashes)]);
-    let signed_attributes = set_of(&[
-        sequence(&[oid(OID_CONTENT_TYPE), set_of(&[oid(OID_LDS_SECURITY_OBJECT)])]),
-        sequence(&[oid(OID_MESSAGE_DIGEST), set_of(&[octet_string(&Sha256::digest(&lds_security_object))])]),
-    ]);
-    let signature = sign_der(&pki.ds.key, &signed_attributes);
-    // [0] IMPLICIT: the SET tag 31 becomes A0 (RFC 5652 §5.3).
-    let mut implicit_attributes = signed_attributes.clone();
-    if let Some(first) = implicit_attributes.first_mut() {
-        *first = 0xA0;
-    }
-    let signer_info = sequence(&[
-        small_integer(1),
-        sequence(&[pki.ds.issuer.clone(), pki.ds.serial.clone()]),
-        sha256.clone(),
-        implicit_attributes,
-        sequence(&[oid(OID_ECDSA_SHA256)]),
-        octet_string(&signature),
-    ]);
-    let signed_data = sequence(&[
-        small_integer(3),
-        set_of(&[sha256]),
-        sequence(&[oid(OID_LDS_SECURITY_OBJECT), context(0, &octet_string(&lds_security_object))]),
-        context(0, &pki.ds.certificate),
-        set_of(&[signer_info]),
-    ]);
-    let content_info = sequence(&[oid(OID_SIGNED_DATA), context(0, &signed_data)]);
-    tlv(0x77, &content_info)
 }
 
 #[cfg(test)]

@@ -12,10 +12,12 @@
 #![forbid(unsafe_code)]
 
 pub mod chip;
+pub mod cms;
 pub mod der;
 pub mod issue;
 pub mod pki;
 pub mod rng;
+pub mod security;
 pub mod vpcd;
 
 pub use chip::{Faults, VirtualChip};

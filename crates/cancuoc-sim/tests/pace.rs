@@ -6,12 +6,14 @@
 
 use cancuoc::access::AccessKey;
 use cancuoc::access::pace::Can;
+use cancuoc::lds::security_infos::Mapping;
 use cancuoc::lds::security_infos::{KeyAgreement, SmCipherKind};
 use cancuoc::{Error, ErrorClass, ReadOptions, Reader};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::security::PaceOffer;
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
 
-fn chip_with(protocols: &[(KeyAgreement, SmCipherKind, u8)], faults: Faults) -> (VirtualChip, IssuedDocument) {
+fn chip_with(protocols: &[PaceOffer], faults: Faults) -> (VirtualChip, IssuedDocument) {
     let document = IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap();
     let document = if protocols.is_empty() { document } else { document.with_pace(protocols) };
     (VirtualChip::new(document.clone(), faults, DEMO_SEED), document)
@@ -41,7 +43,7 @@ fn every_standardized_curve_and_group_round_trips() {
     let ids = [0u8, 1, 2, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
     for id in ids {
         let agreement = if id <= 2 { KeyAgreement::Dh } else { KeyAgreement::Ecdh };
-        let (chip, _) = chip_with(&[(agreement, SmCipherKind::Aes128, id)], Faults::default());
+        let (chip, _) = chip_with(&[PaceOffer::generic(agreement, SmCipherKind::Aes128, id)], Faults::default());
         let doc = read(chip, &can()).unwrap_or_else(|e| panic!("parameter ID {id}: {e}"));
         assert!(doc.access.protocol.starts_with("PACE-"), "{id}: {}", doc.access.protocol);
         assert!(doc.dg1().is_ok(), "{id}");
@@ -52,7 +54,7 @@ fn every_standardized_curve_and_group_round_trips() {
 fn every_cipher_round_trips_with_both_passwords() {
     for cipher in [SmCipherKind::Tdes, SmCipherKind::Aes128, SmCipherKind::Aes192, SmCipherKind::Aes256] {
         for key in [can(), AccessKey::mrz("090012345", "900115", "300115").unwrap()] {
-            let (chip, _) = chip_with(&[(KeyAgreement::Ecdh, cipher, 12)], Faults::default());
+            let (chip, _) = chip_with(&[PaceOffer::generic(KeyAgreement::Ecdh, cipher, 12)], Faults::default());
             let doc = read(chip, &key).unwrap_or_else(|e| panic!("{cipher:?}: {e}"));
             assert!(doc.access.protocol.contains(cipher.name()), "{}", doc.access.protocol);
         }
@@ -105,8 +107,47 @@ fn pace_works_on_a_chip_without_extended_length() {
 
 #[test]
 fn several_pace_infos_send_the_parameter_reference() {
-    let protocols = [(KeyAgreement::Ecdh, SmCipherKind::Aes256, 16), (KeyAgreement::Ecdh, SmCipherKind::Aes128, 13)];
+    let protocols = [
+        PaceOffer::generic(KeyAgreement::Ecdh, SmCipherKind::Aes256, 16),
+        PaceOffer::generic(KeyAgreement::Ecdh, SmCipherKind::Aes128, 13),
+    ];
     let (chip, _) = chip_with(&protocols, Faults::default());
     let doc = read(chip, &can()).unwrap();
     assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-256 brainpoolP384r1 CAN");
+}
+
+#[test]
+fn integrated_mapping_round_trips_on_ecdh_and_dh() {
+    for (agreement, id) in
+        [(KeyAgreement::Ecdh, 13), (KeyAgreement::Ecdh, 12), (KeyAgreement::Ecdh, 17), (KeyAgreement::Dh, 0)]
+    {
+        let offer =
+            PaceOffer { agreement, mapping: Mapping::Integrated, cipher: SmCipherKind::Aes128, parameter_id: id };
+        let (chip, _) = chip_with(&[offer], Faults::default());
+        let doc = read(chip, &can()).unwrap_or_else(|e| panic!("IM {id}: {e}"));
+        assert!(doc.access.protocol.contains("-IM-AES-128"), "{}", doc.access.protocol);
+    }
+}
+
+#[test]
+fn chip_authentication_mapping_checks_the_key_in_card_security() {
+    let offer = PaceOffer {
+        agreement: KeyAgreement::Ecdh,
+        mapping: Mapping::ChipAuthentication,
+        cipher: SmCipherKind::Aes128,
+        parameter_id: 13,
+    };
+    let (chip, _) = chip_with(&[offer], Faults::default());
+    let doc = read(chip, &can()).unwrap();
+    assert_eq!(doc.access.protocol, "PACE-ECDH-CAM-AES-128 brainpoolP256r1 CAN");
+    assert!(doc.access.cam_key_matched);
+    assert!(doc.card_security.is_some());
+    // A clone: EF.CardSecurity of another chip (another CA key) fails the check.
+    let (_, mut document) = chip_with(&[offer], Faults::default());
+    let other = IssuedDocument::issue(&CitizenProfile::specimen(), b"another chip").unwrap().with_pace(&[offer]);
+    document.card_security = other.card_security;
+    let chip = VirtualChip::new(document, Faults::default(), DEMO_SEED);
+    let err = read(chip, &can()).unwrap_err();
+    assert_eq!(err.class(), ErrorClass::Tampered, "{err}");
+    assert!(err.to_string().contains("cloned"), "{err}");
 }

@@ -29,13 +29,7 @@ fn reads_the_specimen_whole_with_the_vietnamese_name() {
     assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-128 brainpoolP256r1 MRZ");
     assert_eq!(
         doc.card_access.as_deref(),
-        Some(
-            &cancuoc_sim::issue::card_access(&[(
-                cancuoc::lds::security_infos::KeyAgreement::Ecdh,
-                cancuoc::lds::security_infos::SmCipherKind::Aes128,
-                13
-            )])[..]
-        )
+        Some(&cancuoc_sim::security::card_access(&[cancuoc_sim::security::CCCD_PACE])[..])
     );
     assert_eq!(doc.dg1().unwrap().mrz.document_number, "090012345");
     assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));

@@ -228,7 +228,12 @@ impl Report {
             millis: context.millis,
             fallback: doc.access.fallback.clone(),
         };
-        let verification = VerificationReport::not_checked();
+        let mut verification = VerificationReport::not_checked();
+        if doc.access.cam_key_matched {
+            // CAM proved the chip holds the key of EF.CardSecurity; "valid" waits for passive
+            // authentication of that file.
+            verification.chip.protocol = Some("PACE-CAM".to_owned());
+        }
         Self { schema: SCHEMA, document, holder, photo, access, verification }
     }
 

@@ -12,9 +12,10 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cancuoc::lds::security_infos::{KeyAgreement, SmCipherKind};
+use cancuoc::lds::security_infos::{KeyAgreement, Mapping, SmCipherKind};
 use cancuoc_sim::chip::{Faults, VirtualChip};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::security::PaceOffer;
 use cancuoc_sim::vpcd::{self, Ended};
 use clap::Parser;
 
@@ -47,7 +48,8 @@ struct Options {
     #[arg(long)]
     no_pace: bool,
     /// PACE protocols to advertise instead of the CCCD's `ecdh:aes128:13`, in order:
-    /// `AGREEMENT:CIPHER:PARAMETER-ID` with ecdh|dh, 3des|aes128|aes192|aes256, 0-2 or 8-18.
+    /// `KIND:CIPHER:PARAMETER-ID` with ecdh|dh (Generic Mapping), ecdh-im|dh-im (Integrated),
+    /// ecdh-cam (Chip Authentication Mapping); 3des|aes128|aes192|aes256; 0-2 or 8-18.
     #[arg(long, value_name = "AGREEMENT:CIPHER:ID")]
     pace: Vec<String>,
     /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
@@ -62,11 +64,14 @@ struct Options {
     connect_timeout: u64,
 }
 
-fn parse_pace(text: &str) -> Option<(KeyAgreement, SmCipherKind, u8)> {
+fn parse_pace(text: &str) -> Option<PaceOffer> {
     let mut parts = text.split(':');
-    let agreement = match parts.next()? {
-        "ecdh" => KeyAgreement::Ecdh,
-        "dh" => KeyAgreement::Dh,
+    let (agreement, mapping) = match parts.next()? {
+        "ecdh" => (KeyAgreement::Ecdh, Mapping::Generic),
+        "dh" => (KeyAgreement::Dh, Mapping::Generic),
+        "ecdh-im" => (KeyAgreement::Ecdh, Mapping::Integrated),
+        "dh-im" => (KeyAgreement::Dh, Mapping::Integrated),
+        "ecdh-cam" => (KeyAgreement::Ecdh, Mapping::ChipAuthentication),
         _ => return None,
     };
     let cipher = match parts.next()? {
@@ -77,7 +82,7 @@ fn parse_pace(text: &str) -> Option<(KeyAgreement, SmCipherKind, u8)> {
         _ => return None,
     };
     let id = parts.next()?.parse().ok()?;
-    parts.next().is_none().then_some((agreement, cipher, id))
+    parts.next().is_none().then_some(PaceOffer { agreement, mapping, cipher, parameter_id: id })
 }
 
 fn main() -> ExitCode {

@@ -1,11 +1,14 @@
-//! The card side of PACE Generic Mapping (ICAO 9303-11 §4.4), in mirror image of
-//! `cancuoc::access::pace`, using the same group arithmetic, key derivation and tokens.
+//! The card side of PACE (ICAO 9303-11 §4.4) with Generic, Integrated and Chip
+//! Authentication Mapping, in mirror image of `cancuoc::access::pace`, using the same group
+//! arithmetic, key derivation and tokens.
 
 use cancuoc::access::pace::{Domain, Element, PacePassword, SymmetricKey, dynamic_data, password_key, session, token};
 use cancuoc::apdu::{Command, Response, StatusWord};
 use cancuoc::codec::ByteReader;
 use cancuoc::codec::tlv::tlv;
-use cancuoc::lds::security_infos::{PaceInfo, SecurityInfos, SmCipherKind};
+use cancuoc::crypto::aes::{cbc_encrypt, encrypt_block};
+use cancuoc::crypto::{KDF_ENC, pad};
+use cancuoc::lds::security_infos::{Mapping, PaceInfo, SecurityInfos, SmCipherKind};
 use cancuoc::sm::SecureMessaging;
 
 use crate::rng::SeededRng;
@@ -20,10 +23,19 @@ pub(crate) enum PaceState {
     Selected { info: PaceInfo, domain: Domain, k_pi: SymmetricKey },
     /// Nonce sent.
     NonceSent { info: PaceInfo, domain: Domain, s: Vec<u8> },
-    /// Mapping done.
-    Mapped { info: PaceInfo, domain: Domain, generator: Element },
+    /// Mapping done (`sk_map` kept for CAM).
+    Mapped { info: PaceInfo, domain: Domain, generator: Element, sk_map: Option<Vec<u8>> },
     /// Keys agreed; waiting for the terminal's token.
-    Agreed { info: PaceInfo, sm: SecureMessaging, ks_mac: SymmetricKey, pk_picc: Vec<u8>, pk_pcd: Vec<u8> },
+    Agreed { info: PaceInfo, domain: Domain, keys: Box<AgreedKeys>, sk_map: Option<Vec<u8>> },
+}
+
+/// The session keys and the ephemeral public keys the tokens are computed over.
+pub(crate) struct AgreedKeys {
+    sm: SecureMessaging,
+    ks_enc: SymmetricKey,
+    ks_mac: SymmetricKey,
+    pk_picc: Vec<u8>,
+    pk_pcd: Vec<u8>,
 }
 
 /// The card's PACE secrets and parameters.
@@ -31,6 +43,8 @@ pub(crate) struct PaceCard {
     pub(crate) infos: SecurityInfos,
     pub(crate) mrz: PacePassword,
     pub(crate) can: PacePassword,
+    /// The Chip Authentication private key, for CAM.
+    pub(crate) ca_private_key: Option<Vec<u8>>,
     pub(crate) state: PaceState,
 }
 
@@ -47,6 +61,15 @@ fn status(sw: StatusWord) -> Outcome {
 }
 
 impl PaceCard {
+    /// A_IC = E(KS_Enc, IV = E(KS_Enc, −1), CA_IC) with CA_IC = SK_map · SK_IC⁻¹ mod n, so
+    /// that PK_map = CA_IC · PK_IC (ICAO 9303-11 §4.4.3.5.1).
+    fn cam_data(&self, domain: &Domain, ks_enc: &SymmetricKey, sk_map: Option<&[u8]>) -> Option<Vec<u8>> {
+        let (Domain::Ec(curve), SymmetricKey::Aes(key)) = (domain, ks_enc) else { return None };
+        let ca_ic = curve.scalar_div(sk_map?, self.ca_private_key.as_deref()?).ok()?;
+        let iv = encrypt_block(key, &[0xFF; 16]);
+        Some(cbc_encrypt(key, &iv, &pad(&ca_ic, 16)))
+    }
+
     /// MSE:Set AT: `80` protocol OID, `83` password reference, optional `84` parameter ID.
     pub(crate) fn set_at(&mut self, command: &Command) -> Outcome {
         self.state = PaceState::Idle;
@@ -88,6 +111,14 @@ impl PaceCard {
                 self.state = PaceState::NonceSent { info, domain, s };
                 Outcome::Answer(Response::new(tlv(0x7C, &tlv(0x80, &z)), StatusWord::OK))
             }
+            PaceState::NonceSent { info, domain, s } if info.protocol.mapping == Mapping::Integrated => {
+                let Ok(t) = dynamic_data(&command.data, 0x81, "map") else { return status(StatusWord::WRONG_DATA) };
+                let Ok(generator) = domain.map_integrated(info.protocol.cipher, &s, &t) else {
+                    return status(StatusWord::WRONG_DATA);
+                };
+                self.state = PaceState::Mapped { info, domain, generator, sk_map: None };
+                Outcome::Answer(Response::new(tlv(0x7C, &[]), StatusWord::OK))
+            }
             PaceState::NonceSent { info, domain, s } => {
                 let Ok(pk_pcd) = dynamic_data(&command.data, 0x81, "map").and_then(|b| domain.decode(&b, "map")) else {
                     return status(StatusWord::WRONG_DATA);
@@ -97,10 +128,10 @@ impl PaceCard {
                 let Ok(pk_bytes) = domain.encode(&pk) else { return status(StatusWord::WRONG_DATA) };
                 let h = domain.multiply(&sk, &pk_pcd);
                 let generator = domain.map_generic(&s, &h);
-                self.state = PaceState::Mapped { info, domain, generator };
+                self.state = PaceState::Mapped { info, domain, generator, sk_map: Some(sk.to_vec()) };
                 Outcome::Answer(Response::new(tlv(0x7C, &tlv(0x82, &pk_bytes)), StatusWord::OK))
             }
-            PaceState::Mapped { info, domain, generator } => {
+            PaceState::Mapped { info, domain, generator, sk_map } => {
                 let Ok(pk_pcd_bytes) = dynamic_data(&command.data, 0x83, "agree") else {
                     return status(StatusWord::WRONG_DATA);
                 };
@@ -115,19 +146,27 @@ impl PaceCard {
                     return status(StatusWord::WRONG_DATA);
                 };
                 let (sm, ks_mac) = session(info.protocol.cipher, &shared);
-                self.state = PaceState::Agreed { info, sm, ks_mac, pk_picc: pk_bytes.clone(), pk_pcd };
+                let ks_enc = SymmetricKey::derive(info.protocol.cipher, &shared, KDF_ENC);
+                let keys = Box::new(AgreedKeys { sm, ks_enc, ks_mac, pk_picc: pk_bytes.clone(), pk_pcd });
+                self.state = PaceState::Agreed { info, domain, keys, sk_map };
                 Outcome::Answer(Response::new(tlv(0x7C, &tlv(0x84, &pk_bytes)), StatusWord::OK))
             }
-            PaceState::Agreed { info, sm, ks_mac, pk_picc, pk_pcd } => {
+            PaceState::Agreed { info, domain, keys, sk_map } => {
                 let Ok(t_pcd) = dynamic_data(&command.data, 0x85, "token") else {
                     return status(StatusWord::WRONG_DATA);
                 };
-                if t_pcd != token(&ks_mac, &info.protocol, &pk_picc) {
+                if t_pcd != token(&keys.ks_mac, &info.protocol, &keys.pk_picc) {
                     // Our token check failed: the terminal used another password.
                     return status(StatusWord::VERIFICATION_FAILED);
                 }
-                let t_picc = token(&ks_mac, &info.protocol, &pk_pcd);
-                Outcome::Established(Response::new(tlv(0x7C, &tlv(0x86, &t_picc)), StatusWord::OK), sm)
+                let mut answer = tlv(0x86, &token(&keys.ks_mac, &info.protocol, &keys.pk_pcd));
+                if info.protocol.mapping == Mapping::ChipAuthentication {
+                    let Some(cam) = self.cam_data(&domain, &keys.ks_enc, sk_map.as_deref()) else {
+                        return status(StatusWord::CONDITIONS_NOT_SATISFIED);
+                    };
+                    answer.extend(tlv(0x8A, &cam));
+                }
+                Outcome::Established(Response::new(tlv(0x7C, &answer), StatusWord::OK), keys.sm)
             }
         }
     }

@@ -1,0 +1,67 @@
+//! CMS SignedData (RFC 5652 §5) as ICAO 9303 uses it: EF.SOD (ICAO 9303-10 §4.6.2) and
+//! EF.CardSecurity (ICAO 9303-11 §9.2.1), signed by the test document signer with
+//! ECDSA-SHA256 over DER-sorted signed attributes.
+
+use cancuoc::codec::tlv::tlv;
+use cancuoc::lds::DgNumber;
+use sha2::{Digest, Sha256};
+
+use crate::der::{context, octet_string, oid, sequence, set_of, small_integer};
+use crate::pki::{OID_ECDSA_SHA256, TestPki, sign_der};
+
+/// id-sha256 2.16.840.1.101.3.4.2.1.
+const OID_SHA256: &[u64] = &[2, 16, 840, 1, 101, 3, 4, 2, 1];
+/// id-signedData 1.2.840.113549.1.7.2.
+const OID_SIGNED_DATA: &[u64] = &[1, 2, 840, 113549, 1, 7, 2];
+/// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
+const OID_LDS_SECURITY_OBJECT: &[u64] = &[2, 23, 136, 1, 1, 1];
+/// id-SecurityObject 0.4.0.127.0.7.3.2.1 (BSI TR-03110-3 §A.1.2.5).
+pub const OID_SECURITY_OBJECT: &[u64] = &[0, 4, 0, 127, 0, 7, 3, 2, 1];
+/// id-contentType 1.2.840.113549.1.9.3.
+const OID_CONTENT_TYPE: &[u64] = &[1, 2, 840, 113549, 1, 9, 3];
+/// id-messageDigest 1.2.840.113549.1.9.4.
+const OID_MESSAGE_DIGEST: &[u64] = &[1, 2, 840, 113549, 1, 9, 4];
+
+/// EF.SOD: `77 { ContentInfo }` around an LDSSecurityObject of SHA-256 hashes of `groups`.
+pub fn sod(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)]) -> Vec<u8> {
+    let sha256 = sequence(&[oid(OID_SHA256)]);
+    let hashes: Vec<Vec<u8>> = groups
+        .iter()
+        .map(|(n, bytes)| sequence(&[small_integer(u64::from(n.get())), octet_string(&Sha256::digest(bytes))]))
+        .collect();
+    let lds_security_object = sequence(&[small_integer(0), sha256, sequence(&hashes)]);
+    tlv(0x77, &signed_data(pki, OID_LDS_SECURITY_OBJECT, &lds_security_object))
+}
+
+/// A ContentInfo with SignedData v3 over `content` of type `content_type`, the DS certificate
+/// included, one SignerInfo (issuerAndSerialNumber, SHA-256, signed attributes contentType
+/// and messageDigest, ecdsa-with-SHA256).
+pub fn signed_data(pki: &TestPki, content_type: &[u64], content: &[u8]) -> Vec<u8> {
+    let sha256 = sequence(&[oid(OID_SHA256)]);
+    let signed_attributes = set_of(&[
+        sequence(&[oid(OID_CONTENT_TYPE), set_of(&[oid(content_type)])]),
+        sequence(&[oid(OID_MESSAGE_DIGEST), set_of(&[octet_string(&Sha256::digest(content))])]),
+    ]);
+    let signature = sign_der(&pki.ds.key, &signed_attributes);
+    // [0] IMPLICIT: the SET tag 31 becomes A0 (RFC 5652 §5.3).
+    let mut implicit_attributes = signed_attributes.clone();
+    if let Some(first) = implicit_attributes.first_mut() {
+        *first = 0xA0;
+    }
+    let signer_info = sequence(&[
+        small_integer(1),
+        sequence(&[pki.ds.issuer.clone(), pki.ds.serial.clone()]),
+        sha256.clone(),
+        implicit_attributes,
+        sequence(&[oid(OID_ECDSA_SHA256)]),
+        octet_string(&signature),
+    ]);
+    let signed = sequence(&[
+        small_integer(3),
+        set_of(&[sha256]),
+        sequence(&[oid(content_type), context(0, &octet_string(content))]),
+        context(0, &pki.ds.certificate),
+        set_of(&[signer_info]),
+    ]);
+    sequence(&[oid(OID_SIGNED_DATA), context(0, &signed)])
+}
