@@ -86,3 +86,33 @@ fn a_damaged_trace_is_refused_with_its_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn verify_reprints_a_dump_and_catches_tampering() {
+    let dir = std::env::temp_dir().join(format!("cancuoc-verify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let read = cancuoc(&["demo", "--json", "--out", dir.to_str().unwrap()]);
+    assert!(read.status.success());
+    let read: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let verified: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verified["holder"], read["holder"]);
+    assert_eq!(verified["access"]["protocol"], read["access"]["protocol"]);
+    assert_eq!(verified["verification"]["passive"]["data_groups"]["DG13"], "match");
+    assert_eq!(verified["verification"]["passive"]["hash"], "SHA-256");
+    // One byte of DG13 changed: exit 3, DG13 named.
+    let dg13 = dir.join("DG13.bin");
+    let mut bytes = std::fs::read(&dg13).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&dg13, bytes).unwrap();
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let tampered: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tampered["verification"]["passive"]["status"], "invalid");
+    assert_eq!(tampered["verification"]["passive"]["data_groups"]["DG13"], "mismatch");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DG13"));
+    assert_eq!(cancuoc(&["verify", "/nonexistent"]).status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

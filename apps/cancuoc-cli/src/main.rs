@@ -35,6 +35,17 @@ enum Command {
     Demo(OutputArgs),
     /// Replay a recorded APDU trace through the full stack.
     Replay(ReplayArgs),
+    /// Check a dump written by `read --out` (or by another tool) and print its report.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The dump folder (COM.bin, SOD.bin, DG1.bin …, as DESIGN.md §3.3).
+    dir: PathBuf,
+    /// Print the JSON report (schema cancuoc/1) instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +102,7 @@ fn main() -> ExitCode {
         }),
         Command::Demo(output) => session::demo(&output),
         Command::Replay(args) => session::replay(&args.trace, &args.key, args.json),
+        Command::Verify(args) => session::verify_dump(&args.dir, args.json),
     };
     match result {
         Ok(code) => code,

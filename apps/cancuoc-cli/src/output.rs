@@ -28,6 +28,12 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
     } else {
         print_text(&report);
     }
+    if report.check_failed() {
+        for problem in &report.verification.passive.problems {
+            eprintln!("cancuoc: {problem}");
+        }
+        return Ok(ExitCode::from(3));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -95,7 +101,17 @@ fn print_text(report: &Report) {
     }
     let a = &report.access;
     println!("{:<20}{}, {} APDUs, {} bytes, {} ms", "Access", a.protocol, a.apdus, a.bytes, a.millis.unwrap_or(0));
-    println!("{:<20}not checked yet (passive, chip and active authentication)", "Authenticity");
+    let passive = &report.verification.passive;
+    let matched = passive.data_groups.values().filter(|r| **r == "match").count();
+    match passive.status {
+        "invalid" => println!("{:<20}INVALID: {}", "Authenticity", passive.problems.join("; ")),
+        _ if matched > 0 => println!(
+            "{:<20}{matched} data group hashes match EF.SOD ({}); signature and chain not checked yet",
+            "Authenticity",
+            passive.hash.as_deref().unwrap_or("?")
+        ),
+        _ => println!("{:<20}not checked yet (passive, chip and active authentication)", "Authenticity"),
+    }
 }
 
 /// Today's date (UTC) from the system clock, for the report's century choice.

@@ -121,6 +121,38 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
     Ok(code)
 }
 
+/// `cancuoc verify DIR`.
+pub(crate) fn verify_dump(dir: &Path, json: bool) -> Result<ExitCode, CliError> {
+    let io = |e: std::io::Error| CliError::Io(format!("cannot read the dump {}: {e}", dir.display()));
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".bin") {
+            files.push((name, std::fs::read(entry.path()).map_err(io)?));
+        }
+    }
+    let mut doc = Document::from_dump_files(files.iter().map(|(n, b)| (n.as_str(), b.clone())));
+    if doc.data_groups.is_empty() && doc.sod.is_none() {
+        return Err(CliError::Io(format!("{} holds no dump (no DGn.bin or SOD.bin files)", dir.display())));
+    }
+    // How the chip was read is not in the files: take it from the dump's report, if any.
+    let old = std::fs::read_to_string(dir.join("report.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    if let Some(access) = old.as_ref().and_then(|v| v.get("access")) {
+        let text = |key: &str| access.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+        let number =
+            |key: &str| access.get(key).and_then(serde_json::Value::as_u64).and_then(|n| usize::try_from(n).ok());
+        doc.access.protocol = text("protocol").unwrap_or_default();
+        doc.access.apdus = number("apdus").unwrap_or(0);
+        doc.access.bytes = number("bytes").unwrap_or(0);
+        doc.access.fallback = text("fallback");
+    }
+    let output = OutputArgs { json, ..OutputArgs::default() };
+    output::emit(&doc, 0, &output)
+}
+
 fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
     for event in &trace.events {
         if let cancuoc::transport::TraceEvent::Comment(text) = event

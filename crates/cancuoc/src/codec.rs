@@ -174,6 +174,20 @@ impl<'a> ByteReader<'a> {
         if self.is_empty() { Ok(()) } else { Err(self.error(DecodeErrorKind::TrailingBytes)) }
     }
 
+    /// Checks that what is left is at most padding (`00` or `FF` bytes): an EF may be longer
+    /// than the TLV it holds, and chips and other readers' dumps pad it.
+    ///
+    /// # Errors
+    /// [`DecodeErrorKind::TrailingBytes`] if anything else remains.
+    pub fn finish_file(&self) -> Result<(), DecodeError> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if rest.iter().all(|b| *b == 0x00 || *b == 0xFF) {
+            Ok(())
+        } else {
+            Err(self.error(DecodeErrorKind::TrailingBytes))
+        }
+    }
+
     /// Renames the item in this reader's errors.
     pub fn named(mut self, what: &'static str) -> Self {
         self.what = what;

@@ -25,6 +25,15 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("card_access", card_access),
     ("cccd_qr", cccd_qr),
     ("ec_point", ec_point),
+    ("dg11", dg11),
+    ("dg12", dg12),
+    ("dg14", dg14),
+    ("dg15", dg15),
+    ("dg16", dg16),
+    ("sod", sod),
+    ("biometric", biometric),
+    ("card_security", card_security),
+    ("photo", photo),
 ];
 
 /// Walks arbitrary BER-TLV one level at a time, descending into every value.
@@ -90,6 +99,65 @@ pub fn dg13(data: &[u8]) {
 /// Trace text.
 pub fn trace(data: &[u8]) {
     let _ = Trace::parse(&String::from_utf8_lossy(data));
+}
+
+/// DG11.
+pub fn dg11(data: &[u8]) {
+    let _ = crate::lds::Dg11::parse(data);
+}
+
+/// DG12.
+pub fn dg12(data: &[u8]) {
+    let _ = crate::lds::Dg12::parse(data);
+}
+
+/// DG14.
+pub fn dg14(data: &[u8]) {
+    let _ = crate::lds::SecurityInfos::parse_dg14(data);
+}
+
+/// DG15.
+pub fn dg15(data: &[u8]) {
+    let _ = crate::lds::ActiveAuthenticationKey::parse_dg15(data);
+}
+
+/// DG16.
+pub fn dg16(data: &[u8]) {
+    let _ = crate::lds::dg16::parse(data);
+}
+
+/// EF.SOD and its LDSSecurityObject (BER paths included).
+pub fn sod(data: &[u8]) {
+    let _ = crate::lds::LdsSecurityObject::parse_sod(data);
+    let _ = crate::lds::LdsSecurityObject::parse(data);
+}
+
+/// DG2/DG3/DG4 template headers and DG5/DG7 images.
+pub fn biometric(data: &[u8]) {
+    for n in [2u8, 3, 4, 5, 7] {
+        if let Some(dg) = crate::lds::DgNumber::new(n) {
+            let _ = crate::lds::biometric::parse(data, dg);
+            let _ = crate::lds::biometric::displayed_images(data, dg);
+        }
+    }
+}
+
+/// EF.CardSecurity.
+pub fn card_security(data: &[u8]) {
+    if let Ok(infos) = crate::lds::card_security::security_infos(data) {
+        let _ = crate::lds::card_security::chip_authentication_points(&infos);
+    }
+}
+
+/// DG2 and the photo decoders.
+pub fn photo(data: &[u8]) {
+    if let Ok(face) = FaceImage::parse_dg2(data) {
+        let _ = crate::photo::decode(&face);
+    }
+    for format in [crate::lds::ImageFormat::Jpeg, crate::lds::ImageFormat::Jpeg2000] {
+        let face = FaceImage { format, width: None, height: None, data: data.to_vec() };
+        let _ = crate::photo::dimensions(&face);
+    }
 }
 
 /// EF.CardAccess SecurityInfos.

@@ -1,13 +1,22 @@
-//! Parsers of the Logical Data Structure (ICAO 9303-10): EF.COM, DG1 (the MRZ), DG2 (the
-//! face), and the SecurityInfos of EF.CardAccess (ICAO 9303-11 §9.2). Every parser takes the file's bytes exactly as read and returns a typed value or an
+//! Parsers of the Logical Data Structure (ICAO 9303-10): EF.COM, EF.SOD's LDSSecurityObject,
+//! DG1 (the MRZ), DG2 (the face), DG3/DG4 headers, DG5–DG7 images, DG11, DG12, DG14/DG15
+//! keys, DG16, and the SecurityInfos of EF.CardAccess, EF.CardSecurity and DG14 (ICAO 9303-11
+//! §9.2). Every parser takes the file's bytes exactly as read and returns a typed value or an
 //! [`LdsError`]; none panics on malformed input. No crypto here.
 
+pub mod biometric;
 pub mod card_security;
 pub mod com;
 pub mod dg1;
+pub mod dg11;
+pub mod dg12;
+pub mod dg15;
+pub mod dg16;
 pub mod dg2;
 pub mod mrz;
 pub mod security_infos;
+pub mod sod;
+pub mod text;
 
 use thiserror::Error;
 
@@ -16,8 +25,12 @@ use crate::codec::DecodeError;
 pub use com::EfCom;
 pub use dg1::Dg1;
 pub use dg2::{FaceImage, ImageFormat};
+pub use dg11::Dg11;
+pub use dg12::Dg12;
+pub use dg15::ActiveAuthenticationKey;
 pub use mrz::{Mrz, MrzError, MrzFormat};
 pub use security_infos::{PaceInfo, SecurityInfo, SecurityInfos};
+pub use sod::LdsSecurityObject;
 
 /// A data group number, 1 to 16 (ICAO 9303-10 §4.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,8 +41,18 @@ impl DgNumber {
     pub const DG1: Self = Self(1);
     /// DG2, the encoded face.
     pub const DG2: Self = Self(2);
+    /// DG11, additional personal details.
+    pub const DG11: Self = Self(11);
+    /// DG12, additional document details.
+    pub const DG12: Self = Self(12);
     /// DG13, optional details (Vietnam: the citizen record).
     pub const DG13: Self = Self(13);
+    /// DG14, security options (Chip Authentication keys).
+    pub const DG14: Self = Self(14);
+    /// DG15, the Active Authentication key.
+    pub const DG15: Self = Self(15);
+    /// DG16, persons to notify.
+    pub const DG16: Self = Self(16);
 
     /// A data group number; `None` outside 1..=16.
     pub fn new(n: u8) -> Option<Self> {

@@ -7,7 +7,7 @@
 //!
 //! Layers, each a module using only those before it: [`apdu`] → [`transport`] → [`crypto`] →
 //! [`sm`] → [`channel`] → [`access`] → [`files`] → [`lds`] → [`profile`] → [`document`] →
-//! [`reader`] → [`report`].
+//! [`reader`] → [`verify`] → [`report`]; [`photo`] decodes the face for apps.
 //!
 //! ```no_run
 //! # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
@@ -33,11 +33,13 @@ pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lds;
+pub mod photo;
 pub mod profile;
 pub mod reader;
 pub mod report;
 pub mod sm;
 pub mod transport;
+pub mod verify;
 
 pub use access::AccessKey;
 pub use document::Document;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::document::Document;
-use crate::lds::{Dg1, DgNumber, ImageFormat, Mrz};
+use crate::lds::{Dg1, Dg11, DgNumber, ImageFormat, Mrz};
 use crate::profile::cccd::{Citizen, field, iso_date};
 
 /// The schema identifier.
@@ -144,13 +144,35 @@ pub struct PassiveReport {
     /// The SOD signature algorithm.
     pub signature: Option<String>,
     /// Per data group: `match`, `mismatch`, `not_read` or `not_hashed`.
-    pub data_groups: BTreeMap<String, &'static str>,
+    pub data_groups: DgMap,
     /// The document signer certificate.
     pub signer: Option<serde_json::Value>,
     /// The chain to a trust anchor.
     pub chain: Option<serde_json::Value>,
     /// What went wrong, in words.
     pub problems: Vec<String>,
+}
+
+/// Per-data-group words, serialised as a JSON object keyed `DG1`, `DG2`, … in number order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DgMap(pub BTreeMap<DgNumber, &'static str>);
+
+impl DgMap {
+    /// The words, in data-group order.
+    pub fn values(&self) -> impl Iterator<Item = &&'static str> {
+        self.0.values()
+    }
+}
+
+impl Serialize for DgMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (dg, word) in &self.0 {
+            map.serialize_entry(&dg.to_string(), word)?;
+        }
+        map.end()
+    }
 }
 
 /// `verification.chip`: chip authentication.
@@ -179,7 +201,7 @@ impl VerificationReport {
                 status: "not_checked",
                 hash: None,
                 signature: None,
-                data_groups: BTreeMap::new(),
+                data_groups: DgMap::default(),
                 signer: None,
                 chain: None,
                 problems: Vec::new(),
@@ -211,15 +233,22 @@ impl Report {
         };
         let holder = match (&citizen, mrz) {
             (Some(c), _) => holder_from_dg13(c, mrz),
-            (None, Some(m)) => holder_from_mrz(m, context.today),
+            (None, Some(m)) => {
+                let mut holder = holder_from_mrz(m, context.today);
+                if let Some(dg11) = doc.dg(DgNumber::DG11).and_then(|b| Dg11::parse(b).ok()) {
+                    add_dg11(&mut holder, &dg11);
+                }
+                holder
+            }
             (None, None) => HolderReport::default(),
         };
-        let photo = doc.face().ok().map(|face| PhotoReport {
-            format: face.format,
-            width: face.width,
-            height: face.height,
-            bytes: face.data.len(),
-            file: context.photo_file.clone(),
+        let photo = doc.face().ok().map(|face| {
+            // The image's own header first: record headers are sometimes wrong.
+            let (width, height) = match crate::photo::dimensions(&face) {
+                Some((w, h)) => (u16::try_from(w).ok(), u16::try_from(h).ok()),
+                None => (face.width.filter(|w| *w > 0), face.height.filter(|h| *h > 0)),
+            };
+            PhotoReport { format: face.format, width, height, bytes: face.data.len(), file: context.photo_file.clone() }
         });
         let access = AccessReport {
             protocol: doc.access.protocol.clone(),
@@ -229,6 +258,7 @@ impl Report {
             fallback: doc.access.fallback.clone(),
         };
         let mut verification = VerificationReport::not_checked();
+        passive_hashes(doc, &mut verification.passive);
         if doc.access.cam_key_matched {
             // CAM proved the chip holds the key of EF.CardSecurity; "valid" waits for passive
             // authentication of that file.
@@ -237,11 +267,57 @@ impl Report {
         Self { schema: SCHEMA, document, holder, photo, access, verification }
     }
 
+    /// True when a check failed (exit code 3 of DESIGN.md §3.1).
+    pub fn check_failed(&self) -> bool {
+        let v = &self.verification;
+        v.passive.status == "invalid" || v.chip.status == "invalid" || v.active.status == "invalid"
+    }
+
     /// The report as pretty-printed JSON.
     pub fn to_json(&self) -> String {
         // Serialising plain structs of strings and numbers cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// The data-group hash comparison: a mismatch makes passive authentication `invalid`; a
+/// full match stays `not_checked` until the signature is verified.
+fn passive_hashes(doc: &Document, passive: &mut PassiveReport) {
+    if doc.sod.is_none() {
+        return;
+    }
+    match crate::verify::hashes::check(doc) {
+        Ok(check) => {
+            passive.hash = check.algorithm.map(|a| a.name().to_owned());
+            passive.data_groups = DgMap(check.data_groups.iter().map(|(dg, r)| (*dg, r.as_str())).collect());
+            let mismatches = check.mismatches();
+            if !mismatches.is_empty() {
+                passive.status = "invalid";
+                for dg in mismatches {
+                    passive.problems.push(format!("{dg} does not match its hash in EF.SOD: the data were altered"));
+                }
+            }
+            if check.algorithm.is_none() {
+                passive.problems.push("EF.SOD names a hash algorithm this reader does not know".to_owned());
+            }
+        }
+        Err(e) => {
+            passive.status = "invalid";
+            passive.problems.push(format!("EF.SOD cannot be read: {e}"));
+        }
+    }
+}
+
+fn add_dg11(holder: &mut HolderReport, dg11: &Dg11) {
+    if let Some(name) = &dg11.full_name {
+        holder.full_name = Some(name.clone());
+    }
+    if let Some(dob) = dg11.date_of_birth.as_ref().filter(|d| d.len() == 10) {
+        holder.date_of_birth = Some(dob.clone());
+    }
+    holder.place_of_origin = holder.place_of_origin.take().or_else(|| dg11.place_of_birth.clone());
+    holder.place_of_residence = holder.place_of_residence.take().or_else(|| dg11.address.clone());
+    holder.id_number = holder.id_number.take().or_else(|| dg11.personal_number.clone());
 }
 
 fn holder_from_dg13(c: &Citizen, mrz: Option<&Mrz>) -> HolderReport {
@@ -328,5 +404,36 @@ mod tests {
         assert_eq!(json["verification"]["passive"]["chain"], serde_json::Value::Null);
         assert_eq!(json["verification"]["active"]["algorithm"], serde_json::Value::Null);
         assert_eq!(json["document"]["data_groups"][0], "DG1");
+    }
+
+    #[test]
+    fn dg13_edge_cases_reach_the_holder_record_exactly() {
+        use crate::profile::cccd::encode_dg13;
+        let residence = "Thôn Đông, ".repeat(30);
+        assert!(residence.len() > 255);
+        let mut fields = BTreeMap::new();
+        fields.insert(1u8, vec!["079158000123".to_owned()]);
+        // NFD: "Lê Thị Hồng" with combining marks.
+        fields.insert(2u8, vec!["Le\u{0302} Thi\u{0323} Ho\u{0302}\u{0300}ng".to_owned()]);
+        fields.insert(3u8, vec!["00/00/1958".to_owned()]);
+        fields.insert(4u8, vec!["Nữ".to_owned()]);
+        fields.insert(9u8, vec![residence.clone()]);
+        fields.insert(12u8, vec!["Không thời hạn".to_owned()]);
+        fields.insert(13u8, vec!["Lê Văn A".to_owned(), "Nguyễn Thị B".to_owned()]);
+        fields.insert(16u8, vec!["0123456789ABCDEF".to_owned()]);
+        let mut doc = Document::default();
+        doc.data_groups.insert(DgNumber::DG13, encode_dg13(&fields));
+        let json: serde_json::Value =
+            serde_json::from_str(&Report::new(&doc, &ReportContext::default()).to_json()).unwrap();
+        let h = &json["holder"];
+        assert_eq!(h["full_name"], "Lê Thị Hồng");
+        assert_eq!(h["sex"], "F");
+        assert_eq!(h["date_of_birth"], "00/00/1958", "partial dates stay as the card's text");
+        assert_eq!(h["date_of_expiry"], "Không thời hạn");
+        assert_eq!(h["place_of_residence"], residence.trim());
+        assert_eq!(h["spouse_name"], serde_json::Value::Null);
+        assert_eq!(h["old_id_number"], serde_json::Value::Null);
+        assert_eq!(h["mother_name"], "Nguyễn Thị B");
+        assert_eq!(json["verification"]["passive"]["status"], "not_checked");
     }
 }

@@ -157,6 +157,83 @@ impl<'a> ByteReader<'a> {
     }
 }
 
+/// Deepest nesting of indefinite-length encodings followed (real SODs nest five).
+const MAX_INDEFINITE_DEPTH: usize = 16;
+/// Indefinite length (X.690 §8.1.3.6): contents end with the end-of-contents octets `00 00`.
+const INDEFINITE: u8 = 0x80;
+
+impl<'a> ByteReader<'a> {
+    /// Reads one TLV in BER, where a constructed value may have the indefinite length `80`
+    /// and end with `00 00` (X.690 §8.1.3.6; CMS producers such as New Zealand's document
+    /// signer write EF.SOD so). The value excludes the end-of-contents octets; the raw
+    /// encoding includes them.
+    ///
+    /// # Errors
+    /// As [`ByteReader::tlv`], or [`DecodeErrorKind::TooDeep`] past the nesting limit.
+    pub fn ber_tlv(&mut self) -> Result<Tlv<'a>, DecodeError> {
+        self.ber_tlv_at_depth(0)
+    }
+
+    fn ber_tlv_at_depth(&mut self, depth: usize) -> Result<Tlv<'a>, DecodeError> {
+        let start = self.pos;
+        let mut probe = self.clone();
+        let tag_start = probe.pos;
+        let first = probe.u8()?;
+        if first & 0x1F == 0x1F {
+            while probe.u8()? & 0x80 != 0 {
+                if probe.pos.saturating_sub(tag_start) > 3 {
+                    return Err(probe.error(DecodeErrorKind::InvalidTag));
+                }
+            }
+        }
+        if probe.peek() != Some(INDEFINITE) {
+            return self.tlv();
+        }
+        if first & 0x20 == 0 {
+            return Err(probe.error(DecodeErrorKind::InvalidLength));
+        }
+        if depth >= MAX_INDEFINITE_DEPTH {
+            return Err(probe.error(DecodeErrorKind::TooDeep));
+        }
+        let tag_bytes = self.bytes.get(tag_start..probe.pos).unwrap_or_default();
+        let tag = tag_bytes.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
+        probe.u8()?; // the 80
+        let value_offset = probe.offset();
+        let value_start = probe.pos;
+        loop {
+            if probe.bytes.get(probe.pos..probe.pos.saturating_add(2)) == Some(&[0, 0][..]) {
+                break;
+            }
+            if probe.is_empty() {
+                return Err(probe.error(DecodeErrorKind::Truncated));
+            }
+            probe.ber_tlv_at_depth(depth + 1)?;
+        }
+        let value = self.bytes.get(value_start..probe.pos).unwrap_or_default();
+        probe.take(2)?;
+        self.pos = probe.pos;
+        let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+        Ok(Tlv { tag, value, raw, value_offset })
+    }
+
+    /// [`ByteReader::ber_tlv`] that must carry `tag`.
+    ///
+    /// # Errors
+    /// As [`ByteReader::ber_tlv`], or [`DecodeErrorKind::UnexpectedTag`].
+    pub fn expect_ber_tlv(&mut self, tag: u32) -> Result<Tlv<'a>, DecodeError> {
+        let at = self.offset();
+        let tlv = self.ber_tlv()?;
+        if tlv.tag != tag {
+            return Err(DecodeError {
+                at,
+                what: self.what,
+                kind: DecodeErrorKind::UnexpectedTag { expected: tag, found: tlv.tag },
+            });
+        }
+        Ok(tlv)
+    }
+}
+
 /// Appends a BER length (short form below 128, else `0x81`..`0x84`).
 pub fn write_length(len: usize, out: &mut Vec<u8>) {
     let bytes = (len as u64).to_be_bytes();
@@ -242,6 +319,30 @@ mod tests {
             assert_eq!(out, expect);
         }
         assert_eq!(tlv(0x5F1F, &[1]), vec![0x5F, 0x1F, 1, 1]);
+    }
+
+    #[test]
+    fn reads_indefinite_lengths_and_limits_their_depth() {
+        // 30 80 { 02 01 05, A0 80 { 04 01 AA } 00 00 } 00 00
+        let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0xA0, 0x80, 0x04, 0x01, 0xAA, 0x00, 0x00, 0x00, 0x00, 0x99];
+        let mut r = ByteReader::new(&ber, "test");
+        let outer = r.expect_ber_tlv(0x30).unwrap();
+        assert_eq!(outer.raw.len(), 14);
+        assert_eq!(r.rest(), &[0x99]);
+        let mut inner = outer.reader("inner");
+        assert_eq!(inner.ber_tlv().unwrap().value, &[5]);
+        let a0 = inner.expect_ber_tlv(0xA0).unwrap();
+        assert_eq!(a0.value, &[0x04, 0x01, 0xAA]);
+        assert!(inner.is_empty());
+        // Missing end-of-contents, primitive indefinite, deep nesting: errors.
+        assert!(ByteReader::new(&ber[..12], "t").ber_tlv().is_err());
+        assert!(ByteReader::new(&[0x04, 0x80, 0x00, 0x00], "t").ber_tlv().is_err());
+        let mut deep = vec![];
+        for _ in 0..100 {
+            deep.extend_from_slice(&[0x30, 0x80]);
+        }
+        deep.extend(std::iter::repeat_n(0u8, 200));
+        assert_eq!(ByteReader::new(&deep, "t").ber_tlv().unwrap_err().kind, DecodeErrorKind::TooDeep);
     }
 
     #[test]

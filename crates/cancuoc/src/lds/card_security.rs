@@ -21,32 +21,44 @@ pub const OID_SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0
 /// # Errors
 /// [`LdsError`] for a malformed CMS structure or SecurityInfos.
 pub fn security_infos(bytes: &[u8]) -> Result<SecurityInfos, LdsError> {
-    SecurityInfos::parse(encapsulated_content(bytes, "EF.CardSecurity")?)
+    SecurityInfos::parse(&encapsulated_content(bytes, "EF.CardSecurity")?)
 }
 
-/// The eContent of a CMS SignedData ContentInfo (EF.CardSecurity, and EF.SOD's value).
+/// The eContent of a CMS SignedData ContentInfo (EF.CardSecurity, and EF.SOD's value), in
+/// DER or BER (indefinite lengths, a constructed OCTET STRING).
 ///
 /// # Errors
 /// [`LdsError`] naming `file` for a malformed structure.
-pub fn encapsulated_content<'a>(bytes: &'a [u8], file: &'static str) -> Result<&'a [u8], LdsError> {
-    let d = LdsError::decode(file);
+pub fn encapsulated_content(bytes: &[u8], file: &'static str) -> Result<Vec<u8>, LdsError> {
+    let d = || LdsError::decode(file);
     let mut r = ByteReader::new(bytes, "CMS ContentInfo");
-    let content_info = r.expect_tlv(0x30).map_err(d)?;
+    let content_info = r.expect_ber_tlv(0x30).map_err(d())?;
     let mut ci = content_info.reader("CMS ContentInfo");
-    let content_type = ci.expect_tlv(0x06).map_err(LdsError::decode(file))?;
+    let content_type = ci.expect_tlv(0x06).map_err(d())?;
     if content_type.value != OID_SIGNED_DATA {
         return Err(LdsError::Invalid { file, what: "not a CMS SignedData" });
     }
-    let explicit = ci.expect_tlv(0xA0).map_err(LdsError::decode(file))?;
-    let mut signed_data =
-        explicit.reader("SignedData").expect_tlv(0x30).map_err(LdsError::decode(file))?.reader("SignedData");
-    signed_data.expect_tlv(0x02).map_err(LdsError::decode(file))?; // version
-    signed_data.expect_tlv(0x31).map_err(LdsError::decode(file))?; // digestAlgorithms
-    let mut encap = signed_data.expect_tlv(0x30).map_err(LdsError::decode(file))?.reader("EncapsulatedContentInfo");
-    encap.expect_tlv(0x06).map_err(LdsError::decode(file))?; // eContentType
-    let e_content = encap.expect_tlv(0xA0).map_err(LdsError::decode(file))?;
-    let octets = e_content.reader("eContent").expect_tlv(0x04).map_err(LdsError::decode(file))?;
-    Ok(octets.value)
+    let explicit = ci.expect_ber_tlv(0xA0).map_err(d())?;
+    let mut signed_data = explicit.reader("SignedData").expect_ber_tlv(0x30).map_err(d())?.reader("SignedData");
+    signed_data.expect_tlv(0x02).map_err(d())?; // version
+    signed_data.expect_ber_tlv(0x31).map_err(d())?; // digestAlgorithms
+    let mut encap = signed_data.expect_ber_tlv(0x30).map_err(d())?.reader("EncapsulatedContentInfo");
+    encap.expect_tlv(0x06).map_err(d())?; // eContentType
+    let e_content = encap.expect_ber_tlv(0xA0).map_err(d())?;
+    let octets = e_content.reader("eContent").ber_tlv().map_err(d())?;
+    match octets.tag {
+        0x04 => Ok(octets.value.to_vec()),
+        // A constructed OCTET STRING: the concatenated values of its segments (X.690 §8.7.3).
+        0x24 => {
+            let mut out = Vec::new();
+            let mut segments = octets.reader("eContent");
+            while !segments.is_empty() {
+                out.extend_from_slice(segments.expect_tlv(0x04).map_err(d())?.value);
+            }
+            Ok(out)
+        }
+        _ => Err(LdsError::Invalid { file, what: "eContent is not an OCTET STRING" }),
+    }
 }
 
 /// The EC public points (`04 ‖ X ‖ Y`) of the ChipAuthenticationPublicKeyInfos: the BIT

@@ -29,7 +29,7 @@ impl EfCom {
         let err = LdsError::decode("EF.COM");
         let mut file = ByteReader::new(bytes, "EF.COM");
         let com = file.expect_tlv(TAG_COM).map_err(err)?;
-        file.finish().map_err(LdsError::decode("EF.COM"))?;
+        file.finish_file().map_err(LdsError::decode("EF.COM"))?;
         let mut inner = com.reader("EF.COM");
         let mut lds_version = String::new();
         let mut unicode_version = String::new();
@@ -75,8 +75,11 @@ mod tests {
             assert!(EfCom::parse(&D4_EF_COM[..n]).is_err(), "{n}");
         }
         let mut trailing = D4_EF_COM.to_vec();
-        trailing.push(0);
+        trailing.push(1);
         assert!(EfCom::parse(&trailing).is_err());
+        let mut padded = D4_EF_COM.to_vec();
+        padded.extend_from_slice(&[0, 0, 0xFF]);
+        assert!(EfCom::parse(&padded).is_ok());
         assert!(EfCom::parse(&hex!("60065F0102303130")).is_err());
     }
 }

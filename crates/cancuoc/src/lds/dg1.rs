@@ -21,7 +21,7 @@ impl Dg1 {
     pub fn parse(bytes: &[u8]) -> Result<Self, LdsError> {
         let mut file = ByteReader::new(bytes, "DG1");
         let dg1 = file.expect_tlv(TAG_DG1).map_err(LdsError::decode("DG1"))?;
-        file.finish().map_err(LdsError::decode("DG1"))?;
+        file.finish_file().map_err(LdsError::decode("DG1"))?;
         let mut inner = dg1.reader("DG1");
         let mrz = inner.expect_tlv(TAG_MRZ).map_err(LdsError::decode("DG1"))?;
         inner.finish().map_err(LdsError::decode("DG1"))?;

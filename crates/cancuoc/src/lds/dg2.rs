@@ -61,58 +61,86 @@ impl FaceImage {
     /// # Errors
     /// [`LdsError`] for a malformed template or a record holding no JPEG or JPEG 2000 image.
     pub fn parse_dg2(bytes: &[u8]) -> Result<Self, LdsError> {
-        let d = LdsError::decode("DG2");
+        Self::parse_all_dg2(bytes)?.into_iter().next().ok_or(LdsError::Invalid { file: "DG2", what: "no face image" })
+    }
+
+    /// Parses DG2 and returns every face image: each biometric information template, and
+    /// each face of a 19794-5 record that holds several.
+    ///
+    /// # Errors
+    /// [`LdsError`] for a malformed template, or one whose data block holds no image.
+    pub fn parse_all_dg2(bytes: &[u8]) -> Result<Vec<Self>, LdsError> {
+        let d = || LdsError::decode("DG2");
         let mut file = ByteReader::new(bytes, "DG2");
-        let dg2 = file.expect_tlv(TAG_DG2).map_err(d)?;
-        let mut group = dg2.reader("DG2").expect_tlv(TAG_BIT_GROUP).map_err(LdsError::decode("DG2"))?.reader("DG2");
-        // 02 01 n: number of instances; then the first 7F60.
-        let bit = group.find_tlv(TAG_BIT).map_err(LdsError::decode("DG2"))?;
-        let bit = bit.ok_or(LdsError::Invalid { file: "DG2", what: "no biometric information template (7F60)" })?;
-        let mut inner = bit.reader("DG2");
-        let mut block = None;
-        while !inner.is_empty() {
-            let tlv = inner.tlv().map_err(LdsError::decode("DG2"))?;
-            if tlv.tag == TAG_BDB || tlv.tag == TAG_BDB_CONSTRUCTED {
-                block = Some(tlv.value);
-                break;
+        let dg2 = file.expect_tlv(TAG_DG2).map_err(d())?;
+        file.finish_file().map_err(d())?;
+        let mut group = dg2.reader("DG2").expect_tlv(TAG_BIT_GROUP).map_err(d())?.reader("DG2");
+        let mut faces = Vec::new();
+        while let Some(bit) = group.find_tlv(TAG_BIT).map_err(d())? {
+            let mut inner = bit.reader("DG2");
+            let mut block = None;
+            while !inner.is_empty() {
+                let tlv = inner.tlv().map_err(d())?;
+                if tlv.tag == TAG_BDB || tlv.tag == TAG_BDB_CONSTRUCTED {
+                    block = Some(tlv.value);
+                    break;
+                }
+            }
+            let block = block.ok_or(LdsError::Invalid { file: "DG2", what: "no biometric data block (5F2E)" })?;
+            match block.starts_with(FAC_MAGIC).then(|| parse_19794_5(block).ok()).flatten() {
+                Some(images) if !images.is_empty() => faces.extend(images),
+                // ISO/IEC 39794-5 or an unusual header: the image's own magic bytes.
+                _ => faces.push(
+                    from_magic(block)
+                        .ok_or(LdsError::Invalid { file: "DG2", what: "no JPEG or JPEG 2000 image found" })?,
+                ),
             }
         }
-        let block = block.ok_or(LdsError::Invalid { file: "DG2", what: "no biometric data block (5F2E)" })?;
-        if let Some(image) = block.starts_with(FAC_MAGIC).then(|| parse_19794_5(block).ok()).flatten() {
-            return Ok(image);
+        if faces.is_empty() {
+            return Err(LdsError::Invalid { file: "DG2", what: "no biometric information template (7F60)" });
         }
-        // ISO/IEC 39794-5 or an unusual header: fall back on the image's own magic bytes.
-        from_magic(block).ok_or(LdsError::Invalid { file: "DG2", what: "no JPEG or JPEG 2000 image found" })
+        Ok(faces)
     }
 }
 
-/// Parses an ISO/IEC 19794-5:2005 face record: general header (14 bytes), facial information
-/// (20 bytes), feature points (8 bytes each), image information (12 bytes), image data.
-fn parse_19794_5(block: &[u8]) -> Result<FaceImage, DecodeError> {
+/// Most faces taken from one 19794-5 record (real records hold one).
+const MAX_FACES: usize = 16;
+
+/// Parses an ISO/IEC 19794-5:2005 face record: general header (14 bytes: "FAC\0", version,
+/// record length, number of faces), then per face: facial information (20 bytes), feature
+/// points (8 bytes each), image information (12 bytes), image data.
+fn parse_19794_5(block: &[u8]) -> Result<Vec<FaceImage>, DecodeError> {
+    use crate::codec::DecodeErrorKind::{InvalidLength, InvalidValue};
     let mut r = ByteReader::new(block, "ISO 19794-5 face record");
     r.take(4)?; // "FAC\0"
     r.take(4)?; // version "010\0"
     r.u32_be()?; // record length
-    r.u16_be()?; // number of faces
-    let block_len = usize::try_from(r.u32_be()?).map_err(|_| r.error(crate::codec::DecodeErrorKind::InvalidLength))?;
-    let feature_points = usize::from(r.u16_be()?);
-    r.take(14)?; // gender, eyes, hair, feature mask, expression, pose, pose uncertainty
-    r.take(feature_points.checked_mul(8).ok_or_else(|| r.error(crate::codec::DecodeErrorKind::InvalidLength))?)?;
-    r.u8()?; // face image type
-    let data_type = r.u8()?;
-    let width = r.u16_be()?;
-    let height = r.u16_be()?;
-    r.take(6)?; // colour space, source type, device type, quality
-    let header = 20usize + feature_points * 8 + 12;
-    let image_len =
-        block_len.checked_sub(header).ok_or_else(|| r.error(crate::codec::DecodeErrorKind::InvalidLength))?;
-    let data = r.take(image_len.min(r.remaining()))?;
-    let format = match data_type {
-        0 => ImageFormat::Jpeg,
-        1 => ImageFormat::Jpeg2000,
-        _ => return Err(r.error(crate::codec::DecodeErrorKind::InvalidValue)),
-    };
-    Ok(FaceImage { format, width: Some(width), height: Some(height), data: data.to_vec() })
+    let count = usize::from(r.u16_be()?).min(MAX_FACES);
+    let mut faces = Vec::new();
+    for _ in 0..count {
+        let block_len = usize::try_from(r.u32_be()?).map_err(|_| r.error(InvalidLength))?;
+        let feature_points = usize::from(r.u16_be()?);
+        r.take(14)?; // gender, eyes, hair, feature mask, expression, pose, pose uncertainty
+        r.take(feature_points * 8)?;
+        r.u8()?; // face image type
+        let data_type = r.u8()?;
+        let width = r.u16_be()?;
+        let height = r.u16_be()?;
+        r.take(6)?; // colour space, source type, device type, quality
+        let header = 20 + feature_points * 8 + 12;
+        let image_len = block_len.checked_sub(header).ok_or_else(|| r.error(InvalidLength))?;
+        let data = r.take(image_len.min(r.remaining()))?;
+        let declared = match data_type {
+            0 => ImageFormat::Jpeg,
+            1 => ImageFormat::Jpeg2000,
+            _ => return Err(r.error(InvalidValue)),
+        };
+        // The image's own magic bytes outrank the header's data type, which real records get
+        // wrong (the ICAO 9303-10 worked example declares JPEG 2000 around a JPEG).
+        let format = from_magic(data).map_or(declared, |found| found.format);
+        faces.push(FaceImage { format, width: Some(width), height: Some(height), data: data.to_vec() });
+    }
+    Ok(faces)
 }
 
 fn from_magic(block: &[u8]) -> Option<FaceImage> {
@@ -184,5 +212,19 @@ mod tests {
         let face = FaceImage::parse_dg2(&dg2).unwrap();
         assert_eq!(face.format, ImageFormat::Jpeg);
         assert_eq!(face.width, None);
+    }
+
+    #[test]
+    fn every_template_and_face_is_returned() {
+        use crate::codec::tlv::tlv;
+        let one = encode_dg2(&sample());
+        // Take the 7F60 out of a single-face DG2 and put two in one group.
+        let mut r = ByteReader::new(&one, "t");
+        let group = r.expect_tlv(0x75).unwrap().reader("t").expect_tlv(0x7F61).unwrap();
+        let mut g = group.reader("t");
+        g.expect_tlv(0x02).unwrap();
+        let bit = g.expect_tlv(0x7F60).unwrap().raw.to_vec();
+        let two = tlv(0x75, &tlv(0x7F61, &[tlv(0x02, &[2]), bit.clone(), bit].concat()));
+        assert_eq!(FaceImage::parse_all_dg2(&two).unwrap().len(), 2);
     }
 }

@@ -34,6 +34,9 @@ const ARC_PACE: u8 = 4;
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
 /// dhpublicnumber 1.2.840.10046.2.1.
 const OID_DH_PUBLIC_NUMBER: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3E, 0x02, 0x01];
+/// The BSI arc's EC public key type 0.4.0.127.0.7.1.1.5.2.2 (BSI TR-03111 §5.1), used by
+/// German test cards for explicit PACE domain parameters.
+const OID_BSI_EC_PUBLIC_KEY: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x01, 0x01, 0x05, 0x02, 0x02];
 /// prime-field 1.2.840.10045.1.1.
 const OID_PRIME_FIELD: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x01, 0x01];
 /// Most entries accepted in one file (real chips list under ten).
@@ -239,6 +242,8 @@ pub enum DomainParameters {
     },
     /// A named curve by OID (not a PACE standardized ID).
     NamedCurve(Oid),
+    /// An algorithm this reader does not know, by OID.
+    Unknown(Oid),
     /// A DH group: p, g, q.
     Dh {
         /// Prime.
@@ -317,6 +322,17 @@ pub struct SecurityInfos {
 }
 
 impl SecurityInfos {
+    /// Parses DG14: `6E { SecurityInfos }` (ICAO 9303-10 §4.7.14).
+    ///
+    /// # Errors
+    /// [`LdsError`] for malformed DER.
+    pub fn parse_dg14(bytes: &[u8]) -> Result<Self, LdsError> {
+        let mut file = ByteReader::new(bytes, "DG14");
+        let dg = file.expect_tlv(0x6E).map_err(LdsError::decode("DG14"))?;
+        file.finish_file().map_err(LdsError::decode("DG14"))?;
+        Self::parse(dg.value)
+    }
+
     /// Parses EF.CardAccess (a DER SET OF SecurityInfo).
     ///
     /// # Errors
@@ -326,7 +342,8 @@ impl SecurityInfos {
         let d = LdsError::decode("EF.CardAccess");
         let mut file = ByteReader::new(bytes, "SecurityInfos");
         let set = file.expect_tlv(TAG_SET).map_err(d)?;
-        file.finish().map_err(LdsError::decode("EF.CardAccess"))?;
+        // Whatever follows the SET is ignored: real cards append garbage or even a status word
+        // (`real-samples/openpace/cardaccess-samples`, German test card and Slovenian eID).
         let mut r = set.reader("SecurityInfos");
         let mut infos = Vec::new();
         while !r.is_empty() {
@@ -440,7 +457,7 @@ fn integer_bytes(r: &mut ByteReader<'_>) -> Result<Vec<u8>, DecodeError> {
 fn domain_parameters(mut r: ByteReader<'_>) -> Result<DomainParameters, DecodeError> {
     let algorithm = r.expect_tlv(TAG_OID)?;
     let invalid = |at| DecodeError { at, what: "domain parameters", kind: DecodeErrorKind::InvalidValue };
-    if algorithm.value == OID_EC_PUBLIC_KEY {
+    if algorithm.value == OID_EC_PUBLIC_KEY || algorithm.value == OID_BSI_EC_PUBLIC_KEY {
         let params = r.tlv()?;
         if params.tag == TAG_OID {
             return Ok(DomainParameters::NamedCurve(Oid(params.value.to_vec())));
@@ -474,7 +491,7 @@ fn domain_parameters(mut r: ByteReader<'_>) -> Result<DomainParameters, DecodeEr
         let q = integer_bytes(&mut dh)?;
         Ok(DomainParameters::Dh { p, g, q })
     } else {
-        Err(invalid(algorithm.value_offset))
+        Ok(DomainParameters::Unknown(Oid(algorithm.value.to_vec())))
     }
 }
 

@@ -189,7 +189,7 @@ impl Citizen {
     pub fn parse_dg13(bytes: &[u8]) -> Result<Self, CccdError> {
         let mut file = ByteReader::new(bytes, "DG13");
         let dg13 = file.expect_tlv(TAG_DG13)?;
-        file.finish()?;
+        file.finish_file()?;
         let mut outer = dg13.reader("DG13");
         let mut body = outer.expect_tlv(TAG_SEQUENCE)?.reader("DG13");
         outer.finish()?;
