@@ -116,3 +116,47 @@ fn verify_reprints_a_dump_and_catches_tampering() {
     assert_eq!(cancuoc(&["verify", "/nonexistent"]).status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn verify_with_trust_says_valid_and_an_expired_chain_is_invalid() {
+    let dir = std::env::temp_dir().join(format!("cancuoc-trust-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(cancuoc(&["demo", "--out", dir.to_str().unwrap()]).status.success());
+    let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki");
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--json", "--trust", csca.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["status"], "valid");
+    // In 2040 the test CSCA (to 2039) and DS (to 2035) have expired.
+    let out =
+        cancuoc(&["verify", dir.to_str().unwrap(), "--json", "--trust", csca.to_str().unwrap(), "--at", "2040-01-01"]);
+    assert_eq!(out.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "expired");
+    // A file that is no certificate, named with --trust: a clear error.
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", dir.join("DG1.bin").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a certificate"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn trust_import_verifies_and_writes_a_real_master_list() {
+    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/real-samples/gmrtd/masterlists/DE_ML_2026-05-28-08-28-45.ml");
+    if !list.exists() {
+        eprintln!("skipped: {} is absent", list.display());
+        return;
+    }
+    let out_dir = std::env::temp_dir().join(format!("cancuoc-ml-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = cancuoc(&["trust", "import", list.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read_dir(&out_dir).unwrap().count();
+    assert!(written > 300, "{written}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("imported {written} CSCA certificates")), "{text}");
+    // The Vietnamese CSCA (brainpoolP512r1, explicit parameters) is among them.
+    assert!(std::fs::read_dir(&out_dir).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("-VN-")));
+    let _ = std::fs::remove_dir_all(&out_dir);
+}

@@ -300,7 +300,7 @@ fn reads_the_virtual_cccd_through_pcscd_with_the_mrz_key() {
     assert_eq!(report["photo"]["format"], "jpeg");
     assert_eq!(report["photo"]["width"], 240);
     assert_eq!(report["access"]["protocol"], "PACE-ECDH-GM-AES-128 brainpoolP256r1 MRZ");
-    assert_eq!(report["verification"]["passive"]["status"], "not_checked");
+    assert_eq!(report["verification"]["passive"]["status"], "untrusted");
 }
 
 #[test]
@@ -398,4 +398,23 @@ fn readers_lists_the_virtual_reader_with_its_card() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Virtual PCD 00 00\tcard present"), "{text}");
     assert!(text.contains("Virtual PCD 00 01\tno card"), "{text}");
+}
+
+#[test]
+fn passive_authentication_through_pcscd_genuine_unanchored_and_tampered() {
+    let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    let bed = TestBed::start(&[]);
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]));
+    assert_eq!(report["verification"]["passive"]["status"], "valid");
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "trusted");
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json"]));
+    assert_eq!(report["verification"]["passive"]["status"], "untrusted");
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "no_anchor");
+    let bed = TestBed::start(&["--tamper", "13"]);
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["status"], "invalid");
+    assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "mismatch");
+    assert!(stderr(&out).contains("DG13"), "{}", stderr(&out));
 }

@@ -7,6 +7,7 @@ mod keys;
 mod output;
 mod progress;
 mod session;
+mod trust_files;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +38,21 @@ enum Command {
     Replay(ReplayArgs),
     /// Check a dump written by `read --out` (or by another tool) and print its report.
     Verify(VerifyArgs),
+    /// Manage trust anchors (CSCA certificates).
+    #[command(subcommand)]
+    Trust(TrustCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrustCommand {
+    /// Verify a CSCA master list and write its certificates to a folder.
+    Import {
+        /// The master list (CMS, `.ml`).
+        masterlist: PathBuf,
+        /// Where to write the certificates (DER, one file each).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +62,19 @@ struct VerifyArgs {
     /// Print the JSON report (schema cancuoc/1) instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    trust: TrustArgs,
+}
+
+/// Trust anchors and the time of the check.
+#[derive(Debug, Args, Clone, Default)]
+struct TrustArgs {
+    /// CSCA certificates (DER or PEM), folders of them, or CSCA master lists; repeatable.
+    #[arg(long, value_name = "PATH")]
+    trust: Vec<PathBuf>,
+    /// Check certificate validity at this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    at: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +117,8 @@ struct OutputArgs {
     /// the holder's data to whoever knows the access key: keep it private.
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 fn main() -> ExitCode {
@@ -102,7 +133,8 @@ fn main() -> ExitCode {
         }),
         Command::Demo(output) => session::demo(&output),
         Command::Replay(args) => session::replay(&args.trace, &args.key, args.json),
-        Command::Verify(args) => session::verify_dump(&args.dir, args.json),
+        Command::Verify(args) => session::verify_dump(&args.dir, args.json, &args.trust),
+        Command::Trust(TrustCommand::Import { masterlist, out }) => trust_files::import(&masterlist, &out),
     };
     match result {
         Ok(code) => code,

@@ -14,10 +14,19 @@ use crate::session::CliError;
 pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<ExitCode, CliError> {
     let face = doc.face().ok();
     let photo_file = face.as_ref().map(|f| format!("photo.{}", f.format.extension()));
+    let store = crate::trust_files::load(&output.trust.trust)?;
+    let at = match &output.trust.at {
+        Some(text) => cancuoc::profile::cccd::Date::parse_iso(text)
+            .map(|d| CalendarDate { year: d.year, month: d.month, day: d.day })
+            .ok_or_else(|| CliError::Usage(format!("--at {text}: expected YYYY-MM-DD")))?,
+        None => today(),
+    };
+    let passive = cancuoc::verify::passive::passive(doc, &store, Some(at.to_unix()));
     let context = ReportContext {
         today: Some(today()),
         millis: Some(millis),
         photo_file: output.out.as_ref().and(photo_file.clone()),
+        passive: Some(passive),
     };
     let report = Report::new(doc, &context);
     if let Some(dir) = &output.out {
@@ -103,49 +112,24 @@ fn print_text(report: &Report) {
     println!("{:<20}{}, {} APDUs, {} bytes, {} ms", "Access", a.protocol, a.apdus, a.bytes, a.millis.unwrap_or(0));
     let passive = &report.verification.passive;
     let matched = passive.data_groups.values().filter(|r| **r == "match").count();
+    let signature = passive.signature.as_deref().unwrap_or("?");
+    let anchor = passive.chain.as_ref().and_then(|c| c.get("anchor")).and_then(|a| a.as_str()).unwrap_or("?");
     match passive.status {
-        "invalid" => println!("{:<20}INVALID: {}", "Authenticity", passive.problems.join("; ")),
-        _ if matched > 0 => println!(
-            "{:<20}{matched} data group hashes match EF.SOD ({}); signature and chain not checked yet",
-            "Authenticity",
-            passive.hash.as_deref().unwrap_or("?")
+        "valid" => println!(
+            "{:<20}GENUINE: {matched} data groups match EF.SOD, signed ({signature}) under {anchor}",
+            "Authenticity"
         ),
-        _ => println!("{:<20}not checked yet (passive, chip and active authentication)", "Authenticity"),
+        "untrusted" => println!(
+            "{:<20}intact: {matched} data groups match EF.SOD and its signature ({signature}) verifies, but no trust anchor vouches for the signer (add --trust)",
+            "Authenticity"
+        ),
+        "invalid" => println!("{:<20}INVALID: {}", "Authenticity", passive.problems.join("; ")),
+        _ => println!("{:<20}not checked (no EF.SOD)", "Authenticity"),
     }
 }
 
-/// Today's date (UTC) from the system clock, for the report's century choice.
+/// Today's date (UTC) from the system clock.
 fn today() -> CalendarDate {
-    let days = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0);
-    civil_from_days(i64::try_from(days).unwrap_or(0))
-}
-
-/// Days since 1970-01-01 → proleptic Gregorian date (H. Hinnant's civil_from_days).
-fn civil_from_days(days: i64) -> CalendarDate {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    CalendarDate {
-        year: u16::try_from(year).unwrap_or(2000),
-        month: u8::try_from(month).unwrap_or(1),
-        day: u8::try_from(day).unwrap_or(1),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates_from_days() {
-        assert_eq!(civil_from_days(0), CalendarDate { year: 1970, month: 1, day: 1 });
-        assert_eq!(civil_from_days(20_788), CalendarDate { year: 2026, month: 12, day: 1 });
-        assert_eq!(civil_from_days(11_016), CalendarDate { year: 2000, month: 2, day: 29 });
-    }
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    CalendarDate::from_unix(i64::try_from(secs).unwrap_or(0))
 }

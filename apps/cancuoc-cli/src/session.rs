@@ -122,7 +122,7 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
 }
 
 /// `cancuoc verify DIR`.
-pub(crate) fn verify_dump(dir: &Path, json: bool) -> Result<ExitCode, CliError> {
+pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> Result<ExitCode, CliError> {
     let io = |e: std::io::Error| CliError::Io(format!("cannot read the dump {}: {e}", dir.display()));
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
@@ -149,7 +149,7 @@ pub(crate) fn verify_dump(dir: &Path, json: bool) -> Result<ExitCode, CliError> 
         doc.access.bytes = number("bytes").unwrap_or(0);
         doc.access.fallback = text("fallback");
     }
-    let output = OutputArgs { json, ..OutputArgs::default() };
+    let output = OutputArgs { json, trust: trust.clone(), ..OutputArgs::default() };
     output::emit(&doc, 0, &output)
 }
 

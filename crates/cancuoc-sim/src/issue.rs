@@ -246,6 +246,15 @@ impl IssuedDocument {
         })
     }
 
+    /// The same card with one byte of data group `dg` changed after signing: a tampered card,
+    /// whose passive authentication must fail naming that DG.
+    pub fn tampered(mut self, dg: DgNumber) -> Self {
+        if let Some(last) = self.files.get_mut(&dg.fid()).and_then(|f| f.last_mut()) {
+            *last ^= 0x01;
+        }
+        self
+    }
+
     /// The same card advertising other PACE protocols, in this order. With a Chip
     /// Authentication Mapping offer it also gets a CA key and a signed EF.CardSecurity.
     pub fn with_pace(mut self, offers: &[PaceOffer]) -> Self {

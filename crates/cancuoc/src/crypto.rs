@@ -1,12 +1,14 @@
 //! The primitives of ICAO 9303-11 §9.7–9.8 and of PACE: key derivation, 2-key 3DES in CBC
 //! mode, ISO/IEC 9797-1 MAC algorithm 3 and padding method 2 (here); AES and CMAC
 //! ([`aes`]); elliptic curves over any prime field ([`curve`], [`curves`]); finite-field
-//! Diffie-Hellman ([`dh`]). A leaf: it knows no APDUs.
+//! Diffie-Hellman ([`dh`]); RSA signature verification ([`rsa`]). A leaf: it knows no APDUs
+//! (the hash algorithm type it borrows from `lds::sod` is a plain enum).
 
 pub mod aes;
 pub mod curve;
 pub mod curves;
 pub mod dh;
+pub mod rsa;
 
 use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use des::TdesEde2;

@@ -39,6 +39,7 @@ pub mod reader;
 pub mod report;
 pub mod sm;
 pub mod transport;
+pub mod trust;
 pub mod verify;
 
 pub use access::AccessKey;
@@ -47,3 +48,4 @@ pub use error::{Error, ErrorClass};
 pub use reader::{Progress, ReadOptions, Reader, Session};
 pub use report::{Report, ReportContext};
 pub use transport::{Transport, TransportError};
+pub use trust::TrustStore;

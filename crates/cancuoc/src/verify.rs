@@ -1,6 +1,9 @@
-//! Verification of what was read. Passive authentication's first half lives here now: the
-//! data-group hashes of EF.SOD compared with the data groups read ([`hashes`]). The SOD's
-//! signature, the certificate chain, chip and active authentication follow
-//! (DESIGN.md §2 `verify`).
+//! Verification of what was read (DESIGN.md §2 `verify`): passive authentication
+//! ([`passive`]: the CMS signature of EF.SOD ([`cms`], [`signature`]), the data-group hashes
+//! ([`hashes`]) and the chain to a CSCA of a [`crate::trust::TrustStore`]). Chip and active
+//! authentication follow.
 
+pub mod cms;
 pub mod hashes;
+pub mod passive;
+pub mod signature;

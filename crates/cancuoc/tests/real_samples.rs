@@ -176,3 +176,38 @@ fn tampered_real_samples_are_caught() {
     // check is passive authentication's).
     LdsSecurityObject::parse_sod(&read(&negative, "DE_EF_SOD_last_byte_C7_to_C8.bin")).unwrap();
 }
+
+#[test]
+fn every_real_sod_signature_verifies_and_chains_to_its_csca() {
+    let Some(root) = samples() else { return };
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(root.join("gmrtd/documents")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(sod) = std::fs::read(dir.join("EF_SOD.bin")) else { continue };
+        let mut trust = cancuoc::TrustStore::new();
+        if let Ok(csca) = std::fs::read(dir.join("CSCA.bin")) {
+            trust.add_file("CSCA.bin", &csca).unwrap();
+        }
+        if name == "ID" {
+            let csca = root.join("gmrtd/csca/IDN_2010_SERIES_CSCA_CERT/2020-10_CSCA.cer");
+            trust.add_file("2020-10_CSCA.cer", &std::fs::read(csca).unwrap()).unwrap();
+        }
+        if name == "SG-2" {
+            let list = std::fs::read_dir(root.join("gmrtd/masterlists"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains("DE_ML"))
+                .unwrap();
+            let added = trust.add_file("DE master list", &std::fs::read(list).unwrap()).unwrap();
+            assert!(added > 300, "{added}");
+        }
+        let doc = Document { sod: Some(sod), ..Document::default() };
+        let result = cancuoc::verify::passive::passive(&doc, &trust, None);
+        let chain = result.chain.as_ref().map(|c| c.0);
+        if result.signature.is_none() || chain != Some(cancuoc::verify::passive::ChainStatus::Trusted) {
+            failures.push(format!("{name}: signature {:?}, chain {chain:?}, {:?}", result.signature, result.problems));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -52,6 +52,9 @@ struct Options {
     /// ecdh-cam (Chip Authentication Mapping); 3des|aes128|aes192|aes256; 0-2 or 8-18.
     #[arg(long, value_name = "AGREEMENT:CIPHER:ID")]
     pace: Vec<String>,
+    /// Change one byte of this data group (e.g. 13) after signing: a tampered card.
+    #[arg(long, value_name = "DG")]
+    tamper: Option<u8>,
     /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
     /// 9303-4 specimen, TD3).
     #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
@@ -105,6 +108,10 @@ fn main() -> ExitCode {
         no_extended: options.no_extended,
         max_le: options.max_le,
         no_pace: options.no_pace,
+    };
+    let document = match options.tamper.and_then(cancuoc::lds::DgNumber::new) {
+        Some(dg) => document.tampered(dg),
+        None => document,
     };
     let document = if options.pace.is_empty() {
         document

@@ -81,6 +81,12 @@ pub struct Point {
     z: Fe,
 }
 
+impl std::fmt::Debug for Point {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Point(..)")
+    }
+}
+
 impl ConditionallySelectable for Point {
     fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
         Self {
@@ -426,6 +432,28 @@ impl Curve {
         let b = Fe::new(&to_uint(b).ok_or(bad)?.rem_vartime(&n), &params);
         let inverse = Option::<Fe>::from(b.invert()).ok_or(bad)?;
         Ok(to_bytes(&a.mul(&inverse).retrieve(), self.order_len))
+    }
+
+    /// Verifies an ECDSA signature (r, s) over `digest` with the public point `q` (SEC 1
+    /// §4.1.4, ANSI X9.62): e = the digest's leftmost ⌈log₂ n⌉ bits, u₁ = e·s⁻¹, u₂ = r·s⁻¹,
+    /// R = u₁·G + u₂·Q, valid when x(R) mod n = r. Works for any curve, explicit parameters
+    /// included, which is what real CSCA and DS keys need.
+    pub fn verify_ecdsa(&self, q: &Point, digest: &[u8], r: &[u8], s: &[u8]) -> bool {
+        let (Some(r_int), Some(s_int)) = (to_uint(r), to_uint(s)) else { return false };
+        if r_int == U576::ZERO || s_int == U576::ZERO || r_int >= self.n || s_int >= self.n {
+            return false;
+        }
+        let digest = digest.get(..digest.len().min(WIDTH)).unwrap_or_default();
+        let Some(mut e) = to_uint(digest) else { return false };
+        let digest_bits = u32::try_from(digest.len() * 8).unwrap_or(0);
+        if digest_bits > self.order_bits {
+            e = e.shr_vartime(digest_bits - self.order_bits);
+        }
+        let e_bytes = to_bytes(&e, WIDTH);
+        let (Ok(u1), Ok(u2)) = (self.scalar_div(&e_bytes, s), self.scalar_div(r, s)) else { return false };
+        let point = self.add(&self.mul(&u1, &self.g), &self.mul(&u2, q));
+        let Ok(x) = self.x_coordinate(&point) else { return false };
+        to_uint(&self.reduce(&x)) == Some(r_int)
     }
 
     /// `k mod n` for a scalar given as bytes, `order_len` long (for a nonce s used as a scalar).

@@ -454,7 +454,7 @@ fn integer_bytes(r: &mut ByteReader<'_>) -> Result<Vec<u8>, DecodeError> {
 
 /// AlgorithmIdentifier { id-ecPublicKey, ECParameters } or { dhpublicnumber,
 /// DomainParameters } (BSI TR-03111 §4.1.2.3; RFC 3279 §2.3.3).
-fn domain_parameters(mut r: ByteReader<'_>) -> Result<DomainParameters, DecodeError> {
+pub(crate) fn domain_parameters(mut r: ByteReader<'_>) -> Result<DomainParameters, DecodeError> {
     let algorithm = r.expect_tlv(TAG_OID)?;
     let invalid = |at| DecodeError { at, what: "domain parameters", kind: DecodeErrorKind::InvalidValue };
     if algorithm.value == OID_EC_PUBLIC_KEY || algorithm.value == OID_BSI_EC_PUBLIC_KEY {

@@ -1,0 +1,97 @@
+//! Passive authentication of documents the simulator issues: genuine, unanchored, tampered
+//! data, a tampered signature, a foreign CSCA, expired certificates (each check with its
+//! tamper twin).
+
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use cancuoc::lds::DgNumber;
+use cancuoc::report::CalendarDate;
+use cancuoc::verify::hashes::HashResult;
+use cancuoc::verify::passive::{ChainStatus, PassiveStatus, passive};
+use cancuoc::{Document, TrustStore};
+use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::{DEMO_SEED, pki::TestPki};
+
+fn document(issued: &IssuedDocument) -> Document {
+    let mut doc = Document { sod: issued.files.get(&0x011D).cloned(), ..Document::default() };
+    for n in [1u8, 2, 13] {
+        let dg = DgNumber::new(n).unwrap();
+        doc.data_groups.insert(dg, issued.files[&dg.fid()].clone());
+    }
+    doc
+}
+
+fn trust(seed: &[u8]) -> TrustStore {
+    let mut store = TrustStore::new();
+    store.add_file("csca", &TestPki::generate(seed).csca.certificate).unwrap();
+    store
+}
+
+fn at(year: u16) -> Option<i64> {
+    Some(CalendarDate { year, month: 6, day: 1 }.to_unix())
+}
+
+fn specimen() -> IssuedDocument {
+    IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap()
+}
+
+#[test]
+fn a_genuine_document_is_valid_and_unanchored_is_untrusted() {
+    let doc = document(&specimen());
+    let result = passive(&doc, &trust(DEMO_SEED), at(2026));
+    assert_eq!(result.status, PassiveStatus::Valid, "{:?}", result.problems);
+    assert_eq!(result.chain.as_ref().unwrap().0, ChainStatus::Trusted);
+    assert_eq!(result.data_groups[&DgNumber::new(3).unwrap()], HashResult::NotRead);
+    let result = passive(&doc, &TrustStore::new(), at(2026));
+    assert_eq!(result.status, PassiveStatus::Untrusted);
+    assert_eq!(result.chain.unwrap().0, ChainStatus::NoAnchor);
+}
+
+#[test]
+fn a_changed_data_group_is_invalid_and_named() {
+    let doc = document(&specimen().tampered(DgNumber::DG13));
+    let result = passive(&doc, &trust(DEMO_SEED), at(2026));
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    assert_eq!(result.data_groups[&DgNumber::DG13], HashResult::Mismatch);
+    assert!(result.problems.iter().any(|p| p.contains("DG13")), "{:?}", result.problems);
+}
+
+#[test]
+fn a_changed_signature_or_security_object_is_invalid() {
+    let issued = specimen();
+    let mut doc = document(&issued);
+    let sod = doc.sod.as_mut().unwrap();
+    let last = sod.len() - 3;
+    sod[last] ^= 0x01; // inside the signature
+    let result = passive(&doc, &trust(DEMO_SEED), at(2026));
+    assert_eq!(result.status, PassiveStatus::Invalid, "{:?}", result);
+    let mut doc = document(&issued);
+    // A DG hash inside the signed content: the message digest no longer matches.
+    let sod = doc.sod.as_mut().unwrap();
+    let hash = issued.files[&0x0101].clone();
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(&hash);
+    let at_hash = sod.windows(32).position(|w| w == digest.as_slice()).unwrap();
+    sod[at_hash] ^= 0x01;
+    let result = passive(&doc, &trust(DEMO_SEED), at(2026));
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    assert!(result.problems.iter().any(|p| p.contains("message digest")), "{:?}", result.problems);
+}
+
+#[test]
+fn a_foreign_csca_with_the_same_name_does_not_vouch() {
+    let doc = document(&specimen());
+    let result = passive(&doc, &trust(b"another authority"), at(2026));
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    assert_eq!(result.chain.unwrap().0, ChainStatus::Invalid);
+}
+
+#[test]
+fn expired_certificates_are_reported_as_expired() {
+    let doc = document(&specimen());
+    let result = passive(&doc, &trust(DEMO_SEED), at(2036));
+    assert_eq!(result.chain.unwrap().0, ChainStatus::Expired);
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    let result = passive(&doc, &trust(DEMO_SEED), at(2023));
+    assert_eq!(result.chain.unwrap().0, ChainStatus::Expired);
+}

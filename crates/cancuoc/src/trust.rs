@@ -1,0 +1,310 @@
+//! The trust store (DESIGN.md §2 `trust`): CSCA certificates from DER or PEM files and from
+//! CSCA master lists (ICAO 9303-12 §9; CMS SignedData with eContentType id-icao-cscaMasterList
+//! 2.23.136.1.1.2 and content `SEQUENCE { version, SET OF Certificate }`), a list imported only
+//! after its signature and its signer's certificate verify. Bytes in, no file I/O: the apps
+//! read the files.
+
+use thiserror::Error;
+
+use crate::codec::ByteReader;
+use crate::verify::cms::{Algorithm, SignedData};
+use crate::verify::signature::{PublicKey, verify};
+
+/// id-icao-cscaMasterList 2.23.136.1.1.2.
+const OID_MASTER_LIST: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x02];
+/// Most certificates taken from one master list (the DE list holds about 500).
+const MAX_MASTER_LIST_CERTS: usize = 5000;
+
+/// Why a trust file could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// Not a certificate, PEM file or master list.
+    #[error("{0}: not a certificate (DER or PEM) or a CSCA master list")]
+    Unrecognised(String),
+    /// A master list whose signature or signer does not verify.
+    #[error("{name}: the master list's signature does not verify ({why}); nothing imported")]
+    MasterListSignature {
+        /// The file.
+        name: String,
+        /// What failed.
+        why: &'static str,
+    },
+}
+
+/// A parsed certificate, owning its DER.
+#[derive(Clone)]
+pub struct Certificate {
+    /// The DER encoding.
+    pub der: Vec<u8>,
+    /// The TBSCertificate, as encoded (what the issuer signed).
+    pub tbs: Vec<u8>,
+    /// The subject Name, DER.
+    pub subject: Vec<u8>,
+    /// The issuer Name, DER.
+    pub issuer: Vec<u8>,
+    /// The subject as text (RFC 4514 style).
+    pub subject_text: String,
+    /// The issuer as text.
+    pub issuer_text: String,
+    /// The serial number's INTEGER contents.
+    pub serial: Vec<u8>,
+    /// notBefore, seconds since 1970.
+    pub not_before: i64,
+    /// notAfter, seconds since 1970.
+    pub not_after: i64,
+    /// The SubjectPublicKeyInfo, DER.
+    pub spki: Vec<u8>,
+    /// The signature algorithm.
+    pub signature_algorithm: Algorithm,
+    /// The signature.
+    pub signature: Vec<u8>,
+    /// keyUsage digitalSignature / keyCertSign, when the extension is present.
+    pub key_usage: Option<(bool, bool)>,
+    /// subjectKeyIdentifier.
+    pub subject_key_id: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Certificate({})", self.subject_text)
+    }
+}
+
+impl Certificate {
+    /// Parses a DER certificate (x509-parser for the TBS fields, which is lenient with the
+    /// encodings found in master lists; the outer signature fields by hand, to keep their
+    /// raw parameters).
+    ///
+    /// # Errors
+    /// `None` for anything that is not a certificate.
+    pub fn parse(der: &[u8]) -> Option<Self> {
+        let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+        let mut r = ByteReader::new(der, "Certificate");
+        let mut outer = r.expect_tlv(0x30).ok()?.reader("Certificate");
+        let tbs = outer.expect_tlv(0x30).ok()?.raw.to_vec();
+        let mut alg = outer.expect_tlv(0x30).ok()?.reader("AlgorithmIdentifier");
+        let oid = alg.expect_tlv(0x06).ok()?.value.to_vec();
+        let parameters = if alg.is_empty() { None } else { Some(alg.tlv().ok()?.raw.to_vec()) };
+        let signature = outer.expect_tlv(0x03).ok()?.value.split_first()?.1.to_vec();
+        let key_usage =
+            cert.key_usage().ok().flatten().map(|ku| (ku.value.digital_signature(), ku.value.key_cert_sign()));
+        let subject_key_id = cert.iter_extensions().find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0.to_vec()),
+            _ => None,
+        });
+        Some(Self {
+            der: der.get(..r.offset()).unwrap_or(der).to_vec(),
+            tbs,
+            subject: cert.subject().as_raw().to_vec(),
+            issuer: cert.issuer().as_raw().to_vec(),
+            subject_text: cert.subject().to_string(),
+            issuer_text: cert.issuer().to_string(),
+            serial: cert.tbs_certificate.raw_serial().to_vec(),
+            not_before: cert.validity().not_before.timestamp(),
+            not_after: cert.validity().not_after.timestamp(),
+            spki: cert.public_key().raw.to_vec(),
+            signature_algorithm: Algorithm { oid, parameters },
+            signature,
+            key_usage,
+            subject_key_id,
+        })
+    }
+
+    /// The certificate's key (`inherited`: the issuer's curve, for implicitlyCA keys).
+    ///
+    /// # Errors
+    /// As [`PublicKey::from_spki`].
+    pub fn public_key(
+        &self,
+        inherited: Option<&crate::crypto::curve::Curve>,
+    ) -> Result<PublicKey, crate::verify::signature::SignatureError> {
+        PublicKey::from_spki(&self.spki, inherited)
+    }
+
+    /// Verifies that `issuer` signed this certificate.
+    ///
+    /// # Errors
+    /// The signature error.
+    pub fn verify_signed_by(&self, issuer_key: &PublicKey) -> Result<String, crate::verify::signature::SignatureError> {
+        verify(issuer_key, &self.signature_algorithm, None, &self.tbs, &self.signature)
+    }
+
+    /// True when `at` (seconds since 1970) lies in the validity period.
+    pub fn valid_at(&self, at: i64) -> bool {
+        self.not_before <= at && at <= self.not_after
+    }
+
+    /// The serial number in hex.
+    pub fn serial_hex(&self) -> String {
+        crate::transport::trace::encode_hex(crate::lds::security_infos::unsigned(&self.serial).unwrap_or(&self.serial))
+    }
+}
+
+/// The CSCA certificates a verification may chain to.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    anchors: Vec<Certificate>,
+    /// Certificates that could not be parsed, with why (master lists hold a few).
+    pub skipped: Vec<String>,
+}
+
+impl TrustStore {
+    /// An empty store: chains end in `no_anchor`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The anchors.
+    pub fn anchors(&self) -> &[Certificate] {
+        &self.anchors
+    }
+
+    /// True without anchors.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// Adds a DER certificate.
+    ///
+    /// # Errors
+    /// [`TrustError::Unrecognised`] when it does not parse.
+    pub fn add_certificate(&mut self, name: &str, der: &[u8]) -> Result<(), TrustError> {
+        let cert = Certificate::parse(der).ok_or_else(|| TrustError::Unrecognised(name.to_owned()))?;
+        if !self.anchors.iter().any(|a| a.der == cert.der) {
+            self.anchors.push(cert);
+        }
+        Ok(())
+    }
+
+    /// Adds what a file holds: a DER certificate, PEM certificates, or a CSCA master list.
+    /// Returns how many certificates were added.
+    ///
+    /// # Errors
+    /// [`TrustError`] for an unrecognised file or a master list that does not verify.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<usize, TrustError> {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && text.contains("-----BEGIN CERTIFICATE-----")
+        {
+            let mut added = 0;
+            for der in pem_certificates(text) {
+                self.add_certificate(name, &der)?;
+                added += 1;
+            }
+            return Ok(added);
+        }
+        if let Ok(signed) = SignedData::parse(bytes)
+            && signed.content_type == OID_MASTER_LIST
+        {
+            return self.add_master_list(name, &signed);
+        }
+        self.add_certificate(name, bytes).map(|()| 1)
+    }
+
+    /// Imports a master list after checking its signature: the signer's certificate must be
+    /// in the SignedData, verify the signature over the signed attributes (whose message
+    /// digest must match the content), and be signed by a certificate of the list.
+    fn add_master_list(&mut self, name: &str, signed: &SignedData) -> Result<usize, TrustError> {
+        let fail = |why| TrustError::MasterListSignature { name: name.to_owned(), why };
+        let signer = signed.signers.first().ok_or(fail("no signer"))?;
+        let signer_cert = crate::verify::passive::find_signer_certificate(&signed.certificates, &signer.sid)
+            .ok_or(fail("no signer certificate"))?;
+        let key = signer_cert.public_key(None).map_err(|_| fail("unusable signer key"))?;
+        crate::verify::passive::check_signer(signed, signer, &key).map_err(fail)?;
+        let mut r = ByteReader::new(&signed.content, "CscaMasterList");
+        let mut list = r.expect_tlv(0x30).map_err(|_| fail("malformed content"))?.reader("CscaMasterList");
+        list.expect_tlv(0x02).map_err(|_| fail("malformed content"))?;
+        let mut set = list.expect_tlv(0x31).map_err(|_| fail("malformed content"))?.reader("certList");
+        let mut certs = Vec::new();
+        let mut skipped = Vec::new();
+        while !set.is_empty() && certs.len() < MAX_MASTER_LIST_CERTS {
+            let Ok(tlv) = set.tlv() else {
+                skipped.push(format!("{name}: a malformed entry ends the list"));
+                break;
+            };
+            match Certificate::parse(tlv.raw) {
+                Some(cert) => certs.push(cert),
+                None => skipped.push(format!("{name}: entry at byte {} is not a certificate", tlv.value_offset)),
+            }
+        }
+        let vouched = certs
+            .iter()
+            .filter(|c| c.subject == signer_cert.issuer)
+            .any(|csca| csca.public_key(None).is_ok_and(|k| signer_cert.verify_signed_by(&k).is_ok()));
+        if !vouched {
+            return Err(fail("its signer is not certified by a CSCA of the list"));
+        }
+        let before = self.anchors.len();
+        for cert in certs {
+            if !self.anchors.iter().any(|a| a.der == cert.der) {
+                self.anchors.push(cert);
+            }
+        }
+        self.skipped.extend(skipped);
+        Ok(self.anchors.len() - before)
+    }
+}
+
+/// The DER certificates of PEM text.
+fn pem_certificates(text: &str) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut inside = None::<String>;
+    for line in text.lines() {
+        let line = line.trim();
+        if line == "-----BEGIN CERTIFICATE-----" {
+            inside = Some(String::new());
+        } else if line == "-----END CERTIFICATE-----" {
+            if let Some(b64) = inside.take() {
+                out.extend(base64_decode(&b64));
+            }
+        } else if let Some(b64) = &mut inside {
+            b64.push_str(line);
+        }
+    }
+    out
+}
+
+/// Standard base64 (RFC 4648 §4); `None` for invalid text.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((acc >> bits) & 0xFF).ok()?);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_pem() {
+        assert_eq!(base64_decode("TWFu").unwrap(), b"Man");
+        assert_eq!(base64_decode("TWE=").unwrap(), b"Ma");
+        assert!(base64_decode("T*").is_none());
+        let pem = "-----BEGIN CERTIFICATE-----\nTWFu\n-----END CERTIFICATE-----\n";
+        assert_eq!(pem_certificates(pem), vec![b"Man".to_vec()]);
+    }
+
+    #[test]
+    fn garbage_is_not_a_trust_file() {
+        let mut store = TrustStore::new();
+        assert!(store.add_file("x", b"hello").is_err());
+        assert!(store.is_empty());
+    }
+}

@@ -1,0 +1,264 @@
+//! Passive authentication (ICAO 9303-11 §5.1): EF.SOD's CMS signature by the document signer,
+//! the data-group hashes, and the DS certificate's chain to a CSCA of the trust store. Time
+//! is passed in (`at`); nothing here reads the clock. "Signature and hashes right, but no
+//! anchor" is `untrusted`, never `valid`.
+
+use std::collections::BTreeMap;
+
+use super::cms::{SignedData, SignerId, SignerInfo};
+use super::hashes::{self, HashResult};
+use super::signature::{PublicKey, verify};
+use crate::codec::ByteReader;
+use crate::crypto::ct_eq;
+use crate::document::Document;
+use crate::lds::DgNumber;
+use crate::lds::sod::HashAlgorithm;
+use crate::trust::{Certificate, TrustStore};
+
+/// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
+const OID_LDS_SECURITY_OBJECT: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
+
+/// The verdict of passive authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassiveStatus {
+    /// Signature, hashes and chain to a trust anchor all verify.
+    Valid,
+    /// Something was altered or does not verify.
+    Invalid,
+    /// Signature and hashes verify, but no anchor vouches for the signer.
+    Untrusted,
+    /// Not run (no EF.SOD).
+    NotChecked,
+}
+
+impl PassiveStatus {
+    /// The report's word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Untrusted => "untrusted",
+            Self::NotChecked => "not_checked",
+        }
+    }
+}
+
+/// The chain's verdict (DESIGN.md §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainStatus {
+    /// DS → CSCA verifies and both are valid at the time given.
+    Trusted,
+    /// No CSCA of the store has the DS's issuer name.
+    NoAnchor,
+    /// A certificate of the chain is outside its validity at the time given.
+    Expired,
+    /// A certificate of the chain is revoked (CRLs: not yet loaded by this version).
+    Revoked,
+    /// The DS certificate's signature does not verify under any candidate CSCA.
+    Invalid,
+}
+
+impl ChainStatus {
+    /// The report's word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Trusted => "trusted",
+            Self::NoAnchor => "no_anchor",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::Invalid => "invalid",
+        }
+    }
+}
+
+/// The document signer, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerSummary {
+    /// Subject.
+    pub subject: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Validity start (seconds since 1970).
+    pub not_before: i64,
+    /// Validity end.
+    pub not_after: i64,
+}
+
+/// Everything passive authentication found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassiveResult {
+    /// The verdict.
+    pub status: PassiveStatus,
+    /// The data-group hash algorithm.
+    pub hash: Option<HashAlgorithm>,
+    /// The signature algorithm, as verified.
+    pub signature: Option<String>,
+    /// Per data group.
+    pub data_groups: BTreeMap<DgNumber, HashResult>,
+    /// The document signer.
+    pub signer: Option<SignerSummary>,
+    /// The chain's verdict and the anchor's subject.
+    pub chain: Option<(ChainStatus, Option<String>)>,
+    /// What went wrong, in words.
+    pub problems: Vec<String>,
+}
+
+/// The certificate of `certificates` that `sid` names: by issuer and serial (or key
+/// identifier); then by serial alone, as some issuers encode the issuer's RDNs in another
+/// order in the SignerInfo (Malaysia: `real-samples/gmrtd/documents/MY`); then the only
+/// certificate there is. The signature check decides in any case.
+pub fn find_signer_certificate(certificates: &[Vec<u8>], sid: &SignerId) -> Option<Certificate> {
+    let certs: Vec<Certificate> = certificates.iter().filter_map(|der| Certificate::parse(der)).collect();
+    let exact = certs.iter().find(|cert| match sid {
+        SignerId::IssuerAndSerial { issuer, serial } => cert.issuer == *issuer && cert.serial == *serial,
+        SignerId::SubjectKeyIdentifier(ski) => cert.subject_key_id.as_deref() == Some(ski.as_slice()),
+    });
+    let by_serial = || match sid {
+        SignerId::IssuerAndSerial { serial, .. } => certs.iter().find(|cert| cert.serial == *serial),
+        SignerId::SubjectKeyIdentifier(_) => None,
+    };
+    let only = || if certs.len() == 1 { certs.first() } else { None };
+    exact.or_else(by_serial).or_else(only).cloned()
+}
+
+/// Checks a SignerInfo (RFC 5652 §5.4, §11): signed attributes present, contentType matching,
+/// messageDigest = hash(content), and the signature over the DER SET of signed attributes.
+/// Returns the signature algorithm's name.
+///
+/// # Errors
+/// What failed, in words for the report.
+pub fn check_signer(signed: &SignedData, signer: &SignerInfo, key: &PublicKey) -> Result<String, &'static str> {
+    let attributes = signer.signed_attributes.as_deref().ok_or("the signer has no signed attributes")?;
+    if signer.content_type.as_deref().is_some_and(|ct| ct != signed.content_type.as_slice()) {
+        return Err("the signed content type differs from the content's");
+    }
+    let digest_algorithm = HashAlgorithm::from_oid(&signer.digest_algorithm.oid).ok_or("unknown digest algorithm")?;
+    let message_digest = signer.message_digest.as_deref().ok_or("no message digest attribute")?;
+    if !ct_eq(&digest_algorithm.digest(&signed.content), message_digest) {
+        return Err("the signed message digest does not match the content: the security object was altered");
+    }
+    verify(key, &signer.signature_algorithm, Some(&signer.digest_algorithm), attributes, &signer.signature).map_err(
+        |e| match e {
+            super::signature::SignatureError::Invalid => "the signature does not verify",
+            super::signature::SignatureError::BadKey => "the signer's key is malformed",
+            super::signature::SignatureError::Unsupported(what) => what,
+        },
+    )
+}
+
+/// Runs passive authentication on `doc` at time `at` (seconds since 1970; `None` skips the
+/// validity-period checks and says so).
+pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveResult {
+    let mut result = PassiveResult {
+        status: PassiveStatus::NotChecked,
+        hash: None,
+        signature: None,
+        data_groups: BTreeMap::new(),
+        signer: None,
+        chain: None,
+        problems: Vec::new(),
+    };
+    let Some(sod) = doc.sod.as_deref() else { return result };
+    result.status = PassiveStatus::Invalid;
+    let mut r = ByteReader::new(sod, "EF.SOD");
+    let Some(signed) = r.expect_tlv(0x77).ok().and_then(|t| SignedData::parse(t.value).ok()) else {
+        result.problems.push("EF.SOD is not a CMS SignedData".to_owned());
+        return result;
+    };
+    if signed.content_type != OID_LDS_SECURITY_OBJECT {
+        result.problems.push("EF.SOD does not hold an LDS security object".to_owned());
+    }
+    match hashes::check(doc) {
+        Ok(check) => {
+            result.hash = check.algorithm;
+            for dg in check.mismatches() {
+                result.problems.push(format!("{dg} does not match its hash in EF.SOD: the data were altered"));
+            }
+            result.data_groups = check.data_groups;
+        }
+        Err(e) => result.problems.push(format!("EF.SOD cannot be read: {e}")),
+    }
+    let Some(signer) = signed.signers.first() else {
+        result.problems.push("EF.SOD has no signer".to_owned());
+        return result;
+    };
+    let Some(ds) = find_signer_certificate(&signed.certificates, &signer.sid) else {
+        result.problems.push("EF.SOD holds no document signer certificate for its signer".to_owned());
+        return result;
+    };
+    result.signer = Some(SignerSummary {
+        subject: ds.subject_text.clone(),
+        serial: ds.serial_hex(),
+        not_before: ds.not_before,
+        not_after: ds.not_after,
+    });
+    let candidates: Vec<&Certificate> = trust.anchors().iter().filter(|a| a.subject == ds.issuer).collect();
+    // An implicitlyCA DS key takes its curve from the CSCA.
+    let inherited = candidates.iter().find_map(|c| c.public_key(None).ok().and_then(|k| k.curve().cloned()));
+    let ds_key = match ds.public_key(inherited.as_ref()) {
+        Ok(key) => key,
+        Err(e) => {
+            result.problems.push(format!("the document signer's key cannot be used: {e}"));
+            return result;
+        }
+    };
+    let signature_ok = match check_signer(&signed, signer, &ds_key) {
+        Ok(name) => {
+            result.signature = Some(name);
+            true
+        }
+        Err(why) => {
+            result.problems.push(format!("EF.SOD signature: {why}"));
+            false
+        }
+    };
+    let chain = chain(&ds, &candidates, at, &mut result.problems);
+    result.chain = Some(chain.clone());
+    let hashes_ok = !result.data_groups.values().any(|r| *r == HashResult::Mismatch) && result.hash.is_some();
+    result.status = match (signature_ok && hashes_ok && result.problems.is_empty(), chain.0) {
+        (true, ChainStatus::Trusted) => PassiveStatus::Valid,
+        (true, ChainStatus::NoAnchor) => PassiveStatus::Untrusted,
+        _ => PassiveStatus::Invalid,
+    };
+    if at.is_none() {
+        result.problems.push("no date given: certificate validity periods were not checked".to_owned());
+    }
+    result
+}
+
+/// DS → CSCA: the first candidate whose key verifies the DS certificate decides; validity of
+/// both at `at`.
+fn chain(
+    ds: &Certificate,
+    candidates: &[&Certificate],
+    at: Option<i64>,
+    problems: &mut Vec<String>,
+) -> (ChainStatus, Option<String>) {
+    if candidates.is_empty() {
+        return (ChainStatus::NoAnchor, None);
+    }
+    for csca in candidates {
+        let Ok(key) = csca.public_key(None) else { continue };
+        if ds.verify_signed_by(&key).is_err() {
+            continue;
+        }
+        let anchor = Some(csca.subject_text.clone());
+        if ds.key_usage.is_some_and(|(digital_signature, _)| !digital_signature) {
+            problems.push("the document signer certificate is not for digital signatures".to_owned());
+            return (ChainStatus::Invalid, anchor);
+        }
+        if let Some(at) = at {
+            if !ds.valid_at(at) {
+                problems.push("the document signer certificate is outside its validity period".to_owned());
+                return (ChainStatus::Expired, anchor);
+            }
+            if !csca.valid_at(at) {
+                problems.push("the CSCA certificate is outside its validity period".to_owned());
+                return (ChainStatus::Expired, anchor);
+            }
+        }
+        return (ChainStatus::Trusted, anchor);
+    }
+    problems.push("the document signer certificate is not signed by any CSCA with its issuer's name".to_owned());
+    (ChainStatus::Invalid, None)
+}
