@@ -292,7 +292,7 @@ fn reads_the_virtual_cccd_through_pcscd_with_the_mrz_key() {
     assert_eq!(report["document"]["kind"], "id_card");
     assert_eq!(report["document"]["issuing_state"], "VNM");
     assert_eq!(report["document"]["document_number"], "090012345");
-    assert_eq!(report["document"]["data_groups"], serde_json::json!(["DG1", "DG2", "DG13"]));
+    assert_eq!(report["document"]["data_groups"], serde_json::json!(["DG1", "DG2", "DG13", "DG14", "DG15"]));
     assert_eq!(report["holder"]["id_number"], "001090012345");
     assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu");
     assert_eq!(report["holder"]["date_of_birth"], "1990-01-15");
@@ -417,4 +417,25 @@ fn passive_authentication_through_pcscd_genuine_unanchored_and_tampered() {
     assert_eq!(report["verification"]["passive"]["status"], "invalid");
     assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "mismatch");
     assert!(stderr(&out).contains("DG13"), "{}", stderr(&out));
+}
+
+#[test]
+fn chip_and_active_authentication_catch_a_clone() {
+    let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    let bed = TestBed::start(&[]);
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]));
+    assert_eq!(report["verification"]["chip"]["status"], "valid", "{}", report["verification"]);
+    assert_eq!(report["verification"]["active"]["status"], "valid");
+    // Without a trust anchor the chip's proofs stand on unvouched keys: untrusted, not valid.
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json"]));
+    assert_eq!(report["verification"]["chip"]["status"], "untrusted");
+    assert_eq!(report["verification"]["active"]["status"], "untrusted");
+    let bed = TestBed::start(&["--clone"]);
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["status"], "valid", "the data are genuine; the chip is not");
+    assert_eq!(report["verification"]["chip"]["status"], "invalid");
+    assert_eq!(report["verification"]["active"]["status"], "invalid");
+    assert!(stderr(&out).contains("clone"), "{}", stderr(&out));
 }

@@ -41,6 +41,9 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
         for problem in &report.verification.passive.problems {
             eprintln!("cancuoc: {problem}");
         }
+        for reason in [&report.verification.chip.reason, &report.verification.active.reason].into_iter().flatten() {
+            eprintln!("cancuoc: {reason}");
+        }
         return Ok(ExitCode::from(3));
     }
     Ok(ExitCode::SUCCESS)
@@ -125,6 +128,20 @@ fn print_text(report: &Report) {
         ),
         "invalid" => println!("{:<20}INVALID: {}", "Authenticity", passive.problems.join("; ")),
         _ => println!("{:<20}not checked (no EF.SOD)", "Authenticity"),
+    }
+    let v = &report.verification;
+    for (label, status, what, reason) in [
+        ("Chip auth.", v.chip.status, v.chip.protocol.as_deref(), v.chip.reason.as_deref()),
+        ("Active auth.", v.active.status, v.active.algorithm.as_deref(), v.active.reason.as_deref()),
+    ] {
+        if status != "not_supported" {
+            let detail = [what, reason].into_iter().flatten().collect::<Vec<_>>().join(": ");
+            println!(
+                "{label:<20}{}{}",
+                status.to_uppercase().replace('_', " "),
+                if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+            );
+        }
     }
 }
 

@@ -149,6 +149,29 @@ pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> R
         doc.access.bytes = number("bytes").unwrap_or(0);
         doc.access.fallback = text("fallback");
     }
+    // Evidence recorded at read time: the AA signature is re-checked; CA needs the chip, so its
+    // recorded outcome is carried over as it was.
+    let verification = old.as_ref().and_then(|v| v.get("verification"));
+    let hex = |v: Option<&serde_json::Value>| {
+        v.and_then(serde_json::Value::as_str).and_then(cancuoc::transport::trace::decode_hex)
+    };
+    if let Some(active) = verification.and_then(|v| v.get("active")) {
+        if let (Some(challenge), Some(response)) = (hex(active.get("challenge")), hex(active.get("response"))) {
+            doc.active_authentication = Some(cancuoc::document::ActiveEvidence { challenge, response });
+        }
+    }
+    if let Some(chip) = verification.and_then(|v| v.get("chip")) {
+        let status = chip.get("status").and_then(serde_json::Value::as_str).unwrap_or_default();
+        if let (Some(protocol), true) = (
+            chip.get("protocol").and_then(serde_json::Value::as_str),
+            matches!(status, "valid" | "untrusted" | "invalid"),
+        ) {
+            let reason =
+                chip.get("reason").and_then(serde_json::Value::as_str).unwrap_or("recorded at read time").to_owned();
+            let result = if status == "invalid" { Err(reason) } else { Ok(()) };
+            doc.chip_authentication = Some(cancuoc::document::ChipOutcome { protocol: protocol.to_owned(), result });
+        }
+    }
     let output = OutputArgs { json, trust: trust.clone(), ..OutputArgs::default() };
     output::emit(&doc, 0, &output)
 }
@@ -210,5 +233,7 @@ fn read<T: Transport>(
     progress: &ReadProgress,
 ) -> Result<Document, Error> {
     let mut session = Reader::open(transport).authenticate(key, rng)?;
-    session.read(options, &mut |p| progress.update(p))
+    let mut doc = session.read(options, &mut |p| progress.update(p))?;
+    session.authenticate_chip(&mut doc, rng)?;
+    Ok(doc)
 }

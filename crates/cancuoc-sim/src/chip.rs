@@ -47,6 +47,10 @@ pub struct VirtualChip {
     rnd_ic: Option<[u8; 8]>,
     sm: Option<SecureMessaging>,
     pace: Option<pace::PaceCard>,
+    /// MSE:Set AT for Chip Authentication accepted.
+    ca_selected: bool,
+    /// The session that replaces the current one after this answer (Chip Authentication).
+    next_sm: Option<SecureMessaging>,
     apdus: usize,
     torn: bool,
 }
@@ -63,6 +67,8 @@ impl VirtualChip {
         let pace = if faults.no_pace { None } else { pace_card(&document) };
         Self {
             pace,
+            ca_selected: false,
+            next_sm: None,
             document,
             faults,
             rng: SeededRng::new(seed),
@@ -86,6 +92,8 @@ impl VirtualChip {
         self.selected_file = None;
         self.rnd_ic = None;
         self.sm = None;
+        self.ca_selected = false;
+        self.next_sm = None;
         if let Some(pace) = &mut self.pace {
             pace.state = pace::PaceState::Idle;
         }
@@ -140,8 +148,11 @@ impl VirtualChip {
             answer = Response::new(Vec::new(), StatusWord::WRONG_LENGTH);
         }
         let protected = sm.protect_response(&answer, plain.ins & 1 == 1);
-        // EXTERNAL AUTHENTICATE inside SM restarts BAC; otherwise keep the session.
-        if self.sm.is_none() {
+        // Chip Authentication: this answer still goes under the old keys, the next under the new.
+        if let Some(next) = self.next_sm.take() {
+            self.sm = Some(next);
+        } else if self.sm.is_none() {
+            // EXTERNAL AUTHENTICATE inside SM restarts BAC; otherwise keep the session.
             self.sm = Some(sm);
         }
         protected
@@ -154,6 +165,12 @@ impl VirtualChip {
         }
         match command.ins {
             0xA4 => self.select(command),
+            0x22 if command.p1 == 0x41 && command.p2 == 0xA4 && secure => {
+                self.ca_selected = self.document.chip_key.is_some();
+                status(if self.ca_selected { StatusWord::OK } else { StatusWord::WRONG_DATA })
+            }
+            0x86 if secure && self.ca_selected => self.chip_authentication(command),
+            0x88 if secure => self.active_authentication(command),
             0x22 if command.p1 == 0xC1 && command.p2 == 0xA4 => match &mut self.pace {
                 Some(pace) => match pace.set_at(command) {
                     pace::Outcome::Answer(r) | pace::Outcome::Established(r, _) => r,
@@ -211,6 +228,45 @@ impl VirtualChip {
                 r
             }
         }
+    }
+
+    /// Chip Authentication v1: K = x(SK_chip · PK_PCD), the new AES session from the next
+    /// command on (ICAO 9303-11 §6.2).
+    fn chip_authentication(&mut self, command: &Command) -> Response {
+        self.ca_selected = false;
+        let Some(key) = self.document.chip_key.clone() else { return status(StatusWord::CONDITIONS_NOT_SATISFIED) };
+        let offer = crate::security::CCCD_PACE;
+        let Ok(infos) = cancuoc::lds::SecurityInfos::parse(&crate::security::card_access(&[offer])) else {
+            return status(StatusWord::WRONG_DATA);
+        };
+        let Some(domain) = infos.pace().next().and_then(|i| cancuoc::access::pace::Domain::for_info(i, &infos).ok())
+        else {
+            return status(StatusWord::WRONG_DATA);
+        };
+        let Ok(pk) =
+            cancuoc::access::pace::dynamic_data(&command.data, 0x80, "CA").and_then(|b| domain.decode(&b, "CA"))
+        else {
+            return status(StatusWord::WRONG_DATA);
+        };
+        let Ok(shared) = domain.shared_secret(&domain.multiply(&key, &pk)) else {
+            return status(StatusWord::WRONG_DATA);
+        };
+        self.next_sm = Some(cancuoc::access::pace::session(offer.cipher, &shared).0);
+        Response::new(tlv(0x7C, &[]), StatusWord::OK)
+    }
+
+    /// Active Authentication: ECDSA-SHA256 (P-256) over the challenge, plain r ‖ s.
+    fn active_authentication(&mut self, command: &Command) -> Response {
+        use p256::ecdsa::signature::Signer;
+        let Some(key) = self.document.active_key.as_deref().and_then(|k| p256::ecdsa::SigningKey::from_slice(k).ok())
+        else {
+            return status(StatusWord::INS_NOT_SUPPORTED);
+        };
+        if command.data.len() != 8 {
+            return status(StatusWord::WRONG_LENGTH);
+        }
+        let signature: p256::ecdsa::Signature = key.sign(&command.data);
+        Response::new(signature.to_bytes().to_vec(), StatusWord::OK)
     }
 
     fn get_challenge(&mut self, command: &Command) -> Response {

@@ -155,6 +155,10 @@ pub struct IssuedDocument {
     pub ca_private_key: Option<Vec<u8>>,
     /// The seed the document was issued from.
     pub seed: Vec<u8>,
+    /// The Chip Authentication private key of DG14 (brainpoolP256r1).
+    pub chip_key: Option<Vec<u8>>,
+    /// The Active Authentication private key of DG15 (P-256).
+    pub active_key: Option<Vec<u8>>,
 }
 
 impl IssuedDocument {
@@ -188,7 +192,19 @@ impl IssuedDocument {
         // DG3 stands in for the EAC-protected fingerprints: its content is never served.
         let dg3 = tlv(0x63, &tlv(0x7F61, &tlv(0x02, &[0])));
         let dg13 = encode_dg13(&citizen.dg13_fields());
-        let groups = [(DgNumber::DG1, dg1), (DgNumber::DG2, dg2), (dg_number(3), dg3), (DgNumber::DG13, dg13)];
+        let (chip_private, chip_public) =
+            crate::security::ec_key_pair(CCCD_PACE.parameter_id, seed, b"chip authentication").unwrap_or_default();
+        let dg14 = crate::security::dg14(&chip_public, CCCD_PACE.parameter_id);
+        let active = crate::pki::key_from_seed(seed, b"active authentication");
+        let dg15 = tlv(0x6F, &crate::pki::spki(&active));
+        let groups = [
+            (DgNumber::DG1, dg1),
+            (DgNumber::DG2, dg2),
+            (dg_number(3), dg3),
+            (DgNumber::DG13, dg13),
+            (DgNumber::DG14, dg14),
+            (DgNumber::DG15, dg15),
+        ];
         let tag_list: Vec<u8> = groups.iter().map(|(n, _)| n.tag()).collect();
         let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tag_list)].concat());
         let sod = crate::cms::sod(&pki, &groups);
@@ -208,6 +224,8 @@ impl IssuedDocument {
             ca_private_key: None,
             seed: seed.to_vec(),
             can: citizen.id_number.get(6..).unwrap_or_default().to_owned(),
+            chip_key: Some(chip_private),
+            active_key: Some(active.to_bytes().to_vec()),
         })
     }
 }
@@ -243,7 +261,21 @@ impl IssuedDocument {
             card_security: None,
             ca_private_key: None,
             seed: seed.to_vec(),
+            chip_key: None,
+            active_key: None,
         })
+    }
+
+    /// A clone: the same data, but the chip's own Chip and Active Authentication keys are not
+    /// those of DG14 and DG15 (a copy cannot hold the originals).
+    pub fn cloned(mut self) -> Self {
+        if self.chip_key.is_some() {
+            self.chip_key = crate::security::ec_key_pair(CCCD_PACE.parameter_id, b"clone", b"chip").map(|(k, _)| k);
+        }
+        if self.active_key.is_some() {
+            self.active_key = Some(crate::pki::key_from_seed(b"clone", b"active").to_bytes().to_vec());
+        }
+        self
     }
 
     /// The same card with one byte of data group `dg` changed after signing: a tampered card,
@@ -304,7 +336,7 @@ mod tests {
         let b = IssuedDocument::issue(&CitizenProfile::specimen(), b"test").unwrap();
         assert_eq!(a.files, b.files);
         let com = EfCom::parse(&a.files[&0x011E]).unwrap();
-        assert_eq!(com.data_groups.len(), 4);
+        assert_eq!(com.data_groups.len(), 6);
         Dg1::parse(&a.files[&0x0101]).unwrap();
         FaceImage::parse_dg2(&a.files[&0x0102]).unwrap();
         let citizen = cancuoc::profile::cccd::Citizen::parse_dg13(&a.files[&0x010D]).unwrap();

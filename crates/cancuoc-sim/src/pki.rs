@@ -83,7 +83,7 @@ impl TestPki {
 
 /// A P-256 key from SHA-256(seed ‖ label ‖ counter), retried in the (negligible) case the
 /// hash is not a valid scalar.
-fn key_from_seed(seed: &[u8], label: &[u8]) -> SigningKey {
+pub fn key_from_seed(seed: &[u8], label: &[u8]) -> SigningKey {
     let mut counter: u32 = 0;
     loop {
         let digest =

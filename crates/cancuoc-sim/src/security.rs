@@ -69,9 +69,33 @@ pub fn chip_authentication_key(offers: &[PaceOffer], seed: &[u8]) -> Option<(Vec
     let info = parsed.pace().next()?;
     let domain = Domain::for_info(info, &parsed).ok()?;
     let mut rng = SeededRng::new(&[seed, b"chip authentication key"].concat());
-    let private = domain.random_private(&mut rng).to_vec();
+    let private = domain.random_private(&mut rng).ok()?.to_vec();
     let public = domain.encode(&domain.multiply(&private, &domain.generator())).ok()?;
     Some((private, public))
+}
+
+/// An EC key pair on the standardized curve `parameter_id`, from `seed` and `label`:
+/// (private scalar, `04 ‖ X ‖ Y`).
+pub fn ec_key_pair(parameter_id: u8, seed: &[u8], label: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let offer = PaceOffer::generic(KeyAgreement::Ecdh, SmCipherKind::Aes128, parameter_id);
+    let parsed = cancuoc::lds::SecurityInfos::parse(&card_access(&[offer])).ok()?;
+    let domain = Domain::for_info(parsed.pace().next()?, &parsed).ok()?;
+    let mut rng = SeededRng::new(&[seed, label].concat());
+    let private = domain.random_private(&mut rng).ok()?.to_vec();
+    let public = domain.encode(&domain.multiply(&private, &domain.generator())).ok()?;
+    Some((private, public))
+}
+
+/// DG14 as a chip offering Chip Authentication v1 writes it: `6E { SET { ChipAuthenticationInfo
+/// (id-CA-ECDH-AES-CBC-CMAC-128, v1), ChipAuthenticationPublicKeyInfo (id-PK-ECDH, the key's
+/// domain by standardized parameter ID) } }` (ICAO 9303-11 §9.2.5, §9.2.6).
+pub fn dg14(public_key: &[u8], parameter_id: u8) -> Vec<u8> {
+    let algorithm = sequence(&[oid(&[0, 4, 0, 127, 0, 7, 1, 2]), small_integer(u64::from(parameter_id))]);
+    let infos = [
+        sequence(&[bsi(&[3, 2, 2]), small_integer(1)]),
+        sequence(&[bsi(&[1, 2]), sequence(&[algorithm, bit_string(public_key)])]),
+    ];
+    tlv(0x6E, &tlv(0x31, &infos.concat()))
 }
 
 /// EF.CardSecurity: the SecurityInfos of EF.CardAccess plus ChipAuthenticationPublicKeyInfo

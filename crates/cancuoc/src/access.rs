@@ -179,6 +179,9 @@ pub enum AccessError {
         /// What the person should re-check ([`CHECK_MRZ`] or [`CHECK_CAN`]).
         check: &'static str,
     },
+    /// The terminal's random source gave no usable value.
+    #[error("the random source failed")]
+    RandomSource,
     /// The chip offers only protocols or parameters this reader does not implement.
     #[error("this card needs something the reader does not support yet: {0}")]
     Unsupported(&'static str),

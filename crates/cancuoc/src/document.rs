@@ -31,6 +31,24 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// What Chip Authentication did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChipOutcome {
+    /// The protocol, e.g. `CA-ECDH-AES-128 brainpoolP256r1`.
+    pub protocol: String,
+    /// `Ok` when the chip continued under the new keys; else why not, in words.
+    pub result: Result<(), String>,
+}
+
+/// Active Authentication evidence, kept so a dump can be re-checked offline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveEvidence {
+    /// The terminal's 8-byte challenge.
+    pub challenge: Vec<u8>,
+    /// The chip's answer.
+    pub response: Vec<u8>,
+}
+
 /// Everything read from one chip.
 #[derive(Clone, Default)]
 pub struct Document {
@@ -48,6 +66,10 @@ pub struct Document {
     pub skipped: Vec<Skipped>,
     /// Access protocol and read cost.
     pub access: AccessInfo,
+    /// Chip Authentication, when it ran.
+    pub chip_authentication: Option<ChipOutcome>,
+    /// Active Authentication evidence, when it ran.
+    pub active_authentication: Option<ActiveEvidence>,
 }
 
 impl std::fmt::Debug for Document {

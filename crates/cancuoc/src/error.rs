@@ -67,6 +67,7 @@ impl Error {
             Self::Access(e) => match e {
                 AccessError::WrongKey { .. } | AccessError::BadInput(_) => ErrorClass::WrongKey,
                 AccessError::Unsupported(_) => ErrorClass::Unsupported,
+                AccessError::RandomSource => ErrorClass::Internal,
                 AccessError::Refused { .. } => ErrorClass::Unsupported,
                 AccessError::CardMisbehaved(_) => ErrorClass::Tampered,
                 AccessError::Channel(c) => channel_class(c),

@@ -219,19 +219,29 @@ impl Serialize for DgMap {
 /// `verification.chip`: chip authentication.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChipReport {
-    /// `valid`, `invalid`, `not_supported` or `not_checked`.
+    /// `valid`, `invalid`, `untrusted` (the chip proved DG14's key, but passive
+    /// authentication does not vouch for DG14), `not_supported` or `not_checked`.
     pub status: &'static str,
     /// The protocol that ran.
     pub protocol: Option<String>,
+    /// Why the status is not `valid`, in words.
+    pub reason: Option<String>,
 }
 
 /// `verification.active`: active authentication.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActiveReport {
-    /// `valid`, `invalid`, `not_supported` or `not_checked`.
+    /// `valid`, `invalid`, `untrusted` (as for `chip`, for DG15), `not_supported` or
+    /// `not_checked`.
     pub status: &'static str,
     /// The signature algorithm.
     pub algorithm: Option<String>,
+    /// The challenge sent, hex (evidence for `cancuoc verify`).
+    pub challenge: Option<String>,
+    /// The chip's signature, hex.
+    pub response: Option<String>,
+    /// Why the status is not `valid`, in words.
+    pub reason: Option<String>,
 }
 
 impl VerificationReport {
@@ -247,8 +257,14 @@ impl VerificationReport {
                 chain: None,
                 problems: Vec::new(),
             },
-            chip: ChipReport { status: "not_checked", protocol: None },
-            active: ActiveReport { status: "not_checked", algorithm: None },
+            chip: ChipReport { status: "not_checked", protocol: None, reason: None },
+            active: ActiveReport {
+                status: "not_checked",
+                algorithm: None,
+                challenge: None,
+                response: None,
+                reason: None,
+            },
         }
     }
 }
@@ -303,11 +319,14 @@ impl Report {
             Some(result) => passive_report(result, &mut verification.passive),
             None => passive_hashes(doc, &mut verification.passive),
         }
-        if doc.access.cam_key_matched {
-            // CAM proved the chip holds the key of EF.CardSecurity; "valid" waits for passive
-            // authentication of that file.
-            verification.chip.protocol = Some("PACE-CAM".to_owned());
-        }
+        let vouched = |dg: DgNumber| {
+            context.passive.as_ref().is_some_and(|p| {
+                p.status == crate::verify::passive::PassiveStatus::Valid
+                    && p.data_groups.get(&dg) == Some(&crate::verify::hashes::HashResult::Match)
+            })
+        };
+        chip_report(doc, vouched(DgNumber::DG14), &mut verification.chip);
+        active_report(doc, vouched(DgNumber::DG15), &mut verification.active);
         Self { schema: SCHEMA, document, holder, photo, access, verification }
     }
 
@@ -370,6 +389,69 @@ fn passive_report(result: &crate::verify::passive::PassiveResult, passive: &mut 
         .as_ref()
         .map(|(status, anchor)| serde_json::json!({ "status": status.as_str(), "anchor": anchor }));
     passive.problems = result.problems.clone();
+}
+
+/// A proof from the chip counts only when passive authentication vouches for the key's DG.
+const NOT_VOUCHED: &str =
+    "the chip proved the key, but passive authentication does not vouch for the data group holding it";
+
+fn chip_report(doc: &Document, vouched: bool, chip: &mut ChipReport) {
+    if let Some(outcome) = &doc.chip_authentication {
+        chip.protocol = Some(outcome.protocol.clone());
+        match &outcome.result {
+            Ok(()) if vouched => chip.status = "valid",
+            Ok(()) => {
+                chip.status = "untrusted";
+                chip.reason = Some(NOT_VOUCHED.to_owned());
+            }
+            Err(why) => {
+                chip.status = "invalid";
+                chip.reason = Some(why.clone());
+            }
+        }
+    } else if doc.access.cam_key_matched {
+        // CAM proved the chip holds the key of EF.CardSecurity; counting it as valid waits for
+        // passive authentication of that file.
+        chip.protocol = Some("PACE-CAM".to_owned());
+        chip.status = "untrusted";
+        chip.reason = Some("EF.CardSecurity's signature is not checked yet".to_owned());
+    } else if doc.dg(DgNumber::DG14).is_none() {
+        chip.status = "not_supported";
+    }
+}
+
+fn active_report(doc: &Document, vouched: bool, active: &mut ActiveReport) {
+    let Some(dg15) = doc.dg(DgNumber::DG15) else {
+        active.status = "not_supported";
+        return;
+    };
+    let Some(evidence) = &doc.active_authentication else { return };
+    active.challenge = Some(crate::transport::trace::encode_hex(&evidence.challenge));
+    active.response = Some(crate::transport::trace::encode_hex(&evidence.response));
+    let dg14 = doc.dg(DgNumber::DG14).and_then(|b| crate::lds::SecurityInfos::parse_dg14(b).ok());
+    let key = crate::lds::ActiveAuthenticationKey::parse_dg15(dg15)
+        .ok()
+        .and_then(|k| crate::verify::signature::PublicKey::from_spki(&k.public_key_info, None).ok());
+    let Some(key) = key else {
+        active.status = "invalid";
+        active.reason = Some("DG15 holds no usable key".to_owned());
+        return;
+    };
+    match crate::verify::active::verify(&key, dg14.as_ref(), &evidence.challenge, &evidence.response) {
+        Ok(algorithm) => {
+            active.algorithm = Some(algorithm);
+            if vouched {
+                active.status = "valid";
+            } else {
+                active.status = "untrusted";
+                active.reason = Some(NOT_VOUCHED.to_owned());
+            }
+        }
+        Err(e) => {
+            active.status = "invalid";
+            active.reason = Some(e.to_string());
+        }
+    }
 }
 
 fn add_dg11(holder: &mut HolderReport, dg11: &Dg11) {

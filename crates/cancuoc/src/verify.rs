@@ -3,6 +3,8 @@
 //! ([`hashes`]) and the chain to a CSCA of a [`crate::trust::TrustStore`]). Chip and active
 //! authentication follow.
 
+pub mod active;
+pub mod chip;
 pub mod cms;
 pub mod hashes;
 pub mod passive;

@@ -52,6 +52,9 @@ struct Options {
     /// ecdh-cam (Chip Authentication Mapping); 3des|aes128|aes192|aes256; 0-2 or 8-18.
     #[arg(long, value_name = "AGREEMENT:CIPHER:ID")]
     pace: Vec<String>,
+    /// Be a clone: the data of the genuine card, but other chip and active authentication keys.
+    #[arg(long)]
+    clone: bool,
     /// Change one byte of this data group (e.g. 13) after signing: a tampered card.
     #[arg(long, value_name = "DG")]
     tamper: Option<u8>,
@@ -109,6 +112,7 @@ fn main() -> ExitCode {
         max_le: options.max_le,
         no_pace: options.no_pace,
     };
+    let document = if options.clone { document.cloned() } else { document };
     let document = match options.tamper.and_then(cancuoc::lds::DgNumber::new) {
         Some(dg) => document.tampered(dg),
         None => document,

@@ -123,7 +123,9 @@ impl PaceCard {
                 let Ok(pk_pcd) = dynamic_data(&command.data, 0x81, "map").and_then(|b| domain.decode(&b, "map")) else {
                     return status(StatusWord::WRONG_DATA);
                 };
-                let sk = domain.random_private(&mut *rng);
+                let Ok(sk) = domain.random_private(&mut *rng) else {
+                    return status(StatusWord::CONDITIONS_NOT_SATISFIED);
+                };
                 let pk = domain.multiply(&sk, &domain.generator());
                 let Ok(pk_bytes) = domain.encode(&pk) else { return status(StatusWord::WRONG_DATA) };
                 let h = domain.multiply(&sk, &pk_pcd);
@@ -136,7 +138,9 @@ impl PaceCard {
                     return status(StatusWord::WRONG_DATA);
                 };
                 let Ok(pk_pcd) = domain.decode(&pk_pcd_bytes, "agree") else { return status(StatusWord::WRONG_DATA) };
-                let sk = domain.random_private(&mut *rng);
+                let Ok(sk) = domain.random_private(&mut *rng) else {
+                    return status(StatusWord::CONDITIONS_NOT_SATISFIED);
+                };
                 let pk = domain.multiply(&sk, &generator);
                 let (Ok(pk_bytes), Ok(pk_pcd)) = (domain.encode(&pk), domain.encode(&pk_pcd)) else {
                     return status(StatusWord::WRONG_DATA);

@@ -224,7 +224,7 @@ pub enum Domain {
 }
 
 /// A group element: a point, or a DH value (big-endian, the length of p).
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub enum Element {
     /// A curve point.
     Point(Box<Point>),
@@ -291,11 +291,15 @@ impl Domain {
     }
 
     /// A random private key.
-    pub fn random_private(&self, rng: &mut impl CryptoRng) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(match self {
+    ///
+    /// # Errors
+    /// [`AccessError::RandomSource`] when the source gives no usable value.
+    pub fn random_private(&self, rng: &mut impl CryptoRng) -> Result<Zeroizing<Vec<u8>>, AccessError> {
+        let key = match self {
             Self::Ec(c) => c.random_scalar(rng),
             Self::Dh(g) => g.random_exponent(rng),
-        })
+        };
+        key.map(Zeroizing::new).ok_or(AccessError::RandomSource)
     }
 
     /// private · base (or base^private).
@@ -583,7 +587,7 @@ impl PaceAwaitingNonce {
             let command = general_authenticate(Some(0x81), &t, false);
             return Ok(PaceMapping { start: self.start, s, key: MappingKey::Integrated { t }, command });
         }
-        let sk_map = domain.random_private(rng);
+        let sk_map = domain.random_private(rng)?;
         let pk_map = domain.multiply(&sk_map, &domain.generator());
         let pk_map_bytes = domain.encode(&pk_map)?;
         let command = general_authenticate(Some(0x81), &pk_map_bytes, false);
@@ -637,7 +641,7 @@ impl PaceMapping {
             }
             MappingKey::Integrated { t } => (domain.map_integrated(self.start.protocol.cipher, &self.s, t)?, None),
         };
-        let sk_eph = domain.random_private(rng);
+        let sk_eph = domain.random_private(rng)?;
         let pk_eph = domain.multiply(&sk_eph, &mapped);
         let pk_eph_bytes = domain.encode(&pk_eph)?;
         let command = general_authenticate(Some(0x83), &pk_eph_bytes, false);

@@ -14,6 +14,9 @@ use crypto_bigint::{NonZero, Odd, U576};
 use rand_core::CryptoRng;
 use subtle::{Choice, ConditionallySelectable};
 
+/// Most draws of the random source for one key.
+const MAX_DRAWS: usize = 64;
+
 /// Bytes of the fixed-width integers (576 bits).
 const WIDTH: usize = 72;
 
@@ -340,18 +343,21 @@ impl Curve {
 
     /// A uniformly random scalar in [1, n − 1], big-endian, `order_len` bytes (rejection
     /// sampling: fewer than two draws on average).
-    pub fn random_scalar(&self, rng: &mut impl CryptoRng) -> Vec<u8> {
+    pub fn random_scalar(&self, rng: &mut impl CryptoRng) -> Option<Vec<u8>> {
         let mut bytes = vec![0u8; self.order_len];
         let excess = u32::try_from(self.order_len * 8).unwrap_or(0).saturating_sub(self.order_bits);
-        loop {
+        // Bounded: a working source is accepted within a few draws; one that keeps giving
+        // out-of-range values (a broken or replayed source) must not hang the reader.
+        for _ in 0..MAX_DRAWS {
             rng.fill_bytes(&mut bytes);
             if let Some(first) = bytes.first_mut() {
                 *first &= 0xFF >> excess;
             }
             if to_uint(&bytes).is_some_and(|k| k != U576::ZERO && k < self.n) {
-                return bytes;
+                return Some(bytes);
             }
         }
+        None
     }
 
     /// The order n, big-endian.

@@ -7,6 +7,9 @@ use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{NonZero, Odd, U2048};
 use rand_core::CryptoRng;
 
+/// Most draws of the random source for one key.
+const MAX_DRAWS: usize = 64;
+
 /// Bytes of the fixed-width integers.
 const WIDTH: usize = 256;
 
@@ -187,18 +190,21 @@ impl DhGroup {
     }
 
     /// A random private exponent in [1, q − 1], `q_len` bytes.
-    pub fn random_exponent(&self, rng: &mut impl CryptoRng) -> Vec<u8> {
+    pub fn random_exponent(&self, rng: &mut impl CryptoRng) -> Option<Vec<u8>> {
         let mut bytes = vec![0u8; self.q_len];
         let excess = u32::try_from(self.q_len * 8).unwrap_or(0).saturating_sub(self.q.bit_width());
-        loop {
+        // Bounded: a working source is accepted within a few draws; one that keeps giving
+        // out-of-range values (a broken or replayed source) must not hang the reader.
+        for _ in 0..MAX_DRAWS {
             rng.fill_bytes(&mut bytes);
             if let Some(first) = bytes.first_mut() {
                 *first &= 0xFF >> excess;
             }
             if to_uint(&bytes).is_some_and(|k| k != U2048::ZERO && k < self.q) {
-                return bytes;
+                return Some(bytes);
             }
         }
+        None
     }
 }
 
