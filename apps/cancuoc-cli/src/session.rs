@@ -155,10 +155,11 @@ pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> R
     let hex = |v: Option<&serde_json::Value>| {
         v.and_then(serde_json::Value::as_str).and_then(cancuoc::transport::trace::decode_hex)
     };
-    if let Some(active) = verification.and_then(|v| v.get("active")) {
-        if let (Some(challenge), Some(response)) = (hex(active.get("challenge")), hex(active.get("response"))) {
-            doc.active_authentication = Some(cancuoc::document::ActiveEvidence { challenge, response });
-        }
+    let active = verification.and_then(|v| v.get("active"));
+    if let (Some(challenge), Some(response)) =
+        (hex(active.and_then(|a| a.get("challenge"))), hex(active.and_then(|a| a.get("response"))))
+    {
+        doc.active_authentication = Some(cancuoc::document::ActiveEvidence { challenge, response });
     }
     if let Some(chip) = verification.and_then(|v| v.get("chip")) {
         let status = chip.get("status").and_then(serde_json::Value::as_str).unwrap_or_default();
