@@ -162,3 +162,27 @@ fn trust_import_verifies_and_writes_a_real_master_list() {
     assert!(std::fs::read_dir(&out_dir).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("-VN-")));
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+#[test]
+fn a_revoked_document_signer_makes_verify_exit_3() {
+    let dir = std::env::temp_dir().join(format!("cancuoc-revoked-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(cancuoc(&["demo", "--out", dir.to_str().unwrap()]).status.success());
+    let pki = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki");
+    let csca = pki.join("cancuoc-test-csca.der");
+    let crl = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/crl/cancuoc-test-crl-ds-revoked.der");
+    let out = cancuoc(&[
+        "verify",
+        dir.to_str().unwrap(),
+        "--json",
+        "--trust",
+        csca.to_str().unwrap(),
+        "--trust",
+        crl.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "revoked");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -81,6 +81,25 @@ impl TestPki {
     }
 }
 
+impl TestPki {
+    /// A CRL of the CSCA revoking the document signer (RFC 5280 §5.1; ICAO 9303-12 §7.1.4),
+    /// valid 2026-01-01 → 2039-01-01.
+    pub fn crl_revoking_ds(&self) -> Vec<u8> {
+        let algorithm = sequence(&[oid(OID_ECDSA_SHA256)]);
+        let entry = sequence(&[self.ds.serial.clone(), utc_time("260101000000Z")]);
+        let tbs = sequence(&[
+            small_integer(1),
+            algorithm.clone(),
+            self.csca.issuer.clone(),
+            utc_time("260101000000Z"),
+            utc_time("390101000000Z"),
+            sequence(&[entry]),
+        ]);
+        let signature = sign_der(&self.csca.key, &tbs);
+        sequence(&[tbs, algorithm, bit_string(&signature)])
+    }
+}
+
 /// A P-256 key from SHA-256(seed ‖ label ‖ counter), retried in the (negligible) case the
 /// hash is not a valid scalar.
 pub fn key_from_seed(seed: &[u8], label: &[u8]) -> SigningKey {

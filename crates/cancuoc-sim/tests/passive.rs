@@ -95,3 +95,18 @@ fn expired_certificates_are_reported_as_expired() {
     let result = passive(&doc, &trust(DEMO_SEED), at(2023));
     assert_eq!(result.chain.unwrap().0, ChainStatus::Expired);
 }
+
+#[test]
+fn a_revoked_document_signer_is_reported_revoked() {
+    let doc = document(&specimen());
+    let pki = TestPki::generate(DEMO_SEED);
+    let mut store = trust(DEMO_SEED);
+    store.add_file("crl", &pki.crl_revoking_ds()).unwrap();
+    let result = passive(&doc, &store, at(2026));
+    assert_eq!(result.chain.unwrap().0, ChainStatus::Revoked);
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    // A CRL signed by another CSCA of the same name is ignored.
+    let mut store = trust(DEMO_SEED);
+    store.add_file("crl", &TestPki::generate(b"another authority").crl_revoking_ds()).unwrap();
+    assert_eq!(passive(&doc, &store, at(2026)).status, PassiveStatus::Valid);
+}

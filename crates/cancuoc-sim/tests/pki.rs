@@ -19,3 +19,14 @@ fn the_committed_test_csca_is_the_generated_one() {
     }
     assert_eq!(std::fs::read(&path).unwrap(), generated);
 }
+
+#[test]
+fn the_committed_test_crl_is_the_generated_one() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/crl/cancuoc-test-crl-ds-revoked.der");
+    let generated = TestPki::generate(DEMO_SEED).crl_revoking_ds();
+    if std::env::var_os("CANCUOC_RECORD_TRACES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), generated);
+}

@@ -15,12 +15,14 @@ const OID_MASTER_LIST: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x02];
 /// Most certificates taken from one master list (the DE list holds about 500).
 const MAX_MASTER_LIST_CERTS: usize = 5000;
 
+// Certificates, PEM files, master lists and CRLs are told apart by their structure.
+
 /// Why a trust file could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum TrustError {
     /// Not a certificate, PEM file or master list.
-    #[error("{0}: not a certificate (DER or PEM) or a CSCA master list")]
+    #[error("{0}: not a certificate (DER or PEM), a CSCA master list or a CRL")]
     Unrecognised(String),
     /// A master list whose signature or signer does not verify.
     #[error("{name}: the master list's signature does not verify ({why}); nothing imported")]
@@ -141,10 +143,68 @@ impl Certificate {
     }
 }
 
+/// A certificate revocation list (RFC 5280 §5.1): issuer, the revoked serial numbers, and
+/// what its signature covers.
+#[derive(Debug, Clone)]
+pub struct Crl {
+    /// The issuer Name, DER.
+    pub issuer: Vec<u8>,
+    /// The TBSCertList, as encoded.
+    pub tbs: Vec<u8>,
+    /// The signature algorithm.
+    pub signature_algorithm: Algorithm,
+    /// The signature.
+    pub signature: Vec<u8>,
+    /// The revoked certificates' serial numbers (INTEGER contents).
+    pub revoked: Vec<Vec<u8>>,
+}
+
+impl Crl {
+    /// Parses a DER CRL; `None` for anything else.
+    pub fn parse(der: &[u8]) -> Option<Self> {
+        let mut r = ByteReader::new(der, "CertificateList");
+        let mut list = r.expect_tlv(0x30).ok()?.reader("CertificateList");
+        let tbs_tlv = list.expect_tlv(0x30).ok()?;
+        let mut alg = list.expect_tlv(0x30).ok()?.reader("AlgorithmIdentifier");
+        let oid = alg.expect_tlv(0x06).ok()?.value.to_vec();
+        let parameters = if alg.is_empty() { None } else { Some(alg.tlv().ok()?.raw.to_vec()) };
+        let signature = list.expect_tlv(0x03).ok()?.value.split_first()?.1.to_vec();
+        let mut tbs = tbs_tlv.reader("TBSCertList");
+        if tbs.peek() == Some(0x02) {
+            tbs.tlv().ok()?; // version
+        }
+        tbs.expect_tlv(0x30).ok()?; // signature
+        let issuer = tbs.expect_tlv(0x30).ok()?.raw.to_vec();
+        let this_update = tbs.tlv().ok()?;
+        if !matches!(this_update.tag, 0x17 | 0x18) {
+            return None;
+        }
+        if matches!(tbs.peek(), Some(0x17 | 0x18)) {
+            tbs.tlv().ok()?; // nextUpdate
+        }
+        let mut revoked = Vec::new();
+        if tbs.peek() == Some(0x30) {
+            let mut entries = tbs.tlv().ok()?.reader("revokedCertificates");
+            while !entries.is_empty() {
+                let mut entry = entries.expect_tlv(0x30).ok()?.reader("revokedCertificate");
+                revoked.push(entry.expect_tlv(0x02).ok()?.value.to_vec());
+            }
+        }
+        Some(Self {
+            issuer,
+            tbs: tbs_tlv.raw.to_vec(),
+            signature_algorithm: Algorithm { oid, parameters },
+            signature,
+            revoked,
+        })
+    }
+}
+
 /// The CSCA certificates a verification may chain to.
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
+    crls: Vec<Crl>,
     /// Certificates that could not be parsed, with why (master lists hold a few).
     pub skipped: Vec<String>,
 }
@@ -158,6 +218,21 @@ impl TrustStore {
     /// The anchors.
     pub fn anchors(&self) -> &[Certificate] {
         &self.anchors
+    }
+
+    /// The CRLs.
+    pub fn crls(&self) -> &[Crl] {
+        &self.crls
+    }
+
+    /// True when a CRL of `csca` (issuer name matching, signature verifying under its key)
+    /// lists `serial` (RFC 5280 §6.3).
+    pub fn is_revoked(&self, csca: &Certificate, serial: &[u8]) -> bool {
+        let Ok(key) = csca.public_key(None) else { return false };
+        self.crls.iter().filter(|crl| crl.issuer == csca.subject).any(|crl| {
+            verify(&key, &crl.signature_algorithm, None, &crl.tbs, &crl.signature).is_ok()
+                && crl.revoked.iter().any(|s| s.as_slice() == serial)
+        })
     }
 
     /// True without anchors.
@@ -197,6 +272,12 @@ impl TrustStore {
             && signed.content_type == OID_MASTER_LIST
         {
             return self.add_master_list(name, &signed);
+        }
+        if Certificate::parse(bytes).is_none()
+            && let Some(crl) = Crl::parse(bytes)
+        {
+            self.crls.push(crl);
+            return Ok(0);
         }
         self.add_certificate(name, bytes).map(|()| 1)
     }

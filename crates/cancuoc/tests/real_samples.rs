@@ -211,3 +211,79 @@ fn every_real_sod_signature_verifies_and_chains_to_its_csca() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn real_rsa_active_authentication_signatures_verify() {
+    let Some(root) = samples() else { return };
+    let hex = |v: &serde_json::Value| cancuoc::transport::trace::decode_hex(v.as_str().unwrap()).unwrap();
+    let key_of = |dg15: &[u8]| {
+        let aa = ActiveAuthenticationKey::parse_dg15(dg15).unwrap();
+        cancuoc::verify::signature::PublicKey::from_spki(&aa.public_key_info, None).unwrap()
+    };
+    // A real biometric passport's answers (pymrtd's vectors; read here, not copied).
+    let vectors: serde_json::Value =
+        serde_json::from_slice(&read(&root.join("pymrtd/protocol-vectors"), "aa_rsa_iso9796-2.json")).unwrap();
+    let key = key_of(&hex(&vectors["dg15"]));
+    let pairs = vectors["pairs"].as_array().unwrap();
+    assert!(pairs.len() >= 3);
+    for pair in pairs {
+        let challenge = hex(&pair["rnd_ifd"]);
+        let signature = hex(&pair["signature"]);
+        let algorithm = cancuoc::verify::active::verify(&key, None, &challenge, &signature).unwrap();
+        assert!(algorithm.contains("9796-2"), "{algorithm}");
+        let mut other = challenge.clone();
+        other[0] ^= 1;
+        assert!(cancuoc::verify::active::verify(&key, None, &other, &signature).is_err());
+    }
+    // New Zealand passport, recorded by gmrtd.
+    let nz: serde_json::Value =
+        serde_json::from_slice(&read(&root.join("gmrtd/protocol-vectors"), "aa_rsa_3des_sm_NZ.json")).unwrap();
+    let dg15 = std::fs::read(root.join("gmrtd").join(nz["dg15_file"].as_str().unwrap())).unwrap();
+    cancuoc::verify::active::verify(&key_of(&dg15), None, &hex(&nz["rnd_ifd"]), &hex(&nz["expected_signature"]))
+        .unwrap();
+}
+
+#[test]
+fn the_dutch_master_list_imports_completely_and_a_real_crl_parses() {
+    let Some(root) = samples() else { return };
+    let mut store = cancuoc::TrustStore::new();
+    let added = store.add_file("NL", &read(&root.join("gmrtd/masterlists"), "NL_ML_2026-07-22.ml")).unwrap();
+    assert!(added > 200, "{added}");
+    assert!(store.skipped.is_empty(), "{:?}", store.skipped);
+    // A tampered master list is refused whole.
+    let mut bad = read(&root.join("gmrtd/masterlists"), "NL_ML_2026-07-22.ml");
+    let at = bad.len() / 2;
+    bad[at] ^= 0x01;
+    assert!(cancuoc::TrustStore::new().add_file("NL tampered", &bad).is_err());
+}
+
+#[test]
+fn a_real_sod_with_a_flipped_signature_byte_is_invalid() {
+    let Some(root) = samples() else { return };
+    let mut trust = cancuoc::TrustStore::new();
+    trust.add_file("CSCA", &read(&root.join("gmrtd/documents/DE"), "CSCA.bin")).unwrap();
+    let good = Document { sod: Some(read(&root.join("gmrtd/documents/DE"), "EF_SOD.bin")), ..Document::default() };
+    assert!(cancuoc::verify::passive::passive(&good, &trust, None).signature.is_some());
+    let bad = Document {
+        sod: Some(read(&root.join("gmrtd/negative"), "DE_EF_SOD_last_byte_C7_to_C8.bin")),
+        ..Document::default()
+    };
+    let result = cancuoc::verify::passive::passive(&bad, &trust, None);
+    assert_eq!(result.status, cancuoc::verify::passive::PassiveStatus::Invalid);
+    assert!(result.signature.is_none(), "{result:?}");
+}
+
+#[test]
+fn the_colombian_crl_parses_and_verifies_under_its_csca() {
+    let Some(root) = samples() else { return };
+    let crl = cancuoc::trust::Crl::parse(&read(&root.join("zienit-icao-examples"), "COL.crl")).unwrap();
+    assert_eq!(crl.revoked.len(), 15);
+    let mut store = cancuoc::TrustStore::new();
+    store.add_file("DE", &read(&root.join("gmrtd/masterlists"), "DE_ML_2026-05-28-08-28-45.ml")).unwrap();
+    let issuer = store.anchors().iter().filter(|c| c.subject == crl.issuer).find(|c| {
+        c.public_key(None).is_ok_and(|k| {
+            cancuoc::verify::signature::verify(&k, &crl.signature_algorithm, None, &crl.tbs, &crl.signature).is_ok()
+        })
+    });
+    assert!(issuer.is_some(), "no Colombian CSCA verifies the CRL");
+}

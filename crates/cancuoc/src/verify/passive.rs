@@ -15,6 +15,8 @@ use crate::lds::DgNumber;
 use crate::lds::sod::HashAlgorithm;
 use crate::trust::{Certificate, TrustStore};
 
+/// id-data 1.2.840.113549.1.7.1.
+const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
 /// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
 const OID_LDS_SECURITY_OBJECT: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
 
@@ -52,7 +54,7 @@ pub enum ChainStatus {
     NoAnchor,
     /// A certificate of the chain is outside its validity at the time given.
     Expired,
-    /// A certificate of the chain is revoked (CRLs: not yet loaded by this version).
+    /// The DS certificate is listed in a CRL of its CSCA.
     Revoked,
     /// The DS certificate's signature does not verify under any candidate CSCA.
     Invalid,
@@ -165,7 +167,8 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
         result.problems.push("EF.SOD is not a CMS SignedData".to_owned());
         return result;
     };
-    if signed.content_type != OID_LDS_SECURITY_OBJECT {
+    // Some early SODs declare id-data (1.2.840.113549.1.7.1) for the same content.
+    if signed.content_type != OID_LDS_SECURITY_OBJECT && signed.content_type != OID_DATA {
         result.problems.push("EF.SOD does not hold an LDS security object".to_owned());
     }
     match hashes::check(doc) {
@@ -212,7 +215,7 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
             false
         }
     };
-    let chain = chain(&ds, &candidates, at, &mut result.problems);
+    let chain = chain(&ds, &candidates, trust, at, &mut result.problems);
     result.chain = Some(chain.clone());
     let hashes_ok = !result.data_groups.values().any(|r| *r == HashResult::Mismatch) && result.hash.is_some();
     result.status = match (signature_ok && hashes_ok && result.problems.is_empty(), chain.0) {
@@ -231,6 +234,7 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
 fn chain(
     ds: &Certificate,
     candidates: &[&Certificate],
+    trust: &TrustStore,
     at: Option<i64>,
     problems: &mut Vec<String>,
 ) -> (ChainStatus, Option<String>) {
@@ -246,6 +250,10 @@ fn chain(
         if ds.key_usage.is_some_and(|(digital_signature, _)| !digital_signature) {
             problems.push("the document signer certificate is not for digital signatures".to_owned());
             return (ChainStatus::Invalid, anchor);
+        }
+        if trust.is_revoked(csca, &ds.serial) {
+            problems.push("the document signer certificate is revoked by its CSCA's CRL".to_owned());
+            return (ChainStatus::Revoked, anchor);
         }
         if let Some(at) = at {
             if !ds.valid_at(at) {
