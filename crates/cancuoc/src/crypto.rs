@@ -5,6 +5,7 @@
 //! (the hash algorithm type it borrows from `lds::sod` is a plain enum).
 
 pub mod aes;
+mod bigint;
 pub mod curve;
 pub mod curves;
 pub mod dh;

@@ -132,6 +132,10 @@ impl<'a> ByteReader<'a> {
     pub fn expect_tlv(&mut self, tag: u32) -> Result<Tlv<'a>, DecodeError> {
         let at = self.offset();
         let tlv = self.tlv()?;
+        self.check_tag(at, tlv, tag)
+    }
+
+    fn check_tag(&self, at: usize, tlv: Tlv<'a>, tag: u32) -> Result<Tlv<'a>, DecodeError> {
         if tlv.tag != tag {
             return Err(DecodeError {
                 at,
@@ -223,14 +227,7 @@ impl<'a> ByteReader<'a> {
     pub fn expect_ber_tlv(&mut self, tag: u32) -> Result<Tlv<'a>, DecodeError> {
         let at = self.offset();
         let tlv = self.ber_tlv()?;
-        if tlv.tag != tag {
-            return Err(DecodeError {
-                at,
-                what: self.what,
-                kind: DecodeErrorKind::UnexpectedTag { expected: tag, found: tlv.tag },
-            });
-        }
-        Ok(tlv)
+        self.check_tag(at, tlv, tag)
     }
 }
 

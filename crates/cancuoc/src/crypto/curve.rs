@@ -14,9 +14,6 @@ use crypto_bigint::{NonZero, Odd, U576};
 use rand_core::CryptoRng;
 use subtle::{Choice, ConditionallySelectable};
 
-/// Most draws of the random source for one key.
-const MAX_DRAWS: usize = 64;
-
 /// Bytes of the fixed-width integers (576 bits).
 const WIDTH: usize = 72;
 
@@ -101,19 +98,11 @@ impl ConditionallySelectable for Point {
 }
 
 fn to_uint(bytes: &[u8]) -> Option<U576> {
-    let skip = bytes.iter().take_while(|b| **b == 0).count();
-    let significant = bytes.get(skip..)?;
-    if significant.len() > WIDTH {
-        return None;
-    }
-    let mut padded = [0u8; WIDTH];
-    padded.get_mut(WIDTH - significant.len()..)?.copy_from_slice(significant);
-    Some(U576::from_be_slice(&padded))
+    super::bigint::from_be(bytes)
 }
 
 fn to_bytes(value: &U576, len: usize) -> Vec<u8> {
-    let all = value.to_be_bytes();
-    all.as_ref().get(WIDTH.saturating_sub(len)..).unwrap_or_default().to_vec()
+    super::bigint::to_be(value, len)
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
@@ -344,20 +333,7 @@ impl Curve {
     /// A uniformly random scalar in [1, n − 1], big-endian, `order_len` bytes (rejection
     /// sampling: fewer than two draws on average).
     pub fn random_scalar(&self, rng: &mut impl CryptoRng) -> Option<Vec<u8>> {
-        let mut bytes = vec![0u8; self.order_len];
-        let excess = u32::try_from(self.order_len * 8).unwrap_or(0).saturating_sub(self.order_bits);
-        // Bounded: a working source is accepted within a few draws; one that keeps giving
-        // out-of-range values (a broken or replayed source) must not hang the reader.
-        for _ in 0..MAX_DRAWS {
-            rng.fill_bytes(&mut bytes);
-            if let Some(first) = bytes.first_mut() {
-                *first &= 0xFF >> excess;
-            }
-            if to_uint(&bytes).is_some_and(|k| k != U576::ZERO && k < self.n) {
-                return Some(bytes);
-            }
-        }
-        None
+        super::bigint::random_below(&self.n, self.order_bits, self.order_len, rng)
     }
 
     /// The order n, big-endian.

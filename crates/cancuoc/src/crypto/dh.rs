@@ -7,9 +7,6 @@ use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{NonZero, Odd, U2048};
 use rand_core::CryptoRng;
 
-/// Most draws of the random source for one key.
-const MAX_DRAWS: usize = 64;
-
 /// Bytes of the fixed-width integers.
 const WIDTH: usize = 256;
 
@@ -61,19 +58,11 @@ impl std::fmt::Debug for DhGroup {
 }
 
 fn to_uint(bytes: &[u8]) -> Option<U2048> {
-    let skip = bytes.iter().take_while(|b| **b == 0).count();
-    let significant = bytes.get(skip..)?;
-    if significant.len() > WIDTH {
-        return None;
-    }
-    let mut padded = [0u8; WIDTH];
-    padded.get_mut(WIDTH - significant.len()..)?.copy_from_slice(significant);
-    Some(U2048::from_be_slice(&padded))
+    super::bigint::from_be(bytes)
 }
 
 fn to_bytes(value: &U2048, len: usize) -> Vec<u8> {
-    let all = value.to_be_bytes();
-    all.as_ref().get(WIDTH.saturating_sub(len)..).unwrap_or_default().to_vec()
+    super::bigint::to_be(value, len)
 }
 
 impl DhGroup {
@@ -191,20 +180,7 @@ impl DhGroup {
 
     /// A random private exponent in [1, q − 1], `q_len` bytes.
     pub fn random_exponent(&self, rng: &mut impl CryptoRng) -> Option<Vec<u8>> {
-        let mut bytes = vec![0u8; self.q_len];
-        let excess = u32::try_from(self.q_len * 8).unwrap_or(0).saturating_sub(self.q.bit_width());
-        // Bounded: a working source is accepted within a few draws; one that keeps giving
-        // out-of-range values (a broken or replayed source) must not hang the reader.
-        for _ in 0..MAX_DRAWS {
-            rng.fill_bytes(&mut bytes);
-            if let Some(first) = bytes.first_mut() {
-                *first &= 0xFF >> excess;
-            }
-            if to_uint(&bytes).is_some_and(|k| k != U2048::ZERO && k < self.q) {
-                return Some(bytes);
-            }
-        }
-        None
+        super::bigint::random_below(&self.q, self.q.bit_width(), self.q_len, rng)
     }
 }
 
