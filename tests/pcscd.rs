@@ -430,6 +430,10 @@ fn chip_and_active_authentication_catch_a_clone() {
     let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json"]));
     assert_eq!(report["verification"]["chip"]["status"], "untrusted");
     assert_eq!(report["verification"]["active"]["status"], "untrusted");
+    let bed = TestBed::start(&["--aa", "rsa"]);
+    let report = json(&bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]));
+    assert_eq!(report["verification"]["active"]["status"], "valid", "{}", report["verification"]);
+    assert!(report["verification"]["active"]["algorithm"].as_str().unwrap().contains("9796-2"));
     let bed = TestBed::start(&["--clone"]);
     let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));

@@ -255,9 +255,19 @@ impl VirtualChip {
         Response::new(tlv(0x7C, &[]), StatusWord::OK)
     }
 
-    /// Active Authentication: ECDSA-SHA256 (P-256) over the challenge, plain r ‖ s.
+    /// Active Authentication: ECDSA-SHA256 (P-256) over the challenge, plain r ‖ s, or RSA
+    /// ISO/IEC 9796-2 scheme 1 with SHA-1.
     fn active_authentication(&mut self, command: &Command) -> Response {
         use p256::ecdsa::signature::Signer;
+        if let Some(key) = self.document.active_rsa_key.as_deref().and_then(crate::rsa::RsaPrivateKey::from_pkcs8) {
+            if command.data.len() != 8 {
+                return status(StatusWord::WRONG_LENGTH);
+            }
+            return match key.sign_9796_2(&command.data, &mut self.rng) {
+                Some(signature) => Response::new(signature, StatusWord::OK),
+                None => status(StatusWord::CONDITIONS_NOT_SATISFIED),
+            };
+        }
         let Some(key) = self.document.active_key.as_deref().and_then(|k| p256::ecdsa::SigningKey::from_slice(k).ok())
         else {
             return status(StatusWord::INS_NOT_SUPPORTED);

@@ -159,6 +159,8 @@ pub struct IssuedDocument {
     pub chip_key: Option<Vec<u8>>,
     /// The Active Authentication private key of DG15 (P-256).
     pub active_key: Option<Vec<u8>>,
+    /// An RSA Active Authentication key (PKCS#8) replacing the P-256 one.
+    pub active_rsa_key: Option<Vec<u8>>,
 }
 
 impl IssuedDocument {
@@ -226,6 +228,7 @@ impl IssuedDocument {
             can: citizen.id_number.get(6..).unwrap_or_default().to_owned(),
             chip_key: Some(chip_private),
             active_key: Some(active.to_bytes().to_vec()),
+            active_rsa_key: None,
         })
     }
 }
@@ -263,7 +266,31 @@ impl IssuedDocument {
             seed: seed.to_vec(),
             chip_key: None,
             active_key: None,
+            active_rsa_key: None,
         })
+    }
+
+    /// The same card with RSA Active Authentication: the BSI test chip's DG15 and key, and the
+    /// SOD signed again over the new DG15.
+    pub fn with_rsa_active_authentication(mut self) -> Self {
+        self.files.insert(DgNumber::DG15.fid(), crate::rsa::BSI_DG15.to_vec());
+        self.active_rsa_key = Some(crate::rsa::BSI_AA_KEY.to_vec());
+        self.active_key = None;
+        let groups: Vec<(DgNumber, Vec<u8>)> = self
+            .files
+            .iter()
+            // DG files are 0101..0110; EF.COM (011E) and EF.SOD (011D) are no DGs.
+            .filter_map(|(fid, bytes)| {
+                u8::try_from(fid & 0xFF)
+                    .ok()
+                    .filter(|_| fid >> 8 == 1)
+                    .and_then(DgNumber::new)
+                    .map(|dg| (dg, bytes.clone()))
+            })
+            .collect();
+        let pki = TestPki::generate(&self.seed);
+        self.files.insert(0x011D, crate::cms::sod(&pki, &groups));
+        self
     }
 
     /// A clone: the same data, but the chip's own Chip and Active Authentication keys are not
@@ -272,8 +299,10 @@ impl IssuedDocument {
         if self.chip_key.is_some() {
             self.chip_key = crate::security::ec_key_pair(CCCD_PACE.parameter_id, b"clone", b"chip").map(|(k, _)| k);
         }
-        if self.active_key.is_some() {
+        if self.active_key.is_some() || self.active_rsa_key.is_some() {
+            // A copy signs with a key of its own (for an RSA DG15 an EC one: either fails).
             self.active_key = Some(crate::pki::key_from_seed(b"clone", b"active").to_bytes().to_vec());
+            self.active_rsa_key = None;
         }
         self
     }

@@ -17,6 +17,7 @@ pub mod der;
 pub mod issue;
 pub mod pki;
 pub mod rng;
+pub mod rsa;
 pub mod security;
 pub mod vpcd;
 

@@ -110,3 +110,29 @@ fn a_revoked_document_signer_is_reported_revoked() {
     store.add_file("crl", &TestPki::generate(b"another authority").crl_revoking_ds()).unwrap();
     assert_eq!(passive(&doc, &store, at(2026)).status, PassiveStatus::Valid);
 }
+
+#[test]
+fn rsa_active_authentication_on_the_virtual_card() {
+    use cancuoc::access::AccessKey;
+    use cancuoc::{ReadOptions, Reader};
+    let document = specimen().with_rsa_active_authentication();
+    let chip = cancuoc_sim::VirtualChip::new(document.clone(), cancuoc_sim::Faults::default(), DEMO_SEED);
+    let mut rng = cancuoc_sim::SeededRng::new(b"terminal");
+    let mut session = Reader::open(chip).authenticate(&AccessKey::can("012345").unwrap(), &mut rng).unwrap();
+    let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut |_| {}).unwrap();
+    session.authenticate_chip(&mut doc, &mut rng).unwrap();
+    let evidence = doc.active_authentication.clone().unwrap();
+    let key = cancuoc::lds::ActiveAuthenticationKey::parse_dg15(doc.dg(DgNumber::DG15).unwrap()).unwrap();
+    let key = cancuoc::verify::signature::PublicKey::from_spki(&key.public_key_info, None).unwrap();
+    let algorithm = cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).unwrap();
+    assert!(algorithm.contains("9796-2"), "{algorithm}");
+    // The SOD was signed again over the RSA DG15: passive authentication still holds.
+    assert_eq!(passive(&doc, &trust(DEMO_SEED), at(2026)).status, PassiveStatus::Valid);
+    // A clone of it fails.
+    let chip = cancuoc_sim::VirtualChip::new(document.cloned(), cancuoc_sim::Faults::default(), DEMO_SEED);
+    let mut session = Reader::open(chip).authenticate(&AccessKey::can("012345").unwrap(), &mut rng).unwrap();
+    let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut |_| {}).unwrap();
+    session.authenticate_chip(&mut doc, &mut rng).unwrap();
+    let evidence = doc.active_authentication.unwrap();
+    assert!(cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).is_err());
+}

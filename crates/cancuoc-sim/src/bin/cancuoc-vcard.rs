@@ -52,6 +52,9 @@ struct Options {
     /// ecdh-cam (Chip Authentication Mapping); 3des|aes128|aes192|aes256; 0-2 or 8-18.
     #[arg(long, value_name = "AGREEMENT:CIPHER:ID")]
     pace: Vec<String>,
+    /// Active Authentication key: `ec` (P-256, default) or `rsa` (the BSI test chip's RSA-1024).
+    #[arg(long, default_value = "ec", value_parser = ["ec", "rsa"])]
+    aa: String,
     /// Be a clone: the data of the genuine card, but other chip and active authentication keys.
     #[arg(long)]
     clone: bool,
@@ -112,6 +115,7 @@ fn main() -> ExitCode {
         max_le: options.max_le,
         no_pace: options.no_pace,
     };
+    let document = if options.aa == "rsa" { document.with_rsa_active_authentication() } else { document };
     let document = if options.clone { document.cloned() } else { document };
     let document = match options.tamper.and_then(cancuoc::lds::DgNumber::new) {
         Some(dg) => document.tampered(dg),
