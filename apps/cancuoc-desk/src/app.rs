@@ -1,0 +1,366 @@
+//! The desk screen: access input, a progress bar, the result with the chip photo large and
+//! the citizen's fields, verification badges, error banners, Clear and idle auto-clear.
+//! No protocol logic: the core reads and judges; this shows.
+
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use cancuoc::profile::cccd::{CccdId, CccdQr, Date, expiry_candidates};
+use cancuoc::report::CalendarDate;
+use cancuoc::{AccessKey, ErrorClass, TrustStore};
+use eframe::egui::{self, Color32, RichText};
+
+use crate::text::{self, Lang};
+use crate::worker::{self, Message, Outcome, Source};
+
+/// DejaVu Sans: egui's own fonts lack the precomposed Vietnamese letters (`assets/PROVENANCE.md`).
+const VIETNAMESE_FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where cards come from.
+    pub source: Source,
+    /// The screen's language.
+    pub lang: Lang,
+    /// Clear the result after this long without input (personal data must not linger).
+    pub auto_clear: Duration,
+    /// CSCA certificates, master lists and CRLs (bytes, with a name for messages).
+    pub trust: Vec<(String, Vec<u8>)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            source: Source::Demo(cancuoc_sim::Faults::default()),
+            lang: Lang::Vi,
+            auto_clear: Duration::from_secs(120),
+            trust: Vec::new(),
+        }
+    }
+}
+
+enum State {
+    Idle,
+    Reading { rx: Receiver<Message>, permille: u16, file: &'static str },
+    Done { outcome: Box<Outcome>, texture: Option<egui::TextureHandle>, at: Instant },
+    Failed(ErrorClass),
+}
+
+/// The application.
+pub struct DeskApp {
+    options: Options,
+    trust: TrustStore,
+    id: String,
+    dob: String,
+    expiry: String,
+    qr: String,
+    mrz: String,
+    state: State,
+    fonts_installed: bool,
+}
+
+impl DeskApp {
+    /// A new screen.
+    pub fn new(options: Options) -> Self {
+        let mut trust = TrustStore::new();
+        for (name, bytes) in &options.trust {
+            // A file that is no trust material is left out; the badge then says "untrusted".
+            let _ = trust.add_file(name, bytes);
+        }
+        Self {
+            options,
+            trust,
+            id: String::new(),
+            dob: String::new(),
+            expiry: String::new(),
+            qr: String::new(),
+            mrz: String::new(),
+            state: State::Idle,
+            fonts_installed: false,
+        }
+    }
+
+    /// The words of `t` in the current language.
+    fn t(&self, t: text::Text) -> &'static str {
+        t.get(self.options.lang)
+    }
+
+    /// True while a read runs.
+    pub fn is_reading(&self) -> bool {
+        matches!(self.state, State::Reading { .. })
+    }
+
+    /// The holder's full name on screen, if a read is shown.
+    pub fn shown_name(&self) -> Option<String> {
+        match &self.state {
+            State::Done { outcome, .. } => outcome.report.holder.full_name.clone(),
+            _ => None,
+        }
+    }
+
+    /// Empties the screen: inputs and result.
+    pub fn clear(&mut self) {
+        self.id.clear();
+        self.dob.clear();
+        self.expiry.clear();
+        self.qr.clear();
+        self.mrz.clear();
+        self.state = State::Idle;
+    }
+
+    /// The access key from the inputs, or the reason there is none.
+    fn key(&self) -> Result<AccessKey, &'static str> {
+        if !self.qr.trim().is_empty() {
+            let qr = CccdQr::parse(&self.qr).map_err(|_| self.t(text::BAD_QR))?;
+            return qr.access_key().map_err(|_| self.t(text::BAD_QR));
+        }
+        if !self.mrz.trim().is_empty() {
+            let parts: Vec<&str> = self.mrz.split(',').map(str::trim).collect();
+            let [number, dob, expiry] = parts.as_slice() else { return Err(self.t(text::BAD_DATE)) };
+            return AccessKey::mrz(number, dob, expiry).map_err(|_| self.t(text::BAD_DATE));
+        }
+        if self.id.trim().is_empty() {
+            return Err(self.t(text::NO_KEY));
+        }
+        let id = CccdId::parse(&self.id).map_err(|_| self.t(text::BAD_ID))?;
+        if self.dob.trim().is_empty() {
+            return id.can_key().map_err(|_| self.t(text::BAD_ID));
+        }
+        let birth = Date::parse_iso(&self.dob).ok_or(self.t(text::BAD_DATE))?;
+        let expiries = if self.expiry.trim().is_empty() {
+            expiry_candidates(&birth, None)
+        } else {
+            vec![Date::parse_iso(&self.expiry).ok_or(self.t(text::BAD_DATE))?.yymmdd()]
+        };
+        id.key_with_dates(&birth.yymmdd(), &expiries).map_err(|_| self.t(text::BAD_DATE))
+    }
+
+    fn start_read(&mut self) {
+        let Ok(key) = self.key() else { return };
+        let today = today();
+        let rx = worker::start(self.options.source.clone(), key, self.trust.clone(), today);
+        self.state = State::Reading { rx, permille: 0, file: "" };
+    }
+
+    /// Takes what the worker sent; auto-clears an old result.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let State::Reading { rx, permille, file } = &mut self.state {
+            let mut finished = None;
+            while let Ok(message) = rx.try_recv() {
+                match message {
+                    Message::Progress(p, f) => {
+                        *permille = p;
+                        *file = f;
+                    }
+                    Message::Done(outcome) => finished = Some(Ok(outcome)),
+                    Message::Failed(class, _) => finished = Some(Err(class)),
+                }
+            }
+            match finished {
+                Some(Ok(outcome)) => {
+                    let texture = outcome.photo.as_ref().map(|rgba| {
+                        let size =
+                            [usize::try_from(rgba.width).unwrap_or(0), usize::try_from(rgba.height).unwrap_or(0)];
+                        ctx.load_texture(
+                            "photo",
+                            egui::ColorImage::from_rgba_unmultiplied(size, &rgba.pixels),
+                            egui::TextureOptions::LINEAR,
+                        )
+                    });
+                    self.state = State::Done { outcome, texture, at: Instant::now() };
+                }
+                Some(Err(class)) => self.state = State::Failed(class),
+                None => ctx.request_repaint_after(Duration::from_millis(30)),
+            }
+        }
+        if let State::Done { at, .. } = &self.state {
+            if at.elapsed() >= self.options.auto_clear {
+                self.clear();
+            } else {
+                ctx.request_repaint_after(Duration::from_secs(1));
+            }
+        }
+    }
+
+    /// Draws the whole screen into `ui` (also what the UI tests drive).
+    pub fn draw(&mut self, ui: &mut egui::Ui) {
+        if !self.fonts_installed {
+            install_fonts(ui.ctx());
+            self.fonts_installed = true;
+        }
+        self.poll(ui.ctx());
+        ui.horizontal(|ui| {
+            ui.heading(format!("cancuoc — {}", self.t(text::TITLE)));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.selectable_label(self.options.lang == Lang::En, "EN").clicked() {
+                    self.options.lang = Lang::En;
+                }
+                if ui.selectable_label(self.options.lang == Lang::Vi, "VI").clicked() {
+                    self.options.lang = Lang::Vi;
+                }
+                let source = match &self.options.source {
+                    Source::Demo(_) => self.t(text::DEMO).to_owned(),
+                    Source::Reader(name) => format!("{}: {}", self.t(text::READER), name.as_deref().unwrap_or("—")),
+                };
+                ui.label(RichText::new(source).weak());
+            });
+        });
+        ui.separator();
+        self.draw_inputs(ui);
+        ui.separator();
+        match &self.state {
+            State::Idle => {}
+            State::Reading { permille, file, .. } => {
+                let label = format!("{} {file}", self.t(text::READING));
+                ui.add(egui::ProgressBar::new(f32::from(*permille) / 1000.0).text(label));
+            }
+            State::Failed(class) => {
+                let message = self.t(match class {
+                    ErrorClass::WrongKey => text::ERR_WRONG_KEY,
+                    ErrorClass::CardRemoved => text::ERR_REMOVED,
+                    ErrorClass::NoReader => text::ERR_NO_READER,
+                    ErrorClass::Tampered => text::ERR_TAMPERED,
+                    ErrorClass::Unsupported => text::ERR_UNSUPPORTED,
+                    _ => text::ERR_OTHER,
+                });
+                banner(ui, message, Color32::from_rgb(180, 30, 30));
+            }
+            State::Done { .. } => self.draw_result(ui),
+        }
+    }
+
+    fn draw_inputs(&mut self, ui: &mut egui::Ui) {
+        let lang = self.options.lang;
+        let mut enter = false;
+        egui::Grid::new("inputs").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            for (label, value) in [
+                (text::ID, &mut self.id),
+                (text::DOB, &mut self.dob),
+                (text::EXPIRY, &mut self.expiry),
+                (text::QR, &mut self.qr),
+                (text::MRZ, &mut self.mrz),
+            ] {
+                let label = ui.label(label.get(lang));
+                let response = ui.add(egui::TextEdit::singleline(value).desired_width(360.0)).labelled_by(label.id);
+                enter |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.end_row();
+            }
+        });
+        let key = self.key();
+        ui.horizontal(|ui| {
+            let can_read = key.is_ok() && !self.is_reading();
+            if ui.add_enabled(can_read, egui::Button::new(RichText::new(self.t(text::READ)).strong())).clicked()
+                || (enter && can_read)
+            {
+                self.start_read();
+            }
+            if ui.button(self.t(text::CLEAR)).clicked() {
+                self.clear();
+            }
+            let any_input =
+                [&self.id, &self.dob, &self.expiry, &self.qr, &self.mrz].iter().any(|s| !s.trim().is_empty());
+            if let (Err(why), true) = (&key, any_input) {
+                ui.label(RichText::new(*why).color(Color32::from_rgb(170, 60, 0)));
+            }
+        });
+    }
+
+    fn draw_result(&mut self, ui: &mut egui::Ui) {
+        let lang = self.options.lang;
+        let State::Done { outcome, texture, .. } = &self.state else { return };
+        let report = &outcome.report;
+        let v = &report.verification;
+        let clone = v.chip.status == "invalid" || v.active.status == "invalid";
+        let (badge, why, colour) = match v.passive.status {
+            _ if clone => (text::CLONE, text::CLONE_WHY.get(lang).to_owned(), Color32::from_rgb(180, 30, 30)),
+            "valid" => (text::GENUINE, text::GENUINE_WHY.get(lang).to_owned(), Color32::from_rgb(20, 120, 40)),
+            "untrusted" => (text::UNTRUSTED, text::UNTRUSTED_WHY.get(lang).to_owned(), Color32::from_rgb(170, 110, 0)),
+            "invalid" => (text::ALTERED, v.passive.problems.join("; "), Color32::from_rgb(180, 30, 30)),
+            _ => (text::NOT_CHECKED, String::new(), Color32::GRAY),
+        };
+        banner(ui, badge.get(lang), colour);
+        if !why.is_empty() {
+            ui.label(why);
+        }
+        ui.add_space(8.0);
+        ui.horizontal_top(|ui| {
+            if let Some(texture) = texture {
+                let size = texture.size_vec2();
+                let scale = (360.0 / size.y.max(1.0)).min(2.0);
+                ui.image((texture.id(), size * scale));
+            }
+            let h = &report.holder;
+            let sex = h.sex.as_deref().map(|s| match s {
+                "M" => text::MALE.get(lang).to_owned(),
+                "F" => text::FEMALE.get(lang).to_owned(),
+                other => other.to_owned(),
+            });
+            egui::Grid::new("holder").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+                let rows = [
+                    (text::FULL_NAME, &h.full_name),
+                    (text::ID_NUMBER, &h.id_number),
+                    (text::DATE_OF_BIRTH, &h.date_of_birth),
+                    (text::SEX, &sex),
+                    (text::NATIONALITY, &h.nationality),
+                    (text::ETHNICITY, &h.ethnicity),
+                    (text::RELIGION, &h.religion),
+                    (text::PLACE_OF_ORIGIN, &h.place_of_origin),
+                    (text::RESIDENCE, &h.place_of_residence),
+                    (text::MARKS, &h.identifying_marks),
+                    (text::DATE_OF_ISSUE, &h.date_of_issue),
+                    (text::DATE_OF_EXPIRY, &h.date_of_expiry),
+                    (text::FATHER, &h.father_name),
+                    (text::MOTHER, &h.mother_name),
+                    (text::SPOUSE, &h.spouse_name),
+                    (text::OLD_ID, &h.old_id_number),
+                ];
+                for (label, value) in rows {
+                    if let Some(value) = value {
+                        ui.label(RichText::new(label.get(lang)).weak());
+                        let text = RichText::new(value.as_str());
+                        ui.label(if label.en == text::FULL_NAME.en {
+                            text.size(22.0).strong()
+                        } else {
+                            text.size(16.0)
+                        });
+                        ui.end_row();
+                    }
+                }
+            });
+        });
+        ui.add_space(8.0);
+        if ui.button(self.t(text::COPY)).clicked() {
+            let json = report.to_json();
+            ui.ctx().copy_text(json);
+        }
+    }
+}
+
+fn banner(ui: &mut egui::Ui, message: &str, colour: Color32) {
+    egui::Frame::new().fill(colour).inner_margin(10.0).corner_radius(6.0).show(ui, |ui| {
+        ui.label(RichText::new(message).color(Color32::WHITE).size(20.0).strong());
+    });
+}
+
+/// Adds DejaVu Sans first in every family, so every Vietnamese letter renders.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert("dejavu".to_owned(), std::sync::Arc::new(egui::FontData::from_static(VIETNAMESE_FONT)));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().insert(0, "dejavu".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// Today's date (UTC) from the system clock.
+fn today() -> CalendarDate {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    CalendarDate::from_unix(i64::try_from(secs).unwrap_or(0))
+}
+
+impl eframe::App for DeskApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| self.draw(ui));
+    }
+}

@@ -1,0 +1,82 @@
+//! The words of the desk screen, in Vietnamese (the default) and English.
+
+/// The screen's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+/// One text in both languages.
+pub(crate) struct Text {
+    pub(crate) vi: &'static str,
+    pub(crate) en: &'static str,
+}
+
+impl Text {
+    pub(crate) fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi,
+            Lang::En => self.en,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($name:ident: $vi:literal, $en:literal;)*) => {
+        $(pub(crate) const $name: Text = Text { vi: $vi, en: $en };)*
+    };
+}
+
+texts! {
+    TITLE: "Đọc căn cước gắn chip", "Chip ID card reader";
+    DEMO: "Chế độ thử: thẻ ảo", "Demo: virtual card";
+    READER: "Đầu đọc", "Reader";
+    ID: "Số định danh (12 số)", "ID number (12 digits)";
+    DOB: "Ngày sinh (YYYY-MM-DD)", "Date of birth (YYYY-MM-DD)";
+    EXPIRY: "Ngày hết hạn (YYYY-MM-DD)", "Date of expiry (YYYY-MM-DD)";
+    QR: "Mã QR trên thẻ", "Card QR code";
+    MRZ: "Hộ chiếu: số, ngày sinh, ngày hết hạn (YYMMDD)", "Passport: number, birth, expiry (YYMMDD)";
+    READ: "Đọc thẻ", "Read card";
+    CLEAR: "Xóa", "Clear";
+    COPY: "Sao chép JSON", "Copy JSON";
+    READING: "Đang đọc", "Reading";
+    BAD_ID: "Số định danh phải có đúng 12 chữ số", "The ID number has exactly 12 digits";
+    BAD_DATE: "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD";
+    BAD_QR: "Không đọc được mã QR", "The QR text is not a CCCD's";
+    NO_KEY: "Nhập số định danh, mã QR hoặc dữ liệu hộ chiếu", "Enter the ID number, the QR text or the passport data";
+    FULL_NAME: "Họ và tên", "Full name";
+    ID_NUMBER: "Số định danh", "ID number";
+    DATE_OF_BIRTH: "Ngày sinh", "Date of birth";
+    SEX: "Giới tính", "Sex";
+    NATIONALITY: "Quốc tịch", "Nationality";
+    ETHNICITY: "Dân tộc", "Ethnicity";
+    RELIGION: "Tôn giáo", "Religion";
+    PLACE_OF_ORIGIN: "Quê quán", "Place of origin";
+    RESIDENCE: "Nơi thường trú", "Place of residence";
+    MARKS: "Đặc điểm nhận dạng", "Identifying marks";
+    DATE_OF_ISSUE: "Ngày cấp", "Date of issue";
+    DATE_OF_EXPIRY: "Có giá trị đến", "Valid until";
+    FATHER: "Cha", "Father";
+    MOTHER: "Mẹ", "Mother";
+    SPOUSE: "Vợ/chồng", "Spouse";
+    OLD_ID: "Số CMND cũ", "Old ID number";
+    MALE: "Nam", "Male";
+    FEMALE: "Nữ", "Female";
+    GENUINE: "Thẻ thật", "Genuine";
+    GENUINE_WHY: "Dữ liệu đúng chữ ký của cơ quan cấp, chip xác thực được", "The data carry the issuer's signature and the chip proved itself";
+    UNTRUSTED: "Nguyên vẹn, chưa xác minh nguồn", "Intact, issuer not verified";
+    UNTRUSTED_WHY: "Chữ ký và dữ liệu khớp nhau, nhưng chưa có chứng thư gốc (CSCA) để xác minh", "Signature and data agree, but no CSCA certificate is configured to vouch for the issuer";
+    ALTERED: "Dữ liệu bị sửa đổi", "Data altered";
+    CLONE: "Chip giả (bản sao)", "Cloned chip";
+    CLONE_WHY: "Chip không chứng minh được khóa của thẻ gốc", "The chip could not prove it holds the original card's key";
+    NOT_CHECKED: "Chưa kiểm tra", "Not checked";
+    ERR_WRONG_KEY: "Số định danh (hoặc ngày) không mở được thẻ — kiểm tra lại 12 số", "The ID number (or dates) does not open this card — check the 12 digits";
+    ERR_REMOVED: "Thẻ bị rút ra — đặt lại thẻ lên đầu đọc", "Card removed — place it on the reader again";
+    ERR_NO_READER: "Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên", "No reader or no card — plug in the reader and place the card";
+    ERR_TAMPERED: "Thẻ trả lời sai khi đọc — đọc lại; nếu lặp lại, không tin thẻ này", "The card answered wrongly — read again; if it repeats, do not trust this card";
+    ERR_UNSUPPORTED: "Thẻ này cần chức năng chưa hỗ trợ", "This card needs something not supported yet";
+    ERR_OTHER: "Không đọc được thẻ", "The card could not be read";
+}

@@ -1,0 +1,78 @@
+//! Reading off the UI thread: the core does the work, the screen gets progress and a result
+//! by channel, so the window never freezes.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use cancuoc::photo::Rgba;
+use cancuoc::report::CalendarDate;
+use cancuoc::{AccessKey, ErrorClass, ReadOptions, Reader, Report, ReportContext, Transport, TrustStore};
+
+/// Where the card is.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// The built-in virtual CCCD, with faults for tests (e.g. a torn card).
+    Demo(cancuoc_sim::Faults),
+    /// A PC/SC reader (`None`: the first with a card).
+    Reader(Option<String>),
+}
+
+/// What the worker reports.
+pub enum Message {
+    /// Progress, 0..=1000, and the file being read.
+    Progress(u16, &'static str),
+    /// The read is done.
+    Done(Box<Outcome>),
+    /// The read failed.
+    Failed(ErrorClass, String),
+}
+
+/// A finished read.
+pub struct Outcome {
+    /// The report.
+    pub report: Report,
+    /// The decoded photo.
+    pub photo: Option<Rgba>,
+}
+
+/// Starts a read of `source` with `key` in a new thread.
+pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarDate) -> Receiver<Message> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let result = match source {
+            Source::Demo(faults) => match cancuoc_sim::specimen_chip(faults) {
+                Ok((chip, _)) => run(chip, &key, &trust, today, &tx),
+                Err(e) => Err(cancuoc::Error::from(e)),
+            },
+            Source::Reader(name) => match cancuoc_pcsc::PcscTransport::connect(name.as_deref()) {
+                Ok(transport) => run(transport, &key, &trust, today, &tx),
+                Err(e) => Err(e.into()),
+            },
+        };
+        let message = match result {
+            Ok(outcome) => Message::Done(Box::new(outcome)),
+            Err(e) => Message::Failed(e.class(), e.to_string()),
+        };
+        let _ = tx.send(message);
+    });
+    rx
+}
+
+fn run<T: Transport>(
+    transport: T,
+    key: &AccessKey,
+    trust: &TrustStore,
+    today: CalendarDate,
+    tx: &Sender<Message>,
+) -> Result<Outcome, cancuoc::Error> {
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    let mut session = Reader::open(transport).authenticate(key, &mut rng)?;
+    let mut doc = session.read(&ReadOptions::default(), &mut |p| {
+        let _ = tx.send(Message::Progress(p.permille(), p.file));
+    })?;
+    session.authenticate_chip(&mut doc, &mut rng)?;
+    let passive = cancuoc::verify::passive::passive(&doc, trust, Some(today.to_unix()));
+    let report =
+        Report::new(&doc, &ReportContext { today: Some(today), passive: Some(passive), ..ReportContext::default() });
+    let photo = doc.face().ok().and_then(|face| cancuoc::photo::decode(&face).ok());
+    Ok(Outcome { report, photo })
+}

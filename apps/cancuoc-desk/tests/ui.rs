@@ -1,0 +1,102 @@
+//! UI tests with egui_kittest (no GPU, no display): type the ID, read the demo card, find the
+//! citizen's name and the verdict by their labels; Clear empties the screen; a removed card
+//! shows its banner.
+
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::time::{Duration, Instant};
+
+use cancuoc_desk::worker::Source;
+use cancuoc_desk::{DeskApp, Options};
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness(options: Options) -> Harness<'static, DeskApp> {
+    let mut harness = Harness::new_ui_state(|ui, app: &mut DeskApp| app.draw(ui), DeskApp::new(options));
+    harness.set_size(eframe::egui::vec2(1000.0, 900.0));
+    harness.run_steps(2);
+    harness
+}
+
+/// Steps until the read finishes (the worker runs on its own thread).
+fn wait(harness: &mut Harness<'static, DeskApp>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    harness.run_steps(2);
+    while harness.state().is_reading() {
+        assert!(Instant::now() < deadline, "the read did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    harness.run_steps(3);
+}
+
+fn type_id(harness: &mut Harness<'static, DeskApp>, text: &str) {
+    harness.get_by_role_and_label(Role::TextInput, "Số định danh (12 số)").focus();
+    harness.run_steps(1);
+    harness.get_by_role_and_label(Role::TextInput, "Số định danh (12 số)").type_text(text);
+    harness.run_steps(2);
+}
+
+fn read_demo(harness: &mut Harness<'static, DeskApp>) {
+    type_id(harness, "001090012345");
+    harness.get_by_label("Đọc thẻ").click();
+    wait(harness);
+}
+
+#[test]
+fn reading_the_demo_card_shows_the_citizen_and_the_verdict() {
+    let mut harness = harness(Options::default());
+    read_demo(&mut harness);
+    assert_eq!(harness.state().shown_name().as_deref(), Some("Nguyễn Văn Mẫu"));
+    harness.get_by_label("Nguyễn Văn Mẫu");
+    harness.get_by_label("Họ và tên");
+    // No CSCA configured: intact, but the issuer is not verified.
+    harness.get_by_label("Nguyên vẹn, chưa xác minh nguồn");
+    harness.get_by_label("Sao chép JSON");
+}
+
+#[test]
+fn with_the_test_csca_the_card_is_genuine_and_english_works() {
+    let csca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/cancuoc-test-csca.der")).unwrap();
+    let mut harness = harness(Options { trust: vec![("csca".to_owned(), csca)], ..Options::default() });
+    read_demo(&mut harness);
+    harness.get_by_label("Thẻ thật");
+    harness.get_by_label("EN").click();
+    harness.run_steps(2);
+    harness.get_by_label("Genuine");
+    harness.get_by_label("Full name");
+}
+
+#[test]
+fn clear_empties_the_screen() {
+    let mut harness = harness(Options::default());
+    read_demo(&mut harness);
+    harness.get_by_label("Xóa").click();
+    harness.run_steps(3);
+    assert!(harness.state().shown_name().is_none());
+    assert!(harness.query_by_label("Nguyễn Văn Mẫu").is_none());
+}
+
+#[test]
+fn the_result_clears_itself_after_the_idle_time() {
+    let mut harness = harness(Options { auto_clear: Duration::from_millis(300), ..Options::default() });
+    read_demo(&mut harness);
+    assert!(harness.state().shown_name().is_some());
+    std::thread::sleep(Duration::from_millis(400));
+    harness.run_steps(2);
+    assert!(harness.state().shown_name().is_none());
+}
+
+#[test]
+fn a_removed_card_shows_its_banner_and_a_bad_id_is_flagged_as_typed() {
+    let faults = cancuoc_sim::Faults { tear_after: Some(12), ..cancuoc_sim::Faults::default() };
+    let mut harness = harness(Options { source: Source::Demo(faults), ..Options::default() });
+    read_demo(&mut harness);
+    harness.get_by_label("Thẻ bị rút ra — đặt lại thẻ lên đầu đọc");
+    harness.get_by_label("Xóa").click();
+    harness.run_steps(2);
+    type_id(&mut harness, "12345");
+    harness.get_by_label("Số định danh phải có đúng 12 chữ số");
+}
