@@ -2,7 +2,9 @@
 //! the citizen's fields, verification badges, error banners, Clear and idle auto-clear.
 //! No protocol logic: the core reads and judges; this shows.
 
+use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cancuoc::profile::cccd::{CccdId, CccdQr, Date, expiry_candidates};
@@ -27,6 +29,46 @@ pub struct Options {
     pub auto_clear: Duration,
     /// CSCA certificates, master lists and CRLs (bytes, with a name for messages).
     pub trust: Vec<(String, Vec<u8>)>,
+    /// The ID number typed in at start (`--id`).
+    pub id: String,
+    /// Read at once, save the window after the read as a PNG here, then close (`--screenshot`).
+    pub screenshot: Option<Screenshot>,
+}
+
+/// A `--screenshot` run: where the PNG goes and how it went (read by `main` after the window closed).
+#[derive(Debug, Clone)]
+pub struct Screenshot {
+    /// The PNG file to write.
+    pub path: PathBuf,
+    /// `None` until the picture was taken; then whether writing it worked.
+    pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
+}
+
+impl Screenshot {
+    /// A run that writes `path`.
+    pub fn new(path: PathBuf) -> Self {
+        Self { path, outcome: Arc::new(Mutex::new(None)) }
+    }
+
+    /// How it went, once the window has closed.
+    pub fn outcome(&self) -> Option<Result<(), String>> {
+        self.outcome.lock().ok().and_then(|slot| slot.clone())
+    }
+
+    fn finish(&self, outcome: Result<(), String>) {
+        if let Ok(mut slot) = self.outcome.lock() {
+            slot.get_or_insert(outcome);
+        }
+    }
+}
+
+/// Where a `--screenshot` run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShotStage {
+    Start,
+    /// Frames drawn since the result arrived (the photo texture needs one to upload).
+    Settling(u8),
+    Requested,
 }
 
 impl Default for Options {
@@ -36,6 +78,8 @@ impl Default for Options {
             lang: Lang::Vi,
             auto_clear: Duration::from_secs(120),
             trust: Vec::new(),
+            id: String::new(),
+            screenshot: None,
         }
     }
 }
@@ -58,6 +102,7 @@ pub struct DeskApp {
     mrz: String,
     state: State,
     fonts_installed: bool,
+    shot: ShotStage,
 }
 
 impl DeskApp {
@@ -69,15 +114,16 @@ impl DeskApp {
             let _ = trust.add_file(name, bytes);
         }
         Self {
+            id: options.id.clone(),
             options,
             trust,
-            id: String::new(),
             dob: String::new(),
             expiry: String::new(),
             qr: String::new(),
             mrz: String::new(),
             state: State::Idle,
             fonts_installed: false,
+            shot: ShotStage::Start,
         }
     }
 
@@ -216,14 +262,7 @@ impl DeskApp {
                 ui.add(egui::ProgressBar::new(f32::from(*permille) / 1000.0).text(label));
             }
             State::Failed(class) => {
-                let message = self.t(match class {
-                    ErrorClass::WrongKey => text::ERR_WRONG_KEY,
-                    ErrorClass::CardRemoved => text::ERR_REMOVED,
-                    ErrorClass::NoReader => text::ERR_NO_READER,
-                    ErrorClass::Tampered => text::ERR_TAMPERED,
-                    ErrorClass::Unsupported => text::ERR_UNSUPPORTED,
-                    _ => text::ERR_OTHER,
-                });
+                let message = text::error(*class).get(self.options.lang);
                 banner(ui, message, Color32::from_rgb(180, 30, 30));
             }
             State::Done { .. } => self.draw_result(ui),
@@ -319,11 +358,10 @@ impl DeskApp {
                     if let Some(value) = value {
                         ui.label(RichText::new(label.get(lang)).weak());
                         let text = RichText::new(value.as_str());
-                        ui.label(if label.en == text::FULL_NAME.en {
-                            text.size(22.0).strong()
-                        } else {
-                            text.size(16.0)
-                        });
+                        let text =
+                            if label.en == text::FULL_NAME.en { text.size(22.0).strong() } else { text.size(16.0) };
+                        // Long addresses wrap instead of running off the window.
+                        ui.add(egui::Label::new(text).wrap());
                         ui.end_row();
                     }
                 }
@@ -346,7 +384,7 @@ fn banner(ui: &mut egui::Ui, message: &str, colour: Color32) {
 /// Adds DejaVu Sans first in every family, so every Vietnamese letter renders.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert("dejavu".to_owned(), std::sync::Arc::new(egui::FontData::from_static(VIETNAMESE_FONT)));
+    fonts.font_data.insert("dejavu".to_owned(), Arc::new(egui::FontData::from_static(VIETNAMESE_FONT)));
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
         fonts.families.entry(family).or_default().insert(0, "dejavu".to_owned());
     }
@@ -359,8 +397,47 @@ fn today() -> CalendarDate {
     CalendarDate::from_unix(i64::try_from(secs).unwrap_or(0))
 }
 
+impl DeskApp {
+    /// Steps a `--screenshot` run: read at once, let the result settle, take the picture, close.
+    fn drive_screenshot(&mut self, ctx: &egui::Context) {
+        let Some(job) = self.options.screenshot.clone() else { return };
+        if job.outcome().is_some() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        ctx.request_repaint_after(Duration::from_millis(50));
+        match (&self.state, self.shot) {
+            (State::Idle, ShotStage::Start) => {
+                if let Err(why) = self.key() {
+                    job.finish(Err(format!("cannot start the read: {why}")));
+                }
+                self.start_read();
+                self.shot = ShotStage::Settling(0);
+            }
+            (State::Failed(class), _) => job.finish(Err(format!("the read failed: {}", text::error(*class).en))),
+            (State::Done { .. }, ShotStage::Settling(frames)) if frames < 3 => {
+                self.shot = ShotStage::Settling(frames + 1)
+            }
+            (State::Done { .. }, ShotStage::Settling(_)) => {
+                self.shot = ShotStage::Requested;
+                ctx.request_screenshot(move |image| job.finish(save_png(&job.path, &image)));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Writes `image` as an opaque RGBA PNG.
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| [p.r(), p.g(), p.b(), 255]).collect();
+    let [w, h] = image.size.map(|n| u32::try_from(n).unwrap_or(0));
+    image::save_buffer_with_format(path, &bytes, w, h, image::ExtendedColorType::Rgba8, image::ImageFormat::Png)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
 impl eframe::App for DeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default().show(ui, |ui| self.draw(ui));
+        self.drive_screenshot(ui.ctx());
     }
 }

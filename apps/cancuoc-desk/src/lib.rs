@@ -8,4 +8,4 @@ pub mod app;
 pub mod text;
 pub mod worker;
 
-pub use app::{DeskApp, Options};
+pub use app::{DeskApp, Options, Screenshot};

@@ -1,18 +1,30 @@
-//! `cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]...`
+//! `cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--screenshot FILE.png]`
+//!
+//! `--screenshot` reads at once (the demo card when no reader is named, with its ID when none is
+//! given), writes the window after the read as a PNG and exits: 0 when written, 1 otherwise.
 
 use std::process::ExitCode;
 
 use cancuoc_desk::text::Lang;
 use cancuoc_desk::worker::Source;
-use cancuoc_desk::{DeskApp, Options};
+use cancuoc_desk::{DeskApp, Options, Screenshot};
 
 fn main() -> ExitCode {
     let mut options = Options { source: Source::Reader(None), ..Options::default() };
+    let mut reader_named = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--demo" => options.source = Source::Demo(cancuoc_sim::Faults::default()),
-            "--reader" => options.source = Source::Reader(args.next()),
+            "--reader" => {
+                options.source = Source::Reader(args.next());
+                reader_named = true;
+            }
+            "--id" => options.id = args.next().unwrap_or_default(),
+            "--screenshot" => {
+                let Some(path) = args.next() else { return usage() };
+                options.screenshot = Some(Screenshot::new(path.into()));
+            }
             "--lang" => options.lang = if args.next().as_deref() == Some("en") { Lang::En } else { Lang::Vi },
             "--trust" => {
                 let Some(path) = args.next() else { return usage() };
@@ -27,11 +39,34 @@ fn main() -> ExitCode {
             _ => return usage(),
         }
     }
+    if options.screenshot.is_some() && !reader_named {
+        options.source = Source::Demo(cancuoc_sim::Faults::default());
+    }
+    if options.screenshot.is_some() && options.id.is_empty() && matches!(options.source, Source::Demo(_)) {
+        options.id = cancuoc_sim::CitizenProfile::specimen().id_number;
+    }
+    let screenshot = options.screenshot.clone();
     let native = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default().with_inner_size([1000.0, 760.0]),
         ..Default::default()
     };
     let result = eframe::run_native("cancuoc", native, Box::new(|_| Ok(Box::new(DeskApp::new(options)))));
+    if let (Ok(()), Some(job)) = (&result, &screenshot) {
+        return match job.outcome() {
+            Some(Ok(())) => {
+                eprintln!("cancuoc-desk: wrote {}", job.path.display());
+                ExitCode::SUCCESS
+            }
+            Some(Err(why)) => {
+                eprintln!("cancuoc-desk: no screenshot: {why}");
+                ExitCode::from(1)
+            }
+            None => {
+                eprintln!("cancuoc-desk: no screenshot: the window closed first");
+                ExitCode::from(1)
+            }
+        };
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -42,6 +77,8 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]...");
+    eprintln!(
+        "usage: cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--screenshot FILE.png]"
+    );
     ExitCode::from(2)
 }

@@ -24,6 +24,19 @@ impl Text {
     }
 }
 
+/// The banner for a failed read: what to do next.
+pub(crate) fn error(class: cancuoc::ErrorClass) -> &'static Text {
+    use cancuoc::ErrorClass;
+    match class {
+        ErrorClass::WrongKey => &ERR_WRONG_KEY,
+        ErrorClass::CardRemoved => &ERR_REMOVED,
+        ErrorClass::NoReader => &ERR_NO_READER,
+        ErrorClass::Tampered => &ERR_TAMPERED,
+        ErrorClass::Unsupported => &ERR_UNSUPPORTED,
+        _ => &ERR_OTHER,
+    }
+}
+
 macro_rules! texts {
     ($($name:ident: $vi:literal, $en:literal;)*) => {
         $(pub(crate) const $name: Text = Text { vi: $vi, en: $en };)*
