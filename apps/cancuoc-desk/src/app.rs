@@ -31,6 +31,8 @@ pub struct Options {
     pub trust: Vec<(String, Vec<u8>)>,
     /// The ID number typed in at start (`--id`).
     pub id: String,
+    /// Where "save the dump" creates its folders (`--save-dir`).
+    pub save_dir: PathBuf,
     /// Read at once, save the window after the read as a PNG here, then close (`--screenshot`).
     pub screenshot: Option<Screenshot>,
 }
@@ -79,6 +81,7 @@ impl Default for Options {
             auto_clear: Duration::from_secs(120),
             trust: Vec::new(),
             id: String::new(),
+            save_dir: PathBuf::from("."),
             screenshot: None,
         }
     }
@@ -86,8 +89,17 @@ impl Default for Options {
 
 enum State {
     Idle,
-    Reading { rx: Receiver<Message>, permille: u16, file: &'static str },
-    Done { outcome: Box<Outcome>, texture: Option<egui::TextureHandle>, at: Instant },
+    Reading {
+        rx: Receiver<Message>,
+        permille: u16,
+        file: &'static str,
+    },
+    Done {
+        outcome: Box<Outcome>,
+        texture: Option<egui::TextureHandle>,
+        at: Instant,
+        saved: Option<Result<PathBuf, String>>,
+    },
     Failed(ErrorClass),
 }
 
@@ -214,7 +226,7 @@ impl DeskApp {
                             egui::TextureOptions::LINEAR,
                         )
                     });
-                    self.state = State::Done { outcome, texture, at: Instant::now() };
+                    self.state = State::Done { outcome, texture, at: Instant::now(), saved: None };
                 }
                 Some(Err(class)) => self.state = State::Failed(class),
                 None => ctx.request_repaint_after(Duration::from_millis(30)),
@@ -307,7 +319,7 @@ impl DeskApp {
 
     fn draw_result(&mut self, ui: &mut egui::Ui) {
         let lang = self.options.lang;
-        let State::Done { outcome, texture, .. } = &self.state else { return };
+        let State::Done { outcome, texture, saved, .. } = &self.state else { return };
         let report = &outcome.report;
         let v = &report.verification;
         let clone = v.chip.status == "invalid" || v.active.status == "invalid";
@@ -368,9 +380,27 @@ impl DeskApp {
             });
         });
         ui.add_space(8.0);
-        if ui.button(self.t(text::COPY)).clicked() {
-            let json = report.to_json();
-            ui.ctx().copy_text(json);
+        let mut save = false;
+        ui.horizontal(|ui| {
+            if ui.button(text::COPY.get(lang)).clicked() {
+                ui.ctx().copy_text(report.to_json());
+            }
+            save = ui.button(text::SAVE.get(lang)).clicked();
+        });
+        match saved {
+            Some(Ok(dir)) => {
+                ui.label(format!("{} {}", text::SAVED.get(lang), dir.display()));
+            }
+            Some(Err(why)) => {
+                banner(ui, &format!("{}: {why}", text::SAVE_FAILED.get(lang)), Color32::from_rgb(180, 30, 30))
+            }
+            None => {}
+        }
+        if save {
+            let result = save_dump(&self.options.save_dir, &outcome.dump);
+            if let State::Done { saved, .. } = &mut self.state {
+                *saved = Some(result);
+            }
         }
     }
 }
@@ -425,6 +455,37 @@ impl DeskApp {
             _ => {}
         }
     }
+}
+
+/// Writes `files` into a new folder under `parent`, named by the UTC clock only (no personal
+/// data in file names): `cancuoc-YYYYMMDD-HHMMSS`, with `-2`, `-3`… when taken.
+pub fn save_dump(parent: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, String> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let day = CalendarDate::from_unix(i64::try_from(now).unwrap_or(0));
+    let secs = now % 86_400;
+    let stem = format!(
+        "cancuoc-{:04}{:02}{:02}-{:02}{:02}{:02}",
+        day.year,
+        day.month,
+        day.day,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let mut dir = parent.join(&stem);
+    let mut n = 1;
+    while let Err(e) = std::fs::create_dir(&dir) {
+        if e.kind() != std::io::ErrorKind::AlreadyExists || n >= 100 {
+            return Err(format!("{}: {e}", dir.display()));
+        }
+        n += 1;
+        dir = parent.join(format!("{stem}-{n}"));
+    }
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
+    }
+    Ok(dir)
 }
 
 /// Writes `image` as an opaque RGBA PNG.

@@ -1,4 +1,6 @@
-//! `cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--screenshot FILE.png]`
+//! `cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
+//!
+//! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`).
 //!
 //! `--screenshot` reads at once (the demo card when no reader is named, with its ID when none is
 //! given), writes the window after the read as a PNG and exits: 0 when written, 1 otherwise.
@@ -12,6 +14,9 @@ use cancuoc_desk::{DeskApp, Options, Screenshot};
 fn main() -> ExitCode {
     let mut options = Options { source: Source::Reader(None), ..Options::default() };
     let mut reader_named = false;
+    if let Some(home) = std::env::var_os("HOME") {
+        options.save_dir = std::path::PathBuf::from(home).join("cancuoc");
+    }
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -21,6 +26,10 @@ fn main() -> ExitCode {
                 reader_named = true;
             }
             "--id" => options.id = args.next().unwrap_or_default(),
+            "--save-dir" => {
+                let Some(dir) = args.next() else { return usage() };
+                options.save_dir = dir.into();
+            }
             "--screenshot" => {
                 let Some(path) = args.next() else { return usage() };
                 options.screenshot = Some(Screenshot::new(path.into()));
@@ -78,7 +87,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--screenshot FILE.png]"
+        "usage: cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
     );
     ExitCode::from(2)
 }

@@ -55,6 +55,9 @@ texts! {
     READ: "Đọc thẻ", "Read card";
     CLEAR: "Xóa", "Clear";
     COPY: "Sao chép JSON", "Copy JSON";
+    SAVE: "Lưu hồ sơ đọc thẻ", "Save the dump";
+    SAVED: "Đã lưu vào", "Saved to";
+    SAVE_FAILED: "Không lưu được", "Could not save";
     READING: "Đang đọc", "Reading";
     BAD_ID: "Số định danh phải có đúng 12 chữ số", "The ID number has exactly 12 digits";
     BAD_DATE: "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD";

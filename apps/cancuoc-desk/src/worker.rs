@@ -32,6 +32,8 @@ pub struct Outcome {
     pub report: Report,
     /// The decoded photo.
     pub photo: Option<Rgba>,
+    /// The dump of DESIGN.md §3.3 (file name, bytes), written only when the user saves it.
+    pub dump: Vec<(String, Vec<u8>)>,
 }
 
 /// Starts a read of `source` with `key` in a new thread.
@@ -64,6 +66,7 @@ fn run<T: Transport>(
     today: CalendarDate,
     tx: &Sender<Message>,
 ) -> Result<Outcome, cancuoc::Error> {
+    let started = std::time::Instant::now();
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     let mut session = Reader::open(transport).authenticate(key, &mut rng)?;
     let mut doc = session.read(&ReadOptions::default(), &mut |p| {
@@ -71,8 +74,20 @@ fn run<T: Transport>(
     })?;
     session.authenticate_chip(&mut doc, &mut rng)?;
     let passive = cancuoc::verify::passive::passive(&doc, trust, Some(today.to_unix()));
-    let report =
-        Report::new(&doc, &ReportContext { today: Some(today), passive: Some(passive), ..ReportContext::default() });
-    let photo = doc.face().ok().and_then(|face| cancuoc::photo::decode(&face).ok());
-    Ok(Outcome { report, photo })
+    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let context =
+        ReportContext { today: Some(today), millis: Some(millis), passive: Some(passive), ..ReportContext::default() };
+    let report = Report::new(&doc, &context);
+    let face = doc.face().ok();
+    let photo = face.as_ref().and_then(|face| cancuoc::photo::decode(face).ok());
+    let mut dump: Vec<(String, Vec<u8>)> =
+        doc.dump_files().into_iter().map(|(name, bytes)| (name, bytes.to_vec())).collect();
+    let photo_file = face.as_ref().map(|f| format!("photo.{}", f.format.extension()));
+    if let (Some(face), Some(name)) = (&face, &photo_file) {
+        dump.push((name.clone(), face.data.clone()));
+    }
+    // The dump's report names its photo file, as `cancuoc read --out` does.
+    let dumped = Report::new(&doc, &ReportContext { photo_file, ..context });
+    dump.push(("report.json".to_owned(), dumped.to_json().into_bytes()));
+    Ok(Outcome { report, photo, dump })
 }

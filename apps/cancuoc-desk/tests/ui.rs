@@ -100,3 +100,35 @@ fn a_removed_card_shows_its_banner_and_a_bad_id_is_flagged_as_typed() {
     type_id(&mut harness, "12345");
     harness.get_by_label("Số định danh phải có đúng 12 chữ số");
 }
+
+#[test]
+fn save_writes_the_dump_of_the_read() {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let parent = std::env::temp_dir().join(format!("cancuoc-desk-test-{}-{nanos}", std::process::id()));
+    let mut harness = harness(Options { save_dir: parent.clone(), ..Options::default() });
+    read_demo(&mut harness);
+    harness.get_by_label("Lưu hồ sơ đọc thẻ").click();
+    harness.run_steps(3);
+    let folders: Vec<_> = std::fs::read_dir(&parent).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(folders.len(), 1, "one folder a save");
+    let dir = &folders[0];
+    // No personal data in the path: the folder is named by the clock.
+    assert!(dir.file_name().unwrap().to_str().unwrap().starts_with("cancuoc-20"));
+    for name in ["COM.bin", "SOD.bin", "DG1.bin", "DG2.bin", "DG13.bin", "photo.jpg", "report.json"] {
+        assert!(dir.join(name).is_file(), "{name} missing from the dump");
+    }
+    let report = std::fs::read_to_string(dir.join("report.json")).unwrap();
+    assert!(report.contains("photo.jpg"), "report.json names the photo file");
+    // The files are the chip's bytes: the core rebuilds the citizen from them.
+    let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (path.file_name().unwrap().to_str().unwrap().to_owned(), std::fs::read(&path).unwrap())
+        })
+        .collect();
+    let doc = cancuoc::Document::from_dump_files(files.iter().map(|(n, b)| (n.as_str(), b.clone())));
+    assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
+    harness.get_by_label_contains("Đã lưu vào");
+    std::fs::remove_dir_all(&parent).unwrap();
+}
