@@ -380,12 +380,20 @@ impl DeskApp {
             });
         });
         ui.add_space(8.0);
-        let mut save = false;
+        let mut action = None;
         ui.horizontal(|ui| {
             if ui.button(text::COPY.get(lang)).clicked() {
                 ui.ctx().copy_text(report.to_json());
             }
-            save = ui.button(text::SAVE.get(lang)).clicked();
+            if ui.button(text::SAVE.get(lang)).clicked() {
+                action = Some(Save::Dump);
+            }
+            if ui.button(text::EXPORT_JSON.get(lang)).clicked() {
+                action = Some(Save::RecordJson);
+            }
+            if ui.button(text::EXPORT_CSV.get(lang)).clicked() {
+                action = Some(Save::RecordCsv);
+            }
         });
         match saved {
             Some(Ok(dir)) => {
@@ -396,8 +404,13 @@ impl DeskApp {
             }
             None => {}
         }
-        if save {
-            let result = save_dump(&self.options.save_dir, &outcome.dump);
+        if let Some(action) = action {
+            let dir = &self.options.save_dir;
+            let result = match action {
+                Save::Dump => save_dump(dir, &outcome.dump),
+                Save::RecordJson => save_record(dir, "json", &cancuoc::record::to_json(report)),
+                Save::RecordCsv => save_record(dir, "csv", &cancuoc::record::to_csv(report)),
+            };
             if let State::Done { saved, .. } = &mut self.state {
                 *saved = Some(result);
             }
@@ -457,21 +470,47 @@ impl DeskApp {
     }
 }
 
-/// Writes `files` into a new folder under `parent`, named by the UTC clock only (no personal
-/// data in file names): `cancuoc-YYYYMMDD-HHMMSS`, with `-2`, `-3`… when taken.
-pub fn save_dump(parent: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, String> {
+/// What a save button writes.
+#[derive(Debug, Clone, Copy)]
+enum Save {
+    Dump,
+    RecordJson,
+    RecordCsv,
+}
+
+/// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
+fn clock_stamp() -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let day = CalendarDate::from_unix(i64::try_from(now).unwrap_or(0));
     let secs = now % 86_400;
-    let stem = format!(
-        "cancuoc-{:04}{:02}{:02}-{:02}{:02}{:02}",
-        day.year,
-        day.month,
-        day.day,
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    );
+    format!("{:04}{:02}{:02}-{:02}{:02}{:02}", day.year, day.month, day.day, secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// Writes the holder's record as `cancuoc-record-STAMP.EXT` under `parent` (never over a file).
+fn save_record(parent: &std::path::Path, extension: &str, contents: &str) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let stem = format!("cancuoc-record-{}", clock_stamp());
+    for n in 1..100 {
+        let name = if n == 1 { format!("{stem}.{extension}") } else { format!("{stem}-{n}.{extension}") };
+        let path = parent.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                return file
+                    .write_all(contents.as_bytes())
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("{}: {e}", path.display()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    Err(format!("{}: too many records this second", parent.display()))
+}
+
+/// Writes `files` into a new folder `cancuoc-STAMP` under `parent` (`-2`, `-3`… when taken).
+pub fn save_dump(parent: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, String> {
+    let stem = format!("cancuoc-{}", clock_stamp());
     std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     let mut dir = parent.join(&stem);
     let mut n = 1;

@@ -56,6 +56,8 @@ texts! {
     CLEAR: "Xóa", "Clear";
     COPY: "Sao chép JSON", "Copy JSON";
     SAVE: "Lưu hồ sơ đọc thẻ", "Save the dump";
+    EXPORT_JSON: "Xuất hồ sơ JSON", "Export record as JSON";
+    EXPORT_CSV: "Xuất hồ sơ CSV", "Export record as CSV";
     SAVED: "Đã lưu vào", "Saved to";
     SAVE_FAILED: "Không lưu được", "Could not save";
     READING: "Đang đọc", "Reading";

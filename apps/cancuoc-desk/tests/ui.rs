@@ -101,14 +101,23 @@ fn a_removed_card_shows_its_banner_and_a_bad_id_is_flagged_as_typed() {
     harness.get_by_label("Số định danh phải có đúng 12 chữ số");
 }
 
-#[test]
-fn save_writes_the_dump_of_the_read() {
+/// Reads the demo card with saving into a folder of the test's own (not yet created: the app
+/// must create it), then presses the buttons labelled `buttons`.
+fn read_and_press(tag: &str, buttons: &[&str]) -> (Harness<'static, DeskApp>, std::path::PathBuf) {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let parent = std::env::temp_dir().join(format!("cancuoc-desk-test-{}-{nanos}", std::process::id()));
+    let parent = std::env::temp_dir().join(format!("cancuoc-desk-{tag}-{}-{nanos}", std::process::id()));
     let mut harness = harness(Options { save_dir: parent.clone(), ..Options::default() });
     read_demo(&mut harness);
-    harness.get_by_label("Lưu hồ sơ đọc thẻ").click();
-    harness.run_steps(3);
+    for label in buttons {
+        harness.get_by_label(label).click();
+        harness.run_steps(3);
+    }
+    (harness, parent)
+}
+
+#[test]
+fn save_writes_the_dump_of_the_read() {
+    let (harness, parent) = read_and_press("dump", &["Lưu hồ sơ đọc thẻ"]);
     let folders: Vec<_> = std::fs::read_dir(&parent).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(folders.len(), 1, "one folder a save");
     let dir = &folders[0];
@@ -130,5 +139,26 @@ fn save_writes_the_dump_of_the_read() {
     let doc = cancuoc::Document::from_dump_files(files.iter().map(|(n, b)| (n.as_str(), b.clone())));
     assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
     harness.get_by_label_contains("Đã lưu vào");
+    std::fs::remove_dir_all(&parent).unwrap();
+}
+
+#[test]
+fn the_record_exports_as_csv_and_json() {
+    let (_harness, parent) = read_and_press("record", &["Xuất hồ sơ CSV", "Xuất hồ sơ JSON"]);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&parent).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].starts_with("cancuoc-record-") && names[0].ends_with(".csv"), "{names:?}");
+    assert!(names[1].ends_with(".json"), "{names:?}");
+    let csv = std::fs::read_to_string(parent.join(&names[0])).unwrap();
+    let mut lines = csv.split("\r\n");
+    assert_eq!(lines.next(), Some(cancuoc::record::FIELDS.join(",").as_str()));
+    assert!(lines.next().unwrap().starts_with("001090012345,Nguyễn Văn Mẫu,1990-01-15,"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(parent.join(&names[1])).unwrap()).unwrap();
+    assert_eq!(json["full_name"], "Nguyễn Văn Mẫu");
+    // No CSCA configured: the hashes match but the signer is not anchored.
+    assert_eq!(json["passive_authentication"], "untrusted");
     std::fs::remove_dir_all(&parent).unwrap();
 }

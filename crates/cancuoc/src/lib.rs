@@ -7,7 +7,7 @@
 //!
 //! Layers, each a module using only those before it: [`apdu`] → [`transport`] → [`crypto`] →
 //! [`sm`] → [`channel`] → [`access`] → [`files`] → [`lds`] → [`profile`] → [`document`] →
-//! [`reader`] → [`verify`] → [`report`]; [`photo`] decodes the face for apps.
+//! [`reader`] → [`verify`] → [`report`] → [`record`]; [`photo`] decodes the face for apps.
 //!
 //! ```no_run
 //! # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
@@ -36,6 +36,7 @@ pub mod lds;
 pub mod photo;
 pub mod profile;
 pub mod reader;
+pub mod record;
 pub mod report;
 pub mod sm;
 pub mod transport;
