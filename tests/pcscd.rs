@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 const SPECIMEN_MRZ: &str = "090012345,900115,300115";
+/// The specimen's CCCD inputs: the ID number with both dates.
+const SPECIMEN_ID_AND_DATES: [&str; 6] = ["--id", "001090012345", "--dob", "1990-01-15", "--expiry", "2030-01-15"];
 /// No test command may take longer: vpcd never times out (testbed.md pitfall 2).
 const COMMAND_DEADLINE: Duration = Duration::from_secs(60);
 
@@ -244,16 +246,7 @@ fn a_wrong_can_fails_cleanly() {
 #[test]
 fn falls_back_to_bac_on_a_chip_without_pace_and_says_so() {
     let bed = TestBed::start(&["--no-pace"]);
-    let report = json(&bed.cancuoc(&[
-        "read",
-        "--id",
-        "001090012345",
-        "--dob",
-        "1990-01-15",
-        "--expiry",
-        "2030-01-15",
-        "--json",
-    ]));
+    let report = json(&bed.cancuoc(&[&["read"][..], &SPECIMEN_ID_AND_DATES, &["--json"]].concat()));
     assert_eq!(report["access"]["protocol"], "BAC");
     assert!(report["access"]["fallback"].as_str().unwrap().contains("no PACE"), "{}", report["access"]);
     // The ID alone cannot open a BAC-only chip: the message says what to add.
@@ -307,17 +300,7 @@ fn reads_the_virtual_cccd_through_pcscd_with_the_mrz_key() {
 fn reads_with_the_cccd_id_and_dates_and_dumps_the_files() {
     let bed = TestBed::start(&[]);
     let out_dir = bed.dir.join("dump");
-    let out = bed.cancuoc(&[
-        "read",
-        "--id",
-        "001090012345",
-        "--dob",
-        "1990-01-15",
-        "--expiry",
-        "2030-01-15",
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
+    let out = bed.cancuoc(&[&["read"][..], &SPECIMEN_ID_AND_DATES, &["--out", out_dir.to_str().unwrap()]].concat());
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Nguyễn Văn Mẫu"), "{text}");

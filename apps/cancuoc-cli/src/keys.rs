@@ -1,8 +1,7 @@
 //! The access-key options shared by `read` and `replay` (DESIGN.md §3.1 KEY).
 
 use cancuoc::AccessKey;
-use cancuoc::access::{AccessError, MrzKey, mrz_date};
-use cancuoc::profile::cccd::{CccdError, CccdId, CccdQr, NO_EXPIRY_MRZ_DATE, expiry_candidates};
+use cancuoc::profile::key_input::{KeyInput, KeyInputError};
 use clap::Args;
 
 /// `--can`, `--id [--dob --expiry]`, `--qr` or `--mrz`.
@@ -30,72 +29,23 @@ pub(crate) struct KeyArgs {
     mrz: Option<String>,
 }
 
-/// Errors in the key options.
-#[derive(Debug)]
-pub(crate) enum KeyError {
-    Access(AccessError),
-    Cccd(CccdError),
-    Mrz,
-}
-
-impl std::fmt::Display for KeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Access(e) => write!(f, "{e}"),
-            Self::Cccd(e) => write!(f, "{e}"),
-            Self::Mrz => {
-                f.write_str("--mrz takes DOCNO,YYMMDD,YYMMDD (document number, date of birth, date of expiry)")
-            }
-        }
-    }
-}
-
-impl From<AccessError> for KeyError {
-    fn from(e: AccessError) -> Self {
-        Self::Access(e)
-    }
-}
-
-impl From<CccdError> for KeyError {
-    fn from(e: CccdError) -> Self {
-        Self::Cccd(e)
-    }
-}
-
 impl KeyArgs {
-    /// The key, or `None` when no key option was given.
-    pub(crate) fn to_access_key(&self) -> Result<Option<AccessKey>, KeyError> {
-        if let Some(mrz) = &self.mrz {
-            let parts: Vec<&str> = mrz.split(',').map(str::trim).collect();
-            let [number, dob, expiry] = parts.as_slice() else { return Err(KeyError::Mrz) };
-            let dob = mrz_date(dob, "date of birth (YYMMDD)")?;
-            let expiry = mrz_date(expiry, "date of expiry (YYMMDD)")?;
-            return Ok(Some(AccessKey::Mrz(MrzKey::new(number, &dob, &expiry)?)));
+    /// The key, or `None` when no key option was given (read as every front end reads them:
+    /// [`KeyInput`]).
+    pub(crate) fn to_access_key(&self) -> Result<Option<AccessKey>, KeyInputError> {
+        KeyInput {
+            mrz: self.mrz.clone(),
+            can: self.can.clone(),
+            qr: self.qr.clone(),
+            id: self.id.clone(),
+            date_of_birth: self.dob.clone(),
+            date_of_expiry: self.expiry.clone(),
         }
-        if let Some(can) = &self.can {
-            return Ok(Some(AccessKey::can(can)?));
-        }
-        if let Some(qr) = &self.qr {
-            return Ok(Some(CccdQr::parse(qr)?.access_key()?));
-        }
-        let Some(id) = &self.id else { return Ok(None) };
-        let id = CccdId::parse(id)?;
-        let Some(dob) = &self.dob else { return Ok(Some(id.can_key()?)) };
-        let dob_mrz = mrz_date(dob, "date of birth (YYYY-MM-DD)")?;
-        let expiries = match &self.expiry {
-            Some(e) if e.eq_ignore_ascii_case("none") => vec![NO_EXPIRY_MRZ_DATE.to_owned()],
-            Some(e) => vec![mrz_date(e, "date of expiry (YYYY-MM-DD, or none)")?],
-            None => {
-                let birth = cancuoc::profile::cccd::Date::parse_iso(dob)
-                    .ok_or(AccessError::BadInput("date of birth (YYYY-MM-DD)"))?;
-                expiry_candidates(&birth, None)
-            }
-        };
-        Ok(Some(id.key_with_dates(&dob_mrz, &expiries)?))
+        .access_key()
     }
 
     /// A key from a trace's `cancuoc-key:` comment (`mrz DOCNO,YYMMDD,YYMMDD` or `can NNNNNN`).
-    pub(crate) fn from_trace_comment(text: &str) -> Result<Option<AccessKey>, KeyError> {
+    pub(crate) fn from_trace_comment(text: &str) -> Result<Option<AccessKey>, KeyInputError> {
         let args = match text.split_once(' ') {
             Some(("mrz", v)) => Self { mrz: Some(v.to_owned()), ..Self::default() },
             Some(("can", v)) => Self { can: Some(v.to_owned()), ..Self::default() },

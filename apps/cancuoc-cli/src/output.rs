@@ -12,8 +12,6 @@ use crate::session::CliError;
 
 /// Prints (and dumps, with `--out`) the document; the exit code follows the checks.
 pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<ExitCode, CliError> {
-    let face = doc.face().ok();
-    let photo_file = face.as_ref().map(|f| format!("photo.{}", f.format.extension()));
     let store = crate::trust_files::load(&output.trust.trust)?;
     let at = match &output.trust.at {
         Some(text) => cancuoc::profile::cccd::Date::parse_iso(text)
@@ -25,12 +23,12 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
     let context = ReportContext {
         today: Some(today()),
         millis: Some(millis),
-        photo_file: output.out.as_ref().and(photo_file.clone()),
+        photo_file: output.out.as_ref().and_then(|_| cancuoc::report::photo_file_name(doc)),
         passive: Some(passive),
     };
     let report = Report::new(doc, &context);
     if let Some(dir) = &output.out {
-        write_dump(dir, doc, &report, face.as_ref().map(|f| f.data.as_slice()), photo_file.as_deref())?;
+        write_dump(dir, &cancuoc::report::dump(doc, &context))?;
     }
     if output.json {
         println!("{}", report.to_json());
@@ -49,22 +47,13 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_dump(
-    dir: &Path,
-    doc: &Document,
-    report: &Report,
-    photo: Option<&[u8]>,
-    photo_file: Option<&str>,
-) -> Result<(), CliError> {
+/// Writes the dump's files (the core assembles them) into `dir`.
+fn write_dump(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
     let io = |e: std::io::Error| CliError::Io(format!("cannot write to {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
-    for (name, bytes) in doc.dump_files() {
+    for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes).map_err(io)?;
     }
-    if let (Some(bytes), Some(name)) = (photo, photo_file) {
-        std::fs::write(dir.join(name), bytes).map_err(io)?;
-    }
-    std::fs::write(dir.join("report.json"), report.to_json()).map_err(io)?;
     Ok(())
 }
 

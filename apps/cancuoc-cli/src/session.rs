@@ -13,9 +13,10 @@ use cancuoc_sim::Faults;
 use rand_core::CryptoRng;
 
 use crate::OutputArgs;
-use crate::keys::{KeyArgs, KeyError};
+use crate::keys::KeyArgs;
 use crate::output;
 use crate::progress::ReadProgress;
+use cancuoc::profile::key_input::KeyInputError;
 
 /// Trace comment that names the key of a virtual-card trace (fictional data only).
 const TRACE_KEY_COMMENT: &str = "cancuoc-key: ";
@@ -31,8 +32,8 @@ pub(crate) enum CliError {
     Io(String),
 }
 
-impl From<KeyError> for CliError {
-    fn from(e: KeyError) -> Self {
+impl From<KeyInputError> for CliError {
+    fn from(e: KeyInputError) -> Self {
         Self::Usage(e.to_string())
     }
 }

@@ -7,7 +7,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cancuoc::profile::cccd::{CccdId, CccdQr, Date, expiry_candidates};
+use cancuoc::profile::key_input::{KeyField, KeyInput};
 use cancuoc::report::CalendarDate;
 use cancuoc::{AccessKey, ErrorClass, TrustStore};
 use eframe::egui::{self, Color32, RichText};
@@ -167,31 +167,27 @@ impl DeskApp {
         self.state = State::Idle;
     }
 
-    /// The access key from the inputs, or the reason there is none.
+    /// The access key from the inputs (read by the core's [`KeyInput`]), or what to fix.
     fn key(&self) -> Result<AccessKey, &'static str> {
-        if !self.qr.trim().is_empty() {
-            let qr = CccdQr::parse(&self.qr).map_err(|_| self.t(text::BAD_QR))?;
-            return qr.access_key().map_err(|_| self.t(text::BAD_QR));
-        }
-        if !self.mrz.trim().is_empty() {
-            let parts: Vec<&str> = self.mrz.split(',').map(str::trim).collect();
-            let [number, dob, expiry] = parts.as_slice() else { return Err(self.t(text::BAD_DATE)) };
-            return AccessKey::mrz(number, dob, expiry).map_err(|_| self.t(text::BAD_DATE));
-        }
-        if self.id.trim().is_empty() {
-            return Err(self.t(text::NO_KEY));
-        }
-        let id = CccdId::parse(&self.id).map_err(|_| self.t(text::BAD_ID))?;
-        if self.dob.trim().is_empty() {
-            return id.can_key().map_err(|_| self.t(text::BAD_ID));
-        }
-        let birth = Date::parse_iso(&self.dob).ok_or(self.t(text::BAD_DATE))?;
-        let expiries = if self.expiry.trim().is_empty() {
-            expiry_candidates(&birth, None)
-        } else {
-            vec![Date::parse_iso(&self.expiry).ok_or(self.t(text::BAD_DATE))?.yymmdd()]
+        let input = KeyInput {
+            mrz: Some(self.mrz.clone()),
+            qr: Some(self.qr.clone()),
+            id: Some(self.id.clone()),
+            date_of_birth: Some(self.dob.clone()),
+            date_of_expiry: Some(self.expiry.clone()),
+            ..KeyInput::default()
         };
-        id.key_with_dates(&birth.yymmdd(), &expiries).map_err(|_| self.t(text::BAD_DATE))
+        let hint = |field| match field {
+            KeyField::Mrz => text::BAD_MRZ,
+            KeyField::Qr => text::BAD_QR,
+            KeyField::DateOfBirth | KeyField::DateOfExpiry => text::BAD_DATE,
+            _ => text::BAD_ID,
+        };
+        match input.access_key() {
+            Ok(Some(key)) => Ok(key),
+            Ok(None) => Err(self.t(text::NO_KEY)),
+            Err(e) => Err(self.t(hint(e.field()))),
+        }
     }
 
     fn start_read(&mut self) {

@@ -59,11 +59,12 @@ texts! {
     EXPORT_JSON: "Xuất hồ sơ JSON", "Export record as JSON";
     EXPORT_CSV: "Xuất hồ sơ CSV", "Export record as CSV";
     SAVED: "Đã lưu vào", "Saved to";
-    SAVE_FAILED: "Không lưu được", "Could not save";
+    SAVE_FAILED: "Không lưu được — kiểm tra thư mục lưu (--save-dir) có ghi được không", "Could not save — check that the save folder (--save-dir) can be written";
     READING: "Đang đọc", "Reading";
     BAD_ID: "Số định danh phải có đúng 12 chữ số", "The ID number has exactly 12 digits";
     BAD_DATE: "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD";
     BAD_QR: "Không đọc được mã QR", "The QR text is not a CCCD's";
+    BAD_MRZ: "Nhập số hộ chiếu, ngày sinh, ngày hết hạn (YYMMDD), cách nhau bằng dấu phẩy", "Enter the passport number, date of birth and date of expiry (YYMMDD), separated by commas";
     NO_KEY: "Nhập số định danh, mã QR hoặc dữ liệu hộ chiếu", "Enter the ID number, the QR text or the passport data";
     FULL_NAME: "Họ và tên", "Full name";
     ID_NUMBER: "Số định danh", "ID number";

@@ -78,16 +78,7 @@ fn run<T: Transport>(
     let context =
         ReportContext { today: Some(today), millis: Some(millis), passive: Some(passive), ..ReportContext::default() };
     let report = Report::new(&doc, &context);
-    let face = doc.face().ok();
-    let photo = face.as_ref().and_then(|face| cancuoc::photo::decode(face).ok());
-    let mut dump: Vec<(String, Vec<u8>)> =
-        doc.dump_files().into_iter().map(|(name, bytes)| (name, bytes.to_vec())).collect();
-    let photo_file = face.as_ref().map(|f| format!("photo.{}", f.format.extension()));
-    if let (Some(face), Some(name)) = (&face, &photo_file) {
-        dump.push((name.clone(), face.data.clone()));
-    }
-    // The dump's report names its photo file, as `cancuoc read --out` does.
-    let dumped = Report::new(&doc, &ReportContext { photo_file, ..context });
-    dump.push(("report.json".to_owned(), dumped.to_json().into_bytes()));
+    let photo = doc.face().ok().and_then(|face| cancuoc::photo::decode(&face).ok());
+    let dump = cancuoc::report::dump(&doc, &context);
     Ok(Outcome { report, photo, dump })
 }

@@ -162,3 +162,17 @@ fn the_record_exports_as_csv_and_json() {
     assert_eq!(json["passive_authentication"], "untrusted");
     std::fs::remove_dir_all(&parent).unwrap();
 }
+
+#[test]
+fn a_save_that_fails_says_so_and_what_to_check() {
+    // The save folder's place is taken by a file: nothing can be created there.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let blocker = std::env::temp_dir().join(format!("cancuoc-desk-blocker-{}-{nanos}", std::process::id()));
+    std::fs::write(&blocker, b"not a folder").unwrap();
+    let mut harness = harness(Options { save_dir: blocker.clone(), ..Options::default() });
+    read_demo(&mut harness);
+    harness.get_by_label("Lưu hồ sơ đọc thẻ").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("kiểm tra thư mục lưu (--save-dir)");
+    std::fs::remove_file(&blocker).unwrap();
+}

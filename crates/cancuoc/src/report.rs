@@ -343,6 +343,27 @@ impl Report {
     }
 }
 
+/// The photo's file name in a dump (DESIGN.md §3.3): `photo.jpg` or `photo.jp2`, when DG2
+/// holds a face image.
+pub fn photo_file_name(doc: &Document) -> Option<String> {
+    doc.face().ok().map(|face| format!("photo.{}", face.format.extension()))
+}
+
+/// The dump of DESIGN.md §3.3 as (file name, bytes), for the caller to write: every file as
+/// the chip returned it, the photo, and `report.json` built from `context` and naming the
+/// photo file, so `cancuoc verify` can re-check it later.
+pub fn dump(doc: &Document, context: &ReportContext) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> =
+        doc.dump_files().into_iter().map(|(name, bytes)| (name, bytes.to_vec())).collect();
+    let photo_file = photo_file_name(doc);
+    if let (Ok(face), Some(name)) = (doc.face(), &photo_file) {
+        files.push((name.clone(), face.data));
+    }
+    let report = Report::new(doc, &ReportContext { photo_file, ..context.clone() });
+    files.push(("report.json".to_owned(), report.to_json().into_bytes()));
+    files
+}
+
 /// The data-group hash comparison: a mismatch makes passive authentication `invalid`; a
 /// full match stays `not_checked` until the signature is verified.
 fn passive_hashes(doc: &Document, passive: &mut PassiveReport) {

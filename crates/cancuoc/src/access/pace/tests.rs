@@ -2,28 +2,16 @@
 //! §4–5): every command byte for byte, and the session keys.
 
 use hex_literal::hex;
-use rand_core::{TryCryptoRng, TryRng};
 
 use super::*;
+use crate::transport::{ReplayRng, ReplayTransport, Trace, TraceEvent};
 
-/// Hands out the terminal's private keys of the worked example, in order.
-struct Script(Vec<Vec<u8>>);
-
-impl TryRng for Script {
-    type Error = std::convert::Infallible;
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok(0)
-    }
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(0)
-    }
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        let next = self.0.remove(0);
-        dst.copy_from_slice(&next);
-        Ok(())
-    }
+/// Hands out the terminal's private keys of a worked example, in order: the replay of a trace
+/// holding only its `! rng` lines.
+fn script(keys: &[&[u8]]) -> ReplayRng {
+    let trace = Trace { events: keys.iter().map(|k| TraceEvent::Rng(k.to_vec())).collect() };
+    ReplayTransport::new(&trace).1
 }
-impl TryCryptoRng for Script {}
 
 fn ok(data: &[u8]) -> Response {
     Response::new(data.to_vec(), StatusWord::OK)
@@ -33,39 +21,69 @@ fn g1_password() -> PacePassword {
     PacePassword::Mrz(MrzKey::new("T22000129", "640812", "101031").unwrap())
 }
 
+/// App. G.1's EF.CardAccess: one PACEInfo, ECDH-GM-AES-128 on brainpoolP256r1.
+const G1_CARD_ACCESS: &[u8] = &hex!("31143012060A04007F0007020204020202010202010D");
+/// App. G.1: the chip's encrypted nonce, mapping key and ephemeral key, as GENERAL AUTHENTICATE answers.
+const G1_NONCE: &[u8] = &hex!("7C12801095A3A016522EE98D01E76CB6B98B42C3");
+const G1_MAP_PICC: &[u8] = &hex!(
+    "7C43824104824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F5730D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54"
+);
+const G1_EPH_PICC: &[u8] = &hex!(
+    "7C438441049E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094"
+);
+
+/// App. G.1: the terminal's mapping and ephemeral private keys.
+fn g1_rng() -> ReplayRng {
+    script(&[
+        &hex!("7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99"),
+        &hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595"),
+    ])
+}
+
+/// App. G.1 up to the mapping step, with the terminal's keys still to draw.
+fn g1_mapping() -> (PaceMapping, ReplayRng) {
+    let infos = SecurityInfos::parse(G1_CARD_ACCESS).unwrap();
+    let info = infos.pace().next().unwrap();
+    let start = PaceStart::new(info, &infos, &g1_password(), false).unwrap();
+    let awaiting = start.on_response(&ok(&[])).unwrap();
+    let mut rng = g1_rng();
+    let mapping = awaiting.on_response(&mut rng, &ok(G1_NONCE)).unwrap();
+    (mapping, rng)
+}
+
+/// App. G.1 up to mutual authentication: the terminal's token is ready, the chip's not yet seen.
+fn g1_mutual() -> PaceMutualAuthentication {
+    let (mapping, mut rng) = g1_mapping();
+    let agreement = mapping.on_response(&mut rng, &ok(G1_MAP_PICC)).unwrap();
+    agreement.on_response(&ok(G1_EPH_PICC)).unwrap()
+}
+
 /// App. G.1: ECDH, brainpoolP256r1, AES-128, MRZ.
 #[test]
 fn generic_mapping_ecdh_matches_9303_11_g1() {
-    let infos = SecurityInfos::parse(&hex!("31143012060A04007F0007020204020202010202010D")).unwrap();
+    let infos = SecurityInfos::parse(G1_CARD_ACCESS).unwrap();
     let info = infos.pace().next().unwrap();
     let start = PaceStart::new(info, &infos, &g1_password(), false).unwrap();
     assert_eq!(start.description(), "PACE-ECDH-GM-AES-128 brainpoolP256r1 MRZ");
     assert_eq!(start.command().to_bytes().unwrap(), hex!("0022C1A40F800A04007F00070202040202830101"));
     let awaiting = start.on_response(&ok(&[])).unwrap();
     assert_eq!(awaiting.command().to_bytes().unwrap(), hex!("10860000027C0000"));
-    let mut rng = Script(vec![
-        hex!("7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99").to_vec(),
-        hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595").to_vec(),
-    ]);
-    let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C12801095A3A016522EE98D01E76CB6B98B42C3"))).unwrap();
+    let mut rng = g1_rng();
+    let mapping = awaiting.on_response(&mut rng, &ok(G1_NONCE)).unwrap();
     assert_eq!(
         mapping.command().to_bytes().unwrap(),
         hex!(
             "10860000457C438141047ACF3EFC982EC45565A4B155129EFBC74650DCBFA6362D896FC70262E0C2CC5E544552DCB6725218799115B55C9BAA6D9F6BC3A9618E70C25AF71777A9C4922D00"
         )
     );
-    let agreement = mapping
-        .on_response(&mut rng, &ok(&hex!("7C43824104824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F5730D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54")))
-        .unwrap();
+    let agreement = mapping.on_response(&mut rng, &ok(G1_MAP_PICC)).unwrap();
     assert_eq!(
         agreement.command().to_bytes().unwrap(),
         hex!(
             "10860000457C438341042DB7A64C0355044EC9DF190514C625CBA2CEA48754887122F3A5EF0D5EDD301C3556F3B3B186DF10B857B58F6A7EB80F20BA5DC7BE1D43D9BF850149FBB3646200"
         )
     );
-    let mutual = agreement
-        .on_response(&ok(&hex!("7C438441049E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094")))
-        .unwrap();
+    let mutual = agreement.on_response(&ok(G1_EPH_PICC)).unwrap();
     assert_eq!(mutual.command().to_bytes().unwrap(), hex!("008600000C7C0A8508C2B0BD78D94BA86600"));
     let established = mutual.on_response(&ok(&hex!("7C0A86083ABB9674BCE93C08"))).unwrap();
     assert_eq!(established.sm.ssc(), [0u8; 16]);
@@ -104,10 +122,8 @@ fn generic_mapping_dh_matches_9303_11_g2() {
     let start = PaceStart::new(info, &infos, &g1_password(), false).unwrap();
     assert_eq!(start.command().to_bytes().unwrap(), hex!("0022C1A40F800A04007F00070202040102830101"));
     let awaiting = start.on_response(&ok(&[])).unwrap();
-    let mut rng = Script(vec![
-        hex!("5265030F751F4AD18B08AC565FC7AC952E41618D").to_vec(),
-        hex!("89CCD99B0E8D3B1F11E1296DCA68EC53411CF2CA").to_vec(),
-    ]);
+    let mut rng =
+        script(&[&hex!("5265030F751F4AD18B08AC565FC7AC952E41618D"), &hex!("89CCD99B0E8D3B1F11E1296DCA68EC53411CF2CA")]);
     let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C128010854D8DF5827FA6852D1A4FA701CDDDCA"))).unwrap();
     let expected = [&hex!("10860000867C8183818180")[..], &G2_PK_MAP_PCD, &[0]].concat();
     assert_eq!(mapping.command().to_bytes().unwrap(), expected);
@@ -124,59 +140,25 @@ fn generic_mapping_dh_matches_9303_11_g2() {
 
 #[test]
 fn a_wrong_token_or_an_echoed_key_is_rejected() {
-    let infos = SecurityInfos::parse(&hex!("31143012060A04007F0007020204020202010202010D")).unwrap();
-    let info = infos.pace().next().unwrap();
-    let run = || {
-        let start = PaceStart::new(info, &infos, &g1_password(), false).unwrap();
-        let awaiting = start.on_response(&ok(&[])).unwrap();
-        let mut rng = Script(vec![
-            hex!("7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99").to_vec(),
-            hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595").to_vec(),
-        ]);
-        let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C12801095A3A016522EE98D01E76CB6B98B42C3"))).unwrap();
-        (mapping, rng)
-    };
     // The chip echoes our own mapping key.
-    let (mapping, mut rng) = run();
+    let (mapping, mut rng) = g1_mapping();
     let echo = [&hex!("7C438241")[..], &mapping.command().data[4..]].concat();
     assert!(matches!(mapping.on_response(&mut rng, &ok(&echo)), Err(AccessError::CardMisbehaved(_))));
     // A point off the curve.
-    let (mapping, mut rng) = run();
-    let mut bad = hex!(
-        "7C43824104824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F5730D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54"
-    );
+    let (mapping, mut rng) = g1_mapping();
+    let mut bad = G1_MAP_PICC.to_vec();
     bad[10] ^= 1;
     assert!(matches!(mapping.on_response(&mut rng, &ok(&bad)), Err(AccessError::CardMisbehaved(_))));
     // The chip refuses our token: a wrong password.
-    let (mapping, mut rng) = run();
-    let agreement = mapping
-        .on_response(&mut rng, &ok(&hex!("7C43824104824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F5730D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54")))
-        .unwrap();
-    let mutual = agreement
-        .on_response(&ok(&hex!("7C438441049E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094")))
-        .unwrap();
-    let refused = mutual.on_response(&Response::new(Vec::new(), StatusWord(0x6300)));
+    let refused = g1_mutual().on_response(&Response::new(Vec::new(), StatusWord(0x6300)));
     assert!(matches!(refused, Err(AccessError::WrongKey { .. })), "{refused:?}");
 }
 
 #[test]
 fn a_forged_chip_token_is_rejected() {
-    let infos = SecurityInfos::parse(&hex!("31143012060A04007F0007020204020202010202010D")).unwrap();
-    let info = infos.pace().next().unwrap();
-    let start = PaceStart::new(info, &infos, &g1_password(), false).unwrap();
-    let awaiting = start.on_response(&ok(&[])).unwrap();
-    let mut rng = Script(vec![
-        hex!("7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99").to_vec(),
-        hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595").to_vec(),
-    ]);
-    let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C12801095A3A016522EE98D01E76CB6B98B42C3"))).unwrap();
-    let agreement = mapping
-        .on_response(&mut rng, &ok(&hex!("7C43824104824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F5730D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54")))
-        .unwrap();
-    let mutual = agreement
-        .on_response(&ok(&hex!("7C438441049E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094")))
-        .unwrap();
-    assert!(matches!(mutual.on_response(&ok(&hex!("7C0A86083ABB9674BCE93C09"))), Err(AccessError::CardMisbehaved(_))));
+    // G.1's T_PICC with its last bit flipped.
+    let forged = g1_mutual().on_response(&ok(&hex!("7C0A86083ABB9674BCE93C09")));
+    assert!(matches!(forged, Err(AccessError::CardMisbehaved(_))), "{forged:?}");
 }
 
 #[test]
@@ -200,9 +182,9 @@ fn integrated_mapping_ecdh_matches_9303_11_h1() {
     let start = PaceStart::new(info, &infos, &can_123456(), false).unwrap();
     assert_eq!(start.description(), "PACE-ECDH-IM-AES-128 brainpoolP256r1 CAN");
     let awaiting = start.on_response(&ok(&[])).unwrap();
-    let mut rng = Script(vec![
-        hex!("5DD4CBFC96F5453B130D890A1CDBAE32").to_vec(),
-        hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595").to_vec(),
+    let mut rng = script(&[
+        &hex!("5DD4CBFC96F5453B130D890A1CDBAE32"),
+        &hex!("A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595"),
     ]);
     let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C128010143DC40C08C8E891FBED7DEDB92B64AD"))).unwrap();
     assert_eq!(mapping.command().to_bytes().unwrap(), hex!("10860000147C1281105DD4CBFC96F5453B130D890A1CDBAE3200"));
@@ -251,10 +233,8 @@ fn integrated_mapping_dh_matches_9303_11_h2() {
     let info = infos.pace().next().unwrap();
     let start = PaceStart::new(info, &infos, &can_123456(), false).unwrap();
     let awaiting = start.on_response(&ok(&[])).unwrap();
-    let mut rng = Script(vec![
-        hex!("B3A6DB3C870C3E99245E0D1C06B747DE").to_vec(),
-        hex!("89CCD99B0E8D3B1F11E1296DCA68EC53411CF2CA").to_vec(),
-    ]);
+    let mut rng =
+        script(&[&hex!("B3A6DB3C870C3E99245E0D1C06B747DE"), &hex!("89CCD99B0E8D3B1F11E1296DCA68EC53411CF2CA")]);
     let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C1280109ABB8864CA0FF1551E620D1EF4E13510"))).unwrap();
     let agreement = mapping.on_response(&mut rng, &ok(&hex!("7C00"))).unwrap();
     let pk_eph_pcd = hex!(
@@ -280,9 +260,9 @@ fn chip_authentication_mapping_matches_9303_11_i() {
     let start = PaceStart::new(info, &infos, &password, false).unwrap();
     assert_eq!(start.command().to_bytes().unwrap(), hex!("0022C1A40F800A04007F00070202040602830101"));
     let awaiting = start.on_response(&ok(&[])).unwrap();
-    let mut rng = Script(vec![
-        hex!("5D8BB87BD74D985A4B7D4325B9F7B976FE835122773400798914AA22738135CC").to_vec(),
-        hex!("76ECFDAA9841C323A3F5FC5E88B88DB3EFF7E35EBF57A7E6946CB630006C2120").to_vec(),
+    let mut rng = script(&[
+        &hex!("5D8BB87BD74D985A4B7D4325B9F7B976FE835122773400798914AA22738135CC"),
+        &hex!("76ECFDAA9841C323A3F5FC5E88B88DB3EFF7E35EBF57A7E6946CB630006C2120"),
     ]);
     let mapping = awaiting.on_response(&mut rng, &ok(&hex!("7C128010CB60E8E0D85B76A9BD304747C2AD42E2"))).unwrap();
     assert_eq!(
