@@ -22,26 +22,43 @@ const OID_CONTENT_TYPE: &[u64] = &[1, 2, 840, 113549, 1, 9, 3];
 /// id-messageDigest 1.2.840.113549.1.9.4.
 const OID_MESSAGE_DIGEST: &[u64] = &[1, 2, 840, 113549, 1, 9, 4];
 
+/// id-signingTime 1.2.840.113549.1.9.5.
+const OID_SIGNING_TIME: &[u64] = &[1, 2, 840, 113549, 1, 9, 5];
+
 /// EF.SOD: `77 { ContentInfo }` around an LDSSecurityObject of SHA-256 hashes of `groups`.
 pub fn sod(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)]) -> Vec<u8> {
+    sod_signed_at(pki, groups, None)
+}
+
+/// [`sod`] with a signingTime signed attribute (UTCTime text, `YYMMDDHHMMSSZ`) when given.
+pub fn sod_signed_at(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)], signing_time: Option<&str>) -> Vec<u8> {
     let sha256 = sequence(&[oid(OID_SHA256)]);
     let hashes: Vec<Vec<u8>> = groups
         .iter()
         .map(|(n, bytes)| sequence(&[small_integer(u64::from(n.get())), octet_string(&Sha256::digest(bytes))]))
         .collect();
     let lds_security_object = sequence(&[small_integer(0), sha256, sequence(&hashes)]);
-    tlv(0x77, &signed_data(pki, OID_LDS_SECURITY_OBJECT, &lds_security_object))
+    tlv(0x77, &signed_data_at(pki, OID_LDS_SECURITY_OBJECT, &lds_security_object, signing_time))
 }
 
 /// A ContentInfo with SignedData v3 over `content` of type `content_type`, the DS certificate
 /// included, one SignerInfo (issuerAndSerialNumber, SHA-256, signed attributes contentType
 /// and messageDigest, ecdsa-with-SHA256).
 pub fn signed_data(pki: &TestPki, content_type: &[u64], content: &[u8]) -> Vec<u8> {
+    signed_data_at(pki, content_type, content, None)
+}
+
+/// [`signed_data`] with a signingTime signed attribute (RFC 5652 §11.3) when given.
+pub fn signed_data_at(pki: &TestPki, content_type: &[u64], content: &[u8], signing_time: Option<&str>) -> Vec<u8> {
     let sha256 = sequence(&[oid(OID_SHA256)]);
-    let signed_attributes = set_of(&[
+    let mut attributes = vec![
         sequence(&[oid(OID_CONTENT_TYPE), set_of(&[oid(content_type)])]),
         sequence(&[oid(OID_MESSAGE_DIGEST), set_of(&[octet_string(&Sha256::digest(content))])]),
-    ]);
+    ];
+    if let Some(time) = signing_time {
+        attributes.push(sequence(&[oid(OID_SIGNING_TIME), set_of(&[crate::der::utc_time(time)])]));
+    }
+    let signed_attributes = set_of(&attributes);
     let signature = sign_der(&pki.ds.key, &signed_attributes);
     // [0] IMPLICIT: the SET tag 31 becomes A0 (RFC 5652 §5.3).
     let mut implicit_attributes = signed_attributes.clone();

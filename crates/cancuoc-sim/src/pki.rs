@@ -43,8 +43,15 @@ pub struct TestPki {
 }
 
 impl TestPki {
-    /// Generates the PKI from `seed`.
+    /// Generates the PKI from `seed`: CSCA valid 2024-01-01 → 2039-01-01, DS 2024-01-01 →
+    /// 2035-01-01.
     pub fn generate(seed: &[u8]) -> Self {
+        Self::generate_with_validity(seed, ("240101000000Z", "390101000000Z"), ("240101000000Z", "350101000000Z"))
+    }
+
+    /// [`TestPki::generate`] with other validity periods (UTCTime text, `YYMMDDHHMMSSZ`), for
+    /// the chain's time checks. Same seed, same keys.
+    pub fn generate_with_validity(seed: &[u8], csca_validity: (&str, &str), ds_validity: (&str, &str)) -> Self {
         let csca_key = key_from_seed(seed, b"csca");
         let ds_key = key_from_seed(seed, b"ds");
         let csca_name = name("VN", "cancuoc test PKI (not a real authority)", "cancuoc Test CSCA");
@@ -56,24 +63,9 @@ impl TestPki {
         let ds_extensions = vec![extension(&[2, 5, 29, 15], true, &crate::der::bit_string_with_unused(&[0x80], 7))];
         let csca_serial = small_integer(0x0C5C_A001);
         let ds_serial = small_integer(0x0D50_0001);
-        let csca_cert = certificate(
-            &csca_key,
-            &csca_serial,
-            &csca_name,
-            &csca_name,
-            ("240101000000Z", "390101000000Z"),
-            &csca_key,
-            &ca_extensions,
-        );
-        let ds_cert = certificate(
-            &csca_key,
-            &ds_serial,
-            &csca_name,
-            &ds_name,
-            ("240101000000Z", "350101000000Z"),
-            &ds_key,
-            &ds_extensions,
-        );
+        let csca_cert =
+            certificate(&csca_key, &csca_serial, &csca_name, &csca_name, csca_validity, &csca_key, &ca_extensions);
+        let ds_cert = certificate(&csca_key, &ds_serial, &csca_name, &ds_name, ds_validity, &ds_key, &ds_extensions);
         Self {
             csca: Issued { key: csca_key, certificate: csca_cert, issuer: csca_name.clone(), serial: csca_serial },
             ds: Issued { key: ds_key, certificate: ds_cert, issuer: csca_name, serial: ds_serial },

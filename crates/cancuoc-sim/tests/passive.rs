@@ -136,3 +136,75 @@ fn rsa_active_authentication_on_the_virtual_card() {
     let evidence = doc.active_authentication.unwrap();
     assert!(cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).is_err());
 }
+
+/// The specimen's DG1, DG2 and DG13 under a SOD signed by `pki`, optionally with a signingTime.
+fn signed_by(pki: &TestPki, signing_time: Option<&str>) -> Document {
+    let issued = specimen();
+    let groups: Vec<(DgNumber, Vec<u8>)> = [1u8, 2, 13]
+        .into_iter()
+        .map(|n| {
+            let dg = DgNumber::new(n).unwrap();
+            (dg, issued.files[&dg.fid()].clone())
+        })
+        .collect();
+    let mut doc =
+        Document { sod: Some(cancuoc_sim::cms::sod_signed_at(pki, &groups, signing_time)), ..Document::default() };
+    doc.data_groups.extend(groups);
+    doc
+}
+
+fn trust_in(pkis: &[&TestPki]) -> TrustStore {
+    let mut store = TrustStore::new();
+    for (i, pki) in pkis.iter().enumerate() {
+        store.add_file(&format!("csca{i}"), &pki.csca.certificate).unwrap();
+    }
+    store
+}
+
+#[test]
+fn the_signing_time_is_checked_against_both_certificates() {
+    let pki = TestPki::generate(DEMO_SEED);
+    // Inside both validity periods: valid, and the report carries the time.
+    let doc = signed_by(&pki, Some("250315093000Z"));
+    let result = passive(&doc, &trust_in(&[&pki]), at(2026));
+    assert_eq!(result.status, PassiveStatus::Valid, "{:?}", result.problems);
+    let signed_at = result.signer.as_ref().unwrap().signed_at.unwrap();
+    assert_eq!(cancuoc::codec::time::iso_date_time(signed_at), "2025-03-15T09:30:00Z");
+    let context = cancuoc::ReportContext { passive: Some(result), ..Default::default() };
+    let json = cancuoc::Report::new(&doc, &context).to_json();
+    assert!(json.contains(r#""signed_at": "2025-03-15T09:30:00Z""#), "{json}");
+    // Its tamper twin: signed before the DS certificate existed (a back-dated signature),
+    // although the chosen date lies inside every validity period.
+    let doc = signed_by(&pki, Some("231231235959Z"));
+    let result = passive(&doc, &trust_in(&[&pki]), at(2026));
+    assert_eq!(result.chain.as_ref().unwrap().0, ChainStatus::Expired);
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    assert!(
+        result.problems.iter().any(|p| p.contains("signed on 2023-12-31") && p.contains("document signer")),
+        "{:?}",
+        result.problems
+    );
+    // Without a signingTime only the chosen date counts.
+    assert_eq!(passive(&signed_by(&pki, None), &trust_in(&[&pki]), at(2026)).status, PassiveStatus::Valid);
+}
+
+#[test]
+fn a_csca_must_have_been_valid_when_it_issued_the_document_signer() {
+    // The CSCA certificate starts a year after the DS certificate it signed.
+    let late = TestPki::generate_with_validity(
+        DEMO_SEED,
+        ("250101000000Z", "390101000000Z"),
+        ("240101000000Z", "350101000000Z"),
+    );
+    let doc = signed_by(&late, None);
+    let result = passive(&doc, &trust_in(&[&late]), at(2026));
+    assert_eq!(result.chain.as_ref().unwrap().0, ChainStatus::Expired, "{:?}", result.problems);
+    assert!(result.problems.iter().any(|p| p.contains("when it issued")), "{:?}", result.problems);
+    // A re-issued CSCA certificate (same name, same key) beside the original: the original
+    // vouches, so the chain holds whichever the store lists first.
+    let original = TestPki::generate(DEMO_SEED);
+    for store in [trust_in(&[&late, &original]), trust_in(&[&original, &late])] {
+        let result = passive(&doc, &store, at(2026));
+        assert_eq!(result.status, PassiveStatus::Valid, "{:?}", result.problems);
+    }
+}

@@ -11,6 +11,7 @@
 //! sending deeply nested headers overflows the stack and aborts the process
 //! (`../shared/research/crates.md` §1.2). This reader is zero-copy, strict and bounded.
 
+pub mod time;
 pub mod tlv;
 
 use thiserror::Error;

@@ -6,62 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::codec::time::CalendarDate;
 use crate::document::Document;
 use crate::lds::{Dg1, Dg11, DgNumber, ImageFormat, Mrz};
 use crate::profile::cccd::{Citizen, field, iso_date};
 
 /// The schema identifier.
 pub const SCHEMA: &str = "cancuoc/1";
-
-/// A calendar date, for turning two-digit MRZ years into full dates. Passed in: the core
-/// never reads the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CalendarDate {
-    /// Year, e.g. 2026.
-    pub year: u16,
-    /// Month 1..=12.
-    pub month: u8,
-    /// Day 1..=31.
-    pub day: u8,
-}
-
-impl CalendarDate {
-    /// The UTC date of `seconds` since 1970-01-01 (proleptic Gregorian; H. Hinnant's
-    /// days-to-civil algorithm).
-    pub fn from_unix(seconds: i64) -> Self {
-        let z = seconds.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Self {
-            year: u16::try_from(year).unwrap_or(0),
-            month: u8::try_from(month).unwrap_or(1),
-            day: u8::try_from(day).unwrap_or(1),
-        }
-    }
-
-    /// Seconds since 1970-01-01 at 00:00 UTC of this date.
-    pub fn to_unix(self) -> i64 {
-        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        (era * 146_097 + doe - 719_468) * 86_400
-    }
-
-    /// `YYYY-MM-DD`.
-    pub fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
 
 /// What the report needs besides the document.
 #[derive(Debug, Clone, Default)]
@@ -403,6 +354,7 @@ fn passive_report(result: &crate::verify::passive::PassiveResult, passive: &mut 
             "serial": s.serial,
             "not_before": CalendarDate::from_unix(s.not_before).iso(),
             "not_after": CalendarDate::from_unix(s.not_after).iso(),
+            "signed_at": s.signed_at.map(crate::codec::time::iso_date_time),
         })
     });
     passive.chain = result
@@ -602,14 +554,5 @@ mod tests {
         assert_eq!(h["old_id_number"], serde_json::Value::Null);
         assert_eq!(h["mother_name"], "Nguyễn Thị B");
         assert_eq!(json["verification"]["passive"]["status"], "not_checked");
-    }
-
-    #[test]
-    fn unix_dates_round_trip() {
-        for (secs, date) in [(0i64, "1970-01-01"), (951_782_400, "2000-02-29"), (1_796_083_200, "2026-12-01")] {
-            let d = CalendarDate::from_unix(secs);
-            assert_eq!(d.iso(), date);
-            assert_eq!(d.to_unix(), secs);
-        }
     }
 }

@@ -10,7 +10,7 @@ use crate::apdu::Command;
 use crate::codec::ByteReader;
 use crate::lds::security_infos::{SecurityInfo, SecurityInfos};
 use crate::lds::sod::HashAlgorithm;
-use crate::verify::signature::PublicKey;
+use crate::verify::signature::{PublicKey, ecdsa_der_pair, ecdsa_plain_pair};
 
 /// id-icao-mrtd-security-aaProtocolObject 2.23.136.1.1.5.
 const OID_AA_INFO: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
@@ -72,10 +72,10 @@ pub fn verify(
             verify_9796_2(&f, challenge).map(|h| format!("RSA ISO/IEC 9796-2 scheme 1 with {}", h.name()))
         }
         PublicKey::Ec { curve, point } => {
-            let (r, s) = match der_pair(response) {
+            let (r, s) = match ecdsa_der_pair(response) {
                 Some(pair) => pair,
                 None => {
-                    let (r, s) = response.split_at(response.len() / 2);
+                    let (r, s) = ecdsa_plain_pair(curve, response).ok_or(ActiveError::Invalid)?;
                     (r.to_vec(), s.to_vec())
                 }
             };
@@ -96,14 +96,6 @@ pub fn verify(
             Err(ActiveError::Invalid)
         }
     }
-}
-
-fn der_pair(signature: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut r = ByteReader::new(signature, "ECDSA-Sig-Value");
-    let mut seq = r.expect_tlv(0x30).ok()?.reader("ECDSA-Sig-Value");
-    let a = seq.expect_tlv(0x02).ok()?.value.to_vec();
-    let b = seq.expect_tlv(0x02).ok()?.value.to_vec();
-    (seq.is_empty() && r.is_empty()).then_some((a, b))
 }
 
 /// ISO/IEC 9796-2 scheme 1 message recovery (ICAO 9303-11 §6.1.2.2, App. F): F = header `6A`

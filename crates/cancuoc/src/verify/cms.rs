@@ -10,6 +10,8 @@ use crate::lds::card_security::OID_SIGNED_DATA;
 pub const OID_MESSAGE_DIGEST: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x04];
 /// id-contentType 1.2.840.113549.1.9.3.
 pub const OID_CONTENT_TYPE: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x03];
+/// id-signingTime 1.2.840.113549.1.9.5 (RFC 5652 §11.3).
+pub const OID_SIGNING_TIME: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05];
 /// Most certificates or signers taken from one SignedData (master lists hold hundreds of
 /// certificates, but inside their content, not here).
 const MAX_ITEMS: usize = 64;
@@ -51,6 +53,9 @@ pub struct SignerInfo {
     pub message_digest: Option<Vec<u8>>,
     /// The contentType attribute's value (OID content bytes).
     pub content_type: Option<Vec<u8>>,
+    /// The signingTime attribute (seconds since 1970), when present and readable; most SODs
+    /// carry none.
+    pub signing_time: Option<i64>,
     /// The signature algorithm.
     pub signature_algorithm: Algorithm,
     /// The signature.
@@ -152,7 +157,7 @@ fn signer_info(mut r: ByteReader<'_>) -> Result<SignerInfo, DecodeError> {
         _ => return Err(invalid(sid_tlv.value_offset, "SignerIdentifier")),
     };
     let digest_algorithm = algorithm(&mut r)?;
-    let (mut signed_attributes, mut message_digest, mut content_type) = (None, None, None);
+    let (mut signed_attributes, mut message_digest, mut content_type, mut signing_time) = (None, None, None, None);
     if r.peek() == Some(0xA0) {
         let attrs = r.tlv()?;
         let mut raw = attrs.raw.to_vec();
@@ -170,6 +175,8 @@ fn signer_info(mut r: ByteReader<'_>) -> Result<SignerInfo, DecodeError> {
                 message_digest = Some(value.value.to_vec());
             } else if oid == OID_CONTENT_TYPE && value.tag == 0x06 {
                 content_type = Some(value.value.to_vec());
+            } else if oid == OID_SIGNING_TIME {
+                signing_time = crate::codec::time::asn1_time(value.tag, value.value);
             }
         }
     }
@@ -181,6 +188,7 @@ fn signer_info(mut r: ByteReader<'_>) -> Result<SignerInfo, DecodeError> {
         signed_attributes,
         message_digest,
         content_type,
+        signing_time,
         signature_algorithm,
         signature,
     })

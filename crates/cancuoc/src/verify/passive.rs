@@ -84,6 +84,8 @@ pub struct SignerSummary {
     pub not_before: i64,
     /// Validity end.
     pub not_after: i64,
+    /// When EF.SOD says it was signed (its signingTime attribute), if it says.
+    pub signed_at: Option<i64>,
 }
 
 /// Everything passive authentication found.
@@ -194,6 +196,7 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
         serial: ds.serial_hex(),
         not_before: ds.not_before,
         not_after: ds.not_after,
+        signed_at: signer.signing_time,
     });
     let candidates: Vec<&Certificate> = trust.anchors().iter().filter(|a| a.subject == ds.issuer).collect();
     // An implicitlyCA DS key takes its curve from the CSCA.
@@ -215,7 +218,7 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
             false
         }
     };
-    let chain = chain(&ds, &candidates, trust, at, &mut result.problems);
+    let chain = chain(&ds, &candidates, trust, Times { at, signed_at: signer.signing_time }, &mut result.problems);
     result.chain = Some(chain.clone());
     let hashes_ok = !result.data_groups.values().any(|r| *r == HashResult::Mismatch) && result.hash.is_some();
     result.status = match (signature_ok && hashes_ok && result.problems.is_empty(), chain.0) {
@@ -229,43 +232,97 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
     result
 }
 
-/// DS → CSCA: the first candidate whose key verifies the DS certificate decides; validity of
-/// both at `at`.
+/// The moments the chain is checked at.
+#[derive(Debug, Clone, Copy)]
+struct Times {
+    /// The chosen date (`--at`, default today); `None` skips this check.
+    at: Option<i64>,
+    /// EF.SOD's signingTime, when it has one.
+    signed_at: Option<i64>,
+}
+
+fn day(seconds: i64) -> String {
+    crate::codec::time::CalendarDate::from_unix(seconds).iso()
+}
+
+/// The validity checks of one DS/CSCA pair (ICAO 9303-12 §5.1, §7.1.1), in the order a reader
+/// of the report needs them:
+/// 1. at signing: the CSCA was valid when it issued the DS certificate (its notBefore), and,
+///    when EF.SOD carries a signingTime, both were valid when the document was signed;
+/// 2. at the chosen date: both valid then (ICAO sizes the DS certificate's validity to cover
+///    every document it signed, so an expired DS certificate means an expired document).
+fn validity_problem(ds: &Certificate, csca: &Certificate, times: Times) -> Option<String> {
+    if !csca.valid_at(ds.not_before) {
+        return Some(format!(
+            "the CSCA certificate (valid {} to {}) was not valid when it issued the document signer certificate on {}",
+            day(csca.not_before),
+            day(csca.not_after),
+            day(ds.not_before)
+        ));
+    }
+    if let Some(signed) = times.signed_at {
+        for (who, cert) in [("document signer", ds), ("CSCA", csca)] {
+            if !cert.valid_at(signed) {
+                return Some(format!(
+                    "EF.SOD was signed on {}, outside the {who} certificate's validity ({} to {})",
+                    day(signed),
+                    day(cert.not_before),
+                    day(cert.not_after)
+                ));
+            }
+        }
+    }
+    let at = times.at?;
+    for (who, cert) in [("document signer", ds), ("CSCA", csca)] {
+        if !cert.valid_at(at) {
+            return Some(format!(
+                "the {who} certificate is outside its validity period ({} to {}) on {}",
+                day(cert.not_before),
+                day(cert.not_after),
+                day(at)
+            ));
+        }
+    }
+    None
+}
+
+/// DS → CSCA: every candidate with the issuer's name whose key verifies the DS certificate is
+/// tried (CSCA re-issues and link certificates share names and keys); the first that passes
+/// every check makes the chain `trusted`, else the first candidate's failure is reported.
 fn chain(
     ds: &Certificate,
     candidates: &[&Certificate],
     trust: &TrustStore,
-    at: Option<i64>,
+    times: Times,
     problems: &mut Vec<String>,
 ) -> (ChainStatus, Option<String>) {
     if candidates.is_empty() {
         return (ChainStatus::NoAnchor, None);
     }
+    let mut first_failure: Option<(ChainStatus, String, String)> = None;
     for csca in candidates {
         let Ok(key) = csca.public_key(None) else { continue };
         if ds.verify_signed_by(&key).is_err() {
             continue;
         }
-        let anchor = Some(csca.subject_text.clone());
-        if ds.key_usage.is_some_and(|(digital_signature, _)| !digital_signature) {
-            problems.push("the document signer certificate is not for digital signatures".to_owned());
-            return (ChainStatus::Invalid, anchor);
-        }
-        if trust.is_revoked(csca, &ds.serial) {
-            problems.push("the document signer certificate is revoked by its CSCA's CRL".to_owned());
-            return (ChainStatus::Revoked, anchor);
-        }
-        if let Some(at) = at {
-            if !ds.valid_at(at) {
-                problems.push("the document signer certificate is outside its validity period".to_owned());
-                return (ChainStatus::Expired, anchor);
-            }
-            if !csca.valid_at(at) {
-                problems.push("the CSCA certificate is outside its validity period".to_owned());
-                return (ChainStatus::Expired, anchor);
+        let anchor = csca.subject_text.clone();
+        let failure = if ds.key_usage.is_some_and(|(digital_signature, _)| !digital_signature) {
+            Some((ChainStatus::Invalid, "the document signer certificate is not for digital signatures".to_owned()))
+        } else if trust.is_revoked(csca, &ds.serial) {
+            Some((ChainStatus::Revoked, "the document signer certificate is revoked by its CSCA's CRL".to_owned()))
+        } else {
+            validity_problem(ds, csca, times).map(|why| (ChainStatus::Expired, why))
+        };
+        match failure {
+            None => return (ChainStatus::Trusted, Some(anchor)),
+            Some((status, why)) => {
+                first_failure.get_or_insert((status, why, anchor));
             }
         }
-        return (ChainStatus::Trusted, anchor);
+    }
+    if let Some((status, why, anchor)) = first_failure {
+        problems.push(why);
+        return (status, Some(anchor));
     }
     problems.push("the document signer certificate is not signed by any CSCA with its issuer's name".to_owned());
     (ChainStatus::Invalid, None)

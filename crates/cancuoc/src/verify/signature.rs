@@ -177,13 +177,49 @@ fn pss_parameters(parameters: Option<&[u8]>) -> Result<(HashAlgorithm, HashAlgor
     Ok((hash, mgf, salt))
 }
 
-/// Splits a DER ECDSA-Sig-Value `SEQUENCE { r INTEGER, s INTEGER }` (RFC 5480 §2.2).
-fn der_signature(signature: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+/// Splits a DER ECDSA-Sig-Value `SEQUENCE { r INTEGER, s INTEGER }` (RFC 5480 §2.2; SEC 1
+/// §4.1.4). Strict DER (X.690 §10): the bytes must be exactly the canonical encoding of the two
+/// positive integers — no long-form or zero-padded lengths, no extra leading zero bytes, no
+/// trailing data — so one signature has one encoding (Wycheproof's BER cases are refused).
+pub(crate) fn ecdsa_der_pair(signature: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut r = ByteReader::new(signature, "ECDSA-Sig-Value");
     let mut seq = r.expect_tlv(0x30).ok()?.reader("ECDSA-Sig-Value");
     let r_int = crate::lds::security_infos::unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
     let s_int = crate::lds::security_infos::unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
-    (seq.is_empty() && r.is_empty()).then_some((r_int, s_int))
+    (seq.is_empty() && r.is_empty() && der_ecdsa_signature(&r_int, &s_int).as_deref() == Some(signature))
+        .then_some((r_int, s_int))
+}
+
+/// The canonical DER of `SEQUENCE { r, s }` for unsigned big-endian `r` and `s`.
+fn der_ecdsa_signature(r: &[u8], s: &[u8]) -> Option<Vec<u8>> {
+    fn integer(value: &[u8]) -> Vec<u8> {
+        let trimmed: Vec<u8> = value.iter().copied().skip_while(|b| *b == 0).collect();
+        let mut content = if trimmed.first().is_none_or(|b| b & 0x80 != 0) { vec![0] } else { Vec::new() };
+        content.extend(trimmed);
+        content
+    }
+    fn header(tag: u8, len: usize) -> Option<Vec<u8>> {
+        match len {
+            0..=0x7F => Some(vec![tag, u8::try_from(len).ok()?]),
+            0x80..=0xFF => Some(vec![tag, 0x81, u8::try_from(len).ok()?]),
+            _ => Some(vec![tag, 0x82, u8::try_from(len >> 8).ok()?, u8::try_from(len & 0xFF).ok()?]),
+        }
+    }
+    let mut body = Vec::new();
+    for value in [integer(r), integer(s)] {
+        body.extend(header(0x02, value.len())?);
+        body.extend(value);
+    }
+    let mut out = header(0x30, body.len())?;
+    out.extend(body);
+    Some(out)
+}
+
+/// Splits a plain signature r ‖ s (BSI TR-03111 §5.2.1), each exactly as long as the curve's
+/// order; any other length is refused.
+pub(crate) fn ecdsa_plain_pair<'a>(curve: &Curve, signature: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+    let half = curve.order().len();
+    (signature.len() == 2 * half).then(|| signature.split_at(half))
 }
 
 /// Verifies `signature` over `message` with `key` by `algorithm`; `digest_algorithm` is the
@@ -213,7 +249,7 @@ pub fn verify(
             [] => fallback_hash()?,
             _ => return Err(SignatureError::Unsupported("ECDSA variant")),
         };
-        let (r, s) = der_signature(signature).ok_or(SignatureError::Invalid)?;
+        let (r, s) = ecdsa_der_pair(signature).ok_or(SignatureError::Invalid)?;
         return ecdsa(key, hash, message, &r, &s).map(|()| format!("ecdsa-with-{}", hash.name().replace('-', "")));
     }
     if let Some(rest) = oid.strip_prefix(ECDSA_PLAIN) {
@@ -225,7 +261,8 @@ pub fn verify(
             [5] => HashAlgorithm::Sha512,
             _ => return Err(SignatureError::Unsupported("plain ECDSA variant")),
         };
-        let (r, s) = signature.split_at(signature.len() / 2);
+        let curve = key.curve().ok_or(SignatureError::Unsupported("ECDSA with an RSA key"))?;
+        let (r, s) = ecdsa_plain_pair(curve, signature).ok_or(SignatureError::Invalid)?;
         return ecdsa(key, hash, message, r, s).map(|()| format!("ecdsa-plain-{}", hash.name().replace('-', "")));
     }
     let PublicKey::Rsa(rsa) = key else { return Err(SignatureError::Unsupported("signature algorithm for an EC key")) };

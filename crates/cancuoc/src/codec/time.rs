@@ -1,0 +1,140 @@
+//! Calendar dates and ASN.1 times (ITU-T X.680 §46–47; RFC 5280 §4.1.2.5), as seconds since
+//! 1970-01-01 UTC. Only the UTC forms DER allows are read (`YYMMDDHHMMSSZ`,
+//! `YYYYMMDDHHMMSSZ`); anything else is `None`, never a guess.
+
+/// A calendar date (UTC, proleptic Gregorian), for turning two-digit MRZ years into full dates
+/// and validity times into days. Passed in: the core never reads the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarDate {
+    /// Year, e.g. 2026.
+    pub year: u16,
+    /// Month 1..=12.
+    pub month: u8,
+    /// Day 1..=31.
+    pub day: u8,
+}
+
+impl CalendarDate {
+    /// The UTC date of `seconds` since 1970-01-01 (proleptic Gregorian; H. Hinnant's
+    /// days-to-civil algorithm).
+    pub fn from_unix(seconds: i64) -> Self {
+        let z = seconds.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Self {
+            year: u16::try_from(year).unwrap_or(0),
+            month: u8::try_from(month).unwrap_or(1),
+            day: u8::try_from(day).unwrap_or(1),
+        }
+    }
+
+    /// Seconds since 1970-01-01 at 00:00 UTC of this date.
+    pub fn to_unix(self) -> i64 {
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468) * 86_400
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339) for seconds since 1970.
+pub fn iso_date_time(seconds: i64) -> String {
+    let date = CalendarDate::from_unix(seconds);
+    let time = seconds.rem_euclid(86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", date.iso(), time / 3600, time / 60 % 60, time % 60)
+}
+
+/// An ASN.1 UTCTime (tag 17) or GeneralizedTime (tag 18) value, as DER and RFC 5280 §4.1.2.5
+/// write them, to seconds since 1970; a UTCTime year below 50 is 20YY. `None` for any other
+/// form (local time, offsets, fractions) or an impossible date.
+pub fn asn1_time(tag: u32, value: &[u8]) -> Option<i64> {
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        let bytes = value.get(range)?;
+        bytes.iter().try_fold(0i64, |acc, b| b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0')))
+    };
+    let (year, rest) = match (tag, value.len()) {
+        (0x17, 13) => {
+            let yy = digits(0..2)?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, 2)
+        }
+        (0x18, 15) => (digits(0..4)?, 4),
+        _ => return None,
+    };
+    if value.last() != Some(&b'Z') {
+        return None;
+    }
+    let field = |n: usize| digits(rest + 2 * n..rest + 2 * n + 2);
+    let (month, day, hour, minute, second) = (field(0)?, field(1)?, field(2)?, field(3)?, field(4)?);
+    let date = CalendarDate {
+        year: u16::try_from(year).ok()?,
+        month: u8::try_from(month).ok()?,
+        day: u8::try_from(day).ok()?,
+    };
+    // Round trip through the day count rejects 31 April, 29 February of common years, month 13.
+    if !(1..=12).contains(&month)
+        || CalendarDate::from_unix(date.to_unix()) != date
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    Some(date.to_unix() + hour * 3600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_dates_round_trip() {
+        for (secs, date) in [(0i64, "1970-01-01"), (951_782_400, "2000-02-29"), (1_796_083_200, "2026-12-01")] {
+            let d = CalendarDate::from_unix(secs);
+            assert_eq!(d.iso(), date);
+            assert_eq!(d.to_unix(), secs);
+        }
+    }
+
+    #[test]
+    fn utc_and_generalized_times() {
+        // 2024-02-29 12:34:56 UTC = 1709210096.
+        assert_eq!(asn1_time(0x17, b"240229123456Z"), Some(1_709_210_096));
+        assert_eq!(asn1_time(0x18, b"20240229123456Z"), Some(1_709_210_096));
+        assert_eq!(asn1_time(0x17, b"700101000000Z"), Some(0));
+        assert_eq!(asn1_time(0x17, b"491231235959Z"), Some(2_524_607_999));
+        assert_eq!(iso_date_time(1_709_210_096), "2024-02-29T12:34:56Z");
+    }
+
+    #[test]
+    fn other_forms_and_impossible_dates_are_refused() {
+        for (tag, value) in [
+            (0x17, &b"230229000000Z"[..]),
+            (0x17, b"240431000000Z"),
+            (0x17, b"241301000000Z"),
+            (0x17, b"240101240000Z"),
+            (0x17, b"2401011200Z"),
+            (0x17, b"240101120000+0700"),
+            (0x18, b"20240101120000.5Z"),
+            (0x18, b"2024010112000Z"),
+            (0x04, b"240101120000Z"),
+            (0x17, b"24O101120000Z"),
+        ] {
+            assert_eq!(asn1_time(tag, value), None, "{:?}", String::from_utf8_lossy(value));
+        }
+    }
+}
