@@ -12,6 +12,8 @@ use cancuoc::report::CalendarDate;
 use cancuoc::{AccessKey, ErrorClass, TrustStore};
 use eframe::egui::{self, Color32, RichText};
 
+use crate::presence::{DEMO_READER, POLL_INTERVAL, Snapshot, Watch, WatchHandle};
+use crate::settings::{Mode, Settings};
 use crate::text::{self, Lang};
 use crate::worker::{self, Message, Outcome, Source};
 
@@ -35,6 +37,16 @@ pub struct Options {
     pub save_dir: PathBuf,
     /// Read at once, save the window after the read as a PNG here, then close (`--screenshot`).
     pub screenshot: Option<Screenshot>,
+    /// When reads start (`--mode`); `None`: the remembered mode, else clinic.
+    pub mode: Option<Mode>,
+    /// Where the chosen reader and mode are remembered; `None` remembers nothing.
+    pub settings_path: Option<PathBuf>,
+    /// The reader list for [`Source::Reader`]; `None` polls PC/SC. (Tests pass a manual one.)
+    pub watch: Option<Watch>,
+    /// Whether the demo card starts on the demo reader.
+    pub demo_card_present: bool,
+    /// Open the printed summary in the browser (off in tests).
+    pub open_files: bool,
 }
 
 /// A `--screenshot` run: where the PNG goes and how it went (read by `main` after the window closed).
@@ -83,6 +95,11 @@ impl Default for Options {
             id: String::new(),
             save_dir: PathBuf::from("."),
             screenshot: None,
+            mode: None,
+            settings_path: None,
+            watch: None,
+            demo_card_present: true,
+            open_files: false,
         }
     }
 }
@@ -115,6 +132,20 @@ pub struct DeskApp {
     state: State,
     fonts_installed: bool,
     shot: ShotStage,
+    /// Reader list and card presence.
+    watch: Watch,
+    /// The demo reader's card, moved by the demo's button.
+    demo_card: Option<WatchHandle>,
+    /// The latest reader list (taken from `watch` once a frame).
+    readers: Snapshot,
+    /// The chosen reader; `None`: the first one holding a card.
+    selected: Option<String>,
+    mode: Mode,
+    /// Clinic mode reads when this is set and a card is on the reader; set when a card is
+    /// removed or the inputs change, cleared when a read starts.
+    armed: bool,
+    settings_error: Option<String>,
+    reads_started: usize,
 }
 
 impl DeskApp {
@@ -125,8 +156,29 @@ impl DeskApp {
             // A file that is no trust material is left out; the badge then says "untrusted".
             let _ = trust.add_file(name, bytes);
         }
+        let remembered = options.settings_path.as_deref().map(Settings::load).unwrap_or_default();
+        let (watch, demo_card) = match &options.source {
+            Source::Demo(_) => {
+                let (watch, handle) = Watch::demo(options.demo_card_present);
+                (watch, Some(handle))
+            }
+            Source::Reader(_) => (options.watch.clone().unwrap_or_else(Watch::pcsc), None),
+        };
+        let selected = match &options.source {
+            Source::Reader(Some(name)) => Some(name.clone()),
+            Source::Reader(None) => remembered.reader.clone(),
+            Source::Demo(_) => Some(DEMO_READER.to_owned()),
+        };
         Self {
             id: options.id.clone(),
+            mode: options.mode.unwrap_or(remembered.mode),
+            readers: watch.snapshot(),
+            watch,
+            demo_card,
+            selected,
+            armed: true,
+            settings_error: None,
+            reads_started: 0,
             options,
             trust,
             dob: String::new(),
@@ -159,12 +211,16 @@ impl DeskApp {
 
     /// Empties the screen: inputs and result.
     pub fn clear(&mut self) {
+        self.clear_inputs();
+        self.state = State::Idle;
+    }
+
+    fn clear_inputs(&mut self) {
         self.id.clear();
         self.dob.clear();
         self.expiry.clear();
         self.qr.clear();
         self.mrz.clear();
-        self.state = State::Idle;
     }
 
     /// The access key from the inputs (read by the core's [`KeyInput`]), or what to fix.
@@ -190,11 +246,76 @@ impl DeskApp {
         }
     }
 
+    /// The reader a read would use: the chosen one, else the first holding a card.
+    fn effective_reader(&self) -> Option<String> {
+        self.selected.clone().or_else(|| self.readers.readers().iter().find(|r| r.card_present).map(|r| r.name.clone()))
+    }
+
+    /// Whether a card is on the reader a read would use.
+    pub fn card_present(&self) -> bool {
+        self.effective_reader().is_some_and(|name| self.readers.card_on(&name))
+    }
+
+    /// The reading mode in force.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// How many reads were started since the app began (for tests and the status line).
+    pub fn reads_started(&self) -> usize {
+        self.reads_started
+    }
+
+    /// The ID number input as it stands.
+    pub fn id_input(&self) -> &str {
+        &self.id
+    }
+
     fn start_read(&mut self) {
         let Ok(key) = self.key() else { return };
+        self.armed = false;
+        if matches!(self.options.source, Source::Demo(_)) && !self.card_present() {
+            // As a real reader would answer with no card on it.
+            self.state = State::Failed(ErrorClass::NoReader);
+            return;
+        }
+        self.reads_started += 1;
         let today = today();
-        let rx = worker::start(self.options.source.clone(), key, self.trust.clone(), today);
+        let source = match &self.options.source {
+            Source::Demo(faults) => Source::Demo(faults.clone()),
+            Source::Reader(_) => Source::Reader(self.effective_reader()),
+        };
+        let rx = worker::start(source, key, self.trust.clone(), today);
+        self.armed = false;
         self.state = State::Reading { rx, permille: 0, file: "" };
+    }
+
+    /// Takes the latest reader list; in clinic mode, starts the read when a card is on the
+    /// reader and the inputs open it (once per card placed or inputs changed).
+    fn watch_readers(&mut self, ctx: &egui::Context) {
+        self.readers = self.watch.snapshot();
+        let present = self.card_present();
+        if !present {
+            self.armed = true;
+        }
+        let screenshot_run = self.options.screenshot.is_some();
+        if self.mode == Mode::Clinic
+            && present
+            && self.armed
+            && !self.is_reading()
+            && self.key().is_ok()
+            && !screenshot_run
+        {
+            self.start_read();
+        }
+        ctx.request_repaint_after(POLL_INTERVAL);
+    }
+
+    /// Remembers the reader and mode, when a settings file is configured.
+    fn remember(&mut self) {
+        let Some(path) = &self.options.settings_path else { return };
+        let settings = Settings { reader: self.selected.clone(), mode: self.mode };
+        self.settings_error = settings.save(path).err();
     }
 
     /// Takes what the worker sent; auto-clears an old result.
@@ -213,6 +334,10 @@ impl DeskApp {
             }
             match finished {
                 Some(Ok(outcome)) => {
+                    if self.mode == Mode::Clinic {
+                        // The next card needs its own ID: none lingers for it.
+                        self.clear_inputs();
+                    }
                     let texture = outcome.photo.as_ref().map(|rgba| {
                         let size =
                             [usize::try_from(rgba.width).unwrap_or(0), usize::try_from(rgba.height).unwrap_or(0)];
@@ -244,6 +369,7 @@ impl DeskApp {
             self.fonts_installed = true;
         }
         self.poll(ui.ctx());
+        self.watch_readers(ui.ctx());
         ui.horizontal(|ui| {
             ui.heading(format!("cancuoc — {}", self.t(text::TITLE)));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -253,13 +379,13 @@ impl DeskApp {
                 if ui.selectable_label(self.options.lang == Lang::Vi, "VI").clicked() {
                     self.options.lang = Lang::Vi;
                 }
-                let source = match &self.options.source {
-                    Source::Demo(_) => self.t(text::DEMO).to_owned(),
-                    Source::Reader(name) => format!("{}: {}", self.t(text::READER), name.as_deref().unwrap_or("—")),
-                };
-                ui.label(RichText::new(source).weak());
+                if matches!(self.options.source, Source::Demo(_)) {
+                    ui.label(RichText::new(self.t(text::DEMO)).weak());
+                }
             });
         });
+        ui.separator();
+        self.draw_reader_row(ui);
         ui.separator();
         self.draw_inputs(ui);
         ui.separator();
@@ -277,9 +403,71 @@ impl DeskApp {
         }
     }
 
+    /// The reader picker (● holds a card, ○ empty), the card's presence, the demo card's
+    /// button and the mode switch.
+    fn draw_reader_row(&mut self, ui: &mut egui::Ui) {
+        let lang = self.options.lang;
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            let reader_label = ui.label(text::READER.get(lang));
+            let mark = |present: bool| if present { "●" } else { "○" };
+            if let Some(handle) = &self.demo_card {
+                ui.label(RichText::new(format!("{} {DEMO_READER}", mark(self.card_present()))).strong());
+                let (label, place) =
+                    if self.card_present() { (text::DEMO_REMOVE, false) } else { (text::DEMO_PLACE, true) };
+                if ui.button(label.get(lang)).clicked() {
+                    handle.set_card(DEMO_READER, place);
+                }
+            } else {
+                let shown = match &self.selected {
+                    Some(name) => format!("{} {name}", mark(self.readers.card_on(name))),
+                    None => text::READER_AUTO.get(lang).to_owned(),
+                };
+                let picker =
+                    egui::ComboBox::from_id_salt("reader").selected_text(shown).width(420.0).show_ui(ui, |ui| {
+                        changed |= ui.selectable_value(&mut self.selected, None, text::READER_AUTO.get(lang)).changed();
+                        for reader in self.readers.readers() {
+                            let label = format!("{} {}", mark(reader.card_present), reader.name);
+                            changed |=
+                                ui.selectable_value(&mut self.selected, Some(reader.name.clone()), label).changed();
+                        }
+                    });
+                picker.response.labelled_by(reader_label.id);
+            }
+            if self.card_present() {
+                ui.label(RichText::new(text::CARD_PRESENT.get(lang)).color(Color32::from_rgb(40, 160, 70)).strong());
+            } else {
+                ui.label(text::CARD_ABSENT.get(lang));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                for (mode, label) in [(Mode::Bank, text::MODE_BANK), (Mode::Clinic, text::MODE_CLINIC)] {
+                    if ui.selectable_label(self.mode == mode, label.get(lang)).clicked() && self.mode != mode {
+                        self.mode = mode;
+                        changed = true;
+                    }
+                }
+            });
+        });
+        match &self.readers {
+            Snapshot::NoService => banner(ui, text::NO_SERVICE.get(lang), Color32::from_rgb(170, 110, 0)),
+            Snapshot::Readers(list) if list.is_empty() => {
+                banner(ui, text::NO_READERS.get(lang), Color32::from_rgb(170, 110, 0));
+            }
+            _ => {}
+        }
+        if let Some(why) = &self.settings_error {
+            ui.label(RichText::new(format!("{}: {why}", text::SETTINGS_FAILED.get(lang))).weak());
+        }
+        if changed {
+            self.armed = true;
+            self.remember();
+        }
+    }
+
     fn draw_inputs(&mut self, ui: &mut egui::Ui) {
         let lang = self.options.lang;
         let mut enter = false;
+        let mut edited = false;
         egui::Grid::new("inputs").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
             for (label, value) in [
                 (text::ID, &mut self.id),
@@ -291,9 +479,13 @@ impl DeskApp {
                 let label = ui.label(label.get(lang));
                 let response = ui.add(egui::TextEdit::singleline(value).desired_width(360.0)).labelled_by(label.id);
                 enter |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                edited |= response.changed();
                 ui.end_row();
             }
         });
+        if edited {
+            self.armed = true;
+        }
         let key = self.key();
         ui.horizontal(|ui| {
             let can_read = key.is_ok() && !self.is_reading();
@@ -309,6 +501,8 @@ impl DeskApp {
                 [&self.id, &self.dob, &self.expiry, &self.qr, &self.mrz].iter().any(|s| !s.trim().is_empty());
             if let (Err(why), true) = (&key, any_input) {
                 ui.label(RichText::new(*why).color(Color32::from_rgb(170, 60, 0)));
+            } else if key.is_ok() && self.mode == Mode::Clinic && !self.card_present() && !self.is_reading() {
+                ui.label(RichText::new(self.t(text::PLACE_CARD)).strong());
             }
         });
     }
@@ -317,16 +511,8 @@ impl DeskApp {
         let lang = self.options.lang;
         let State::Done { outcome, texture, saved, .. } = &self.state else { return };
         let report = &outcome.report;
-        let v = &report.verification;
-        let clone = v.chip.status == "invalid" || v.active.status == "invalid";
-        let (badge, why, colour) = match v.passive.status {
-            _ if clone => (text::CLONE, text::CLONE_WHY.get(lang).to_owned(), Color32::from_rgb(180, 30, 30)),
-            "valid" => (text::GENUINE, text::GENUINE_WHY.get(lang).to_owned(), Color32::from_rgb(20, 120, 40)),
-            "untrusted" => (text::UNTRUSTED, text::UNTRUSTED_WHY.get(lang).to_owned(), Color32::from_rgb(170, 110, 0)),
-            "invalid" => (text::ALTERED, v.passive.problems.join("; "), Color32::from_rgb(180, 30, 30)),
-            _ => (text::NOT_CHECKED, String::new(), Color32::GRAY),
-        };
-        banner(ui, badge.get(lang), colour);
+        let (badge, why, [r, g, b]) = crate::print::verdict(report, lang);
+        banner(ui, badge.get(lang), Color32::from_rgb(r, g, b));
         if !why.is_empty() {
             ui.label(why);
         }
@@ -337,41 +523,14 @@ impl DeskApp {
                 let scale = (360.0 / size.y.max(1.0)).min(2.0);
                 ui.image((texture.id(), size * scale));
             }
-            let h = &report.holder;
-            let sex = h.sex.as_deref().map(|s| match s {
-                "M" => text::MALE.get(lang).to_owned(),
-                "F" => text::FEMALE.get(lang).to_owned(),
-                other => other.to_owned(),
-            });
             egui::Grid::new("holder").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                let rows = [
-                    (text::FULL_NAME, &h.full_name),
-                    (text::ID_NUMBER, &h.id_number),
-                    (text::DATE_OF_BIRTH, &h.date_of_birth),
-                    (text::SEX, &sex),
-                    (text::NATIONALITY, &h.nationality),
-                    (text::ETHNICITY, &h.ethnicity),
-                    (text::RELIGION, &h.religion),
-                    (text::PLACE_OF_ORIGIN, &h.place_of_origin),
-                    (text::RESIDENCE, &h.place_of_residence),
-                    (text::MARKS, &h.identifying_marks),
-                    (text::DATE_OF_ISSUE, &h.date_of_issue),
-                    (text::DATE_OF_EXPIRY, &h.date_of_expiry),
-                    (text::FATHER, &h.father_name),
-                    (text::MOTHER, &h.mother_name),
-                    (text::SPOUSE, &h.spouse_name),
-                    (text::OLD_ID, &h.old_id_number),
-                ];
-                for (label, value) in rows {
-                    if let Some(value) = value {
-                        ui.label(RichText::new(label.get(lang)).weak());
-                        let text = RichText::new(value.as_str());
-                        let text =
-                            if label.en == text::FULL_NAME.en { text.size(22.0).strong() } else { text.size(16.0) };
-                        // Long addresses wrap instead of running off the window.
-                        ui.add(egui::Label::new(text).wrap());
-                        ui.end_row();
-                    }
+                for (label, value) in crate::print::holder_rows(report, lang) {
+                    ui.label(RichText::new(label.get(lang)).weak());
+                    let text = RichText::new(value);
+                    let text = if label.en == text::FULL_NAME.en { text.size(22.0).strong() } else { text.size(16.0) };
+                    // Long addresses wrap instead of running off the window.
+                    ui.add(egui::Label::new(text).wrap());
+                    ui.end_row();
                 }
             });
         });
@@ -390,6 +549,9 @@ impl DeskApp {
             if ui.button(text::EXPORT_CSV.get(lang)).clicked() {
                 action = Some(Save::RecordCsv);
             }
+            if ui.button(text::PRINT_SUMMARY.get(lang)).clicked() {
+                action = Some(Save::Summary);
+            }
         });
         match saved {
             Some(Ok(dir)) => {
@@ -404,8 +566,14 @@ impl DeskApp {
             let dir = &self.options.save_dir;
             let result = match action {
                 Save::Dump => save_dump(dir, &outcome.dump),
-                Save::RecordJson => save_record(dir, "json", &cancuoc::record::to_json(report)),
-                Save::RecordCsv => save_record(dir, "csv", &cancuoc::record::to_csv(report)),
+                Save::RecordJson => save_file(dir, "cancuoc-record", "json", &cancuoc::record::to_json(report)),
+                Save::RecordCsv => save_file(dir, "cancuoc-record", "csv", &cancuoc::record::to_csv(report)),
+                Save::Summary => {
+                    let html = crate::print::summary_html(report, outcome.photo.as_ref(), lang, &clock_text());
+                    save_file(dir, "cancuoc-summary", "html", &html).and_then(|path| {
+                        if self.options.open_files { open_in_browser(&path).map(|()| path) } else { Ok(path) }
+                    })
+                }
             };
             if let State::Done { saved, .. } = &mut self.state {
                 *saved = Some(result);
@@ -453,6 +621,7 @@ impl DeskApp {
                 self.start_read();
                 self.shot = ShotStage::Settling(0);
             }
+            (_, ShotStage::Start) => self.shot = ShotStage::Settling(0),
             (State::Failed(class), _) => job.finish(Err(format!("the read failed: {}", text::error(*class).en))),
             (State::Done { .. }, ShotStage::Settling(frames)) if frames < 3 => {
                 self.shot = ShotStage::Settling(frames + 1)
@@ -472,6 +641,30 @@ enum Save {
     Dump,
     RecordJson,
     RecordCsv,
+    /// The print-friendly page, opened in the browser for printing.
+    Summary,
+}
+
+/// `YYYY-MM-DD HH:MM UTC` of the clock, for the printed summary.
+fn clock_text() -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let day = CalendarDate::from_unix(i64::try_from(now).unwrap_or(0));
+    let secs = now % 86_400;
+    format!("{} {:02}:{:02} UTC", day.iso(), secs / 3600, secs / 60 % 60)
+}
+
+/// Opens `path` with the desktop's program for it (the browser, for the summary's printing).
+fn open_in_browser(path: &std::path::Path) -> Result<(), String> {
+    let mut command = if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command.arg(path).spawn().map(|_| ()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
@@ -482,10 +675,10 @@ fn clock_stamp() -> String {
     format!("{:04}{:02}{:02}-{:02}{:02}{:02}", day.year, day.month, day.day, secs / 3600, secs / 60 % 60, secs % 60)
 }
 
-/// Writes the holder's record as `cancuoc-record-STAMP.EXT` under `parent` (never over a file).
-fn save_record(parent: &std::path::Path, extension: &str, contents: &str) -> Result<PathBuf, String> {
+/// Writes `contents` as `PREFIX-STAMP.EXT` under `parent` (never over a file).
+fn save_file(parent: &std::path::Path, prefix: &str, extension: &str, contents: &str) -> Result<PathBuf, String> {
     std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let stem = format!("cancuoc-record-{}", clock_stamp());
+    let stem = format!("{prefix}-{}", clock_stamp());
     for n in 1..100 {
         let name = if n == 1 { format!("{stem}.{extension}") } else { format!("{stem}-{n}.{extension}") };
         let path = parent.join(name);

@@ -5,6 +5,9 @@
 //! the core library only; the card is read off the UI thread.
 
 pub mod app;
+pub mod presence;
+pub mod print;
+pub mod settings;
 pub mod text;
 pub mod worker;
 

@@ -1,4 +1,8 @@
-//! `cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
+//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
+//!
+//! `--mode`: `clinic` reads as soon as a card is on the reader and the ID (or QR) is in; `bank`
+//! reads on Enter or the button. The chosen reader and mode are remembered in
+//! `$XDG_CONFIG_HOME/cancuoc/desk` (else `~/.config/cancuoc/desk`).
 //!
 //! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`).
 //!
@@ -7,12 +11,18 @@
 
 use std::process::ExitCode;
 
+use cancuoc_desk::settings::{self, Mode};
 use cancuoc_desk::text::Lang;
 use cancuoc_desk::worker::Source;
 use cancuoc_desk::{DeskApp, Options, Screenshot};
 
 fn main() -> ExitCode {
-    let mut options = Options { source: Source::Reader(None), ..Options::default() };
+    let mut options = Options {
+        source: Source::Reader(None),
+        settings_path: settings::default_path(),
+        open_files: true,
+        ..Options::default()
+    };
     let mut reader_named = false;
     if let Some(home) = std::env::var_os("HOME") {
         options.save_dir = std::path::PathBuf::from(home).join("cancuoc");
@@ -26,6 +36,11 @@ fn main() -> ExitCode {
                 reader_named = true;
             }
             "--id" => options.id = args.next().unwrap_or_default(),
+            "--mode" => match args.next().as_deref() {
+                Some("clinic") => options.mode = Some(Mode::Clinic),
+                Some("bank") => options.mode = Some(Mode::Bank),
+                _ => return usage(),
+            },
             "--save-dir" => {
                 let Some(dir) = args.next() else { return usage() };
                 options.save_dir = dir.into();
@@ -47,6 +62,10 @@ fn main() -> ExitCode {
             }
             _ => return usage(),
         }
+    }
+    if options.screenshot.is_some() {
+        // A picture for docs and tests: nothing is remembered from or for it.
+        options.settings_path = None;
     }
     if options.screenshot.is_some() && !reader_named {
         options.source = Source::Demo(cancuoc_sim::Faults::default());
@@ -87,7 +106,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cancuoc-desk [--demo] [--reader NAME] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
+        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
     );
     ExitCode::from(2)
 }

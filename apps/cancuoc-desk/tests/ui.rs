@@ -176,3 +176,168 @@ fn a_save_that_fails_says_so_and_what_to_check() {
     harness.get_by_label_contains("kiểm tra thư mục lưu (--save-dir)");
     std::fs::remove_file(&blocker).unwrap();
 }
+
+#[test]
+fn clinic_mode_reads_when_the_demo_card_is_placed_and_clears_the_id_for_the_next() {
+    use cancuoc_desk::settings::Mode;
+    let mut harness = harness(Options { demo_card_present: false, mode: Some(Mode::Clinic), ..Options::default() });
+    harness.get_by_label("○ Chưa có thẻ");
+    type_id(&mut harness, "001090012345");
+    // The ID is in, no card yet: the screen says what to do and nothing is read.
+    harness.get_by_label("Đặt thẻ lên đầu đọc để đọc");
+    assert_eq!(harness.state().reads_started(), 0);
+    harness.get_by_label("Đặt thẻ demo lên").click();
+    wait(&mut harness);
+    assert_eq!(harness.state().reads_started(), 1, "the card's arrival started the read");
+    assert_eq!(harness.state().shown_name().as_deref(), Some("Nguyễn Văn Mẫu"));
+    harness.get_by_label("● Có thẻ");
+    assert_eq!(harness.state().id_input(), "", "no ID lingers for the next card");
+    // The card stays on the reader: it is not read again.
+    harness.run_steps(5);
+    assert_eq!(harness.state().reads_started(), 1);
+}
+
+#[test]
+fn bank_mode_reads_on_the_button_only() {
+    use cancuoc_desk::settings::Mode;
+    let mut harness = harness(Options { mode: Some(Mode::Bank), ..Options::default() });
+    type_id(&mut harness, "001090012345");
+    harness.run_steps(5);
+    assert_eq!(harness.state().reads_started(), 0, "bank mode waits for the teller");
+    harness.get_by_label("Đọc thẻ").click();
+    wait(&mut harness);
+    assert_eq!(harness.state().shown_name().as_deref(), Some("Nguyễn Văn Mẫu"));
+    // Bank mode keeps the input (the teller may read the same card again).
+    assert_eq!(harness.state().id_input(), "001090012345");
+    // The demo card taken off: a read says there is no card.
+    harness.get_by_label("Lấy thẻ demo ra").click();
+    harness.run_steps(2);
+    harness.get_by_label("Đọc thẻ").click();
+    harness.run_steps(2);
+    harness.get_by_label("Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên");
+}
+
+fn temp_path(tag: &str) -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    std::env::temp_dir().join(format!("cancuoc-desk-{tag}-{}-{nanos}", std::process::id()))
+}
+
+fn two_readers(a_card: bool, b_card: bool) -> cancuoc_desk::presence::Snapshot {
+    use cancuoc_desk::presence::{ReaderStatus, Snapshot};
+    Snapshot::Readers(vec![
+        ReaderStatus { name: "Reader A".to_owned(), card_present: a_card },
+        ReaderStatus { name: "Reader B".to_owned(), card_present: b_card },
+    ])
+}
+
+#[test]
+fn the_reader_picker_shows_live_presence_and_remembers_the_choice() {
+    use cancuoc_desk::presence::Watch;
+    use cancuoc_desk::settings::{Mode, Settings};
+    let settings = temp_path("settings").join("desk");
+    let (watch, hand) = Watch::manual(two_readers(false, true));
+    let options = Options {
+        source: Source::Reader(None),
+        watch: Some(watch),
+        settings_path: Some(settings.clone()),
+        mode: Some(Mode::Bank),
+        ..Options::default()
+    };
+    let mut screen = harness(options);
+    // Automatic: the reader holding a card.
+    screen.get_by_role_and_label(Role::ComboBox, "Đầu đọc").click();
+    screen.run_steps(2);
+    screen.get_by_label("● Reader B");
+    screen.get_by_label("○ Reader A").click();
+    screen.run_steps(2);
+    screen.get_by_label("○ Chưa có thẻ");
+    assert_eq!(Settings::load(&settings), Settings { reader: Some("Reader A".to_owned()), mode: Mode::Bank });
+    // A card placed on A shows at the next look.
+    hand.set_card("Reader A", true);
+    screen.run_steps(2);
+    screen.get_by_label("● Có thẻ");
+    screen.get_by_role_and_label(Role::ComboBox, "Đầu đọc").click();
+    screen.run_steps(2);
+    screen.get_by_label("● Reader A").click();
+    screen.run_steps(2);
+    // The mode switch is remembered too, and a new screen starts with both.
+    screen.get_by_label("Phòng khám: tự đọc khi đặt thẻ").click();
+    screen.run_steps(2);
+    assert_eq!(Settings::load(&settings).mode, Mode::Clinic);
+    // Only B holds a card: "automatic" would find it, the remembered A does not.
+    let (watch, _hand) = Watch::manual(two_readers(false, true));
+    let again = harness(Options {
+        source: Source::Reader(None),
+        watch: Some(watch),
+        settings_path: Some(settings.clone()),
+        ..Options::default()
+    });
+    assert_eq!(again.state().mode(), Mode::Clinic);
+    assert!(!again.state().card_present(), "Reader A is remembered, and it has no card");
+    std::fs::remove_dir_all(settings.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn in_clinic_mode_a_card_arriving_on_the_chosen_reader_starts_the_read() {
+    use cancuoc_desk::presence::Watch;
+    use cancuoc_desk::settings::Mode;
+    let (watch, hand) = Watch::manual(two_readers(false, true));
+    let options = Options {
+        source: Source::Reader(Some("Reader A".to_owned())),
+        watch: Some(watch),
+        mode: Some(Mode::Clinic),
+        ..Options::default()
+    };
+    let mut harness = harness(options);
+    type_id(&mut harness, "001090012345");
+    harness.run_steps(3);
+    // A card on B does not count: A was chosen.
+    assert_eq!(harness.state().reads_started(), 0);
+    hand.set_card("Reader A", true);
+    harness.run_steps(2);
+    // The read went to PC/SC (not running in this test, so it fails — with its banner).
+    assert_eq!(harness.state().reads_started(), 1);
+    wait(&mut harness);
+    harness.get_by_label("Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên");
+    // Not again for the same card; again once it was taken off and put back.
+    harness.run_steps(3);
+    assert_eq!(harness.state().reads_started(), 1);
+    hand.set_card("Reader A", false);
+    harness.run_steps(2);
+    hand.set_card("Reader A", true);
+    harness.run_steps(2);
+    assert_eq!(harness.state().reads_started(), 2);
+}
+
+#[test]
+fn no_service_and_no_reader_each_say_what_to_do() {
+    use cancuoc_desk::presence::{Snapshot, Watch};
+    let (watch, hand) = Watch::manual(Snapshot::NoService);
+    let mut harness = harness(Options { source: Source::Reader(None), watch: Some(watch), ..Options::default() });
+    harness.get_by_label("Dịch vụ thẻ (pcscd) chưa chạy — khởi động dịch vụ pcscd");
+    hand.set(Snapshot::Readers(Vec::new()));
+    harness.run_steps(2);
+    harness.get_by_label("Chưa thấy đầu đọc nào — cắm đầu đọc thẻ");
+}
+
+#[test]
+fn the_print_summary_is_one_page_with_the_photo_fields_and_verdict() {
+    let (_harness, parent) = read_and_press("summary", &["In phiếu tóm tắt"]);
+    let names: Vec<String> =
+        std::fs::read_dir(&parent).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with("cancuoc-summary-") && names[0].ends_with(".html"), "{names:?}");
+    let html = std::fs::read_to_string(parent.join(&names[0])).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains(r#"<html lang="vi">"#));
+    for expected in [
+        "Nguyễn Văn Mẫu",
+        "001090012345",
+        "Số 1 phố Tràng Tiền",
+        "Nguyên vẹn, chưa xác minh nguồn",
+        "data:image/png;base64,iVBORw0KGgo",
+        "@media print",
+    ] {
+        assert!(html.contains(expected), "the summary lacks {expected:?}");
+    }
+    std::fs::remove_dir_all(&parent).unwrap();
+}

@@ -59,6 +59,42 @@ fn list_with(context: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
         .collect())
 }
 
+/// Lists readers again and again over one PC/SC context (for a presence display polling a few
+/// times a second), establishing a new context after the service went away.
+#[derive(Default)]
+pub struct ReaderMonitor {
+    context: Option<Context>,
+}
+
+impl std::fmt::Debug for ReaderMonitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ReaderMonitor(connected: {})", self.context.is_some())
+    }
+}
+
+impl ReaderMonitor {
+    /// A monitor; it connects to the service on the first [`ReaderMonitor::list`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// As [`list_readers`].
+    ///
+    /// # Errors
+    /// [`TransportError::NoService`] when pcscd is not running.
+    pub fn list(&mut self) -> Result<Vec<ReaderInfo>, TransportError> {
+        let context = match self.context.take() {
+            Some(context) if context.is_valid().is_ok() => context,
+            _ => establish()?,
+        };
+        let result = list_with(&context);
+        if result.is_ok() {
+            self.context = Some(context);
+        }
+        result
+    }
+}
+
 /// A connection to a card through PC/SC.
 pub struct PcscTransport {
     card: Card,

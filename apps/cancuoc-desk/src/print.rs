@@ -1,0 +1,194 @@
+//! The print-friendly summary: one self-contained HTML page (the chip photo embedded as PNG,
+//! the holder's fields with the screen's labels, the verdict in words, the read time) that
+//! the system browser opens and prints on A4/A5 with nothing else on the page. No scripts run
+//! but the Print button's `window.print()`; every value is HTML-escaped.
+
+use cancuoc::Report;
+use cancuoc::photo::Rgba;
+
+use crate::text::{self, Lang, Text};
+
+/// The verdict the screen's badge shows: its words, the one-line reason, and a colour.
+pub(crate) fn verdict(report: &Report, lang: Lang) -> (&'static Text, String, [u8; 3]) {
+    let v = &report.verification;
+    let clone = v.chip.status == "invalid" || v.active.status == "invalid";
+    match v.passive.status {
+        _ if clone => (&text::CLONE, text::CLONE_WHY.get(lang).to_owned(), [180, 30, 30]),
+        "valid" => (&text::GENUINE, text::GENUINE_WHY.get(lang).to_owned(), [20, 120, 40]),
+        "untrusted" => (&text::UNTRUSTED, text::UNTRUSTED_WHY.get(lang).to_owned(), [170, 110, 0]),
+        "invalid" => (&text::ALTERED, v.passive.problems.join("; "), [180, 30, 30]),
+        _ => (&text::NOT_CHECKED, String::new(), [128, 128, 128]),
+    }
+}
+
+/// The holder's rows as the screen shows them: label, value (sex in words).
+pub(crate) fn holder_rows(report: &Report, lang: Lang) -> Vec<(&'static Text, String)> {
+    let h = &report.holder;
+    let sex = h.sex.as_deref().map(|s| match s {
+        "M" => text::MALE.get(lang).to_owned(),
+        "F" => text::FEMALE.get(lang).to_owned(),
+        other => other.to_owned(),
+    });
+    [
+        (&text::FULL_NAME, h.full_name.clone()),
+        (&text::ID_NUMBER, h.id_number.clone()),
+        (&text::DATE_OF_BIRTH, h.date_of_birth.clone()),
+        (&text::SEX, sex),
+        (&text::NATIONALITY, h.nationality.clone()),
+        (&text::ETHNICITY, h.ethnicity.clone()),
+        (&text::RELIGION, h.religion.clone()),
+        (&text::PLACE_OF_ORIGIN, h.place_of_origin.clone()),
+        (&text::RESIDENCE, h.place_of_residence.clone()),
+        (&text::MARKS, h.identifying_marks.clone()),
+        (&text::DATE_OF_ISSUE, h.date_of_issue.clone()),
+        (&text::DATE_OF_EXPIRY, h.date_of_expiry.clone()),
+        (&text::FATHER, h.father_name.clone()),
+        (&text::MOTHER, h.mother_name.clone()),
+        (&text::SPOUSE, h.spouse_name.clone()),
+        (&text::OLD_ID, h.old_id_number.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| (label, v)))
+    .collect()
+}
+
+/// `&`, `<`, `>`, `"` and `'` as entities (HTML 5 §13.1.2.6 safe in text and attributes).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Base64 with padding (RFC 4648 §4), for the photo's data: URL.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                let index = usize::try_from((n >> shift) & 63).unwrap_or(0);
+                out.push(char::from(ALPHABET.get(index).copied().unwrap_or(b'A')));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The photo as PNG bytes (every browser shows PNG; not every one shows JPEG 2000).
+fn png(photo: &Rgba) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    image::write_buffer_with_format(
+        &mut std::io::Cursor::new(&mut bytes),
+        &photo.pixels,
+        photo.width,
+        photo.height,
+        image::ExtendedColorType::Rgba8,
+        image::ImageFormat::Png,
+    )
+    .ok()?;
+    Some(bytes)
+}
+
+/// The summary page of `report` in `lang`, read at `read_at` (`YYYY-MM-DD HH:MM UTC`).
+pub fn summary_html(report: &Report, photo: Option<&Rgba>, lang: Lang, read_at: &str) -> String {
+    let (badge, why, [r, g, b]) = verdict(report, lang);
+    let lang_code = match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    };
+    let mut rows = String::new();
+    for (label, value) in holder_rows(report, lang) {
+        let class = if label.en == text::FULL_NAME.en { " class=\"name\"" } else { "" };
+        rows.push_str(&format!("<tr><th>{}</th><td{class}>{}</td></tr>\n", escape(label.get(lang)), escape(&value)));
+    }
+    let photo = photo
+        .and_then(png)
+        .map(|bytes| {
+            format!("<img src=\"data:image/png;base64,{}\" alt=\"{}\">", base64(&bytes), escape(text::PHOTO.get(lang)))
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang_code}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+@page {{ size: A5 landscape; margin: 12mm; }}
+body {{ font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #000; margin: 0 auto; max-width: 190mm; }}
+h1 {{ font-size: 14pt; margin: 0 0 4mm; }}
+.badge {{ display: inline-block; padding: 2mm 4mm; color: #fff; background: rgb({r},{g},{b}); font-weight: bold; font-size: 13pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+.why {{ margin: 2mm 0 4mm; }}
+.card {{ display: flex; gap: 6mm; align-items: flex-start; }}
+img {{ width: 35mm; border: 1px solid #888; }}
+th {{ text-align: left; font-weight: normal; color: #444; padding: 0.6mm 4mm 0.6mm 0; vertical-align: top; white-space: nowrap; }}
+td {{ padding: 0.6mm 0; }}
+td.name {{ font-size: 14pt; font-weight: bold; }}
+.foot {{ margin-top: 5mm; font-size: 8pt; color: #444; }}
+@media print {{ .noprint {{ display: none; }} }}
+</style>
+</head>
+<body>
+<p class="noprint"><button onclick="window.print()">{print}</button></p>
+<h1>{title}</h1>
+<div class="badge">{badge}</div>
+<p class="why">{why}</p>
+<div class="card">
+{photo}
+<table>
+{rows}</table>
+</div>
+<p class="foot">{read_label} {read_at} · cancuoc {version}</p>
+</body>
+</html>
+"#,
+        title = escape(text::SUMMARY_TITLE.get(lang)),
+        print = escape(text::PRINT.get(lang)),
+        badge = escape(badge.get(lang)),
+        why = escape(&why),
+        read_label = escape(text::READ_AT.get(lang)),
+        version = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_examples() {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), output);
+        }
+    }
+
+    #[test]
+    fn values_are_escaped() {
+        assert_eq!(escape(r#"<b>"Đ'&"#), "&lt;b&gt;&quot;Đ&#39;&amp;");
+    }
+}
