@@ -426,3 +426,81 @@ fn chip_and_active_authentication_catch_a_clone() {
     assert_eq!(report["verification"]["active"]["status"], "invalid");
     assert!(stderr(&out).contains("clone"), "{}", stderr(&out));
 }
+
+/// A private X display (Xvfb), stopped by PID on drop.
+struct Display {
+    name: String,
+    xvfb: Child,
+}
+
+impl Display {
+    fn start() -> Self {
+        let xvfb =
+            ["/usr/bin/Xvfb", "/usr/X11R6/bin/Xvfb"].into_iter().find(|p| Path::new(p).exists()).unwrap_or_else(|| {
+                panic!("Xvfb is not installed: scripts/setup-debian --test --screenshot (scripts/test does it)")
+            });
+        // A display number no other X server holds (Xvfb refuses one that is taken).
+        let number = (0..500)
+            .map(|i| 200 + (std::process::id() + i) % 500)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .expect("a free X display number");
+        let name = format!(":{number}");
+        let child = Command::new(xvfb)
+            .args([name.as_str(), "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        let mut display = Self { name, xvfb: child };
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(matches!(display.xvfb.try_wait(), Ok(None)), "Xvfb {} exited at start", display.name);
+            assert!(Instant::now() < deadline, "Xvfb {} did not come up", display.name);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        display
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+#[test]
+fn the_desk_app_reads_a_card_through_pcscd_and_renders_every_vietnamese_letter() {
+    // A citizen whose names need the letters egui's own fonts lack (ễ ị ế ặ ữ ớ).
+    let bed = TestBed::start(&["--full-name", "Nguyễn Thị Ánh Tuyết", "--father", "Đặng Hữu Phước", "--sex", "F"]);
+    let display = Display::start();
+    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let png = artifacts.join("cancuoc-desk-pcscd.png");
+    let _ = std::fs::remove_file(&png);
+    let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    let child = Command::new(binary("cancuoc-desk"))
+        .arg("--screenshot")
+        .arg(&png)
+        .args(["--reader", "Virtual PCD 00 00", "--id", "001090012345", "--trust"])
+        .arg(&csca)
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .env("DISPLAY", &display.name)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cancuoc-desk");
+    let out = wait_with_deadline(child);
+    // Exit 0 only after a read that succeeded and a picture that was written (a failed read
+    // exits 1 with the banner's words).
+    assert!(out.status.success(), "exit {:?}: {}", out.status.code(), stderr(&out));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(bytes.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]));
+    assert!(bytes.len() > 50_000, "a {}-byte PNG is no read screen", bytes.len());
+}

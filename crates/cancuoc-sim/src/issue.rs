@@ -17,6 +17,37 @@ use crate::security::{CCCD_PACE, PaceOffer, card_access};
 /// The face of the built-in card (`assets/face.jpg`, see its PROVENANCE.md).
 pub const FACE_JPEG: &[u8] = include_bytes!("../assets/face.jpg");
 
+/// A Vietnamese name in the MRZ's form (ICAO 9303-3 §6.A, transliteration of Latin letters
+/// with diacritics to their base letter): the first word is the surname, the rest the given
+/// names; "Nguyễn Thị Ánh Tuyết" → `NGUYEN<<THI<ANH<TUYET`.
+pub fn mrz_name(full_name: &str) -> String {
+    const FOLDS: [(char, &str); 7] = [
+        ('A', "àáảãạăằắẳẵặâầấẩẫậ"),
+        ('E', "èéẻẽẹêềếểễệ"),
+        ('I', "ìíỉĩị"),
+        ('O', "òóỏõọôồốổỗộơờớởỡợ"),
+        ('U', "ùúủũụưừứửữự"),
+        ('Y', "ỳýỷỹỵ"),
+        ('D', "đ"),
+    ];
+    let fold = |c: char| -> Option<char> {
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        if lower.is_ascii_alphabetic() {
+            return Some(lower.to_ascii_uppercase());
+        }
+        FOLDS.iter().find(|(_, variants)| variants.contains(lower)).map(|(base, _)| *base)
+    };
+    let words: Vec<String> = full_name
+        .split_whitespace()
+        .map(|w| w.chars().filter_map(fold).collect())
+        .filter(|w: &String| !w.is_empty())
+        .collect();
+    match words.split_first() {
+        Some((surname, given)) => format!("{surname}<<{}", given.join("<")),
+        None => String::new(),
+    }
+}
+
 /// Who the card is for. Dates are ISO `YYYY-MM-DD`.
 #[derive(Debug, Clone)]
 pub struct CitizenProfile {
@@ -65,6 +96,14 @@ impl CitizenProfile {
             father_name: "Nguyễn Văn Bình".to_owned(),
             mother_name: "Trần Thị Cúc".to_owned(),
         }
+    }
+
+    /// The specimen renamed: `full_name` (with diacritics) and its MRZ form, e.g. for a test bed
+    /// that shows every Vietnamese letter.
+    pub fn named(mut self, full_name: &str) -> Self {
+        self.full_name = full_name.to_owned();
+        self.mrz_name = mrz_name(full_name);
+        self
     }
 
     /// The BAC document number: the last 9 digits of the ID.
@@ -357,6 +396,18 @@ mod tests {
         assert_eq!(mrz.document_number, "090012345");
         assert!(mrz.optional_data.starts_with("001090012345<<"));
         assert_eq!(mrz.date_of_expiry, "300115");
+    }
+
+    #[test]
+    fn vietnamese_names_fold_to_their_mrz_form() {
+        assert_eq!(mrz_name("Nguyễn Văn Mẫu"), CitizenProfile::specimen().mrz_name);
+        assert_eq!(mrz_name("Nguyễn Thị Ánh Tuyết"), "NGUYEN<<THI<ANH<TUYET");
+        assert_eq!(mrz_name("ĐẶNG  Hữu Phước"), "DANG<<HUU<PHUOC");
+        assert_eq!(mrz_name(""), "");
+        let renamed = CitizenProfile::specimen().named("Nguyễn Thị Ánh Tuyết");
+        let issued = IssuedDocument::issue(&renamed, b"test").unwrap();
+        let dg1 = Dg1::parse(&issued.files[&0x0101]).unwrap();
+        assert_eq!(dg1.mrz.lines[2], "NGUYEN<<THI<ANH<TUYET<<<<<<<<<");
     }
 
     #[test]

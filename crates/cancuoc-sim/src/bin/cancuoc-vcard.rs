@@ -4,6 +4,7 @@
 //! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N]
 //!               [--no-extended] [--max-le N] [--no-pace] [--pace ecdh:aes128:13]...
 //!               [--seed TEXT] [--document cccd|passport] [--once]
+//!               [--full-name NAME] [--father NAME] [--mother NAME] [--sex M|F]
 //! ```
 //! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
 //! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
@@ -65,6 +66,18 @@ struct Options {
     /// 9303-4 specimen, TD3).
     #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
     document: String,
+    /// The citizen's full name (with diacritics) instead of the specimen's; the MRZ name follows.
+    #[arg(long, value_name = "NAME")]
+    full_name: Option<String>,
+    /// The father's name instead of the specimen's.
+    #[arg(long, value_name = "NAME")]
+    father: Option<String>,
+    /// The mother's name instead of the specimen's.
+    #[arg(long, value_name = "NAME")]
+    mother: Option<String>,
+    /// The citizen's sex, `M` or `F`.
+    #[arg(long, value_parser = ["M", "F"])]
+    sex: Option<String>,
     /// Exit when pcscd closes the connection instead of reconnecting.
     #[arg(long)]
     once: bool,
@@ -99,7 +112,20 @@ fn main() -> ExitCode {
     let issued = if options.document == "passport" {
         IssuedDocument::icao_specimen_passport(options.seed.as_bytes())
     } else {
-        IssuedDocument::issue(&CitizenProfile::specimen(), options.seed.as_bytes())
+        let mut citizen = CitizenProfile::specimen();
+        if let Some(name) = &options.full_name {
+            citizen = citizen.named(name);
+        }
+        if let Some(father) = &options.father {
+            citizen.father_name.clone_from(father);
+        }
+        if let Some(mother) = &options.mother {
+            citizen.mother_name.clone_from(mother);
+        }
+        if let Some(sex) = options.sex.as_deref().and_then(|s| s.chars().next()) {
+            citizen.sex = sex;
+        }
+        IssuedDocument::issue(&citizen, options.seed.as_bytes())
     };
     let document = match issued {
         Ok(d) => d,
