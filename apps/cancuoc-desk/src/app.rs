@@ -485,6 +485,11 @@ impl DeskApp {
         });
         if edited {
             self.armed = true;
+            // A scanned QR text fills the ID and the date of birth, so the desk sees what it opened.
+            if let Ok(qr) = cancuoc::profile::cccd::CccdQr::parse(&self.qr) {
+                self.id = qr.id.as_str().to_owned();
+                self.dob = qr.date_of_birth.iso();
+            }
         }
         let key = self.key();
         ui.horizontal(|ui| {

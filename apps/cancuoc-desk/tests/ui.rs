@@ -363,3 +363,23 @@ fn the_screen_font_has_a_glyph_for_every_vietnamese_letter() {
     assert_eq!(missing(&ctx, VIETNAMESE_LETTERS), Vec::<char>::new());
     assert_eq!(missing(&ctx, "Nguyễn Thị Ánh Tuyết Đặng Hữu Phước"), Vec::<char>::new());
 }
+
+#[test]
+fn a_scanned_qr_code_fills_the_fields_and_reads_in_clinic_mode() {
+    use cancuoc_desk::settings::Mode;
+    // Bank mode first, so the fields can be looked at before any read.
+    let mut harness = harness(Options { mode: Some(Mode::Bank), ..Options::default() });
+    // A keyboard-wedge scanner types the card's QR text into the focused field.
+    let qr = "001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Số 1 phố Tràng Tiền, Hà Nội|10042021";
+    harness.get_by_role_and_label(Role::TextInput, "Mã QR trên thẻ").focus();
+    harness.run_steps(1);
+    harness.get_by_role_and_label(Role::TextInput, "Mã QR trên thẻ").type_text(qr);
+    harness.run_steps(2);
+    assert_eq!(harness.state().id_input(), "001090012345", "the ID is filled from the scan");
+    assert_eq!(harness.state().reads_started(), 0);
+    // In clinic mode the scan is all it takes: the card is on the reader.
+    harness.get_by_label("Phòng khám: tự đọc khi đặt thẻ").click();
+    wait(&mut harness);
+    assert_eq!(harness.state().reads_started(), 1);
+    assert_eq!(harness.state().shown_name().as_deref(), Some("Nguyễn Văn Mẫu"));
+}
