@@ -353,6 +353,14 @@ impl DeskApp {
                 None => ctx.request_repaint_after(Duration::from_millis(30)),
             }
         }
+        // Idle means no input: someone still working with the result keeps it on screen.
+        let active = ctx
+            .input(|i| i.pointer.is_moving() || i.events.iter().any(|e| !matches!(e, egui::Event::WindowFocused(_))));
+        if let State::Done { at, .. } = &mut self.state
+            && active
+        {
+            *at = Instant::now();
+        }
         if let State::Done { at, .. } = &self.state {
             if at.elapsed() >= self.options.auto_clear {
                 self.clear();

@@ -1,8 +1,11 @@
-//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
+//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
 //!
 //! `--mode`: `clinic` reads as soon as a card is on the reader and the ID (or QR) is in; `bank`
 //! reads on Enter or the button. The chosen reader and mode are remembered in
 //! `$XDG_CONFIG_HOME/cancuoc/desk` (else `~/.config/cancuoc/desk`).
+//!
+//! `--clear-after`: seconds without input after which the result is cleared (default 120), so
+//! personal data do not linger on a shared desk screen.
 //!
 //! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`).
 //!
@@ -36,6 +39,10 @@ fn main() -> ExitCode {
                 reader_named = true;
             }
             "--id" => options.id = args.next().unwrap_or_default(),
+            "--clear-after" => match args.next().and_then(|n| n.parse::<u64>().ok()) {
+                Some(seconds) if seconds > 0 => options.auto_clear = std::time::Duration::from_secs(seconds),
+                _ => return usage(),
+            },
             "--mode" => match args.next().as_deref() {
                 Some("clinic") => options.mode = Some(Mode::Clinic),
                 Some("bank") => options.mode = Some(Mode::Bank),
@@ -106,7 +113,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
+        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
     );
     ExitCode::from(2)
 }

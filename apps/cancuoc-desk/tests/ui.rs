@@ -90,6 +90,21 @@ fn the_result_clears_itself_after_the_idle_time() {
 }
 
 #[test]
+fn someone_working_with_the_result_keeps_it_on_screen() {
+    let mut harness = harness(Options { auto_clear: Duration::from_millis(1500), ..Options::default() });
+    read_demo(&mut harness);
+    std::thread::sleep(Duration::from_millis(1000));
+    harness.get_by_label("Nguyễn Văn Mẫu").hover();
+    harness.run_steps(2);
+    std::thread::sleep(Duration::from_millis(1000));
+    harness.run_steps(2);
+    assert!(harness.state().shown_name().is_some(), "2 s after the read but 1 s after the last input");
+    std::thread::sleep(Duration::from_millis(1600));
+    harness.run_steps(2);
+    assert!(harness.state().shown_name().is_none(), "idle longer than the clear time");
+}
+
+#[test]
 fn a_removed_card_shows_its_banner_and_a_bad_id_is_flagged_as_typed() {
     let faults = cancuoc_sim::Faults { tear_after: Some(12), ..cancuoc_sim::Faults::default() };
     let mut harness = harness(Options { source: Source::Demo(faults), ..Options::default() });
