@@ -677,7 +677,10 @@ fn open_in_browser(path: &std::path::Path) -> Result<(), String> {
     } else {
         std::process::Command::new("xdg-open")
     };
-    command.arg(path).spawn().map(|_| ()).map_err(|e| format!("{}: {e}", path.display()))
+    let mut child = command.arg(path).spawn().map_err(|e| format!("{}: {e}", path.display()))?;
+    // Reaped in the background: the opener returns at once or when the browser closes.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
