@@ -504,3 +504,25 @@ fn the_desk_app_reads_a_card_through_pcscd_and_renders_every_vietnamese_letter()
     assert_eq!(bytes.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]));
     assert!(bytes.len() > 50_000, "a {}-byte PNG is no read screen", bytes.len());
 }
+
+#[test]
+fn a_second_program_cannot_break_into_a_read_in_progress() {
+    // A slow card (100 ms an answer, ~2.5 s a read) so the second read starts inside the first.
+    let bed = TestBed::start(&["--delay-ms", "100"]);
+    let first = Command::new(binary("cancuoc"))
+        .args(["read", "--id", "001090012345", "--json"])
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cancuoc");
+    std::thread::sleep(Duration::from_millis(400));
+    let second = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
+    let first = wait_with_deadline(first);
+    // The first holds the card exclusively: its secure-messaging session is not interleaved.
+    assert_eq!(json(&first)["holder"]["full_name"], "Nguyễn Văn Mẫu");
+    // The second is refused at once, saying why, instead of corrupting both sessions.
+    assert!(!second.status.success());
+    assert!(stderr(&second).contains("another program holds the card"), "{}", stderr(&second));
+}

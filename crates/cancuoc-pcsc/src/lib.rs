@@ -98,6 +98,7 @@ impl ReaderMonitor {
 /// A connection to a card through PC/SC.
 pub struct PcscTransport {
     card: Card,
+    exclusive: bool,
     reader: String,
     buffer: Vec<u8>,
     // Keeps the PC/SC context alive as long as the card handle.
@@ -112,7 +113,11 @@ impl std::fmt::Debug for PcscTransport {
 
 impl PcscTransport {
     /// Connects to the reader called `reader`, or, with `None`, to the first reader holding a
-    /// card (`SCardConnect`, shared, T=0 or T=1).
+    /// card (`SCardConnect`, T=0 or T=1). The connection is exclusive when the card allows it,
+    /// so no other program's APDU lands inside the secure-messaging session; when another
+    /// program keeps the card open, shared (an interleaved APDU then breaks the session's MAC
+    /// chain, which is detected and reported, never read as data). [`PcscTransport::exclusive`]
+    /// says which.
     ///
     /// # Errors
     /// [`TransportError::NoService`], [`TransportError::NoReader`],
@@ -133,13 +138,19 @@ impl PcscTransport {
         };
         let name =
             CString::new(chosen.name.clone()).map_err(|_| TransportError::ReaderNotFound(chosen.name.clone()))?;
-        let card = context.connect(&name, ShareMode::Shared, Protocols::ANY).map_err(map_error)?;
+        let (card, exclusive) = connect_exclusive_if_possible(&context, &name)?;
         Ok(Self {
             card,
+            exclusive,
             reader: chosen.name.clone(),
             buffer: vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED],
             _context: context,
         })
+    }
+
+    /// True when the connection is exclusive (see [`PcscTransport::connect`]).
+    pub fn exclusive(&self) -> bool {
+        self.exclusive
     }
 
     /// The reader's name.
@@ -168,6 +179,24 @@ impl Transport for PcscTransport {
         }
         Ok(response.to_vec())
     }
+}
+
+/// How long an exclusive connection is retried while another program briefly holds the card.
+const EXCLUSIVE_ATTEMPTS: u32 = 5;
+const EXCLUSIVE_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// `SCardConnect` exclusive, retried a few times on a sharing violation, else shared.
+fn connect_exclusive_if_possible(context: &Context, name: &CString) -> Result<(Card, bool), TransportError> {
+    for attempt in 1..=EXCLUSIVE_ATTEMPTS {
+        match context.connect(name, ShareMode::Exclusive, Protocols::ANY) {
+            Ok(card) => return Ok((card, true)),
+            Err(pcsc::Error::SharingViolation) if attempt < EXCLUSIVE_ATTEMPTS => std::thread::sleep(EXCLUSIVE_RETRY),
+            Err(pcsc::Error::SharingViolation) => break,
+            Err(e) => return Err(map_error(e)),
+        }
+    }
+    let card = context.connect(name, ShareMode::Shared, Protocols::ANY).map_err(map_error)?;
+    Ok((card, false))
 }
 
 /// Maps PC/SC errors to what a person can act on; the code is kept for the rest.
