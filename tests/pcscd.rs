@@ -140,15 +140,19 @@ impl TestBed {
 
     /// Runs the built `cancuoc` against this bed's pcscd, with a deadline.
     fn cancuoc(&self, args: &[&str]) -> Output {
-        let child = Command::new(binary("cancuoc"))
+        wait_with_deadline(self.spawn_cancuoc(args))
+    }
+
+    /// Starts the built `cancuoc` against this bed's pcscd (stdout and stderr piped).
+    fn spawn_cancuoc(&self, args: &[&str]) -> Child {
+        Command::new(binary("cancuoc"))
             .args(args)
             .env("PCSCLITE_CSOCK_NAME", self.socket())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("run cancuoc");
-        wait_with_deadline(child)
+            .expect("run cancuoc")
     }
 }
 
@@ -509,14 +513,7 @@ fn the_desk_app_reads_a_card_through_pcscd_and_renders_every_vietnamese_letter()
 fn a_second_program_cannot_break_into_a_read_in_progress() {
     // A slow card (100 ms an answer, ~2.5 s a read) so the second read starts inside the first.
     let bed = TestBed::start(&["--delay-ms", "100"]);
-    let first = Command::new(binary("cancuoc"))
-        .args(["read", "--id", "001090012345", "--json"])
-        .env("PCSCLITE_CSOCK_NAME", bed.socket())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run cancuoc");
+    let first = bed.spawn_cancuoc(&["read", "--id", "001090012345", "--json"]);
     std::thread::sleep(Duration::from_millis(400));
     let second = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
     let first = wait_with_deadline(first);
