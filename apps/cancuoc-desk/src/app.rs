@@ -115,7 +115,8 @@ enum State {
         outcome: Box<Outcome>,
         texture: Option<egui::TextureHandle>,
         at: Instant,
-        saved: Option<Result<PathBuf, String>>,
+        /// The last save: the line to show, or why it failed.
+        saved: Option<Result<String, String>>,
     },
     Failed(ErrorClass),
 }
@@ -567,8 +568,8 @@ impl DeskApp {
             }
         });
         match saved {
-            Some(Ok(dir)) => {
-                ui.label(format!("{} {}", text::SAVED.get(lang), dir.display()));
+            Some(Ok(line)) => {
+                ui.label(line);
             }
             Some(Err(why)) => {
                 banner(ui, &format!("{}: {why}", text::SAVE_FAILED.get(lang)), Color32::from_rgb(180, 30, 30))
@@ -577,14 +578,26 @@ impl DeskApp {
         }
         if let Some(action) = action {
             let dir = &self.options.save_dir;
+            let saved_to = |path: PathBuf| format!("{} {}", text::SAVED.get(lang), path.display());
             let result = match action {
-                Save::Dump => save_dump(dir, &outcome.dump),
-                Save::RecordJson => save_file(dir, "cancuoc-record", "json", &cancuoc::record::to_json(report)),
-                Save::RecordCsv => save_file(dir, "cancuoc-record", "csv", &cancuoc::record::to_csv(report)),
+                Save::Dump => save_dump(dir, &outcome.dump).map(saved_to),
+                Save::RecordJson => {
+                    save_file(dir, "cancuoc-record", "json", &cancuoc::record::to_json(report)).map(saved_to)
+                }
+                Save::RecordCsv => {
+                    save_file(dir, "cancuoc-record", "csv", &cancuoc::record::to_csv(report)).map(saved_to)
+                }
                 Save::Summary => {
                     let html = crate::print::summary_html(report, outcome.photo.as_ref(), lang, &clock_text());
-                    save_file(dir, "cancuoc-summary", "html", &html).and_then(|path| {
-                        if self.options.open_files { open_in_browser(&path).map(|()| path) } else { Ok(path) }
+                    save_file(dir, "cancuoc-summary", "html", &html).map(|path| {
+                        // Written either way; without a browser to open it, the person opens it.
+                        let opened = self.options.open_files && open_in_browser(&path).is_ok();
+                        let line = saved_to(path);
+                        if opened || !self.options.open_files {
+                            line
+                        } else {
+                            format!("{line} — {}", text::OPEN_TO_PRINT.get(lang))
+                        }
                     })
                 }
             };
@@ -613,8 +626,13 @@ pub fn install_fonts(ctx: &egui::Context) {
 
 /// Today's date (UTC) from the system clock.
 fn today() -> CalendarDate {
+    CalendarDate::from_unix(now_unix())
+}
+
+/// Seconds since 1970 on the system clock (UTC).
+fn now_unix() -> i64 {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    CalendarDate::from_unix(i64::try_from(secs).unwrap_or(0))
+    i64::try_from(secs).unwrap_or(0)
 }
 
 impl DeskApp {
@@ -660,10 +678,9 @@ enum Save {
 
 /// `YYYY-MM-DD HH:MM UTC` of the clock, for the printed summary.
 fn clock_text() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let day = CalendarDate::from_unix(i64::try_from(now).unwrap_or(0));
-    let secs = now % 86_400;
-    format!("{} {:02}:{:02} UTC", day.iso(), secs / 3600, secs / 60 % 60)
+    // `YYYY-MM-DDTHH:MM:SSZ` → `YYYY-MM-DD HH:MM UTC`.
+    let stamp = cancuoc::codec::time::iso_date_time(now_unix());
+    format!("{} UTC", stamp.get(..16).unwrap_or_default().replacen('T', " ", 1))
 }
 
 /// Opens `path` with the desktop's program for it (the browser, for the summary's printing).
@@ -685,10 +702,8 @@ fn open_in_browser(path: &std::path::Path) -> Result<(), String> {
 
 /// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
 fn clock_stamp() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let day = CalendarDate::from_unix(i64::try_from(now).unwrap_or(0));
-    let secs = now % 86_400;
-    format!("{:04}{:02}{:02}-{:02}{:02}{:02}", day.year, day.month, day.day, secs / 3600, secs / 60 % 60, secs % 60)
+    // `YYYY-MM-DDTHH:MM:SSZ` → `YYYYMMDD-HHMMSS`.
+    cancuoc::codec::time::iso_date_time(now_unix()).replace(['-', ':', 'Z'], "").replacen('T', "-", 1)
 }
 
 /// Writes `contents` as `PREFIX-STAMP.EXT` under `parent` (never over a file).

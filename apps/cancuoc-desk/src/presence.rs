@@ -6,6 +6,8 @@
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+pub use cancuoc_pcsc::ReaderInfo;
+
 /// How often the PC/SC thread looks at the readers: fast enough that a tapped card starts its
 /// read at once, slow enough to cost nothing.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
@@ -13,22 +15,13 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 /// The demo's one reader.
 pub const DEMO_READER: &str = "cancuoc demo (virtual CCCD)";
 
-/// One reader as the picker shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReaderStatus {
-    /// The reader's PC/SC name.
-    pub name: String,
-    /// True when a card is on it.
-    pub card_present: bool,
-}
-
 /// The latest look at the readers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Snapshot {
     /// Not looked yet.
     Unknown,
     /// The readers, in the service's order (possibly none).
-    Readers(Vec<ReaderStatus>),
+    Readers(Vec<ReaderInfo>),
     /// The PC/SC service is not running or refused.
     NoService,
 }
@@ -54,12 +47,7 @@ impl Watch {
             let mut monitor = cancuoc_pcsc::ReaderMonitor::new();
             while let Some(slot) = weak.upgrade() {
                 let snapshot = match monitor.list() {
-                    Ok(readers) => Snapshot::Readers(
-                        readers
-                            .into_iter()
-                            .map(|r| ReaderStatus { name: r.name, card_present: r.card_present })
-                            .collect(),
-                    ),
+                    Ok(readers) => Snapshot::Readers(readers),
                     Err(_) => Snapshot::NoService,
                 };
                 if let Ok(mut latest) = slot.lock() {
@@ -80,7 +68,11 @@ impl Watch {
 
     /// The demo's reader, with its card on it or not.
     pub fn demo(card_present: bool) -> (Self, WatchHandle) {
-        Self::manual(Snapshot::Readers(vec![ReaderStatus { name: DEMO_READER.to_owned(), card_present }]))
+        Self::manual(Snapshot::Readers(vec![ReaderInfo {
+            name: DEMO_READER.to_owned(),
+            card_present,
+            atr: Vec::new(),
+        }]))
     }
 
     /// The latest list.
@@ -111,7 +103,7 @@ impl WatchHandle {
 
 impl Snapshot {
     /// The readers seen (none when unknown or without service).
-    pub fn readers(&self) -> &[ReaderStatus] {
+    pub fn readers(&self) -> &[ReaderInfo] {
         match self {
             Self::Readers(readers) => readers,
             _ => &[],

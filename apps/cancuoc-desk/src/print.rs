@@ -5,18 +5,25 @@
 
 use cancuoc::Report;
 use cancuoc::photo::Rgba;
+use cancuoc::report::Verdict;
 
 use crate::text::{self, Lang, Text};
 
-/// The verdict the screen's badge shows: its words, the one-line reason, and a colour.
+/// The verdict the screen's badge shows ([`Report::verdict`]): its words, the one-line reason,
+/// and a colour.
 pub(crate) fn verdict(report: &Report, lang: Lang) -> (&'static Text, String, [u8; 3]) {
-    let v = &report.verification;
-    let clone = v.chip.status == "invalid" || v.active.status == "invalid";
-    match v.passive.status {
-        _ if clone => (&text::CLONE, text::CLONE_WHY.get(lang).to_owned(), [180, 30, 30]),
-        "valid" => (&text::GENUINE, text::GENUINE_WHY.get(lang).to_owned(), [20, 120, 40]),
-        "untrusted" => (&text::UNTRUSTED, text::UNTRUSTED_WHY.get(lang).to_owned(), [170, 110, 0]),
-        "invalid" => (&text::ALTERED, v.passive.problems.join("; "), [180, 30, 30]),
+    const GREEN: [u8; 3] = [20, 120, 40];
+    const AMBER: [u8; 3] = [170, 110, 0];
+    const RED: [u8; 3] = [180, 30, 30];
+    let problems = || report.verification.passive.problems.join("; ");
+    match report.verdict() {
+        Verdict::Genuine => (&text::GENUINE, text::GENUINE_WHY.get(lang).to_owned(), GREEN),
+        Verdict::Untrusted => (&text::UNTRUSTED, text::UNTRUSTED_WHY.get(lang).to_owned(), AMBER),
+        Verdict::Cloned => (&text::CLONE, text::CLONE_WHY.get(lang).to_owned(), RED),
+        Verdict::Altered => (&text::ALTERED, problems(), RED),
+        Verdict::Expired => (&text::EXPIRED, problems(), AMBER),
+        Verdict::Revoked => (&text::REVOKED, problems(), RED),
+        Verdict::BadCertificate => (&text::BAD_CERTIFICATE, problems(), RED),
         _ => (&text::NOT_CHECKED, String::new(), [128, 128, 128]),
     }
 }

@@ -72,6 +72,7 @@ texts! {
     SAVED: "Đã lưu vào", "Saved to";
     PRINT_SUMMARY: "In phiếu tóm tắt", "Print summary";
     PRINT: "In", "Print";
+    OPEN_TO_PRINT: "không mở được trình duyệt: mở tệp này để in", "no browser could be opened: open this file to print";
     SUMMARY_TITLE: "Phiếu thông tin đọc từ chip căn cước", "Summary of the ID card chip";
     READ_AT: "Đọc lúc", "Read at";
     PHOTO: "Ảnh trong chip", "Chip photo";
@@ -106,6 +107,9 @@ texts! {
     UNTRUSTED_WHY: "Chữ ký và dữ liệu khớp nhau, nhưng chưa có chứng thư gốc (CSCA) để xác minh", "Signature and data agree, but no CSCA certificate is configured to vouch for the issuer";
     ALTERED: "Dữ liệu bị sửa đổi", "Data altered";
     CLONE: "Chip giả (bản sao)", "Cloned chip";
+    EXPIRED: "Chứng thư đã hết hạn", "Certificate expired";
+    REVOKED: "Chứng thư đã bị thu hồi", "Certificate revoked";
+    BAD_CERTIFICATE: "Chứng thư không hợp lệ", "Certificate not valid";
     CLONE_WHY: "Chip không chứng minh được khóa của thẻ gốc", "The chip could not prove it holds the original card's key";
     NOT_CHECKED: "Chưa kiểm tra", "Not checked";
     ERR_WRONG_KEY: "Số định danh (hoặc ngày) không mở được thẻ — kiểm tra lại 12 số", "The ID number (or dates) does not open this card — check the 12 digits";

@@ -238,10 +238,10 @@ fn temp_path(tag: &str) -> std::path::PathBuf {
 }
 
 fn two_readers(a_card: bool, b_card: bool) -> cancuoc_desk::presence::Snapshot {
-    use cancuoc_desk::presence::{ReaderStatus, Snapshot};
+    use cancuoc_desk::presence::{ReaderInfo, Snapshot};
     Snapshot::Readers(vec![
-        ReaderStatus { name: "Reader A".to_owned(), card_present: a_card },
-        ReaderStatus { name: "Reader B".to_owned(), card_present: b_card },
+        ReaderInfo { name: "Reader A".to_owned(), card_present: a_card, atr: Vec::new() },
+        ReaderInfo { name: "Reader B".to_owned(), card_present: b_card, atr: Vec::new() },
     ])
 }
 

@@ -208,3 +208,26 @@ fn a_csca_must_have_been_valid_when_it_issued_the_document_signer() {
         assert_eq!(result.status, PassiveStatus::Valid, "{:?}", result.problems);
     }
 }
+
+#[test]
+fn the_overall_verdict_names_the_worst_finding_not_always_altered() {
+    use cancuoc::report::{Report, ReportContext, Verdict};
+    let verdict = |doc: &Document, store: &TrustStore, year: u16| {
+        let context = ReportContext { passive: Some(passive(doc, store, at(year))), ..ReportContext::default() };
+        Report::new(doc, &context).verdict()
+    };
+    let doc = document(&specimen());
+    assert_eq!(verdict(&doc, &trust(DEMO_SEED), 2026), Verdict::Genuine);
+    assert_eq!(verdict(&doc, &TrustStore::new(), 2026), Verdict::Untrusted);
+    // Right data, right signature, but the certificates: each named as what it is.
+    assert_eq!(verdict(&doc, &trust(DEMO_SEED), 2036), Verdict::Expired);
+    let mut revoking = trust(DEMO_SEED);
+    revoking.add_file("crl", &TestPki::generate(DEMO_SEED).crl_revoking_ds()).unwrap();
+    assert_eq!(verdict(&doc, &revoking, 2026), Verdict::Revoked);
+    assert_eq!(verdict(&doc, &trust(b"another authority"), 2026), Verdict::BadCertificate);
+    // Changed data outrank the certificate's expiry.
+    let altered = document(&specimen().tampered(DgNumber::DG13));
+    assert_eq!(verdict(&altered, &trust(DEMO_SEED), 2026), Verdict::Altered);
+    assert_eq!(verdict(&altered, &trust(DEMO_SEED), 2036), Verdict::Altered);
+    assert_eq!(verdict(&Document::default(), &TrustStore::new(), 2026), Verdict::NotChecked);
+}

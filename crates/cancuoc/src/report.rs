@@ -14,6 +14,30 @@ use crate::profile::cccd::{Citizen, field, iso_date};
 /// The schema identifier.
 pub const SCHEMA: &str = "cancuoc/1";
 
+/// The overall answer of [`Report::verdict`], for a badge or a single log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// Every check passed and a trust anchor vouches for the signer.
+    Genuine,
+    /// Hashes and signature are right, but no trust anchor vouches for the signer.
+    Untrusted,
+    /// A data group or EF.SOD does not match its signature: the data were changed.
+    Altered,
+    /// Chip or active authentication failed: the chip does not hold the original card's key.
+    Cloned,
+    /// Data and signature are right, but a certificate of the chain is outside its validity
+    /// (at the chosen date or when the document was signed).
+    Expired,
+    /// Data and signature are right, but the document signer certificate is revoked.
+    Revoked,
+    /// Data and signature are right, but the document signer certificate is not one its CSCA
+    /// issued for signing documents.
+    BadCertificate,
+    /// No EF.SOD was read: nothing could be checked.
+    NotChecked,
+}
+
 /// What the report needs besides the document.
 #[derive(Debug, Clone, Default)]
 pub struct ReportContext {
@@ -279,6 +303,32 @@ impl Report {
         chip_report(doc, vouched(DgNumber::DG14), &mut verification.chip);
         active_report(doc, vouched(DgNumber::DG15), &mut verification.active);
         Self { schema: SCHEMA, document, holder, photo, access, verification }
+    }
+
+    /// The one answer for a desk, from the three checks: the worst finding wins (a clone over
+    /// altered data over a certificate problem over a missing anchor).
+    pub fn verdict(&self) -> Verdict {
+        let v = &self.verification;
+        if v.chip.status == "invalid" || v.active.status == "invalid" {
+            return Verdict::Cloned;
+        }
+        let passive = &v.passive;
+        match passive.status {
+            "valid" => Verdict::Genuine,
+            "untrusted" => Verdict::Untrusted,
+            "invalid" => {
+                let altered = passive.data_groups.values().any(|r| *r == "mismatch") || passive.signature.is_none();
+                let chain = passive.chain.as_ref().and_then(|c| c.get("status")).and_then(|s| s.as_str());
+                match chain {
+                    _ if altered => Verdict::Altered,
+                    Some("revoked") => Verdict::Revoked,
+                    Some("expired") => Verdict::Expired,
+                    Some("invalid") => Verdict::BadCertificate,
+                    _ => Verdict::Altered,
+                }
+            }
+            _ => Verdict::NotChecked,
+        }
     }
 
     /// True when a check failed (exit code 3 of DESIGN.md §3.1).

