@@ -143,16 +143,22 @@ fn verify_with_trust_says_valid_and_an_expired_chain_is_invalid() {
 }
 
 #[test]
-fn trust_import_verifies_and_writes_a_real_master_list() {
-    let list = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/real-samples/gmrtd/masterlists/DE_ML_2026-05-28-08-28-45.ml");
+fn trust_import_verifies_and_writes_a_real_master_list_on_its_anchor() {
+    let lists = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/real-samples/gmrtd/masterlists");
+    let list = lists.join("DE_ML_2026-05-28-08-28-45.ml");
     if !list.exists() {
         eprintln!("skipped: {} is absent", list.display());
         return;
     }
     let out_dir = std::env::temp_dir().join(format!("cancuoc-ml-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
-    let out = cancuoc(&["trust", "import", list.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    // Without an anchor: the German CSCA's fingerprint to compare with the published one.
+    let out = trust_import(&list, &out_dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("csca-germany") && text.contains("2084aed7a991b315"), "{text}");
+    let anchor = lists.join("DE_ROOT_CA_CSCA07.cer");
+    let out = trust_import(&list, &out_dir, &["--anchor", anchor.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let written = std::fs::read_dir(&out_dir).unwrap().count();
     assert!(written > 300, "{written}");
@@ -184,5 +190,205 @@ fn a_revoked_document_signer_makes_verify_exit_3() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verification"]["passive"]["chain"]["status"], "revoked");
     assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `cancuoc trust import LIST --out DIR ARGS…`.
+fn trust_import(list: &Path, out: &Path, args: &[&str]) -> Output {
+    cancuoc(&[&["trust", "import", list.to_str().unwrap(), "--out", out.to_str().unwrap()][..], args].concat())
+}
+
+/// A fresh folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cancuoc-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn test_csca() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der")
+}
+
+/// DG11 naming `name` (MRZ style), born `dob` (YYYYMMDD): TLV built by hand.
+fn forged_dg11(name: &str, dob: &str) -> Vec<u8> {
+    let tlv = |tag: &[u8], value: &[u8]| [tag, &[u8::try_from(value.len()).unwrap()], value].concat();
+    let body = [
+        tlv(&[0x5C], &[0x5F, 0x0E, 0x5F, 0x2B]),
+        tlv(&[0x5F, 0x0E], name.as_bytes()),
+        tlv(&[0x5F, 0x2B], dob.as_bytes()),
+    ]
+    .concat();
+    tlv(&[0x6B], &body)
+}
+
+#[test]
+fn verify_never_shows_an_unsigned_dg11_as_the_holder() {
+    let dir = scratch("forged-dump");
+    assert!(cancuoc(&["demo", "--out", dir.to_str().unwrap()]).status.success());
+    std::fs::remove_file(dir.join("DG13.bin")).unwrap();
+    std::fs::write(dir.join("DG11.bin"), forged_dg11("EVIL<<MALLORY", "19000101")).unwrap();
+    let csca = test_csca();
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("EVIL") && !text.contains("MALLORY") && !text.contains("1900"), "{text}");
+    assert!(!text.contains("GENUINE"), "{text}");
+    assert!(text.contains("Full name           NGUYEN VAN MAU"), "{text}");
+    assert!(text.contains("Ignored             DG11: not signed by EF.SOD"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DG11 is not signed by EF.SOD: possible data injection"));
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["status"], "invalid");
+    assert_eq!(report["verification"]["passive"]["data_groups"]["DG11"], "not_hashed");
+    assert_eq!(report["holder"]["full_name"], "NGUYEN VAN MAU");
+    assert!(report["document"]["ignored"]["DG11"].is_string());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn verify_marks_what_it_only_read_from_report_json() {
+    let dir = scratch("recorded");
+    let csca = test_csca();
+    assert!(cancuoc(&["demo", "--out", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap()]).status.success());
+    let recorded: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(recorded["verification"]["chip"]["status"], "valid", "the read itself checked it");
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["chip"]["status"], "not_checked");
+    assert_eq!(report["verification"]["chip"]["recorded"]["status"], "valid");
+    assert_eq!(report["verification"]["active"]["status"], "valid", "re-checked from the recorded signature");
+    assert_eq!(report["verification"]["active"]["evidence"], "recorded");
+    assert_eq!(report["access"]["recorded"], true);
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Chip auth.          NOT CHECKED"), "{text}");
+    assert!(text.contains("recorded at read time: valid, not re-checked"), "{text}");
+    assert!(!text.contains("Chip auth.          VALID"), "{text}");
+    assert!(text.contains("Access (recorded)"), "{text}");
+    // Without report.json there was no access to print.
+    std::fs::remove_file(dir.join("report.json")).unwrap();
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("Access"), "{text}");
+    assert!(text.contains("GENUINE"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unsupported_signature_algorithm_is_not_checked_and_named_not_altered() {
+    let dir = scratch("unsupported");
+    assert!(cancuoc(&["demo", "--out", dir.to_str().unwrap()]).status.success());
+    let mut sod = std::fs::read(dir.join("SOD.bin")).unwrap();
+    let oid = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
+    let at = sod.windows(oid.len()).rposition(|w| w == oid).unwrap();
+    sod[at + oid.len() - 1] = 0x09;
+    std::fs::write(dir.join("SOD.bin"), sod).unwrap();
+    let csca = test_csca();
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap()]);
+    assert!(out.status.success(), "unsupported is no failed check: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Authenticity        not checked:"), "{text}");
+    assert!(!text.contains("INVALID") && !text.contains("altered"), "{text}");
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["status"], "unsupported");
+    assert_eq!(report["verification"]["passive"]["signature"], "OID 1.2.840.10045.4.3.9");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_self_vouching_master_list_is_refused_by_trust_import_and_by_verify() {
+    use cancuoc::lds::DgNumber;
+    let dir = scratch("rogue-list");
+    let rogue = cancuoc_sim::pki::TestPki::rogue_vietnam(b"a forger's seed");
+    let list = dir.join("rogue.ml");
+    std::fs::write(&list, rogue.master_list(std::slice::from_ref(&rogue.csca.certificate))).unwrap();
+    let fingerprint =
+        cancuoc::transport::trace::encode_hex(&cancuoc::trust::fingerprint(&rogue.csca.certificate)).to_lowercase();
+    // A document the rogue CSCA vouches for, as a dump.
+    let issued =
+        cancuoc_sim::IssuedDocument::issue(&cancuoc_sim::CitizenProfile::specimen(), cancuoc_sim::DEMO_SEED).unwrap();
+    let dump = dir.join("dump");
+    std::fs::create_dir_all(&dump).unwrap();
+    let mut groups = Vec::new();
+    for n in [1u8, 2, 13] {
+        let dg = DgNumber::new(n).unwrap();
+        std::fs::write(dump.join(format!("DG{n}.bin")), &issued.files[&dg.fid()]).unwrap();
+        groups.push((dg, issued.files[&dg.fid()].clone()));
+    }
+    std::fs::write(dump.join("SOD.bin"), cancuoc_sim::cms::sod(&rogue, &groups)).unwrap();
+    // trust import without an anchor: exit 1, the CSCA's subject and fingerprint to check.
+    let out_dir = dir.join("csca");
+    let out = trust_import(&list, &out_dir, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CSCA ePassport Vietnam") && text.contains(&fingerprint), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--fingerprint"));
+    assert!(!out_dir.exists(), "nothing imported");
+    // A wrong fingerprint, or another CSCA as anchor: still refused.
+    let wrong = "00".repeat(32);
+    let out = trust_import(&list, &out_dir, &["--fingerprint", &wrong]);
+    assert_eq!(out.status.code(), Some(1));
+    let csca = test_csca();
+    let out = trust_import(&list, &out_dir, &["--anchor", csca.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    // --trust LIST in verify: an error that says the list needs an anchor, never GENUINE.
+    let out = cancuoc(&["verify", dump.to_str().unwrap(), "--trust", list.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("vouches for nothing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cancuoc(&[
+        "verify",
+        dump.to_str().unwrap(),
+        "--trust",
+        list.to_str().unwrap(),
+        "--trust",
+        csca.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    // The desk app does not start on it either.
+    let desk = std::env::current_exe().unwrap().parent().and_then(Path::parent).unwrap().join("cancuoc-desk");
+    let out = Command::new(desk).args(["--demo", "--trust", list.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("vouches for nothing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // In a folder, an unanchored list is skipped with a warning: the signer stays unanchored.
+    let folder = dir.join("folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(&list, folder.join("rogue.ml")).unwrap();
+    let out = cancuoc(&["verify", dump.to_str().unwrap(), "--trust", folder.to_str().unwrap(), "--json"]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verification"]["passive"]["status"], "untrusted");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: skipped"));
+    // The user's own word, the fingerprint: imported (and only then).
+    let out = trust_import(&list, &out_dir, &["--fingerprint", &fingerprint]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cancuoc(&[
+        "verify",
+        dump.to_str().unwrap(),
+        "--trust",
+        list.to_str().unwrap(),
+        "--fingerprint",
+        &fingerprint.to_uppercase(),
+    ]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("GENUINE"));
+    // A tampered list never imports.
+    let mut bad = std::fs::read(&list).unwrap();
+    let at = bad.len() - 40;
+    bad[at] ^= 1;
+    std::fs::write(&list, bad).unwrap();
+    let out = trust_import(&list, &dir.join("bad"), &["--fingerprint", &fingerprint]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not verify"));
     let _ = std::fs::remove_dir_all(&dir);
 }

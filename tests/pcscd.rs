@@ -407,6 +407,37 @@ fn passive_authentication_through_pcscd_genuine_unanchored_and_tampered() {
 }
 
 #[test]
+fn a_chip_listing_an_unsigned_dg11_shows_only_what_ef_sod_signs() {
+    let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    // A forger's chip: EF.COM lists a DG11 naming someone else, DG13 is gone.
+    let bed = TestBed::start(&["--unsigned-dg11", "EVIL<<MALLORY", "--hide-dg", "13"]);
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("EVIL") && !text.contains("MALLORY"), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["holder"]["full_name"], "NGUYEN VAN MAU");
+    assert!(report["document"]["ignored"]["DG11"].as_str().unwrap().contains("not signed by EF.SOD"));
+    assert_eq!(report["verification"]["passive"]["status"], "valid", "what is shown is what the issuer signed");
+    assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "not_read");
+}
+
+#[test]
+fn a_bad_pace_token_stops_the_read_and_never_falls_back_to_bac() {
+    let bed = TestBed::start(&["--pace-bad-token"]);
+    let out = bed.cancuoc(&[&["read"][..], &SPECIMEN_ID_AND_DATES, &["--json"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout.is_empty(), "no report: {}", String::from_utf8_lossy(&out.stdout));
+    let err = stderr(&out);
+    assert!(err.contains("inconsistent") && err.contains("BAC was not tried"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one-line reason: {err}");
+    // The same chip without the fault reads over PACE with the same inputs.
+    let bed = TestBed::start(&[]);
+    let report = json(&bed.cancuoc(&[&["read"][..], &SPECIMEN_ID_AND_DATES, &["--json"]].concat()));
+    assert!(report["access"]["protocol"].as_str().unwrap().starts_with("PACE"));
+}
+
+#[test]
 fn chip_and_active_authentication_catch_a_clone() {
     let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
     let bed = TestBed::start(&[]);

@@ -46,12 +46,25 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum TrustCommand {
     /// Verify a CSCA master list and write its certificates to a folder.
+    ///
+    /// A master list is a container, not an anchor: anyone can make one that vouches for
+    /// itself. Its certificates are imported only when its signer is certified by a CSCA you
+    /// supply: the certificate (--anchor) or its SHA-256 fingerprint (--fingerprint), checked
+    /// against the one the issuer publishes. Without either, the command prints that CSCA's
+    /// subject and fingerprint to check, and exits 1.
     Import {
         /// The master list (CMS, `.ml`).
         masterlist: PathBuf,
         /// Where to write the certificates (DER, one file each).
         #[arg(long)]
         out: PathBuf,
+        /// The CSCA certificate (DER or PEM) that certifies the list's signer; repeatable.
+        #[arg(long, value_name = "CERT")]
+        anchor: Vec<PathBuf>,
+        /// The SHA-256 fingerprint (64 hex digits) of the CSCA certificate that certifies the
+        /// list's signer, as its issuer publishes it; repeatable.
+        #[arg(long, value_name = "SHA256HEX")]
+        fingerprint: Vec<String>,
     },
 }
 
@@ -69,9 +82,19 @@ struct VerifyArgs {
 /// Trust anchors and the time of the check.
 #[derive(Debug, Args, Clone, Default)]
 struct TrustArgs {
-    /// CSCA certificates (DER or PEM), folders of them, or CSCA master lists; repeatable.
+    /// CSCA certificates (DER or PEM), CRLs, folders of them, or CSCA master lists;
+    /// repeatable. A master list counts only when a CSCA given directly (here, or with
+    /// --anchor / --fingerprint) certifies its signer.
     #[arg(long, value_name = "PATH")]
     trust: Vec<PathBuf>,
+    /// A CSCA certificate that may anchor a master list given with --trust (and is trusted
+    /// itself); repeatable.
+    #[arg(long, value_name = "CERT")]
+    anchor: Vec<PathBuf>,
+    /// The SHA-256 fingerprint (64 hex digits) of a CSCA certificate that may anchor a master
+    /// list given with --trust, as its issuer publishes it; repeatable.
+    #[arg(long, value_name = "SHA256HEX")]
+    fingerprint: Vec<String>,
     /// Check certificate validity at this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<String>,
@@ -134,7 +157,9 @@ fn main() -> ExitCode {
         Command::Demo(output) => session::demo(&output),
         Command::Replay(args) => session::replay(&args.trace, &args.key, args.json),
         Command::Verify(args) => session::verify_dump(&args.dir, args.json, &args.trust),
-        Command::Trust(TrustCommand::Import { masterlist, out }) => trust_files::import(&masterlist, &out),
+        Command::Trust(TrustCommand::Import { masterlist, out, anchor, fingerprint }) => {
+            trust_files::import(&masterlist, &out, &anchor, &fingerprint)
+        }
     };
     match result {
         Ok(code) => code,

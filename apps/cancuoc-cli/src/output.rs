@@ -4,15 +4,15 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cancuoc::report::CalendarDate;
+use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus};
 use cancuoc::{Document, Report, ReportContext};
 
 use crate::OutputArgs;
 use crate::session::CliError;
 
 /// Prints (and dumps, with `--out`) the document; the exit code follows the checks.
-pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<ExitCode, CliError> {
-    let store = crate::trust_files::load(&output.trust.trust)?;
+pub(crate) fn emit(doc: &Document, millis: Option<u64>, output: &OutputArgs) -> Result<ExitCode, CliError> {
+    let store = crate::trust_files::load(&output.trust)?;
     let at = match &output.trust.at {
         Some(text) => cancuoc::profile::cccd::Date::parse_iso(text)
             .map(|d| CalendarDate { year: d.year, month: d.month, day: d.day })
@@ -22,7 +22,7 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
     let passive = cancuoc::verify::passive::passive(doc, &store, Some(at.to_unix()));
     let context = ReportContext {
         today: Some(today()),
-        millis: Some(millis),
+        millis,
         photo_file: output.out.as_ref().and_then(|_| cancuoc::report::photo_file_name(doc)),
         passive: Some(passive),
     };
@@ -36,10 +36,7 @@ pub(crate) fn emit(doc: &Document, millis: u64, output: &OutputArgs) -> Result<E
         print_text(&report);
     }
     if report.check_failed() {
-        for problem in &report.verification.passive.problems {
-            eprintln!("cancuoc: {problem}");
-        }
-        for reason in [&report.verification.chip.reason, &report.verification.active.reason].into_iter().flatten() {
+        for reason in report.verdict_reasons() {
             eprintln!("cancuoc: {reason}");
         }
         return Ok(ExitCode::from(3));
@@ -100,34 +97,53 @@ fn print_text(report: &Report) {
     for (dg, why) in &d.skipped {
         println!("{:<20}{dg}: {why}", "Not read");
     }
+    for (dg, why) in &d.ignored {
+        println!("{:<20}{dg}: {why}", "Ignored");
+    }
+    for problem in &d.problems {
+        println!("{:<20}{problem}", "Note");
+    }
     let a = &report.access;
-    println!("{:<20}{}, {} APDUs, {} bytes, {} ms", "Access", a.protocol, a.apdus, a.bytes, a.millis.unwrap_or(0));
+    // A dump read without its report.json was not read from a chip here: no access line.
+    if !a.protocol.is_empty() {
+        let label = if a.recorded { "Access (recorded)" } else { "Access" };
+        let millis = a.millis.map(|m| format!(", {m} ms")).unwrap_or_default();
+        println!("{label:<20}{}, {} APDUs, {} bytes{millis}", a.protocol, a.apdus, a.bytes);
+    }
+    print_verdicts(report);
+}
+
+fn print_verdicts(report: &Report) {
     let passive = &report.verification.passive;
-    let matched = passive.data_groups.values().filter(|r| **r == "match").count();
+    let matched = passive.data_groups.values().filter(|r| **r == HashResult::Match).count();
     let signature = passive.signature.as_deref().unwrap_or("?");
-    let anchor = passive.chain.as_ref().and_then(|c| c.get("anchor")).and_then(|a| a.as_str()).unwrap_or("?");
+    let anchor = passive.chain.as_ref().and_then(|c| c.anchor.as_deref()).unwrap_or("?");
+    let problems = passive.problems.join("; ");
     match passive.status {
-        "valid" => println!(
+        PassiveStatus::Valid(_) => println!(
             "{:<20}GENUINE: {matched} data groups match EF.SOD, signed ({signature}) under {anchor}",
             "Authenticity"
         ),
-        "untrusted" => println!(
+        PassiveStatus::Untrusted => println!(
             "{:<20}intact: {matched} data groups match EF.SOD and its signature ({signature}) verifies, but no trust anchor vouches for the signer (add --trust)",
             "Authenticity"
         ),
-        "invalid" => println!("{:<20}INVALID: {}", "Authenticity", passive.problems.join("; ")),
+        PassiveStatus::Invalid => println!("{:<20}INVALID: {problems}", "Authenticity"),
+        PassiveStatus::Unsupported => println!("{:<20}not checked: {problems}", "Authenticity"),
         _ => println!("{:<20}not checked (no EF.SOD)", "Authenticity"),
     }
     let v = &report.verification;
+    let recorded =
+        v.chip.recorded.as_ref().map(|claim| format!("recorded at read time: {}, not re-checked", claim.status));
     for (label, status, what, reason) in [
-        ("Chip auth.", v.chip.status, v.chip.protocol.as_deref(), v.chip.reason.as_deref()),
+        ("Chip auth.", v.chip.status, v.chip.protocol.as_deref(), recorded.as_deref().or(v.chip.reason.as_deref())),
         ("Active auth.", v.active.status, v.active.algorithm.as_deref(), v.active.reason.as_deref()),
     ] {
-        if status != "not_supported" {
+        if status != CheckStatus::NotSupported {
             let detail = [what, reason].into_iter().flatten().collect::<Vec<_>>().join(": ");
             println!(
                 "{label:<20}{}{}",
-                status.to_uppercase().replace('_', " "),
+                status.as_str().to_uppercase().replace('_', " "),
                 if detail.is_empty() { String::new() } else { format!(" ({detail})") }
             );
         }

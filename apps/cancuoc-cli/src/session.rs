@@ -137,45 +137,13 @@ pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> R
     if doc.data_groups.is_empty() && doc.sod.is_none() {
         return Err(CliError::Io(format!("{} holds no dump (no DGn.bin or SOD.bin files)", dir.display())));
     }
-    // How the chip was read is not in the files: take it from the dump's report, if any.
-    let old = std::fs::read_to_string(dir.join("report.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-    if let Some(access) = old.as_ref().and_then(|v| v.get("access")) {
-        let text = |key: &str| access.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
-        let number =
-            |key: &str| access.get(key).and_then(serde_json::Value::as_u64).and_then(|n| usize::try_from(n).ok());
-        doc.access.protocol = text("protocol").unwrap_or_default();
-        doc.access.apdus = number("apdus").unwrap_or(0);
-        doc.access.bytes = number("bytes").unwrap_or(0);
-        doc.access.fallback = text("fallback");
-    }
-    // Evidence recorded at read time: the AA signature is re-checked; CA needs the chip, so its
-    // recorded outcome is carried over as it was.
-    let verification = old.as_ref().and_then(|v| v.get("verification"));
-    let hex = |v: Option<&serde_json::Value>| {
-        v.and_then(serde_json::Value::as_str).and_then(cancuoc::transport::trace::decode_hex)
-    };
-    let active = verification.and_then(|v| v.get("active"));
-    if let (Some(challenge), Some(response)) =
-        (hex(active.and_then(|a| a.get("challenge"))), hex(active.and_then(|a| a.get("response"))))
-    {
-        doc.active_authentication = Some(cancuoc::document::ActiveEvidence { challenge, response });
-    }
-    if let Some(chip) = verification.and_then(|v| v.get("chip")) {
-        let status = chip.get("status").and_then(serde_json::Value::as_str).unwrap_or_default();
-        if let (Some(protocol), true) = (
-            chip.get("protocol").and_then(serde_json::Value::as_str),
-            matches!(status, "valid" | "untrusted" | "invalid"),
-        ) {
-            let reason =
-                chip.get("reason").and_then(serde_json::Value::as_str).unwrap_or("recorded at read time").to_owned();
-            let result = if status == "invalid" { Err(reason) } else { Ok(()) };
-            doc.chip_authentication = Some(cancuoc::document::ChipOutcome { protocol: protocol.to_owned(), result });
-        }
+    // How the chip was read, and what needed the chip, is not in the files: the dump's report
+    // records it. The core takes each record for what it is (re-checked, or a claim).
+    if let Ok(text) = std::fs::read_to_string(dir.join("report.json")) {
+        cancuoc::report::recorded::apply(&mut doc, &text);
     }
     let output = OutputArgs { json, trust: trust.clone(), ..OutputArgs::default() };
-    output::emit(&doc, 0, &output)
+    output::emit(&doc, None, &output)
 }
 
 fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
@@ -224,7 +192,7 @@ fn run<T: Transport>(
     progress.finish();
     let doc = result?;
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    output::emit(&doc, millis, output)
+    output::emit(&doc, Some(millis), output)
 }
 
 fn read<T: Transport>(

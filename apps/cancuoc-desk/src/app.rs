@@ -15,7 +15,7 @@ use eframe::egui::{self, Color32, RichText};
 use crate::presence::{DEMO_READER, POLL_INTERVAL, Snapshot, Watch, WatchHandle};
 use crate::settings::{Mode, Settings};
 use crate::text::{self, Lang};
-use crate::worker::{self, Message, Outcome, Source};
+use crate::worker::{self, DemoCard, Message, Outcome, Source};
 
 /// DejaVu Sans: egui's own fonts lack the precomposed Vietnamese letters (`assets/PROVENANCE.md`).
 const VIETNAMESE_FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -29,8 +29,9 @@ pub struct Options {
     pub lang: Lang,
     /// Clear the result after this long without input (personal data must not linger).
     pub auto_clear: Duration,
-    /// CSCA certificates, master lists and CRLs (bytes, with a name for messages).
-    pub trust: Vec<(String, Vec<u8>)>,
+    /// The trust anchors: CSCA certificates, anchored master lists and CRLs
+    /// ([`cancuoc::TrustStore::add_files`]).
+    pub trust: TrustStore,
     /// The ID number typed in at start (`--id`).
     pub id: String,
     /// Where "save the dump" creates its folders (`--save-dir`).
@@ -88,10 +89,10 @@ enum ShotStage {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            source: Source::Demo(cancuoc_sim::Faults::default()),
+            source: Source::Demo(DemoCard::default()),
             lang: Lang::Vi,
             auto_clear: Duration::from_secs(120),
-            trust: Vec::new(),
+            trust: TrustStore::new(),
             id: String::new(),
             save_dir: PathBuf::from("."),
             screenshot: None,
@@ -152,11 +153,7 @@ pub struct DeskApp {
 impl DeskApp {
     /// A new screen.
     pub fn new(options: Options) -> Self {
-        let mut trust = TrustStore::new();
-        for (name, bytes) in &options.trust {
-            // A file that is no trust material is left out; the badge then says "untrusted".
-            let _ = trust.add_file(name, bytes);
-        }
+        let trust = options.trust.clone();
         let remembered = options.settings_path.as_deref().map(Settings::load).unwrap_or_default();
         let (watch, demo_card) = match &options.source {
             Source::Demo(_) => {
@@ -283,7 +280,7 @@ impl DeskApp {
         self.reads_started += 1;
         let today = today();
         let source = match &self.options.source {
-            Source::Demo(faults) => Source::Demo(faults.clone()),
+            Source::Demo(card) => Source::Demo(card.clone()),
             Source::Reader(_) => Source::Reader(self.effective_reader()),
         };
         let rx = worker::start(source, key, self.trust.clone(), today);
@@ -529,6 +526,9 @@ impl DeskApp {
         banner(ui, badge.get(lang), Color32::from_rgb(r, g, b));
         if !why.is_empty() {
             ui.label(why);
+        }
+        for line in crate::print::ignored_lines(report, lang) {
+            ui.label(RichText::new(line).color(Color32::from_rgb(180, 30, 30)).strong());
         }
         ui.add_space(8.0);
         ui.horizontal_top(|ui| {

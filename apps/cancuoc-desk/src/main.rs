@@ -1,4 +1,4 @@
-//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
+//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--anchor CERT]... [--fingerprint SHA256HEX]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
 //!
 //! `--mode`: `clinic` reads as soon as a card is on the reader and the ID (or QR) is in; `bank`
 //! reads on Enter or the button. The chosen reader and mode are remembered in
@@ -6,6 +6,10 @@
 //!
 //! `--clear-after`: seconds without input after which the result is cleared (default 120), so
 //! personal data do not linger on a shared desk screen.
+//!
+//! `--trust FILE`: a CSCA certificate, a CRL or a CSCA master list; a master list counts only
+//! when a CSCA given with `--trust`/`--anchor CERT` or pinned with `--fingerprint SHA256HEX`
+//! certifies its signer (else the app does not start, naming the CSCA and its fingerprint).
 //!
 //! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`).
 //!
@@ -16,7 +20,7 @@ use std::process::ExitCode;
 
 use cancuoc_desk::settings::{self, Mode};
 use cancuoc_desk::text::Lang;
-use cancuoc_desk::worker::Source;
+use cancuoc_desk::worker::{DemoCard, Source};
 use cancuoc_desk::{DeskApp, Options, Screenshot};
 
 fn main() -> ExitCode {
@@ -27,13 +31,14 @@ fn main() -> ExitCode {
         ..Options::default()
     };
     let mut reader_named = false;
+    let mut trust_files = Vec::new();
     if let Some(home) = std::env::var_os("HOME") {
         options.save_dir = std::path::PathBuf::from(home).join("cancuoc");
     }
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--demo" => options.source = Source::Demo(cancuoc_sim::Faults::default()),
+            "--demo" => options.source = Source::Demo(DemoCard::default()),
             "--reader" => {
                 options.source = Source::Reader(args.next());
                 reader_named = true;
@@ -57,17 +62,34 @@ fn main() -> ExitCode {
                 options.screenshot = Some(Screenshot::new(path.into()));
             }
             "--lang" => options.lang = if args.next().as_deref() == Some("en") { Lang::En } else { Lang::Vi },
-            "--trust" => {
+            "--trust" | "--anchor" => {
                 let Some(path) = args.next() else { return usage() };
                 match std::fs::read(&path) {
-                    Ok(bytes) => options.trust.push((path, bytes)),
+                    Ok(bytes) => trust_files.push((path, bytes)),
                     Err(e) => {
                         eprintln!("cancuoc-desk: cannot read {path}: {e}");
                         return ExitCode::from(1);
                     }
                 }
             }
+            "--fingerprint" => {
+                let Some(sha256) = args.next().as_deref().and_then(cancuoc::trust::parse_fingerprint) else {
+                    return usage();
+                };
+                options.trust.pin_fingerprint(sha256);
+            }
             _ => return usage(),
+        }
+    }
+    // A named trust file that cannot be used is an error, not a silent "untrusted" badge: a
+    // master list counts only when a CSCA given directly (or its fingerprint) anchors it.
+    for ((name, _), outcome) in trust_files.iter().zip(options.trust.add_files(&trust_files)) {
+        if let Err(e) = outcome {
+            eprintln!("cancuoc-desk: {e}");
+            if matches!(e, cancuoc::trust::TrustError::MasterListUnanchored { .. }) {
+                eprintln!("cancuoc-desk: {name}: give its CSCA with --anchor CERT or --fingerprint SHA256HEX");
+            }
+            return ExitCode::from(1);
         }
     }
     if options.screenshot.is_some() {
@@ -75,7 +97,7 @@ fn main() -> ExitCode {
         options.settings_path = None;
     }
     if options.screenshot.is_some() && !reader_named {
-        options.source = Source::Demo(cancuoc_sim::Faults::default());
+        options.source = Source::Demo(DemoCard::default());
     }
     if options.screenshot.is_some() && options.id.is_empty() && matches!(options.source, Source::Demo(_)) {
         options.id = cancuoc_sim::CitizenProfile::specimen().id_number;
@@ -113,7 +135,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
+        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--anchor CERT]... [--fingerprint SHA256HEX]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
     );
     ExitCode::from(2)
 }

@@ -15,7 +15,7 @@ pub(crate) fn verdict(report: &Report, lang: Lang) -> (&'static Text, String, [u
     const GREEN: [u8; 3] = [20, 120, 40];
     const AMBER: [u8; 3] = [170, 110, 0];
     const RED: [u8; 3] = [180, 30, 30];
-    let problems = || report.verification.passive.problems.join("; ");
+    let problems = || report.verdict_reasons().join("; ");
     match report.verdict() {
         Verdict::Genuine => (&text::GENUINE, text::GENUINE_WHY.get(lang).to_owned(), GREEN),
         Verdict::Untrusted => (&text::UNTRUSTED, text::UNTRUSTED_WHY.get(lang).to_owned(), AMBER),
@@ -24,8 +24,15 @@ pub(crate) fn verdict(report: &Report, lang: Lang) -> (&'static Text, String, [u
         Verdict::Expired => (&text::EXPIRED, problems(), AMBER),
         Verdict::Revoked => (&text::REVOKED, problems(), RED),
         Verdict::BadCertificate => (&text::BAD_CERTIFICATE, problems(), RED),
-        _ => (&text::NOT_CHECKED, String::new(), [128, 128, 128]),
+        // Unsupported checks say why; a document without EF.SOD has no reason to give.
+        _ => (&text::NOT_CHECKED, problems(), [128, 128, 128]),
     }
+}
+
+/// One line per data group the screen does not use ("DG11 — not used: …"), so the clerk sees
+/// why a field is missing or the badge is red.
+pub(crate) fn ignored_lines(report: &Report, lang: Lang) -> Vec<String> {
+    report.document.ignored.keys().map(|dg| format!("{dg} — {}", text::IGNORED.get(lang))).collect()
 }
 
 /// The holder's rows as the screen shows them: label, value (sex in words).
@@ -116,6 +123,8 @@ fn png(photo: &Rgba) -> Option<Vec<u8>> {
 /// The summary page of `report` in `lang`, read at `read_at` (`YYYY-MM-DD HH:MM UTC`).
 pub fn summary_html(report: &Report, photo: Option<&Rgba>, lang: Lang, read_at: &str) -> String {
     let (badge, why, [r, g, b]) = verdict(report, lang);
+    let why =
+        [why].into_iter().chain(ignored_lines(report, lang)).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
     let lang_code = match lang {
         Lang::Vi => "vi",
         Lang::En => "en",

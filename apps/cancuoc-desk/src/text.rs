@@ -112,6 +112,7 @@ texts! {
     BAD_CERTIFICATE: "Chứng thư không hợp lệ", "Certificate not valid";
     CLONE_WHY: "Chip không chứng minh được khóa của thẻ gốc", "The chip could not prove it holds the original card's key";
     NOT_CHECKED: "Chưa kiểm tra", "Not checked";
+    IGNORED: "không dùng: EF.SOD không ký nhóm dữ liệu này (có thể là dữ liệu cài thêm)", "not used: EF.SOD does not sign this data group (possibly injected data)";
     ERR_WRONG_KEY: "Số định danh (hoặc ngày) không mở được thẻ — kiểm tra lại 12 số", "The ID number (or dates) does not open this card — check the 12 digits";
     ERR_REMOVED: "Thẻ bị rút ra — đặt lại thẻ lên đầu đọc", "Card removed — place it on the reader again";
     ERR_NO_READER: "Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên", "No reader or no card — plug in the reader and place the card";

@@ -11,9 +11,33 @@ use cancuoc::{AccessKey, ErrorClass, ReadOptions, Reader, Report, ReportContext,
 #[derive(Debug, Clone)]
 pub enum Source {
     /// The built-in virtual CCCD, with faults for tests (e.g. a torn card).
-    Demo(cancuoc_sim::Faults),
+    Demo(DemoCard),
     /// A PC/SC reader (`None`: the first with a card).
     Reader(Option<String>),
+}
+
+/// The virtual card of [`Source::Demo`].
+#[derive(Debug, Clone, Default)]
+pub struct DemoCard {
+    /// How the chip misbehaves (none by default).
+    pub faults: cancuoc_sim::Faults,
+    /// The card's files instead of the specimen's (tests: a forged or tampered card).
+    pub document: Option<Box<cancuoc_sim::IssuedDocument>>,
+}
+
+impl From<cancuoc_sim::Faults> for DemoCard {
+    fn from(faults: cancuoc_sim::Faults) -> Self {
+        Self { faults, document: None }
+    }
+}
+
+impl DemoCard {
+    fn chip(self) -> Result<cancuoc_sim::VirtualChip, cancuoc::Error> {
+        match self.document {
+            Some(document) => Ok(cancuoc_sim::VirtualChip::new(*document, self.faults, cancuoc_sim::DEMO_SEED)),
+            None => Ok(cancuoc_sim::specimen_chip(self.faults)?.0),
+        }
+    }
 }
 
 /// What the worker reports.
@@ -41,9 +65,9 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         let result = match source {
-            Source::Demo(faults) => match cancuoc_sim::specimen_chip(faults) {
-                Ok((chip, _)) => run(chip, &key, &trust, today, &tx),
-                Err(e) => Err(cancuoc::Error::from(e)),
+            Source::Demo(card) => match card.chip() {
+                Ok(chip) => run(chip, &key, &trust, today, &tx),
+                Err(e) => Err(e),
             },
             Source::Reader(name) => match cancuoc_pcsc::PcscTransport::connect(name.as_deref()) {
                 Ok(transport) => run(transport, &key, &trust, today, &tx),
@@ -78,7 +102,8 @@ fn run<T: Transport>(
     let context =
         ReportContext { today: Some(today), millis: Some(millis), passive: Some(passive), ..ReportContext::default() };
     let report = Report::new(&doc, &context);
-    let photo = doc.face().ok().and_then(|face| cancuoc::photo::decode(&face).ok());
+    // Only a DG2 that EF.SOD signs is shown as the holder's face.
+    let photo = doc.signed_view().face().ok().and_then(|face| cancuoc::photo::decode(&face).ok());
     let dump = cancuoc::report::dump(&doc, &context);
     Ok(Outcome { report, photo, dump })
 }

@@ -60,7 +60,9 @@ fn reading_the_demo_card_shows_the_citizen_and_the_verdict() {
 #[test]
 fn with_the_test_csca_the_card_is_genuine_and_english_works() {
     let csca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/cancuoc-test-csca.der")).unwrap();
-    let mut harness = harness(Options { trust: vec![("csca".to_owned(), csca)], ..Options::default() });
+    let mut trust = cancuoc::TrustStore::new();
+    trust.add_file("csca", &csca).unwrap();
+    let mut harness = harness(Options { trust, ..Options::default() });
     read_demo(&mut harness);
     harness.get_by_label("Thẻ thật");
     harness.get_by_label("EN").click();
@@ -107,7 +109,7 @@ fn someone_working_with_the_result_keeps_it_on_screen() {
 #[test]
 fn a_removed_card_shows_its_banner_and_a_bad_id_is_flagged_as_typed() {
     let faults = cancuoc_sim::Faults { tear_after: Some(12), ..cancuoc_sim::Faults::default() };
-    let mut harness = harness(Options { source: Source::Demo(faults), ..Options::default() });
+    let mut harness = harness(Options { source: Source::Demo(faults.into()), ..Options::default() });
     read_demo(&mut harness);
     harness.get_by_label("Thẻ bị rút ra — đặt lại thẻ lên đầu đọc");
     harness.get_by_label("Xóa").click();
@@ -397,4 +399,48 @@ fn a_scanned_qr_code_fills_the_fields_and_reads_in_clinic_mode() {
     wait(&mut harness);
     assert_eq!(harness.state().reads_started(), 1);
     assert_eq!(harness.state().shown_name().as_deref(), Some("Nguyễn Văn Mẫu"));
+}
+
+/// A harness reading this virtual card's files, with the test CSCA as trust anchor.
+fn harness_for(document: cancuoc_sim::IssuedDocument) -> Harness<'static, DeskApp> {
+    let csca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/cancuoc-test-csca.der")).unwrap();
+    let mut trust = cancuoc::TrustStore::new();
+    trust.add_file("csca", &csca).unwrap();
+    let card = cancuoc_desk::worker::DemoCard { document: Some(Box::new(document)), ..Default::default() };
+    harness(Options { source: Source::Demo(card), trust, ..Options::default() })
+}
+
+fn specimen() -> cancuoc_sim::IssuedDocument {
+    cancuoc_sim::IssuedDocument::issue(&cancuoc_sim::CitizenProfile::specimen(), cancuoc_sim::DEMO_SEED).unwrap()
+}
+
+#[test]
+fn a_forged_card_shows_only_the_signed_data_and_names_the_unsigned_dg11() {
+    // EF.COM lists a DG11 naming someone else, which EF.SOD does not sign; DG13 is gone.
+    let forged = specimen().with_unsigned_dg11("EVIL<<MALLORY", "19000101").without(cancuoc::lds::DgNumber::DG13);
+    let mut harness = harness_for(forged);
+    read_demo(&mut harness);
+    // What is shown is what the issuer signed (DG1): genuine, under the MRZ name.
+    harness.get_by_label("Thẻ thật");
+    harness.get_by_label("NGUYEN VAN MAU");
+    assert!(harness.query_by_label_contains("EVIL").is_none());
+    assert!(harness.query_by_label_contains("MALLORY").is_none());
+    harness.get_by_label_contains("DG11 — không dùng: EF.SOD không ký nhóm dữ liệu này");
+}
+
+#[test]
+fn a_card_whose_signature_cannot_be_checked_says_not_checked_and_why() {
+    let mut card = specimen();
+    let groups: Vec<_> = [1u8, 2, 13, 14, 15]
+        .into_iter()
+        .map(|n| cancuoc::lds::DgNumber::new(n).unwrap())
+        .map(|dg| (dg, card.files[&dg.fid()].clone()))
+        .collect();
+    let pki = cancuoc_sim::pki::TestPki::generate(cancuoc_sim::DEMO_SEED);
+    card.files.insert(0x011D, cancuoc_sim::cms::sod_without_certificate(&pki, &groups));
+    let mut harness = harness_for(card);
+    read_demo(&mut harness);
+    harness.get_by_label("Chưa kiểm tra");
+    harness.get_by_label_contains("no document signer certificate");
+    assert!(harness.query_by_label("Dữ liệu bị sửa đổi").is_none());
 }

@@ -35,6 +35,12 @@ pub struct Faults {
     pub max_le: Option<usize>,
     /// Hide EF.CardAccess and refuse PACE, as BAC-only chips do.
     pub no_pace: bool,
+    /// Answer PACE's mutual authentication with a wrong token (one byte changed), as a man in
+    /// the middle or a chip without the right keys would: the reader must stop, not fall back.
+    pub pace_bad_token: bool,
+    /// Refuse INTERNAL AUTHENTICATE (6D00) although DG15 holds a key: what a copy of the data
+    /// without the private key can do.
+    pub refuse_active_authentication: bool,
 }
 
 /// The chip.
@@ -64,7 +70,10 @@ impl std::fmt::Debug for VirtualChip {
 impl VirtualChip {
     /// A chip holding `document`, drawing its nonces from `seed`.
     pub fn new(document: IssuedDocument, faults: Faults, seed: &[u8]) -> Self {
-        let pace = if faults.no_pace { None } else { pace_card(&document) };
+        let mut pace = if faults.no_pace { None } else { pace_card(&document) };
+        if let Some(pace) = &mut pace {
+            pace.bad_token = faults.pace_bad_token;
+        }
         Self {
             pace,
             ca_selected: false,
@@ -170,6 +179,7 @@ impl VirtualChip {
                 status(if self.ca_selected { StatusWord::OK } else { StatusWord::WRONG_DATA })
             }
             0x86 if secure && self.ca_selected => self.chip_authentication(command),
+            0x88 if secure && self.faults.refuse_active_authentication => status(StatusWord::INS_NOT_SUPPORTED),
             0x88 if secure => self.active_authentication(command),
             0x22 if command.p1 == 0xC1 && command.p2 == 0xA4 => match &mut self.pace {
                 Some(pace) => match pace.set_at(command) {
@@ -374,6 +384,7 @@ fn pace_card(document: &IssuedDocument) -> Option<pace::PaceCard> {
         can: cancuoc::access::pace::PacePassword::Can(can),
         ca_private_key: document.ca_private_key.clone(),
         state: pace::PaceState::Idle,
+        bad_token: false,
     })
 }
 

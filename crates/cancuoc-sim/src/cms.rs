@@ -7,7 +7,7 @@ use cancuoc::lds::DgNumber;
 use sha2::{Digest, Sha256};
 
 use crate::der::{context, octet_string, oid, sequence, set_of, small_integer};
-use crate::pki::{OID_ECDSA_SHA256, TestPki, sign_der};
+use crate::pki::{Issued, OID_ECDSA_SHA256, TestPki, sign_der};
 
 /// id-sha256 2.16.840.1.101.3.4.2.1.
 const OID_SHA256: &[u64] = &[2, 16, 840, 1, 101, 3, 4, 2, 1];
@@ -32,13 +32,17 @@ pub fn sod(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)]) -> Vec<u8> {
 
 /// [`sod`] with a signingTime signed attribute (UTCTime text, `YYMMDDHHMMSSZ`) when given.
 pub fn sod_signed_at(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)], signing_time: Option<&str>) -> Vec<u8> {
+    tlv(0x77, &signed_data_at(pki, OID_LDS_SECURITY_OBJECT, &lds_security_object(groups), signing_time))
+}
+
+/// The LDSSecurityObject (ICAO 9303-10 §4.6.2.3) of SHA-256 hashes of `groups`.
+fn lds_security_object(groups: &[(DgNumber, Vec<u8>)]) -> Vec<u8> {
     let sha256 = sequence(&[oid(OID_SHA256)]);
     let hashes: Vec<Vec<u8>> = groups
         .iter()
         .map(|(n, bytes)| sequence(&[small_integer(u64::from(n.get())), octet_string(&Sha256::digest(bytes))]))
         .collect();
-    let lds_security_object = sequence(&[small_integer(0), sha256, sequence(&hashes)]);
-    tlv(0x77, &signed_data_at(pki, OID_LDS_SECURITY_OBJECT, &lds_security_object, signing_time))
+    sequence(&[small_integer(0), sha256, sequence(&hashes)])
 }
 
 /// A ContentInfo with SignedData v3 over `content` of type `content_type`, the DS certificate
@@ -50,6 +54,28 @@ pub fn signed_data(pki: &TestPki, content_type: &[u64], content: &[u8]) -> Vec<u
 
 /// [`signed_data`] with a signingTime signed attribute (RFC 5652 §11.3) when given.
 pub fn signed_data_at(pki: &TestPki, content_type: &[u64], content: &[u8], signing_time: Option<&str>) -> Vec<u8> {
+    signed_data_by(&pki.ds, content_type, content, signing_time)
+}
+
+/// EF.SOD as [`sod`] makes it, but without the DS certificate in the SignedData (ICAO 9303-12
+/// lets a reader take it from the PKD instead): its signature cannot be checked from the card.
+pub fn sod_without_certificate(pki: &TestPki, groups: &[(DgNumber, Vec<u8>)]) -> Vec<u8> {
+    let content = lds_security_object(groups);
+    tlv(0x77, &signed_data_with(&pki.ds, OID_LDS_SECURITY_OBJECT, &content, None, false))
+}
+
+/// [`signed_data_at`] signed by `signer` (a document or master-list signer) instead of the DS.
+pub fn signed_data_by(signer: &Issued, content_type: &[u64], content: &[u8], signing_time: Option<&str>) -> Vec<u8> {
+    signed_data_with(signer, content_type, content, signing_time, true)
+}
+
+fn signed_data_with(
+    signer: &Issued,
+    content_type: &[u64],
+    content: &[u8],
+    signing_time: Option<&str>,
+    with_certificate: bool,
+) -> Vec<u8> {
     let sha256 = sequence(&[oid(OID_SHA256)]);
     let mut attributes = vec![
         sequence(&[oid(OID_CONTENT_TYPE), set_of(&[oid(content_type)])]),
@@ -59,7 +85,7 @@ pub fn signed_data_at(pki: &TestPki, content_type: &[u64], content: &[u8], signi
         attributes.push(sequence(&[oid(OID_SIGNING_TIME), set_of(&[crate::der::utc_time(time)])]));
     }
     let signed_attributes = set_of(&attributes);
-    let signature = sign_der(&pki.ds.key, &signed_attributes);
+    let signature = sign_der(&signer.key, &signed_attributes);
     // [0] IMPLICIT: the SET tag 31 becomes A0 (RFC 5652 §5.3).
     let mut implicit_attributes = signed_attributes.clone();
     if let Some(first) = implicit_attributes.first_mut() {
@@ -67,18 +93,18 @@ pub fn signed_data_at(pki: &TestPki, content_type: &[u64], content: &[u8], signi
     }
     let signer_info = sequence(&[
         small_integer(1),
-        sequence(&[pki.ds.issuer.clone(), pki.ds.serial.clone()]),
+        sequence(&[signer.issuer.clone(), signer.serial.clone()]),
         sha256.clone(),
         implicit_attributes,
         sequence(&[oid(OID_ECDSA_SHA256)]),
         octet_string(&signature),
     ]);
-    let signed = sequence(&[
-        small_integer(3),
-        set_of(&[sha256]),
-        sequence(&[oid(content_type), context(0, &octet_string(content))]),
-        context(0, &pki.ds.certificate),
-        set_of(&[signer_info]),
-    ]);
+    let mut parts =
+        vec![small_integer(3), set_of(&[sha256]), sequence(&[oid(content_type), context(0, &octet_string(content))])];
+    if with_certificate {
+        parts.push(context(0, &signer.certificate));
+    }
+    parts.push(set_of(&[signer_info]));
+    let signed = sequence(&parts);
     sequence(&[oid(OID_SIGNED_DATA), context(0, &signed)])
 }

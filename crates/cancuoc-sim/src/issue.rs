@@ -355,6 +355,36 @@ impl IssuedDocument {
         self
     }
 
+    /// The same card with a DG11 that EF.SOD does not hash, listed in EF.COM (which is
+    /// unsigned): a forger's way to put another name on a genuine card's data. The DG11 names
+    /// `mrz_name` (MRZ style, e.g. `EVIL<<MALLORY`), born `dob` (`YYYYMMDD`).
+    pub fn with_unsigned_dg11(mut self, mrz_name: &str, dob: &str) -> Self {
+        let tags = [0x5Fu8, 0x0E, 0x5F, 0x2B];
+        let dg11 =
+            tlv(0x6B, &[tlv(0x5C, &tags), tlv(0x5F0E, mrz_name.as_bytes()), tlv(0x5F2B, dob.as_bytes())].concat());
+        self.files.insert(DgNumber::DG11.fid(), dg11);
+        self.list_in_com(DgNumber::DG11);
+        self
+    }
+
+    /// The same card without data group `dg` (the chip answers 6A82 "file not found"), though
+    /// EF.COM lists it and EF.SOD hashes it.
+    pub fn without(mut self, dg: DgNumber) -> Self {
+        self.files.remove(&dg.fid());
+        self
+    }
+
+    /// Adds `dg` to EF.COM's tag list (EF.COM is unsigned: the SOD stays as it was).
+    fn list_in_com(&mut self, dg: DgNumber) {
+        let Some(com) = self.files.get(&0x011E).and_then(|c| cancuoc::lds::EfCom::parse(c).ok()) else { return };
+        let mut tags: Vec<u8> = com.data_groups.iter().map(|n| n.tag()).collect();
+        if !tags.contains(&dg.tag()) {
+            tags.push(dg.tag());
+        }
+        let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tags)].concat());
+        self.files.insert(0x011E, com);
+    }
+
     /// The same card advertising other PACE protocols, in this order. With a Chip
     /// Authentication Mapping offer it also gets a CA key and a signed EF.CardSecurity.
     pub fn with_pace(mut self, offers: &[PaceOffer]) -> Self {

@@ -52,26 +52,67 @@ impl TestPki {
     /// [`TestPki::generate`] with other validity periods (UTCTime text, `YYMMDDHHMMSSZ`), for
     /// the chain's time checks. Same seed, same keys.
     pub fn generate_with_validity(seed: &[u8], csca_validity: (&str, &str), ds_validity: (&str, &str)) -> Self {
+        let organisation = "cancuoc test PKI (not a real authority)";
+        Self::build(seed, &name("VN", organisation, "cancuoc Test CSCA"), csca_validity, ds_validity)
+    }
+
+    /// A PKI anyone can make, whose CSCA bears the name of Vietnam's real one ("CSCA ePassport
+    /// Vietnam"): what a forger puts inside a self-vouching master list
+    /// ([`TestPki::master_list`]). Same seed, same keys.
+    pub fn rogue_vietnam(seed: &[u8]) -> Self {
+        let csca_name = name("VN", "Vietnam Government Information Security Commission", "CSCA ePassport Vietnam");
+        Self::build(seed, &csca_name, ("240101000000Z", "390101000000Z"), ("240101000000Z", "350101000000Z"))
+    }
+
+    fn build(seed: &[u8], csca_name: &[u8], csca_validity: (&str, &str), ds_validity: (&str, &str)) -> Self {
         let csca_key = key_from_seed(seed, b"csca");
         let ds_key = key_from_seed(seed, b"ds");
-        let csca_name = name("VN", "cancuoc test PKI (not a real authority)", "cancuoc Test CSCA");
         let ds_name = name("VN", "cancuoc test PKI (not a real authority)", "cancuoc Test Document Signer");
         let ca_extensions = vec![
             extension(&[2, 5, 29, 19], true, &sequence(&[true_(), small_integer(0)])),
             extension(&[2, 5, 29, 15], true, &crate::der::bit_string_with_unused(&[0x06], 1)),
         ];
-        let ds_extensions = vec![extension(&[2, 5, 29, 15], true, &crate::der::bit_string_with_unused(&[0x80], 7))];
         let csca_serial = small_integer(0x0C5C_A001);
         let ds_serial = small_integer(0x0D50_0001);
         let csca_cert =
-            certificate(&csca_key, &csca_serial, &csca_name, &csca_name, csca_validity, &csca_key, &ca_extensions);
-        let ds_cert = certificate(&csca_key, &ds_serial, &csca_name, &ds_name, ds_validity, &ds_key, &ds_extensions);
+            certificate(&csca_key, &csca_serial, csca_name, csca_name, csca_validity, &csca_key, &ca_extensions);
+        let ds_cert =
+            certificate(&csca_key, &ds_serial, csca_name, &ds_name, ds_validity, &ds_key, &[signer_key_usage()]);
         Self {
-            csca: Issued { key: csca_key, certificate: csca_cert, issuer: csca_name.clone(), serial: csca_serial },
-            ds: Issued { key: ds_key, certificate: ds_cert, issuer: csca_name, serial: ds_serial },
+            csca: Issued { key: csca_key, certificate: csca_cert, issuer: csca_name.to_vec(), serial: csca_serial },
+            ds: Issued { key: ds_key, certificate: ds_cert, issuer: csca_name.to_vec(), serial: ds_serial },
         }
     }
+
+    /// A master-list signer under this PKI's CSCA (ICAO 9303-12 §7.1.3), valid 2024–2035.
+    pub fn master_list_signer(&self) -> Issued {
+        let key = key_from_seed(self.csca.certificate.as_slice(), b"master list signer");
+        let subject = name("VN", "cancuoc test PKI (not a real authority)", "cancuoc Test Master List Signer");
+        let serial = small_integer(0x0A11_0001);
+        let validity = ("240101000000Z", "350101000000Z");
+        let certificate =
+            certificate(&self.csca.key, &serial, &self.csca.issuer, &subject, validity, &key, &[signer_key_usage()]);
+        Issued { key, certificate, issuer: self.csca.issuer.clone(), serial }
+    }
+
+    /// A CSCA master list (ICAO 9303-12 §9: CMS SignedData, eContentType id-icao-cscaMasterList
+    /// 2.23.136.1.1.2, content `SEQUENCE { version 0, SET OF Certificate }`) holding
+    /// `certificates`, signed by [`TestPki::master_list_signer`] with its certificate included.
+    /// With this PKI's own CSCA among `certificates` the list vouches for itself — as anyone's
+    /// can.
+    pub fn master_list(&self, certificates: &[Vec<u8>]) -> Vec<u8> {
+        let content = sequence(&[small_integer(0), crate::der::set_of(certificates)]);
+        crate::cms::signed_data_by(&self.master_list_signer(), OID_MASTER_LIST, &content, None)
+    }
 }
+
+/// keyUsage digitalSignature, critical: a document or master-list signer.
+fn signer_key_usage() -> Vec<u8> {
+    extension(&[2, 5, 29, 15], true, &crate::der::bit_string_with_unused(&[0x80], 7))
+}
+
+/// id-icao-cscaMasterList 2.23.136.1.1.2.
+const OID_MASTER_LIST: &[u64] = &[2, 23, 136, 1, 1, 2];
 
 impl TestPki {
     /// A CRL of the CSCA revoking the document signer (RFC 5280 §5.1; ICAO 9303-12 §7.1.4),

@@ -199,6 +199,13 @@ pub enum AccessError {
     /// The chip's answer breaks the protocol (bad MAC, wrong nonce echo, wrong length).
     #[error("the card's answer to {0} is not valid: this may not be a genuine chip")]
     CardMisbehaved(&'static str),
+    /// PACE stopped on answers that contradict the protocol ([`pace::PaceFailure::Inconsistent`]):
+    /// no fallback to BAC is tried, as it could be a downgrade forced by a man in the middle.
+    #[error("the card's answers are inconsistent ({during}): it may not be a genuine chip; BAC was not tried")]
+    Inconsistent {
+        /// The step whose answer was wrong.
+        during: &'static str,
+    },
     /// The exchange failed.
     #[error(transparent)]
     Channel(#[from] ChannelError),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lds::{Dg1, DgNumber, EfCom, FaceImage, LdsError};
+use crate::lds::{Dg1, DgNumber, EfCom, FaceImage, LdsError, LdsSecurityObject};
 use crate::profile::cccd::{CccdError, Citizen};
 
 /// How the chip was opened and what the read cost.
@@ -22,13 +22,15 @@ pub struct AccessInfo {
     pub cam_key_matched: bool,
 }
 
-/// A data group that was listed but could not be read, and why (e.g. DG3 behind EAC).
+/// A data group that was listed but not read, and why (e.g. DG3 behind EAC).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
     /// The data group.
     pub dg: DgNumber,
     /// Why, in words for a person.
     pub reason: String,
+    /// Not read because only EF.COM (unsigned) lists it: EF.SOD does not sign it.
+    pub not_signed: bool,
 }
 
 /// What Chip Authentication did.
@@ -47,6 +49,22 @@ pub struct ActiveEvidence {
     pub challenge: Vec<u8>,
     /// The chip's answer.
     pub response: Vec<u8>,
+    /// Read back from a dump's report.json rather than exchanged with the chip in this read:
+    /// the signature can be verified again, but that the challenge was fresh is only the
+    /// dump's claim.
+    pub recorded: bool,
+}
+
+/// A check's outcome as a dump's report.json states it: a claim the dump's files cannot prove.
+/// It is shown as recorded and never counts toward a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedClaim {
+    /// The status word recorded (`valid`, `invalid`, …), as written.
+    pub status: String,
+    /// The protocol or algorithm recorded.
+    pub protocol: Option<String>,
+    /// The reason recorded.
+    pub reason: Option<String>,
 }
 
 /// Everything read from one chip.
@@ -62,7 +80,7 @@ pub struct Document {
     pub card_security: Option<Vec<u8>>,
     /// The data groups read, by number.
     pub data_groups: BTreeMap<DgNumber, Vec<u8>>,
-    /// Data groups listed in EF.COM but not read.
+    /// Data groups listed (in EF.SOD or EF.COM) but not read.
     pub skipped: Vec<Skipped>,
     /// Access protocol and read cost.
     pub access: AccessInfo,
@@ -70,6 +88,14 @@ pub struct Document {
     pub chip_authentication: Option<ChipOutcome>,
     /// Active Authentication evidence, when it ran.
     pub active_authentication: Option<ActiveEvidence>,
+    /// Chip Authentication as a dump's report.json recorded it (it needs the chip, so a dump
+    /// cannot re-check it).
+    pub recorded_chip_authentication: Option<RecordedClaim>,
+    /// [`Document::access`] was read back from a dump's report.json, not measured.
+    pub access_recorded: bool,
+    /// Problems met while reading that did not stop the read (e.g. an unreadable EF.COM,
+    /// which is unsigned). Not part of a dump's files.
+    pub read_problems: Vec<String>,
 }
 
 impl std::fmt::Debug for Document {
@@ -116,6 +142,26 @@ impl Document {
     /// [`CccdError`] if DG13 is malformed.
     pub fn cccd(&self) -> Result<Option<Citizen>, CccdError> {
         self.dg(DgNumber::DG13).map(Citizen::parse_dg13).transpose()
+    }
+
+    /// The data groups present that EF.SOD does not hash (ICAO 9303-10 §4.6.2: a genuine
+    /// EF.SOD hashes every data group the chip holds): nothing vouches for them, so their
+    /// content is never shown as the holder's. Empty without EF.SOD (then nothing is checked,
+    /// and the report says so); every data group when EF.SOD cannot be parsed (then nothing
+    /// is signed).
+    pub fn unsigned_data_groups(&self) -> Vec<DgNumber> {
+        let Some(sod) = self.sod.as_deref() else { return Vec::new() };
+        let hashed = LdsSecurityObject::parse_sod(sod).map(|sod| sod.hashes).unwrap_or_default();
+        self.data_groups.keys().filter(|dg| !hashed.contains_key(dg)).copied().collect()
+    }
+
+    /// This document without [`Document::unsigned_data_groups`]: the only source of the
+    /// holder's data, the document's number and the photo, in every front end.
+    pub fn signed_view(&self) -> Self {
+        let unsigned = self.unsigned_data_groups();
+        let mut view = self.clone();
+        view.data_groups.retain(|dg, _| !unsigned.contains(dg));
+        view
     }
 
     /// The files of a dump (DESIGN.md §3.3): names and exact bytes.

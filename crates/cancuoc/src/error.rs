@@ -69,7 +69,7 @@ impl Error {
                 AccessError::Unsupported(_) => ErrorClass::Unsupported,
                 AccessError::RandomSource => ErrorClass::Internal,
                 AccessError::Refused { .. } => ErrorClass::Unsupported,
-                AccessError::CardMisbehaved(_) => ErrorClass::Tampered,
+                AccessError::CardMisbehaved(_) | AccessError::Inconsistent { .. } => ErrorClass::Tampered,
                 AccessError::Channel(c) => channel_class(c),
             },
             Self::File(e) => match e {

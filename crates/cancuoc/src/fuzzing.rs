@@ -34,6 +34,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("biometric", biometric),
     ("card_security", card_security),
     ("photo", photo),
+    ("sod_verify", sod_verify),
+    ("trust_file", trust_file),
+    ("recorded_report", recorded_report),
 ];
 
 /// Walks arbitrary BER-TLV one level at a time, descending into every value.
@@ -132,6 +135,36 @@ pub fn sod(data: &[u8]) {
     let _ = crate::lds::LdsSecurityObject::parse(data);
 }
 
+/// Passive authentication and the report over a hostile EF.SOD (DG1 present, so the hashes,
+/// the signature, the chain and the signed view all run).
+pub fn sod_verify(data: &[u8]) {
+    let mut doc = crate::Document { sod: Some(data.to_vec()), ..crate::Document::default() };
+    let mrz = "I<UTOD231458907<<<<<<<<<<<<<<<7408122F1204159UTO<<<<<<<<<<<6ERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+    doc.data_groups.insert(
+        crate::lds::DgNumber::DG1,
+        crate::codec::tlv::tlv(0x61, &crate::codec::tlv::tlv(0x5F1F, mrz.as_bytes())),
+    );
+    let passive = crate::verify::passive::passive(&doc, &crate::TrustStore::new(), Some(0));
+    let _ = crate::Report::new(&doc, &crate::ReportContext { passive: Some(passive), ..Default::default() }).to_json();
+}
+
+/// A trust file (certificate, PEM, CRL, master list) with a pinned fingerprint, so a list's
+/// anchor search runs too.
+pub fn trust_file(data: &[u8]) {
+    let mut store = crate::TrustStore::new();
+    store.pin_fingerprint([0; 32]);
+    let _ = store.add_file("fuzz", data);
+}
+
+/// A dump's report.json, read back for `cancuoc verify`.
+pub fn recorded_report(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let mut doc = crate::Document::default();
+        crate::report::recorded::apply(&mut doc, text);
+        let _ = crate::Report::new(&doc, &crate::ReportContext::default());
+    }
+}
+
 /// DG2/DG3/DG4 template headers and DG5/DG7 images.
 pub fn biometric(data: &[u8]) {
     for n in [2u8, 3, 4, 5, 7] {
@@ -214,6 +247,7 @@ mod tests {
             b"# c\n> 00A4\n< 9000\n! rng 00\n".to_vec(),
             hex_literal::hex!("3134300D060804007F0007020202020101300F060A04007F000702020302020201013012060A04007F0007020204020202010202010D").to_vec(),
             "001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Hà Nội|10042021".as_bytes().to_vec(),
+            br#"{"access":{"protocol":"BAC","apdus":1},"verification":{"chip":{"status":"valid"},"active":{"challenge":"00","response":"00"}}}"#.to_vec(),
         ]
     }
 

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::files::{
     AID_EMRTD, FID_CARD_ACCESS, FID_CARD_SECURITY, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits,
 };
-use crate::lds::{DgNumber, EfCom, SecurityInfos};
+use crate::lds::{DgNumber, EfCom, LdsSecurityObject, SecurityInfos};
 use crate::transport::Transport;
 
 /// What to read.
@@ -95,8 +95,10 @@ impl<T: Transport> Reader<T> {
     /// Runs access control with `key` in the ICAO order (ICAO 9303-11 §4.2): EF.CardAccess
     /// (read from the master file without selecting it, as CCCD chips refuse SELECT MF with
     /// `6D00`), PACE with what the chip offers, then the eMRTD application; BAC when the chip
-    /// offers no PACE or PACE fails and the key has MRZ data. A fallback is never silent: its
-    /// reason is kept in [`Session::fallback`] and the report.
+    /// offers no PACE, declines it or rejects the password ([`pace::PaceFailure::Declined`])
+    /// and the key has MRZ data. Answers that contradict PACE stop the read with
+    /// [`AccessError::Inconsistent`]: falling back then could be a downgrade. A fallback is
+    /// never silent: its reason is kept in [`Session::fallback`] and the report.
     ///
     /// # Errors
     /// [`Error::NotADocument`] when there is no eMRTD application; an access error (wrong key:
@@ -129,10 +131,15 @@ impl<T: Transport> Reader<T> {
                         card_security,
                     });
                 }
-                Err(e) if !key.bac_keys().is_empty() && !is_card_removed(&e) => {
-                    fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
-                }
-                Err(e) => return Err(e.into()),
+                Err(e) => match pace::PaceFailure::of(&e) {
+                    pace::PaceFailure::Declined if !key.bac_keys().is_empty() => {
+                        fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
+                    }
+                    pace::PaceFailure::Inconsistent(during) => {
+                        return Err(AccessError::Inconsistent { during }.into());
+                    }
+                    _ => return Err(e.into()),
+                },
             }
         } else if matches!(key, AccessKey::CanOrMrz { .. }) {
             fallback = Some("the card offers no PACE; BAC used with the dates".to_owned());
@@ -194,10 +201,6 @@ fn select_application<T: Transport>(files: &FileReader, channel: &mut Channel<T>
     }
 }
 
-fn is_card_removed(e: &AccessError) -> bool {
-    matches!(e, AccessError::Channel(c) if c.is_card_removed())
-}
-
 /// An authenticated session: secure messaging is on.
 #[derive(Debug)]
 pub struct Session<T> {
@@ -220,13 +223,17 @@ impl<T: Transport> Session<T> {
         self.fallback.as_deref()
     }
 
-    /// Reads EF.COM, EF.SOD and the data groups EF.COM lists, reporting progress.
+    /// Reads EF.COM, EF.SOD and the data groups EF.SOD hashes, reporting progress.
     ///
+    /// The list of data groups comes from EF.SOD's LDSSecurityObject (ICAO 9303-10 §4.6.2),
+    /// the signed one: EF.COM is unsigned, so a data group only EF.COM lists is not read (it is
+    /// named in [`Document::skipped`]), and a missing or malformed EF.COM is no reason to stop.
+    /// Without a readable EF.SOD, EF.COM's list is used, else the usual data groups are tried.
     /// Data groups the chip protects beyond this access (DG3/DG4 need EAC) are recorded in
     /// [`Document::skipped`] and the read goes on; any other failure stops it.
     ///
     /// # Errors
-    /// A file error (card removed, secure messaging failure) or a malformed EF.COM.
+    /// A file error (card removed, secure messaging failure).
     pub fn read(&mut self, options: &ReadOptions, progress: &mut dyn FnMut(Progress)) -> Result<Document, Error> {
         let mut files = FileReader::new(options.limits);
         let mut doc = Document {
@@ -235,33 +242,68 @@ impl<T: Transport> Session<T> {
             ..Document::default()
         };
 
-        let com = self.read_file(&mut files, FID_COM.0, "EF.COM", 0, 1, progress)?;
-        let ef_com = EfCom::parse(&com)?;
-        doc.com = Some(com);
+        // EF.COM is unsigned and only a hint: a broken one is a listed problem, never fatal.
+        doc.com = match self.read_optional(
+            &mut files,
+            FileSlot { fid: FID_COM.0, name: "EF.COM", index: 0, count: 2 },
+            progress,
+        ) {
+            Ok(com) => com,
+            Err(Error::File(
+                e @ (FileError::Malformed { .. }
+                | FileError::TooLarge { .. }
+                | FileError::Truncated { .. }
+                | FileError::Refused { .. }),
+            )) => {
+                doc.read_problems.push(format!("{e}: the data groups were taken from EF.SOD"));
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let com_list = doc.com.as_deref().and_then(|b| EfCom::parse(b).ok()).map(|com| com.data_groups);
+        let estimate = com_list.as_ref().map_or(0, Vec::len).saturating_add(2);
+        doc.sod = self.read_optional(
+            &mut files,
+            FileSlot { fid: FID_SOD.0, name: "EF.SOD", index: 1, count: estimate },
+            progress,
+        )?;
+        let sod_list = doc
+            .sod
+            .as_deref()
+            .and_then(|b| LdsSecurityObject::parse_sod(b).ok())
+            .map(|sod| sod.hashes.keys().copied().collect::<Vec<_>>());
 
-        let wanted: Vec<DgNumber> = ef_com
-            .data_groups
-            .iter()
-            .copied()
+        let (listed, guessed) = match (sod_list, &com_list) {
+            (Some(signed), com) => {
+                for dg in com.iter().flatten().filter(|dg| !signed.contains(dg)) {
+                    doc.skipped.push(Skipped { dg: *dg, reason: UNSIGNED_IN_COM.to_owned(), not_signed: true });
+                }
+                (signed, false)
+            }
+            (None, Some(com)) => (com.clone(), false),
+            (None, None) => (USUAL_DATA_GROUPS.iter().filter_map(|n| DgNumber::new(*n)).collect(), true),
+        };
+        let wanted: Vec<DgNumber> = listed
+            .into_iter()
             .filter(|dg| options.photo || *dg != DgNumber::DG2)
             .filter(|dg| options.only.as_ref().is_none_or(|only| only.contains(dg)))
             .collect();
         let count = wanted.len().saturating_add(2);
 
-        doc.sod = match self.read_file(&mut files, FID_SOD.0, "EF.SOD", 1, count, progress) {
-            Ok(sod) => Some(sod),
-            Err(Error::File(FileError::NotFound { .. })) => None,
-            Err(e) => return Err(e),
-        };
-
         for (i, dg) in wanted.iter().enumerate() {
             let name = DG_NAMES.get(usize::from(dg.get()).saturating_sub(1)).copied().unwrap_or("DG");
-            match self.read_file(&mut files, dg.fid(), name, i.saturating_add(2), count, progress) {
+            match self.read_file(
+                &mut files,
+                FileSlot { fid: dg.fid(), name, index: i.saturating_add(2), count },
+                progress,
+            ) {
                 Ok(bytes) => {
                     doc.data_groups.insert(*dg, bytes);
                 }
+                // A guessed data group that is absent is no finding.
+                Err(Error::File(FileError::NotFound { .. })) if guessed => {}
                 Err(Error::File(e @ (FileError::AccessDenied { .. } | FileError::NotFound { .. }))) => {
-                    doc.skipped.push(Skipped { dg: *dg, reason: e.to_string() });
+                    doc.skipped.push(Skipped { dg: *dg, reason: e.to_string(), not_signed: false });
                 }
                 Err(e) => return Err(e),
             }
@@ -277,15 +319,27 @@ impl<T: Transport> Session<T> {
         Ok(doc)
     }
 
+    /// A file the chip may lack or refuse: `None` then.
+    fn read_optional(
+        &mut self,
+        files: &mut FileReader,
+        slot: FileSlot,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Option<Vec<u8>>, Error> {
+        match self.read_file(files, slot, progress) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn read_file(
         &mut self,
         files: &mut FileReader,
-        fid: u16,
-        name: &'static str,
-        index: usize,
-        count: usize,
+        slot: FileSlot,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Vec<u8>, Error> {
+        let FileSlot { fid, name, index, count } = slot;
         progress(Progress { file: name, index, count, bytes: FileProgress { read: 0, total: 0 } });
         let mut report = |bytes: FileProgress| progress(Progress { file: name, index, count, bytes });
         Ok(files.read_ef(&mut self.channel, crate::files::Fid(fid), name, &mut report)?)
@@ -302,15 +356,16 @@ impl<T: Transport> Session<T> {
         if doc.dg(DgNumber::DG15).is_some() {
             let mut challenge = [0u8; 8];
             rng.fill_bytes(&mut challenge);
-            match self.channel.send(&crate::verify::active::internal_authenticate(&challenge)) {
-                Ok(answer) if answer.sw == crate::apdu::StatusWord::OK => {
-                    doc.active_authentication =
-                        Some(crate::document::ActiveEvidence { challenge: challenge.to_vec(), response: answer.data });
-                }
-                Ok(_) => {}
+            // A refusal is evidence too: a chip holding DG15 must answer (an empty response
+            // fails the check), or a copy without the key could simply decline.
+            let response = match self.channel.send(&crate::verify::active::internal_authenticate(&challenge)) {
+                Ok(answer) if answer.sw == crate::apdu::StatusWord::OK => answer.data,
+                Ok(_) => Vec::new(),
                 Err(e) if e.is_card_removed() => return Err(e.into()),
-                Err(_) => {}
-            }
+                Err(_) => Vec::new(),
+            };
+            doc.active_authentication =
+                Some(crate::document::ActiveEvidence { challenge: challenge.to_vec(), response, recorded: false });
             let stats = self.channel.stats();
             doc.access.apdus = stats.apdus;
             doc.access.bytes = stats.bytes;
@@ -365,6 +420,24 @@ impl<T: Transport> Session<T> {
         self.channel.into_transport()
     }
 }
+
+/// A file to read and its place in the read, for progress.
+#[derive(Debug, Clone, Copy)]
+struct FileSlot {
+    fid: u16,
+    name: &'static str,
+    /// Index of this file among those to read.
+    index: usize,
+    /// How many files are to be read.
+    count: usize,
+}
+
+/// Why a data group EF.COM lists but EF.SOD does not hash is not read.
+const UNSIGNED_IN_COM: &str = "listed in EF.COM but not signed by EF.SOD: not read";
+
+/// The data groups tried when neither EF.SOD nor EF.COM says which exist: the MRZ, the face,
+/// the holder's details, the CCCD record and the chip's keys (ICAO 9303-10 §4.7).
+const USUAL_DATA_GROUPS: [u8; 7] = [1, 2, 11, 12, 13, 14, 15];
 
 /// Names for errors and progress, DG1..DG16.
 const DG_NAMES: [&str; 16] = [

@@ -55,9 +55,9 @@ pub fn values(report: &Report) -> [Option<&str>; 20] {
         s(&h.spouse_name),
         s(&h.old_id_number),
         s(&report.document.document_number),
-        Some(v.passive.status),
-        Some(v.chip.status),
-        Some(v.active.status),
+        Some(v.passive.status.as_str()),
+        Some(v.chip.status.as_str()),
+        Some(v.active.status.as_str()),
     ]
 }
 

@@ -1,6 +1,13 @@
-//! The JSON report, schema `cancuoc/1` (DESIGN.md §3.2): a stable contract for scripts and
-//! hospital or bank systems. Built from a [`Document`]; absent values are `null`, checks not
-//! yet run are `not_checked`.
+//! The JSON report, schema `cancuoc/1` (`docs/DESIGN.md` §3.2): a stable contract for scripts
+//! and hospital or bank systems. Built from a [`Document`]; absent values are `null`, checks
+//! not run are `not_checked`. Additions since the first release are additive keys only.
+//!
+//! The report renders outcomes; it judges nothing. Every status comes from [`crate::verify`]
+//! (only it can make a `valid` one), and the holder's data, the document number and the photo
+//! come only from [`Document::signed_view`]: a data group EF.SOD does not sign never feeds them.
+
+mod holder;
+pub mod recorded;
 
 use std::collections::BTreeMap;
 
@@ -8,8 +15,10 @@ use serde::Serialize;
 
 pub use crate::codec::time::CalendarDate;
 use crate::document::Document;
-use crate::lds::{Dg1, Dg11, DgNumber, ImageFormat, Mrz};
-use crate::profile::cccd::{Citizen, field, iso_date};
+use crate::lds::{Dg1, Dg11, DgNumber, EfCom, ImageFormat};
+use crate::verify::passive::PassiveResult;
+use crate::verify::status::CheckOutcome;
+pub use crate::verify::status::{ChainStatus, CheckStatus, HashResult, PassiveStatus, SignatureStatus};
 
 /// The schema identifier.
 pub const SCHEMA: &str = "cancuoc/1";
@@ -22,7 +31,8 @@ pub enum Verdict {
     Genuine,
     /// Hashes and signature are right, but no trust anchor vouches for the signer.
     Untrusted,
-    /// A data group or EF.SOD does not match its signature: the data were changed.
+    /// A data group or EF.SOD does not match its signature, or data EF.SOD does not sign were
+    /// added: the data were changed.
     Altered,
     /// Chip or active authentication failed: the chip does not hold the original card's key.
     Cloned,
@@ -34,7 +44,8 @@ pub enum Verdict {
     /// Data and signature are right, but the document signer certificate is not one its CSCA
     /// issued for signing documents.
     BadCertificate,
-    /// No EF.SOD was read: nothing could be checked.
+    /// Nothing could be checked (no EF.SOD), or a check could not be performed here
+    /// (`unsupported`: the reason is in `verification.passive.problems`).
     NotChecked,
 }
 
@@ -49,8 +60,9 @@ pub struct ReportContext {
     /// The photo's file name in a dump, if one was written.
     pub photo_file: Option<String>,
     /// The result of passive authentication against a trust store, when it ran; without it
-    /// the report compares the data-group hashes only.
-    pub passive: Option<crate::verify::passive::PassiveResult>,
+    /// the report compares the data-group hashes only
+    /// ([`crate::verify::passive::hashes_only`]).
+    pub passive: Option<PassiveResult>,
 }
 
 /// The whole report.
@@ -85,11 +97,17 @@ pub struct DocumentReport {
     pub data_groups: Vec<String>,
     /// Data groups listed but not read, with the reason.
     pub skipped: BTreeMap<String, String>,
+    /// Data groups EF.SOD does not sign, with the reason: read but not used for `holder`,
+    /// `document` or `photo` (a dump), or listed only by EF.COM and not read (a chip).
+    pub ignored: BTreeMap<String, String>,
+    /// Problems with the document's files that do not stop the read (e.g. a malformed
+    /// EF.COM, which is unsigned: the data-group list comes from EF.SOD).
+    pub problems: Vec<String>,
 }
 
 /// `holder` of the report: DG13 where present, else DG1.
 #[derive(Debug, Clone, Default, Serialize)]
-#[allow(missing_docs)] // Field names are the schema's, documented in DESIGN.md §3.2.
+#[allow(missing_docs)] // Field names are the schema's, documented in docs/DESIGN.md §3.2.
 pub struct HolderReport {
     pub id_number: Option<String>,
     pub full_name: Option<String>,
@@ -127,7 +145,7 @@ pub struct PhotoReport {
 /// `access` of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessReport {
-    /// The protocol, e.g. `BAC`.
+    /// The protocol, e.g. `BAC`; empty when the document was not read from a chip here.
     pub protocol: String,
     /// Command APDUs exchanged.
     pub apdus: usize,
@@ -137,6 +155,9 @@ pub struct AccessReport {
     pub millis: Option<u64>,
     /// Why this protocol and not the first one tried (e.g. PACE refused, BAC used).
     pub fallback: Option<String>,
+    /// True when these values were read back from a dump's report.json (`cancuoc verify`):
+    /// what the reading desk recorded, not measured here.
+    pub recorded: bool,
 }
 
 /// `verification` of the report.
@@ -153,29 +174,55 @@ pub struct VerificationReport {
 /// `verification.passive`: SOD signature, data-group hashes, certificate chain.
 #[derive(Debug, Clone, Serialize)]
 pub struct PassiveReport {
-    /// `valid`, `invalid`, `untrusted` or `not_checked`.
-    pub status: &'static str,
+    /// `valid`, `invalid`, `untrusted`, `unsupported` or `not_checked`.
+    pub status: PassiveStatus,
     /// The data-group hash algorithm, e.g. `SHA-256`.
     pub hash: Option<String>,
-    /// The SOD signature algorithm.
+    /// The SOD signature algorithm, named whenever EF.SOD has a SignerInfo.
     pub signature: Option<String>,
-    /// Per data group: `match`, `mismatch`, `not_read` or `not_hashed`.
+    /// The signature check alone: `valid`, `invalid`, `unsupported` or `not_checked`.
+    pub signature_status: SignatureStatus,
+    /// Per data group: `match`, `mismatch`, `not_read`, `not_hashed` or `not_compared`.
     pub data_groups: DgMap,
     /// The document signer certificate.
-    pub signer: Option<serde_json::Value>,
+    pub signer: Option<SignerReport>,
     /// The chain to a trust anchor.
-    pub chain: Option<serde_json::Value>,
-    /// What went wrong, in words.
+    pub chain: Option<ChainReport>,
+    /// What went wrong or could not be checked, in words.
     pub problems: Vec<String>,
+}
+
+/// `verification.passive.signer`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignerReport {
+    /// Subject (RFC 4514 style).
+    pub subject: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Validity start, `YYYY-MM-DD`.
+    pub not_before: String,
+    /// Validity end, `YYYY-MM-DD`.
+    pub not_after: String,
+    /// EF.SOD's signingTime, `YYYY-MM-DDTHH:MM:SSZ`, when it has one.
+    pub signed_at: Option<String>,
+}
+
+/// `verification.passive.chain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainReport {
+    /// `trusted`, `no_anchor`, `expired`, `revoked`, `invalid` or `unsupported`.
+    pub status: ChainStatus,
+    /// The anchor's subject.
+    pub anchor: Option<String>,
 }
 
 /// Per-data-group words, serialised as a JSON object keyed `DG1`, `DG2`, … in number order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DgMap(pub BTreeMap<DgNumber, &'static str>);
+pub struct DgMap(pub BTreeMap<DgNumber, HashResult>);
 
 impl DgMap {
-    /// The words, in data-group order.
-    pub fn values(&self) -> impl Iterator<Item = &&'static str> {
+    /// The results, in data-group order.
+    pub fn values(&self) -> impl Iterator<Item = &HashResult> {
         self.0.values()
     }
 }
@@ -184,31 +231,47 @@ impl Serialize for DgMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (dg, word) in &self.0 {
-            map.serialize_entry(&dg.to_string(), word)?;
+        for (dg, result) in &self.0 {
+            map.serialize_entry(&dg.to_string(), result)?;
         }
         map.end()
     }
+}
+
+/// A check's outcome as a dump's report.json recorded it (`verification.chip.recorded`):
+/// shown so an auditor sees it, never counted.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedReport {
+    /// The status word recorded.
+    pub status: String,
+    /// The protocol recorded.
+    pub protocol: Option<String>,
+    /// The reason recorded.
+    pub reason: Option<String>,
 }
 
 /// `verification.chip`: chip authentication.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChipReport {
     /// `valid`, `invalid`, `untrusted` (the chip proved DG14's key, but passive
-    /// authentication does not vouch for DG14), `not_supported` or `not_checked`.
-    pub status: &'static str,
+    /// authentication does not vouch for DG14), `unsupported`, `not_supported` or
+    /// `not_checked` (a dump: chip authentication needs the chip).
+    pub status: CheckStatus,
     /// The protocol that ran.
     pub protocol: Option<String>,
     /// Why the status is not `valid`, in words.
     pub reason: Option<String>,
+    /// In `cancuoc verify` of a dump: the outcome its report.json recorded at read time, not
+    /// re-checked and never counted. `null` otherwise.
+    pub recorded: Option<RecordedReport>,
 }
 
 /// `verification.active`: active authentication.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActiveReport {
-    /// `valid`, `invalid`, `untrusted` (as for `chip`, for DG15), `not_supported` or
-    /// `not_checked`.
-    pub status: &'static str,
+    /// `valid`, `invalid`, `untrusted` (as for `chip`, for DG15), `unsupported`,
+    /// `not_supported` or `not_checked`.
+    pub status: CheckStatus,
     /// The signature algorithm.
     pub algorithm: Option<String>,
     /// The challenge sent, hex (evidence for `cancuoc verify`).
@@ -217,64 +280,22 @@ pub struct ActiveReport {
     pub response: Option<String>,
     /// Why the status is not `valid`, in words.
     pub reason: Option<String>,
-}
-
-impl VerificationReport {
-    /// Every check `not_checked`, every detail empty.
-    pub fn not_checked() -> Self {
-        Self {
-            passive: PassiveReport {
-                status: "not_checked",
-                hash: None,
-                signature: None,
-                data_groups: DgMap::default(),
-                signer: None,
-                chain: None,
-                problems: Vec::new(),
-            },
-            chip: ChipReport { status: "not_checked", protocol: None, reason: None },
-            active: ActiveReport {
-                status: "not_checked",
-                algorithm: None,
-                challenge: None,
-                response: None,
-                reason: None,
-            },
-        }
-    }
+    /// Where the challenge and signature come from: `chip` (this read) or `recorded` (a
+    /// dump's report.json: the signature is verified again, that the challenge was fresh is
+    /// the dump's claim); `null` when active authentication did not run.
+    pub evidence: Option<&'static str>,
 }
 
 impl Report {
     /// Builds the report of `doc`.
     pub fn new(doc: &Document, context: &ReportContext) -> Self {
-        let dg1 = doc.dg1().ok();
-        let citizen = doc.cccd().ok().flatten();
-        let mrz = dg1.as_ref().map(|d: &Dg1| &d.mrz);
-        let kind = match mrz.map(|m| m.document_code.chars().next()) {
-            Some(Some('P')) => "passport",
-            Some(Some('I' | 'A' | 'C')) => "id_card",
-            _ => "other",
-        };
-        let document = DocumentReport {
-            kind,
-            issuing_state: mrz.map(|m| m.issuing_state.clone()),
-            document_number: mrz.map(|m| m.document_number.clone()),
-            mrz: mrz.map(|m| m.lines.clone()),
-            data_groups: doc.data_groups.keys().map(DgNumber::to_string).collect(),
-            skipped: doc.skipped.iter().map(|s| (s.dg.to_string(), s.reason.clone())).collect(),
-        };
-        let holder = match (&citizen, mrz) {
-            (Some(c), _) => holder_from_dg13(c, mrz),
-            (None, Some(m)) => {
-                let mut holder = holder_from_mrz(m, context.today);
-                if let Some(dg11) = doc.dg(DgNumber::DG11).and_then(|b| Dg11::parse(b).ok()) {
-                    add_dg11(&mut holder, &dg11);
-                }
-                holder
-            }
-            (None, None) => HolderReport::default(),
-        };
-        let photo = doc.face().ok().map(|face| {
+        let passive = context.passive.clone().unwrap_or_else(|| crate::verify::passive::hashes_only(doc));
+        let unsigned = doc.unsigned_data_groups();
+        // Everything shown as the holder's comes from here: never an unsigned data group.
+        let signed = doc.signed_view();
+        let document = document_report(doc, &signed, &unsigned);
+        let holder = holder_report(&signed, context.today);
+        let photo = signed.face().ok().map(|face| {
             // The image's own header first: record headers are sometimes wrong.
             let (width, height) = match crate::photo::dimensions(&face) {
                 Some((w, h)) => (u16::try_from(w).ok(), u16::try_from(h).ok()),
@@ -288,42 +309,37 @@ impl Report {
             bytes: doc.access.bytes,
             millis: context.millis,
             fallback: doc.access.fallback.clone(),
+            recorded: doc.access_recorded,
         };
-        let mut verification = VerificationReport::not_checked();
-        match &context.passive {
-            Some(result) => passive_report(result, &mut verification.passive),
-            None => passive_hashes(doc, &mut verification.passive),
-        }
-        let vouched = |dg: DgNumber| {
-            context.passive.as_ref().is_some_and(|p| {
-                p.status == crate::verify::passive::PassiveStatus::Valid
-                    && p.data_groups.get(&dg) == Some(&crate::verify::hashes::HashResult::Match)
-            })
+        let verification = VerificationReport {
+            chip: chip_report(doc, crate::verify::chip::verdict(doc, &passive)),
+            active: active_report(doc, crate::verify::active::verdict(doc, &passive)),
+            passive: passive_report(passive),
         };
-        chip_report(doc, vouched(DgNumber::DG14), &mut verification.chip);
-        active_report(doc, vouched(DgNumber::DG15), &mut verification.active);
         Self { schema: SCHEMA, document, holder, photo, access, verification }
     }
 
     /// The one answer for a desk, from the three checks: the worst finding wins (a clone over
-    /// altered data over a certificate problem over a missing anchor).
+    /// altered data over a certificate problem over a missing anchor). Only statuses the verify
+    /// module computed count; a claim recorded in a dump never does.
     pub fn verdict(&self) -> Verdict {
         let v = &self.verification;
-        if v.chip.status == "invalid" || v.active.status == "invalid" {
+        if v.chip.status == CheckStatus::Invalid || v.active.status == CheckStatus::Invalid {
             return Verdict::Cloned;
         }
         let passive = &v.passive;
         match passive.status {
-            "valid" => Verdict::Genuine,
-            "untrusted" => Verdict::Untrusted,
-            "invalid" => {
-                let altered = passive.data_groups.values().any(|r| *r == "mismatch") || passive.signature.is_none();
-                let chain = passive.chain.as_ref().and_then(|c| c.get("status")).and_then(|s| s.as_str());
-                match chain {
+            PassiveStatus::Valid(_) => Verdict::Genuine,
+            PassiveStatus::Untrusted => Verdict::Untrusted,
+            PassiveStatus::Invalid => {
+                let altered =
+                    passive.data_groups.values().any(|r| matches!(r, HashResult::Mismatch | HashResult::NotHashed))
+                        || !matches!(passive.signature_status, SignatureStatus::Valid(_));
+                match passive.chain.as_ref().map(|c| c.status) {
                     _ if altered => Verdict::Altered,
-                    Some("revoked") => Verdict::Revoked,
-                    Some("expired") => Verdict::Expired,
-                    Some("invalid") => Verdict::BadCertificate,
+                    Some(ChainStatus::Revoked) => Verdict::Revoked,
+                    Some(ChainStatus::Expired) => Verdict::Expired,
+                    Some(ChainStatus::Invalid) => Verdict::BadCertificate,
                     _ => Verdict::Altered,
                 }
             }
@@ -331,10 +347,32 @@ impl Report {
         }
     }
 
-    /// True when a check failed (exit code 3 of DESIGN.md §3.1).
+    /// Why [`Report::verdict`] is not [`Verdict::Genuine`], in words: passive
+    /// authentication's problems, then the chip and active authentication reasons of a failed
+    /// check. Empty for a genuine document.
+    pub fn verdict_reasons(&self) -> Vec<String> {
+        let v = &self.verification;
+        let mut reasons = Vec::new();
+        if self.verdict() == Verdict::Cloned {
+            for check in [(v.chip.status, &v.chip.reason), (v.active.status, &v.active.reason)] {
+                if let (CheckStatus::Invalid, Some(reason)) = check {
+                    reasons.push(reason.clone());
+                }
+            }
+        }
+        if self.verdict() != Verdict::Genuine {
+            reasons.extend(v.passive.problems.iter().cloned());
+        }
+        reasons
+    }
+
+    /// True when a check failed (exit code 3 of DESIGN.md §3.1). `unsupported` and
+    /// `not_checked` are no failures.
     pub fn check_failed(&self) -> bool {
         let v = &self.verification;
-        v.passive.status == "invalid" || v.chip.status == "invalid" || v.active.status == "invalid"
+        v.passive.status == PassiveStatus::Invalid
+            || v.chip.status == CheckStatus::Invalid
+            || v.active.status == CheckStatus::Invalid
     }
 
     /// The report as pretty-printed JSON.
@@ -344,20 +382,21 @@ impl Report {
     }
 }
 
-/// The photo's file name in a dump (DESIGN.md §3.3): `photo.jpg` or `photo.jp2`, when DG2
-/// holds a face image.
+/// The photo's file name in a dump (DESIGN.md §3.3): `photo.jpg` or `photo.jp2`, when a DG2
+/// that EF.SOD signs (or any DG2, without EF.SOD) holds a face image.
 pub fn photo_file_name(doc: &Document) -> Option<String> {
-    doc.face().ok().map(|face| format!("photo.{}", face.format.extension()))
+    doc.signed_view().face().ok().map(|face| format!("photo.{}", face.format.extension()))
 }
 
 /// The dump of DESIGN.md §3.3 as (file name, bytes), for the caller to write: every file as
 /// the chip returned it, the photo, and `report.json` built from `context` and naming the
-/// photo file, so `cancuoc verify` can re-check it later.
+/// photo file, so `cancuoc verify` can re-check it later. The photo file is written only from
+/// a signed DG2, as the report's photo is.
 pub fn dump(doc: &Document, context: &ReportContext) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> =
         doc.dump_files().into_iter().map(|(name, bytes)| (name, bytes.to_vec())).collect();
     let photo_file = photo_file_name(doc);
-    if let (Ok(face), Some(name)) = (doc.face(), &photo_file) {
+    if let (Ok(face), Some(name)) = (doc.signed_view().face(), &photo_file) {
         files.push((name.clone(), face.data));
     }
     let report = Report::new(doc, &ReportContext { photo_file, ..context.clone() });
@@ -365,188 +404,93 @@ pub fn dump(doc: &Document, context: &ReportContext) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// The data-group hash comparison: a mismatch makes passive authentication `invalid`; a
-/// full match stays `not_checked` until the signature is verified.
-fn passive_hashes(doc: &Document, passive: &mut PassiveReport) {
-    if doc.sod.is_none() {
-        return;
-    }
-    match crate::verify::hashes::check(doc) {
-        Ok(check) => {
-            passive.hash = check.algorithm.map(|a| a.name().to_owned());
-            passive.data_groups = DgMap(check.data_groups.iter().map(|(dg, r)| (*dg, r.as_str())).collect());
-            let mismatches = check.mismatches();
-            if !mismatches.is_empty() {
-                passive.status = "invalid";
-                for dg in mismatches {
-                    passive.problems.push(format!("{dg} does not match its hash in EF.SOD: the data were altered"));
-                }
-            }
-            if check.algorithm.is_none() {
-                passive.problems.push("EF.SOD names a hash algorithm this reader does not know".to_owned());
-            }
-        }
-        Err(e) => {
-            passive.status = "invalid";
-            passive.problems.push(format!("EF.SOD cannot be read: {e}"));
-        }
-    }
-}
-
-fn passive_report(result: &crate::verify::passive::PassiveResult, passive: &mut PassiveReport) {
-    passive.status = result.status.as_str();
-    passive.hash = result.hash.map(|h| h.name().to_owned());
-    passive.signature = result.signature.clone();
-    passive.data_groups = DgMap(result.data_groups.iter().map(|(dg, r)| (*dg, r.as_str())).collect());
-    passive.signer = result.signer.as_ref().map(|s| {
-        serde_json::json!({
-            "subject": s.subject,
-            "serial": s.serial,
-            "not_before": CalendarDate::from_unix(s.not_before).iso(),
-            "not_after": CalendarDate::from_unix(s.not_after).iso(),
-            "signed_at": s.signed_at.map(crate::codec::time::iso_date_time),
-        })
-    });
-    passive.chain = result
-        .chain
-        .as_ref()
-        .map(|(status, anchor)| serde_json::json!({ "status": status.as_str(), "anchor": anchor }));
-    passive.problems = result.problems.clone();
-}
-
-/// A proof from the chip counts only when passive authentication vouches for the key's DG.
-const NOT_VOUCHED: &str =
-    "the chip proved the key, but passive authentication does not vouch for the data group holding it";
-
-fn chip_report(doc: &Document, vouched: bool, chip: &mut ChipReport) {
-    if let Some(outcome) = &doc.chip_authentication {
-        chip.protocol = Some(outcome.protocol.clone());
-        match &outcome.result {
-            Ok(()) if vouched => chip.status = "valid",
-            Ok(()) => {
-                chip.status = "untrusted";
-                chip.reason = Some(NOT_VOUCHED.to_owned());
-            }
-            Err(why) => {
-                chip.status = "invalid";
-                chip.reason = Some(why.clone());
-            }
-        }
-    } else if doc.access.cam_key_matched {
-        // CAM proved the chip holds the key of EF.CardSecurity; counting it as valid waits for
-        // passive authentication of that file.
-        chip.protocol = Some("PACE-CAM".to_owned());
-        chip.status = "untrusted";
-        chip.reason = Some("EF.CardSecurity's signature is not checked yet".to_owned());
-    } else if doc.dg(DgNumber::DG14).is_none() {
-        chip.status = "not_supported";
-    }
-}
-
-fn active_report(doc: &Document, vouched: bool, active: &mut ActiveReport) {
-    let Some(dg15) = doc.dg(DgNumber::DG15) else {
-        active.status = "not_supported";
-        return;
+fn document_report(doc: &Document, signed: &Document, unsigned: &[DgNumber]) -> DocumentReport {
+    let dg1 = signed.dg1().ok();
+    let mrz = dg1.as_ref().map(|d: &Dg1| &d.mrz);
+    let kind = match mrz.map(|m| m.document_code.chars().next()) {
+        Some(Some('P')) => "passport",
+        Some(Some('I' | 'A' | 'C')) => "id_card",
+        _ => "other",
     };
-    let Some(evidence) = &doc.active_authentication else { return };
-    active.challenge = Some(crate::transport::trace::encode_hex(&evidence.challenge));
-    active.response = Some(crate::transport::trace::encode_hex(&evidence.response));
-    let dg14 = doc.dg(DgNumber::DG14).and_then(|b| crate::lds::SecurityInfos::parse_dg14(b).ok());
-    let key = crate::lds::ActiveAuthenticationKey::parse_dg15(dg15)
-        .ok()
-        .and_then(|k| crate::verify::signature::PublicKey::from_spki(&k.public_key_info, None).ok());
-    let Some(key) = key else {
-        active.status = "invalid";
-        active.reason = Some("DG15 holds no usable key".to_owned());
-        return;
-    };
-    match crate::verify::active::verify(&key, dg14.as_ref(), &evidence.challenge, &evidence.response) {
-        Ok(algorithm) => {
-            active.algorithm = Some(algorithm);
-            if vouched {
-                active.status = "valid";
-            } else {
-                active.status = "untrusted";
-                active.reason = Some(NOT_VOUCHED.to_owned());
+    let mut problems = doc.read_problems.clone();
+    if let Some(Err(e)) = doc.com.as_deref().map(EfCom::parse) {
+        problems.push(format!("EF.COM is malformed ({e}): the data groups were taken from EF.SOD"));
+    }
+    DocumentReport {
+        kind,
+        issuing_state: mrz.map(|m| m.issuing_state.clone()),
+        document_number: mrz.map(|m| m.document_number.clone()),
+        mrz: mrz.map(|m| m.lines.clone()),
+        data_groups: doc.data_groups.keys().map(DgNumber::to_string).collect(),
+        skipped: doc.skipped.iter().filter(|s| !s.not_signed).map(|s| (s.dg.to_string(), s.reason.clone())).collect(),
+        ignored: unsigned
+            .iter()
+            .map(|dg| (dg.to_string(), "not signed by EF.SOD: its content is not used".to_owned()))
+            .chain(doc.skipped.iter().filter(|s| s.not_signed).map(|s| (s.dg.to_string(), s.reason.clone())))
+            .collect(),
+        problems,
+    }
+}
+
+fn holder_report(signed: &Document, today: Option<CalendarDate>) -> HolderReport {
+    let dg1 = signed.dg1().ok();
+    let mrz = dg1.as_ref().map(|d: &Dg1| &d.mrz);
+    match (signed.cccd().ok().flatten(), mrz) {
+        (Some(c), _) => holder::holder_from_dg13(&c, mrz),
+        (None, Some(m)) => {
+            let mut holder = holder::holder_from_mrz(m, today);
+            if let Some(dg11) = signed.dg(DgNumber::DG11).and_then(|b| Dg11::parse(b).ok()) {
+                holder::add_dg11(&mut holder, &dg11);
             }
+            holder
         }
-        Err(e) => {
-            active.status = "invalid";
-            active.reason = Some(e.to_string());
-        }
+        (None, None) => HolderReport::default(),
     }
 }
 
-fn add_dg11(holder: &mut HolderReport, dg11: &Dg11) {
-    if let Some(name) = &dg11.full_name {
-        holder.full_name = Some(name.clone());
-    }
-    if let Some(dob) = dg11.date_of_birth.as_ref().filter(|d| d.len() == 10) {
-        holder.date_of_birth = Some(dob.clone());
-    }
-    holder.place_of_origin = holder.place_of_origin.take().or_else(|| dg11.place_of_birth.clone());
-    holder.place_of_residence = holder.place_of_residence.take().or_else(|| dg11.address.clone());
-    holder.id_number = holder.id_number.take().or_else(|| dg11.personal_number.clone());
-}
-
-fn holder_from_dg13(c: &Citizen, mrz: Option<&Mrz>) -> HolderReport {
-    let text = |n: u8| c.get(n).map(str::to_owned);
-    let date = |n: u8| c.get(n).map(|s| iso_date(s).unwrap_or_else(|| s.to_owned()));
-    HolderReport {
-        id_number: text(field::ID_NUMBER),
-        full_name: text(field::FULL_NAME),
-        date_of_birth: date(field::DATE_OF_BIRTH),
-        sex: c.sex().map(String::from),
-        nationality: text(field::NATIONALITY).or_else(|| mrz.map(|m| m.nationality.clone())),
-        ethnicity: text(field::ETHNICITY),
-        religion: text(field::RELIGION),
-        place_of_origin: text(field::PLACE_OF_ORIGIN),
-        place_of_residence: text(field::PLACE_OF_RESIDENCE),
-        identifying_marks: text(field::IDENTIFYING_MARKS),
-        date_of_issue: date(field::DATE_OF_ISSUE),
-        date_of_expiry: date(field::DATE_OF_EXPIRY),
-        father_name: c.father_name().map(str::to_owned),
-        mother_name: c.mother_name().map(str::to_owned),
-        spouse_name: c.spouse_name().map(str::to_owned),
-        old_id_number: text(field::OLD_ID_NUMBER),
+fn passive_report(result: PassiveResult) -> PassiveReport {
+    PassiveReport {
+        status: result.status,
+        hash: result.hash.map(|h| h.name().to_owned()),
+        signature: result.signature,
+        signature_status: result.signature_status,
+        data_groups: DgMap(result.data_groups),
+        signer: result.signer.map(|s| SignerReport {
+            subject: s.subject,
+            serial: s.serial,
+            not_before: CalendarDate::from_unix(s.not_before).iso(),
+            not_after: CalendarDate::from_unix(s.not_after).iso(),
+            signed_at: s.signed_at.map(crate::codec::time::iso_date_time),
+        }),
+        chain: result.chain.map(|(status, anchor)| ChainReport { status, anchor }),
+        problems: result.problems,
     }
 }
 
-fn holder_from_mrz(m: &Mrz, today: Option<CalendarDate>) -> HolderReport {
-    let expiry = mrz_date(&m.date_of_expiry, |_| 2000);
-    let expiry_year = expiry.as_ref().and_then(|d| d.get(..4)).and_then(|y| y.parse::<u16>().ok());
-    let pivot = today.map(|t| t.year).or(expiry_year).unwrap_or(2099);
-    let dob = mrz_date(&m.date_of_birth, |yy| if 2000 + yy > pivot { 1900 } else { 2000 });
-    // A Vietnamese TD1 carries the 12-digit ID in optional data 1 (`research/cccd.md` §1.1).
-    let id_number = (m.issuing_state == "VNM")
-        .then(|| m.optional_data.get(..12).filter(|s| s.chars().all(|c| c.is_ascii_digit())).map(str::to_owned))
-        .flatten();
-    HolderReport {
-        id_number,
-        full_name: Some(m.full_name()).filter(|s| !s.is_empty()),
-        date_of_birth: dob.or_else(|| Some(m.date_of_birth.clone())),
-        sex: Some(
-            match m.sex {
-                'M' => "M",
-                'F' => "F",
-                _ => "X",
-            }
-            .to_owned(),
-        ),
-        nationality: Some(m.nationality.clone()),
-        date_of_expiry: expiry.or_else(|| Some(m.date_of_expiry.clone())),
-        ..HolderReport::default()
+fn chip_report(doc: &Document, outcome: CheckOutcome) -> ChipReport {
+    ChipReport {
+        status: outcome.status,
+        protocol: outcome.name,
+        reason: outcome.reason,
+        recorded: doc.recorded_chip_authentication.as_ref().map(|claim| RecordedReport {
+            status: claim.status.clone(),
+            protocol: claim.protocol.clone(),
+            reason: claim.reason.clone(),
+        }),
     }
 }
 
-/// `YYMMDD` → `YYYY-MM-DD` with the century chosen by `century(yy)`; `None` when a part is
-/// unknown (`<`).
-fn mrz_date(yymmdd: &str, century: impl Fn(u16) -> u16) -> Option<String> {
-    if yymmdd.len() != 6 || !yymmdd.chars().all(|c| c.is_ascii_digit()) {
-        return None;
+fn active_report(doc: &Document, outcome: CheckOutcome) -> ActiveReport {
+    let evidence = doc.active_authentication.as_ref();
+    let hex = |bytes: &[u8]| Some(crate::transport::trace::encode_hex(bytes)).filter(|h| !h.is_empty());
+    ActiveReport {
+        status: outcome.status,
+        algorithm: outcome.name,
+        challenge: evidence.and_then(|e| hex(&e.challenge)),
+        response: evidence.and_then(|e| hex(&e.response)),
+        reason: outcome.reason,
+        evidence: evidence.map(|e| if e.recorded { "recorded" } else { "chip" }),
     }
-    let yy = yymmdd.get(..2)?.parse::<u16>().ok()?;
-    Some(format!("{}-{}-{}", century(yy) + yy, yymmdd.get(2..4)?, yymmdd.get(4..6)?))
 }
 
 #[cfg(test)]

@@ -1,8 +1,16 @@
 //! The trust store (DESIGN.md §2 `trust`): CSCA certificates from DER or PEM files and from
 //! CSCA master lists (ICAO 9303-12 §9; CMS SignedData with eContentType id-icao-cscaMasterList
-//! 2.23.136.1.1.2 and content `SEQUENCE { version, SET OF Certificate }`), a list imported only
-//! after its signature and its signer's certificate verify. Bytes in, no file I/O: the apps
-//! read the files.
+//! 2.23.136.1.1.2 and content `SEQUENCE { version, SET OF Certificate }`), and CRLs. Bytes in,
+//! no file I/O: the apps read the files.
+//!
+//! **A master list is a container, not an anchor.** Anyone can make a list that vouches for
+//! itself: a self-made "CSCA … Vietnam" that certifies the list's signer and sits inside the
+//! list. So a list's certificates count only when its signature verifies and its signer is
+//! certified by a CSCA the user supplied directly — a certificate added with
+//! [`TrustStore::add_certificate`] (not one taken from another list), or a certificate whose
+//! SHA-256 fingerprint the user pinned with [`TrustStore::pin_fingerprint`] after comparing it
+//! with the issuer's published one. Otherwise [`TrustError::MasterListUnanchored`] names the
+//! CSCA and its fingerprint to check.
 
 use thiserror::Error;
 
@@ -32,6 +40,49 @@ pub enum TrustError {
         /// What failed.
         why: &'static str,
     },
+    /// A master list whose signer no directly supplied CSCA certifies: it vouches for nothing.
+    #[error(
+        "{name}: a master list vouches for nothing by itself, and its signer is certified by {csca}, which was not given as a trust anchor; nothing imported"
+    )]
+    MasterListUnanchored {
+        /// The file.
+        name: String,
+        /// The CSCA that certifies the list's signer, as the list names it.
+        csca: ListCsca,
+    },
+}
+
+/// The CSCA that certifies a master list's signer: what the user must check against the
+/// issuer's published fingerprint before anchoring the list on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCsca {
+    /// Its subject (RFC 4514 style).
+    pub subject: String,
+    /// SHA-256 of its DER certificate, lower-case hex; `None` when the list does not hold it.
+    pub fingerprint: Option<String>,
+}
+
+impl std::fmt::Display for ListCsca {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.fingerprint {
+            Some(fingerprint) => write!(f, "\"{}\" (SHA-256 {fingerprint})", self.subject),
+            None => write!(f, "\"{}\" (not in the list)", self.subject),
+        }
+    }
+}
+
+/// SHA-256 of a DER certificate: the fingerprint issuers publish for their CSCA.
+pub fn fingerprint(der: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(der).into()
+}
+
+/// Reads a SHA-256 fingerprint typed by a person: 64 hex digits, upper or lower case, with or
+/// without `:` or spaces between bytes. `None` for anything else.
+pub fn parse_fingerprint(text: &str) -> Option<[u8; 32]> {
+    let digits: String = text.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
+    let bytes = crate::transport::trace::decode_hex(&digits)?;
+    bytes.try_into().ok()
 }
 
 /// A parsed certificate, owning its DER.
@@ -204,6 +255,10 @@ impl Crl {
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
+    /// How many of `anchors`, from the start, were supplied directly (not from a master list).
+    supplied: usize,
+    /// SHA-256 fingerprints of CSCA certificates the user vouched for, to anchor master lists.
+    pinned: Vec<[u8; 32]>,
     crls: Vec<Crl>,
     /// Certificates that could not be parsed, with why (master lists hold a few).
     pub skipped: Vec<String>,
@@ -240,23 +295,59 @@ impl TrustStore {
         self.anchors.is_empty()
     }
 
-    /// Adds a DER certificate.
+    /// Adds a DER certificate the user supplied directly: a trust anchor, and one that can
+    /// anchor a master list.
     ///
     /// # Errors
     /// [`TrustError::Unrecognised`] when it does not parse.
     pub fn add_certificate(&mut self, name: &str, der: &[u8]) -> Result<(), TrustError> {
         let cert = Certificate::parse(der).ok_or_else(|| TrustError::Unrecognised(name.to_owned()))?;
-        if !self.anchors.iter().any(|a| a.der == cert.der) {
-            self.anchors.push(cert);
+        match self.anchors.iter().position(|a| a.der == cert.der) {
+            // Already supplied: nothing to do.
+            Some(i) if i < self.supplied => {}
+            // Taken from a master list before: now supplied too.
+            Some(i) => {
+                let cert = self.anchors.remove(i);
+                self.anchors.insert(self.supplied, cert);
+                self.supplied += 1;
+            }
+            None => {
+                self.anchors.insert(self.supplied, cert);
+                self.supplied += 1;
+            }
         }
         Ok(())
     }
 
-    /// Adds what a file holds: a DER certificate, PEM certificates, or a CSCA master list.
-    /// Returns how many certificates were added.
+    /// Vouches for the CSCA certificate whose DER has this SHA-256 fingerprint, so master
+    /// lists whose signer it certifies are imported ([`fingerprint`], [`parse_fingerprint`]).
+    pub fn pin_fingerprint(&mut self, sha256: [u8; 32]) {
+        if !self.pinned.contains(&sha256) {
+            self.pinned.push(sha256);
+        }
+    }
+
+    /// Adds several files, certificates and CRLs first and master lists last, so a list can
+    /// be anchored on a certificate given after it. Returns each file's outcome, in the order
+    /// given.
+    pub fn add_files(&mut self, files: &[(String, Vec<u8>)]) -> Vec<Result<usize, TrustError>> {
+        let mut outcomes: Vec<Option<Result<usize, TrustError>>> = files.iter().map(|_| None).collect();
+        for lists in [false, true] {
+            for ((name, bytes), outcome) in files.iter().zip(outcomes.iter_mut()) {
+                if is_master_list(bytes) == lists {
+                    *outcome = Some(self.add_file(name, bytes));
+                }
+            }
+        }
+        outcomes.into_iter().map(|o| o.unwrap_or(Ok(0))).collect()
+    }
+
+    /// Adds what a file holds: a DER certificate, PEM certificates, a CRL, or a CSCA master
+    /// list (anchored as the module docs say). Returns how many certificates were added.
     ///
     /// # Errors
-    /// [`TrustError`] for an unrecognised file or a master list that does not verify.
+    /// [`TrustError`] for an unrecognised file or a master list that does not verify or that
+    /// no supplied CSCA anchors.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<usize, TrustError> {
         if let Ok(text) = std::str::from_utf8(bytes)
             && text.contains("-----BEGIN CERTIFICATE-----")
@@ -282,16 +373,17 @@ impl TrustStore {
         self.add_certificate(name, bytes).map(|()| 1)
     }
 
-    /// Imports a master list after checking its signature: the signer's certificate must be
-    /// in the SignedData, verify the signature over the signed attributes (whose message
-    /// digest must match the content), and be signed by a certificate of the list.
+    /// Imports a master list after checking its signature (the signer's certificate must be
+    /// in the SignedData and verify the signature over the signed attributes, whose message
+    /// digest must match the content) and its anchor (a directly supplied or pinned CSCA must
+    /// certify the signer).
     fn add_master_list(&mut self, name: &str, signed: &SignedData) -> Result<usize, TrustError> {
         let fail = |why| TrustError::MasterListSignature { name: name.to_owned(), why };
         let signer = signed.signers.first().ok_or(fail("no signer"))?;
         let signer_cert = crate::verify::passive::find_signer_certificate(&signed.certificates, &signer.sid)
             .ok_or(fail("no signer certificate"))?;
         let key = signer_cert.public_key(None).map_err(|_| fail("unusable signer key"))?;
-        crate::verify::passive::check_signer(signed, signer, &key).map_err(fail)?;
+        crate::verify::passive::check_signer(signed, signer, &key).map_err(|problem| fail(problem.as_str()))?;
         let mut r = ByteReader::new(&signed.content, "CscaMasterList");
         let mut list = r.expect_tlv(0x30).map_err(|_| fail("malformed content"))?.reader("CscaMasterList");
         list.expect_tlv(0x02).map_err(|_| fail("malformed content"))?;
@@ -308,12 +400,20 @@ impl TrustStore {
                 None => skipped.push(format!("{name}: entry at byte {} is not a certificate", tlv.value_offset)),
             }
         }
-        let vouched = certs
-            .iter()
-            .filter(|c| c.subject == signer_cert.issuer)
-            .any(|csca| csca.public_key(None).is_ok_and(|k| signer_cert.verify_signed_by(&k).is_ok()));
-        if !vouched {
-            return Err(fail("its signer is not certified by a CSCA of the list"));
+        let certifies_signer = |csca: &&Certificate| {
+            csca.subject == signer_cert.issuer
+                && csca.public_key(None).is_ok_and(|k| signer_cert.verify_signed_by(&k).is_ok())
+        };
+        let supplied = self.anchors.get(..self.supplied).unwrap_or_default();
+        let in_list: Vec<&Certificate> = certs.iter().filter(certifies_signer).collect();
+        let anchored = supplied.iter().any(|c| certifies_signer(&c))
+            || in_list.iter().any(|c| self.pinned.contains(&fingerprint(&c.der)));
+        if !anchored {
+            let csca = match in_list.first() {
+                Some(c) => ListCsca { subject: c.subject_text.clone(), fingerprint: Some(hex(&fingerprint(&c.der))) },
+                None => ListCsca { subject: signer_cert.issuer_text.clone(), fingerprint: None },
+            };
+            return Err(TrustError::MasterListUnanchored { name: name.to_owned(), csca });
         }
         let before = self.anchors.len();
         for cert in certs {
@@ -324,6 +424,15 @@ impl TrustStore {
         self.skipped.extend(skipped);
         Ok(self.anchors.len() - before)
     }
+}
+
+/// True when `bytes` are a CMS SignedData holding a CSCA master list.
+fn is_master_list(bytes: &[u8]) -> bool {
+    SignedData::parse(bytes).is_ok_and(|signed| signed.content_type == OID_MASTER_LIST)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    crate::transport::trace::encode_hex(bytes).to_lowercase()
 }
 
 /// The DER certificates of PEM text.

@@ -9,3 +9,4 @@ pub mod cms;
 pub mod hashes;
 pub mod passive;
 pub mod signature;
+pub mod status;

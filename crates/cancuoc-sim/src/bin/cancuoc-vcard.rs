@@ -5,6 +5,8 @@
 //!               [--no-extended] [--max-le N] [--no-pace] [--pace ecdh:aes128:13]...
 //!               [--seed TEXT] [--document cccd|passport] [--once]
 //!               [--full-name NAME] [--father NAME] [--mother NAME] [--sex M|F]
+//!               [--clone] [--tamper DG] [--unsigned-dg11 MRZ-NAME] [--hide-dg DG]...
+//!               [--pace-bad-token]
 //! ```
 //! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
 //! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
@@ -62,6 +64,18 @@ struct Options {
     /// Change one byte of this data group (e.g. 13) after signing: a tampered card.
     #[arg(long, value_name = "DG")]
     tamper: Option<u8>,
+    /// Add a DG11 that EF.SOD does not sign, naming this holder (MRZ style, e.g.
+    /// `EVIL<<MALLORY`, born 1900-01-01), and list it in EF.COM: a forger's injected data.
+    #[arg(long, value_name = "MRZ-NAME")]
+    unsigned_dg11: Option<String>,
+    /// Leave this data group out (the chip answers "file not found"), e.g. 13, although
+    /// EF.COM lists it and EF.SOD hashes it.
+    #[arg(long, value_name = "DG")]
+    hide_dg: Vec<u8>,
+    /// Answer PACE's mutual authentication with a wrong token: a man in the middle, or a chip
+    /// without the right keys. The reader must stop, not fall back to BAC.
+    #[arg(long)]
+    pace_bad_token: bool,
     /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
     /// 9303-4 specimen, TD3).
     #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
@@ -140,6 +154,8 @@ fn main() -> ExitCode {
         no_extended: options.no_extended,
         max_le: options.max_le,
         no_pace: options.no_pace,
+        pace_bad_token: options.pace_bad_token,
+        refuse_active_authentication: false,
     };
     let document = if options.aa == "rsa" { document.with_rsa_active_authentication() } else { document };
     let document = if options.clone { document.cloned() } else { document };
@@ -147,6 +163,13 @@ fn main() -> ExitCode {
         Some(dg) => document.tampered(dg),
         None => document,
     };
+    let mut document = match &options.unsigned_dg11 {
+        Some(name) => document.with_unsigned_dg11(name, "19000101"),
+        None => document,
+    };
+    for dg in options.hide_dg.iter().filter_map(|n| cancuoc::lds::DgNumber::new(*n)) {
+        document = document.without(dg);
+    }
     let document = if options.pace.is_empty() {
         document
     } else {

@@ -46,6 +46,8 @@ pub(crate) struct PaceCard {
     /// The Chip Authentication private key, for CAM.
     pub(crate) ca_private_key: Option<Vec<u8>>,
     pub(crate) state: PaceState,
+    /// Send a wrong authentication token (`Faults::pace_bad_token`).
+    pub(crate) bad_token: bool,
 }
 
 /// What a PACE step leaves behind.
@@ -163,7 +165,13 @@ impl PaceCard {
                     // Our token check failed: the terminal used another password.
                     return status(StatusWord::VERIFICATION_FAILED);
                 }
-                let mut answer = tlv(0x86, &token(&keys.ks_mac, &info.protocol, &keys.pk_pcd));
+                let mut t_picc = token(&keys.ks_mac, &info.protocol, &keys.pk_pcd);
+                if self.bad_token
+                    && let Some(last) = t_picc.last_mut()
+                {
+                    *last ^= 0x01;
+                }
+                let mut answer = tlv(0x86, &t_picc);
                 if info.protocol.mapping == Mapping::ChipAuthentication {
                     let Some(cam) = self.cam_data(&domain, &keys.ks_enc, sk_map.as_deref()) else {
                         return status(StatusWord::CONDITIONS_NOT_SATISFIED);

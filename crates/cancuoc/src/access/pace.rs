@@ -552,7 +552,7 @@ impl PaceStart {
     /// [`AccessError::Refused`] (6A80 for an unsupported protocol, 63Cx for a blocked
     /// password…).
     pub fn on_response(self, response: &Response) -> Result<PaceAwaitingNonce, AccessError> {
-        expect_ok(response, "PACE MSE:Set AT", &self.password)?;
+        expect_ok(response, STEP_SET_AT, &self.password)?;
         Ok(PaceAwaitingNonce { start: self })
     }
 }
@@ -760,6 +760,40 @@ pub fn choose(infos: &SecurityInfos) -> Result<&PaceInfo, AccessError> {
         }
     }
     Err(last)
+}
+
+/// The name of PACE's first step, MSE:Set AT, in errors.
+const STEP_SET_AT: &str = "PACE MSE:Set AT";
+
+/// How a PACE failure may be answered (ICAO 9303-11 §4.2: BAC is for chips that do not offer
+/// PACE). A fallback the card's answers could force is a downgrade, so only three failures
+/// allow one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaceFailure {
+    /// The chip declined PACE before any key was at stake — it refused MSE:Set AT (6A80, 6982,
+    /// 6D00…) or offers only what this reader lacks — or it rejected the password: BAC with
+    /// MRZ data may follow.
+    Declined,
+    /// The chip's answers contradict the protocol: a bad authentication token, an invalid
+    /// point, a secure-messaging failure. The one failure that can mean a man in the middle or
+    /// a cloned chip: the read stops, with no fallback.
+    Inconsistent(&'static str),
+    /// Anything else (a refusal of a later step, the reader, the random source): the read
+    /// stops with that error.
+    Other,
+}
+
+impl PaceFailure {
+    /// The class of a PACE error.
+    pub fn of(error: &AccessError) -> Self {
+        match error {
+            AccessError::Unsupported(_) | AccessError::WrongKey { .. } => Self::Declined,
+            AccessError::Refused { step, .. } if *step == STEP_SET_AT => Self::Declined,
+            AccessError::CardMisbehaved(step) => Self::Inconsistent(step),
+            AccessError::Channel(crate::channel::ChannelError::Sm(_)) => Self::Inconsistent("PACE secure messaging"),
+            _ => Self::Other,
+        }
+    }
 }
 
 /// What [`authenticate`] reports.

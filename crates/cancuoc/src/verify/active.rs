@@ -8,9 +8,13 @@ use thiserror::Error;
 
 use crate::apdu::Command;
 use crate::codec::ByteReader;
+use crate::document::Document;
 use crate::lds::security_infos::{SecurityInfo, SecurityInfos};
 use crate::lds::sod::HashAlgorithm;
-use crate::verify::signature::{PublicKey, ecdsa_der_pair, ecdsa_plain_pair};
+use crate::lds::{ActiveAuthenticationKey, DgNumber};
+use crate::verify::passive::PassiveResult;
+use crate::verify::signature::{PublicKey, SignatureError, ecdsa_der_pair, ecdsa_plain_pair};
+use crate::verify::status::{CheckOutcome, CheckStatus, NOT_VOUCHED, Verified};
 
 /// id-icao-mrtd-security-aaProtocolObject 2.23.136.1.1.5.
 const OID_AA_INFO: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x05];
@@ -25,6 +29,57 @@ pub enum ActiveError {
     /// The signature does not verify: the chip lacks the DG15 private key.
     #[error("the chip's active authentication signature does not verify: possibly a cloned chip")]
     Invalid,
+}
+
+/// The verdict of active authentication for `doc` (ICAO 9303-11 §6.1): the recorded
+/// challenge and signature are verified here, every time, against DG15's key; `valid` only
+/// when the signature verifies and `passive` vouches for DG15. A chip that holds DG15 but gave
+/// no signature failed the check: a copy of the data cannot answer.
+pub fn verdict(doc: &Document, passive: &PassiveResult) -> CheckOutcome {
+    let Some(dg15) = doc.dg(DgNumber::DG15) else { return CheckOutcome::new(CheckStatus::NotSupported, None) };
+    let Some(evidence) = &doc.active_authentication else { return CheckOutcome::new(CheckStatus::NotChecked, None) };
+    if evidence.response.is_empty() {
+        return CheckOutcome::new(
+            CheckStatus::Invalid,
+            Some(
+                "the chip gave no active authentication signature although DG15 holds its key: possibly a cloned chip"
+                    .to_owned(),
+            ),
+        );
+    }
+    let key = match ActiveAuthenticationKey::parse_dg15(dg15) {
+        Ok(key) => PublicKey::from_spki(&key.public_key_info, None),
+        Err(_) => Err(SignatureError::BadKey),
+    };
+    let key = match key {
+        Ok(key) => key,
+        Err(SignatureError::Unsupported(what)) => {
+            return CheckOutcome::new(
+                CheckStatus::Unsupported,
+                Some(format!("DG15's key cannot be used by this reader: unsupported {what}")),
+            );
+        }
+        Err(_) => return CheckOutcome::new(CheckStatus::Invalid, Some("DG15 holds no usable key".to_owned())),
+    };
+    let dg14 = doc.dg(DgNumber::DG14).and_then(|b| SecurityInfos::parse_dg14(b).ok());
+    let mut outcome = match verify(&key, dg14.as_ref(), &evidence.challenge, &evidence.response) {
+        Ok(algorithm) => {
+            let mut outcome = if passive.vouches_for(DgNumber::DG15) {
+                CheckOutcome::new(CheckStatus::Valid(Verified::new()), None)
+            } else {
+                CheckOutcome::new(CheckStatus::Untrusted, Some(NOT_VOUCHED.to_owned()))
+            };
+            outcome.name = Some(algorithm);
+            outcome
+        }
+        Err(ActiveError::BadKey(what)) => CheckOutcome::new(CheckStatus::Unsupported, Some(what.to_owned())),
+        Err(e) => CheckOutcome::new(CheckStatus::Invalid, Some(e.to_string())),
+    };
+    if evidence.recorded {
+        let note = "challenge and signature recorded at read time, signature re-checked now";
+        outcome.reason = Some(outcome.reason.map_or_else(|| note.to_owned(), |why| format!("{why} ({note})")));
+    }
+    outcome
 }
 
 /// INTERNAL AUTHENTICATE with the challenge, Le 256 (ICAO 9303-11 §6.1.2).

@@ -1,7 +1,7 @@
 //! Chip Authentication v1 (ICAO 9303-11 §6.2; BSI TR-03110-1 §3.4): an ephemeral
 //! Diffie-Hellman with the chip's static key of DG14 replaces the session keys; a clone
 //! without the private key cannot compute them, so its next answer fails the MAC. Sans-IO:
-//! [`ChipAuthentication::start`] gives the commands, [`ChipAuthentication::session`] the new
+//! [`ChipAuthentication::start`] gives the commands, [`ChipAuthenticationStep::session`] the new
 //! secure messaging once the chip accepted them.
 
 use rand_core::CryptoRng;
@@ -12,10 +12,14 @@ use crate::access::pace::{Domain, Element, session};
 use crate::apdu::Command;
 use crate::codec::ByteReader;
 use crate::codec::tlv::tlv;
+use crate::document::Document;
+use crate::lds::DgNumber;
 use crate::lds::security_infos::{
     KeyAgreement, Mapping, Oid, PaceInfo, PaceProtocol, SecurityInfo, SecurityInfos, SmCipherKind,
 };
 use crate::sm::SecureMessaging;
+use crate::verify::passive::PassiveResult;
+use crate::verify::status::{CheckOutcome, CheckStatus, NOT_VOUCHED, Verified};
 
 /// Why Chip Authentication could not run or failed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -30,6 +34,47 @@ pub enum ChipError {
     /// The chip's answer under the new keys did not verify: it does not hold the DG14 key.
     #[error("the chip could not continue under the chip-authentication keys: possibly a cloned chip")]
     Failed,
+}
+
+/// The verdict of chip authentication for `doc` (ICAO 9303-11 §6.2): `valid` only when the
+/// chip continued under the keys agreed with DG14's key and `passive` vouches for DG14. A
+/// dump's recorded outcome is never re-used: chip authentication needs the chip, so a dump
+/// says `not_checked` and shows the claim as recorded.
+pub fn verdict(doc: &Document, passive: &PassiveResult) -> CheckOutcome {
+    if let Some(outcome) = &doc.chip_authentication {
+        let mut verdict = match &outcome.result {
+            Ok(()) if passive.vouches_for(DgNumber::DG14) => {
+                CheckOutcome::new(CheckStatus::Valid(Verified::new()), None)
+            }
+            Ok(()) => CheckOutcome::new(CheckStatus::Untrusted, Some(NOT_VOUCHED.to_owned())),
+            Err(why) => CheckOutcome::new(CheckStatus::Invalid, Some(why.clone())),
+        };
+        verdict.name = Some(outcome.protocol.clone());
+        return verdict;
+    }
+    if doc.access.cam_key_matched {
+        // CAM proved the chip holds the key of EF.CardSecurity; counting it as valid waits for
+        // passive authentication of that file.
+        let mut verdict = CheckOutcome::new(
+            CheckStatus::Untrusted,
+            Some("EF.CardSecurity's signature is not checked yet".to_owned()),
+        );
+        verdict.name = Some("PACE-CAM".to_owned());
+        return verdict;
+    }
+    if let Some(claim) = &doc.recorded_chip_authentication {
+        let mut verdict = CheckOutcome::new(
+            CheckStatus::NotChecked,
+            Some(format!(
+                "chip authentication needs the chip: a dump cannot re-check it (recorded at read time: {})",
+                claim.status
+            )),
+        );
+        verdict.name.clone_from(&claim.protocol);
+        return verdict;
+    }
+    let status = if doc.dg(DgNumber::DG14).is_none() { CheckStatus::NotSupported } else { CheckStatus::NotChecked };
+    CheckOutcome::new(status, None)
 }
 
 /// bsi-de protocols 0.4.0.127.0.7.2.2.

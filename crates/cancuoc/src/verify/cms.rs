@@ -46,7 +46,7 @@ pub struct SignerInfo {
     pub sid: SignerId,
     /// The digest algorithm.
     pub digest_algorithm: Algorithm,
-    /// The signed attributes, as encoded, with the SET tag 31 in place of [0] (what the
+    /// The signed attributes, as encoded, with the SET tag 31 in place of `[0]` (what the
     /// signature covers: RFC 5652 §5.4).
     pub signed_attributes: Option<Vec<u8>>,
     /// The messageDigest attribute's value.

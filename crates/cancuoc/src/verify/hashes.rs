@@ -9,31 +9,7 @@ use crate::crypto::ct_eq;
 use crate::document::Document;
 use crate::lds::sod::HashAlgorithm;
 use crate::lds::{DgNumber, LdsError, LdsSecurityObject};
-
-/// The verdict for one data group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HashResult {
-    /// Read, and its hash matches the SOD.
-    Match,
-    /// Read, and its hash differs from the SOD's: the data were altered.
-    Mismatch,
-    /// Hashed in the SOD but not read (e.g. DG3 behind EAC, or a skipped photo).
-    NotRead,
-    /// Read but not in the SOD (nothing vouches for it).
-    NotHashed,
-}
-
-impl HashResult {
-    /// The report's word: `match`, `mismatch`, `not_read`, `not_hashed` (DESIGN.md §3.2).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Match => "match",
-            Self::Mismatch => "mismatch",
-            Self::NotRead => "not_read",
-            Self::NotHashed => "not_hashed",
-        }
-    }
-}
+pub use crate::verify::status::HashResult;
 
 /// The outcome of the hash comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +23,16 @@ pub struct HashCheck {
 impl HashCheck {
     /// The data groups whose hash does not match.
     pub fn mismatches(&self) -> Vec<DgNumber> {
-        self.data_groups.iter().filter(|(_, r)| **r == HashResult::Mismatch).map(|(dg, _)| *dg).collect()
+        self.with(HashResult::Mismatch)
+    }
+
+    /// The data groups present but not hashed in EF.SOD: nothing vouches for them.
+    pub fn unsigned(&self) -> Vec<DgNumber> {
+        self.with(HashResult::NotHashed)
+    }
+
+    fn with(&self, wanted: HashResult) -> Vec<DgNumber> {
+        self.data_groups.iter().filter(|(_, r)| **r == wanted).map(|(dg, _)| *dg).collect()
     }
 }
 
@@ -55,24 +40,24 @@ impl HashCheck {
 ///
 /// # Errors
 /// [`LdsError`] when there is no EF.SOD or it is malformed. An unknown hash algorithm is not
-/// an error: nothing can be compared, so the check has no algorithm and no data groups.
+/// an error: the check has no algorithm, and the data groups EF.SOD hashes are
+/// [`HashResult::NotCompared`] (those it does not hash are still [`HashResult::NotHashed`]).
 pub fn check(doc: &Document) -> Result<HashCheck, LdsError> {
     let sod_bytes = doc.sod.as_deref().ok_or(LdsError::Invalid { file: "EF.SOD", what: "not read" })?;
     let sod = LdsSecurityObject::parse_sod(sod_bytes)?;
-    let Some(algorithm) = sod.hash_algorithm else {
-        return Ok(HashCheck { algorithm: None, data_groups: BTreeMap::new() });
-    };
+    let algorithm = sod.hash_algorithm;
     let mut data_groups = BTreeMap::new();
     for (dg, expected) in &sod.hashes {
-        let result = match doc.dg(*dg) {
-            Some(bytes) if ct_eq(&algorithm.digest(bytes), expected) => HashResult::Match,
-            Some(_) => HashResult::Mismatch,
-            None => HashResult::NotRead,
+        let result = match (doc.dg(*dg), algorithm) {
+            (Some(bytes), Some(algorithm)) if ct_eq(&algorithm.digest(bytes), expected) => HashResult::Match,
+            (Some(_), Some(_)) => HashResult::Mismatch,
+            (Some(_), None) => HashResult::NotCompared,
+            (None, _) => HashResult::NotRead,
         };
         data_groups.insert(*dg, result);
     }
     for dg in doc.data_groups.keys() {
         data_groups.entry(*dg).or_insert(HashResult::NotHashed);
     }
-    Ok(HashCheck { algorithm: Some(algorithm), data_groups })
+    Ok(HashCheck { algorithm, data_groups })
 }

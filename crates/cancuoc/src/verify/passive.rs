@@ -2,12 +2,28 @@
 //! the data-group hashes, and the DS certificate's chain to a CSCA of the trust store. Time
 //! is passed in (`at`); nothing here reads the clock. "Signature and hashes right, but no
 //! anchor" is `untrusted`, never `valid`.
+//!
+//! **A data group that EF.SOD does not hash makes passive authentication `invalid`**
+//! ("DG11 is not signed by EF.SOD: possible data injection"), and its content is never shown
+//! as the holder's ([`crate::Document::signed_view`]). The other reading — signed data valid,
+//! the extra group ignored and named — was weighed and rejected: ICAO 9303-10 §4.6.2 has
+//! EF.SOD hash every data group the chip holds, so a genuine chip or an untouched dump never
+//! presents an unhashed one; its presence means someone added data (gmrtd reaches the same
+//! verdict), and a bank teller acting on a green badge must hear about it. The reader itself
+//! never reads a group EF.SOD does not list ([`crate::Session::read`]), so on a live read this
+//! arises only without EF.SOD, where nothing is `valid` anyway.
+//!
+//! A check this reader cannot perform (an algorithm or key type it does not implement, an
+//! EF.SOD without its document signer certificate) is `unsupported`, never `invalid`: nothing
+//! was shown to be altered. Findings rank: altered data (`invalid`) over `unsupported` over the
+//! chain's verdict.
 
 use std::collections::BTreeMap;
 
 use super::cms::{SignedData, SignerId, SignerInfo};
 use super::hashes::{self, HashResult};
-use super::signature::{PublicKey, verify};
+use super::signature::{PublicKey, SignatureError, algorithm_name, verify};
+use super::status::Verified;
 use crate::codec::ByteReader;
 use crate::crypto::ct_eq;
 use crate::document::Document;
@@ -20,58 +36,7 @@ const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
 /// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
 const OID_LDS_SECURITY_OBJECT: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
 
-/// The verdict of passive authentication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PassiveStatus {
-    /// Signature, hashes and chain to a trust anchor all verify.
-    Valid,
-    /// Something was altered or does not verify.
-    Invalid,
-    /// Signature and hashes verify, but no anchor vouches for the signer.
-    Untrusted,
-    /// Not run (no EF.SOD).
-    NotChecked,
-}
-
-impl PassiveStatus {
-    /// The report's word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Valid => "valid",
-            Self::Invalid => "invalid",
-            Self::Untrusted => "untrusted",
-            Self::NotChecked => "not_checked",
-        }
-    }
-}
-
-/// The chain's verdict (DESIGN.md §3.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChainStatus {
-    /// DS → CSCA verifies and both are valid at the time given.
-    Trusted,
-    /// No CSCA of the store has the DS's issuer name.
-    NoAnchor,
-    /// A certificate of the chain is outside its validity at the time given.
-    Expired,
-    /// The DS certificate is listed in a CRL of its CSCA.
-    Revoked,
-    /// The DS certificate's signature does not verify under any candidate CSCA.
-    Invalid,
-}
-
-impl ChainStatus {
-    /// The report's word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Trusted => "trusted",
-            Self::NoAnchor => "no_anchor",
-            Self::Expired => "expired",
-            Self::Revoked => "revoked",
-            Self::Invalid => "invalid",
-        }
-    }
-}
+pub use super::status::{ChainStatus, PassiveStatus, SignatureStatus};
 
 /// The document signer, for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,16 +60,55 @@ pub struct PassiveResult {
     pub status: PassiveStatus,
     /// The data-group hash algorithm.
     pub hash: Option<HashAlgorithm>,
-    /// The signature algorithm, as verified.
+    /// The signature algorithm EF.SOD's SignerInfo names, whatever the outcome
+    /// ([`super::signature::algorithm_name`]).
     pub signature: Option<String>,
+    /// The outcome of the signature check alone.
+    pub signature_status: SignatureStatus,
     /// Per data group.
     pub data_groups: BTreeMap<DgNumber, HashResult>,
     /// The document signer.
     pub signer: Option<SignerSummary>,
     /// The chain's verdict and the anchor's subject.
     pub chain: Option<(ChainStatus, Option<String>)>,
-    /// What went wrong, in words.
+    /// What went wrong or could not be checked, in words.
     pub problems: Vec<String>,
+}
+
+impl PassiveResult {
+    /// Nothing checked: a document without EF.SOD.
+    pub fn not_checked() -> Self {
+        Self {
+            status: PassiveStatus::NotChecked,
+            hash: None,
+            signature: None,
+            signature_status: SignatureStatus::NotChecked,
+            data_groups: BTreeMap::new(),
+            signer: None,
+            chain: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// True when passive authentication is `valid` and `dg` matches its hash: the data
+    /// group's content is vouched for (chip and active authentication keys count only then).
+    pub fn vouches_for(&self, dg: DgNumber) -> bool {
+        self.status.is_valid() && self.data_groups.get(&dg) == Some(&HashResult::Match)
+    }
+
+    /// The data groups present but not hashed in EF.SOD.
+    pub fn unsigned(&self) -> impl Iterator<Item = DgNumber> + '_ {
+        self.data_groups.iter().filter(|(_, r)| **r == HashResult::NotHashed).map(|(dg, _)| *dg)
+    }
+}
+
+/// What the steps found, ranked when the verdict is made.
+#[derive(Debug, Default)]
+struct Findings {
+    /// Data, EF.SOD or its signature were shown to be changed or added.
+    altered: bool,
+    /// A check could not be performed.
+    unsupported: bool,
 }
 
 /// The certificate of `certificates` that `sid` names: by issuer and serial (or key
@@ -125,27 +129,47 @@ pub fn find_signer_certificate(certificates: &[Vec<u8>], sid: &SignerId) -> Opti
     exact.or_else(by_serial).or_else(only).cloned()
 }
 
+/// Why a SignerInfo did not verify ([`check_signer`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignerProblem {
+    /// The signature or the signed digest is wrong: the signed object was altered.
+    Invalid(&'static str),
+    /// The signature cannot be checked here (algorithm, key type).
+    Unsupported(&'static str),
+}
+
+impl SignerProblem {
+    /// What failed, in words for the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invalid(why) | Self::Unsupported(why) => why,
+        }
+    }
+}
+
 /// Checks a SignerInfo (RFC 5652 §5.4, §11): signed attributes present, contentType matching,
 /// messageDigest = hash(content), and the signature over the DER SET of signed attributes.
 /// Returns the signature algorithm's name.
 ///
 /// # Errors
-/// What failed, in words for the report.
-pub fn check_signer(signed: &SignedData, signer: &SignerInfo, key: &PublicKey) -> Result<String, &'static str> {
-    let attributes = signer.signed_attributes.as_deref().ok_or("the signer has no signed attributes")?;
+/// [`SignerProblem`] saying what failed, and whether it was shown wrong or could not be checked.
+pub fn check_signer(signed: &SignedData, signer: &SignerInfo, key: &PublicKey) -> Result<String, SignerProblem> {
+    use SignerProblem::{Invalid, Unsupported};
+    let attributes = signer.signed_attributes.as_deref().ok_or(Invalid("the signer has no signed attributes"))?;
     if signer.content_type.as_deref().is_some_and(|ct| ct != signed.content_type.as_slice()) {
-        return Err("the signed content type differs from the content's");
+        return Err(Invalid("the signed content type differs from the content's"));
     }
-    let digest_algorithm = HashAlgorithm::from_oid(&signer.digest_algorithm.oid).ok_or("unknown digest algorithm")?;
-    let message_digest = signer.message_digest.as_deref().ok_or("no message digest attribute")?;
+    let digest_algorithm =
+        HashAlgorithm::from_oid(&signer.digest_algorithm.oid).ok_or(Unsupported("unknown digest algorithm"))?;
+    let message_digest = signer.message_digest.as_deref().ok_or(Invalid("no message digest attribute"))?;
     if !ct_eq(&digest_algorithm.digest(&signed.content), message_digest) {
-        return Err("the signed message digest does not match the content: the security object was altered");
+        return Err(Invalid("the signed message digest does not match the content: the security object was altered"));
     }
     verify(key, &signer.signature_algorithm, Some(&signer.digest_algorithm), attributes, &signer.signature).map_err(
         |e| match e {
-            super::signature::SignatureError::Invalid => "the signature does not verify",
-            super::signature::SignatureError::BadKey => "the signer's key is malformed",
-            super::signature::SignatureError::Unsupported(what) => what,
+            SignatureError::Invalid => Invalid("the signature does not verify"),
+            SignatureError::BadKey => Invalid("the signer's key is malformed"),
+            SignatureError::Unsupported(what) => Unsupported(what),
         },
     )
 }
@@ -153,43 +177,110 @@ pub fn check_signer(signed: &SignedData, signer: &SignerInfo, key: &PublicKey) -
 /// Runs passive authentication on `doc` at time `at` (seconds since 1970; `None` skips the
 /// validity-period checks and says so).
 pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveResult {
-    let mut result = PassiveResult {
-        status: PassiveStatus::NotChecked,
-        hash: None,
-        signature: None,
-        data_groups: BTreeMap::new(),
-        signer: None,
-        chain: None,
-        problems: Vec::new(),
-    };
+    let mut result = PassiveResult::not_checked();
     let Some(sod) = doc.sod.as_deref() else { return result };
-    result.status = PassiveStatus::Invalid;
+    let mut findings = Findings::default();
     let mut r = ByteReader::new(sod, "EF.SOD");
     let Some(signed) = r.expect_tlv(0x77).ok().and_then(|t| SignedData::parse(t.value).ok()) else {
         result.problems.push("EF.SOD is not a CMS SignedData".to_owned());
+        // Without a readable EF.SOD no data group is signed.
+        result.data_groups = doc.data_groups.keys().map(|dg| (*dg, HashResult::NotHashed)).collect();
+        result.status = PassiveStatus::Invalid;
         return result;
     };
     // Some early SODs declare id-data (1.2.840.113549.1.7.1) for the same content.
     if signed.content_type != OID_LDS_SECURITY_OBJECT && signed.content_type != OID_DATA {
         result.problems.push("EF.SOD does not hold an LDS security object".to_owned());
+        findings.altered = true;
     }
+    compare_hashes(doc, &mut result, &mut findings);
+    check_signature(&signed, trust, at, &mut result, &mut findings);
+    result.status = match (&findings, result.chain.as_ref().map(|(status, _)| *status)) {
+        (Findings { altered: true, .. }, _) => PassiveStatus::Invalid,
+        (Findings { unsupported: true, .. }, _) => PassiveStatus::Unsupported,
+        (_, Some(ChainStatus::Trusted)) => PassiveStatus::Valid(Verified::new()),
+        (_, Some(ChainStatus::NoAnchor)) => PassiveStatus::Untrusted,
+        (_, Some(ChainStatus::Unsupported)) => PassiveStatus::Unsupported,
+        _ => PassiveStatus::Invalid,
+    };
+    if at.is_none() {
+        result.problems.push("no date given: certificate validity periods were not checked".to_owned());
+    }
+    result
+}
+
+/// The data-group hashes alone, for a report made without a trust store: a mismatch or an
+/// unhashed data group makes the result `invalid`; otherwise it stays `not_checked`, as the
+/// signature was not verified.
+pub fn hashes_only(doc: &Document) -> PassiveResult {
+    let mut result = PassiveResult::not_checked();
+    if doc.sod.is_none() {
+        return result;
+    }
+    let mut findings = Findings::default();
+    compare_hashes(doc, &mut result, &mut findings);
+    if findings.altered {
+        result.status = PassiveStatus::Invalid;
+    }
+    result
+}
+
+/// Step 3 of ICAO 9303-11 §5.1: every data group against EF.SOD's hash; a mismatch or a data
+/// group EF.SOD does not hash is altered data.
+fn compare_hashes(doc: &Document, result: &mut PassiveResult, findings: &mut Findings) {
     match hashes::check(doc) {
         Ok(check) => {
             result.hash = check.algorithm;
+            if check.algorithm.is_none() {
+                result.problems.push(
+                    "EF.SOD names a hash algorithm this reader does not implement: the data groups cannot be compared"
+                        .to_owned(),
+                );
+                findings.unsupported = true;
+            }
             for dg in check.mismatches() {
                 result.problems.push(format!("{dg} does not match its hash in EF.SOD: the data were altered"));
+                findings.altered = true;
+            }
+            for dg in check.unsigned() {
+                result
+                    .problems
+                    .push(format!("{dg} is not signed by EF.SOD: possible data injection (its content is not used)"));
+                findings.altered = true;
             }
             result.data_groups = check.data_groups;
         }
-        Err(e) => result.problems.push(format!("EF.SOD cannot be read: {e}")),
+        Err(e) => {
+            result.problems.push(format!("EF.SOD cannot be read: {e}"));
+            result.data_groups = doc.data_groups.keys().map(|dg| (*dg, HashResult::NotHashed)).collect();
+            findings.altered = true;
+        }
     }
+}
+
+/// Steps 1–2 of ICAO 9303-11 §5.1: the document signer's signature over EF.SOD, then the
+/// chain from the DS certificate to a CSCA of `trust`.
+fn check_signature(
+    signed: &SignedData,
+    trust: &TrustStore,
+    at: Option<i64>,
+    result: &mut PassiveResult,
+    findings: &mut Findings,
+) {
     let Some(signer) = signed.signers.first() else {
-        result.problems.push("EF.SOD has no signer".to_owned());
-        return result;
+        result.problems.push("EF.SOD has no signer: nothing vouches for it".to_owned());
+        findings.altered = true;
+        return;
     };
+    result.signature = Some(algorithm_name(&signer.signature_algorithm, Some(&signer.digest_algorithm)));
     let Some(ds) = find_signer_certificate(&signed.certificates, &signer.sid) else {
-        result.problems.push("EF.SOD holds no document signer certificate for its signer".to_owned());
-        return result;
+        // ICAO 9303-12 §7.1 lets the DS certificate come from the PKD instead of EF.SOD.
+        result.problems.push(
+            "EF.SOD holds no document signer certificate for its signer: its signature cannot be checked".to_owned(),
+        );
+        result.signature_status = SignatureStatus::Unsupported;
+        findings.unsupported = true;
+        return;
     };
     result.signer = Some(SignerSummary {
         subject: ds.subject_text.clone(),
@@ -205,33 +296,39 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
         Ok(key) => key,
         Err(e) => {
             result.problems.push(format!("the document signer's key cannot be used: {e}"));
-            return result;
+            if matches!(e, SignatureError::Unsupported(_)) {
+                result.signature_status = SignatureStatus::Unsupported;
+                findings.unsupported = true;
+            } else {
+                result.signature_status = SignatureStatus::Invalid;
+                findings.altered = true;
+            }
+            return;
         }
     };
-    let signature_ok = match check_signer(&signed, signer, &ds_key) {
-        Ok(name) => {
-            result.signature = Some(name);
-            true
+    match check_signer(signed, signer, &ds_key) {
+        Ok(_) => result.signature_status = SignatureStatus::Valid(Verified::new()),
+        Err(problem) => {
+            result.problems.push(format!(
+                "EF.SOD signature ({}): {}",
+                result.signature.as_deref().unwrap_or("?"),
+                problem.as_str()
+            ));
+            match problem {
+                SignerProblem::Invalid(_) => {
+                    result.signature_status = SignatureStatus::Invalid;
+                    findings.altered = true;
+                }
+                SignerProblem::Unsupported(_) => {
+                    result.signature_status = SignatureStatus::Unsupported;
+                    findings.unsupported = true;
+                }
+            }
         }
-        Err(why) => {
-            result.problems.push(format!("EF.SOD signature: {why}"));
-            false
-        }
-    };
-    let chain = chain(&ds, &candidates, trust, Times { at, signed_at: signer.signing_time }, &mut result.problems);
-    result.chain = Some(chain.clone());
-    let hashes_ok = !result.data_groups.values().any(|r| *r == HashResult::Mismatch) && result.hash.is_some();
-    result.status = match (signature_ok && hashes_ok && result.problems.is_empty(), chain.0) {
-        (true, ChainStatus::Trusted) => PassiveStatus::Valid,
-        (true, ChainStatus::NoAnchor) => PassiveStatus::Untrusted,
-        _ => PassiveStatus::Invalid,
-    };
-    if at.is_none() {
-        result.problems.push("no date given: certificate validity periods were not checked".to_owned());
     }
-    result
+    let times = Times { at, signed_at: signer.signing_time };
+    result.chain = Some(chain(&ds, &candidates, trust, times, &mut result.problems));
 }
-
 /// The moments the chain is checked at.
 #[derive(Debug, Clone, Copy)]
 struct Times {
@@ -300,10 +397,23 @@ fn chain(
         return (ChainStatus::NoAnchor, None);
     }
     let mut first_failure: Option<(ChainStatus, String, String)> = None;
+    let mut unsupported = None;
     for csca in candidates {
-        let Ok(key) = csca.public_key(None) else { continue };
-        if ds.verify_signed_by(&key).is_err() {
-            continue;
+        let key = match csca.public_key(None) {
+            Ok(key) => key,
+            Err(SignatureError::Unsupported(what)) => {
+                unsupported.get_or_insert(what);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        match ds.verify_signed_by(&key) {
+            Ok(_) => {}
+            Err(SignatureError::Unsupported(what)) => {
+                unsupported.get_or_insert(what);
+                continue;
+            }
+            Err(_) => continue,
         }
         let anchor = csca.subject_text.clone();
         let failure = if ds.key_usage.is_some_and(|(digital_signature, _)| !digital_signature) {
@@ -323,6 +433,10 @@ fn chain(
     if let Some((status, why, anchor)) = first_failure {
         problems.push(why);
         return (status, Some(anchor));
+    }
+    if let Some(what) = unsupported {
+        problems.push(format!("the CSCA's key or its signature on the document signer certificate cannot be checked here: unsupported {what}"));
+        return (ChainStatus::Unsupported, None);
     }
     problems.push("the document signer certificate is not signed by any CSCA with its issuer's name".to_owned());
     (ChainStatus::Invalid, None)

@@ -210,13 +210,96 @@ pub(crate) fn ecdsa_plain_pair<'a>(curve: &Curve, signature: &'a [u8]) -> Option
     (signature.len() == 2 * half).then(|| signature.split_at(half))
 }
 
+/// A signature scheme with its hashes, as an AlgorithmIdentifier names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// ECDSA, DER `ECDSA-Sig-Value` (RFC 5480).
+    Ecdsa(HashAlgorithm),
+    /// ECDSA, plain r ‖ s (BSI TR-03111 §5.2.1).
+    EcdsaPlain(HashAlgorithm),
+    /// RSASSA-PSS: hash, MGF1 hash, salt length (RFC 4055 §3.1).
+    Pss(HashAlgorithm, HashAlgorithm, usize),
+    /// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2).
+    Pkcs1(HashAlgorithm),
+}
+
+impl Scheme {
+    /// The scheme `algorithm` names; `digest_algorithm` (a CMS SignerInfo's) supplies the hash
+    /// when the algorithm names none (rsaEncryption, id-ecPublicKey).
+    fn of(algorithm: &Algorithm, digest_algorithm: Option<&Algorithm>) -> Result<Self, SignatureError> {
+        let fallback_hash =
+            || digest_algorithm.and_then(hash_from_algorithm).ok_or(SignatureError::Unsupported("digest algorithm"));
+        let oid = algorithm.oid.as_slice();
+        if let Some(rest) = oid.strip_prefix(ECDSA).or_else(|| (oid == OID_EC_PUBLIC_KEY).then_some(&[][..])) {
+            let hash = match rest {
+                [0x01] => HashAlgorithm::Sha1,
+                [0x03, 0x01] => HashAlgorithm::Sha224,
+                [0x03, 0x02] => HashAlgorithm::Sha256,
+                [0x03, 0x03] => HashAlgorithm::Sha384,
+                [0x03, 0x04] => HashAlgorithm::Sha512,
+                [] => fallback_hash()?,
+                _ => return Err(SignatureError::Unsupported("ECDSA variant")),
+            };
+            return Ok(Self::Ecdsa(hash));
+        }
+        if let Some(rest) = oid.strip_prefix(ECDSA_PLAIN) {
+            let hash = match rest {
+                [1] => HashAlgorithm::Sha1,
+                [2] => HashAlgorithm::Sha224,
+                [3] => HashAlgorithm::Sha256,
+                [4] => HashAlgorithm::Sha384,
+                [5] => HashAlgorithm::Sha512,
+                _ => return Err(SignatureError::Unsupported("plain ECDSA variant")),
+            };
+            return Ok(Self::EcdsaPlain(hash));
+        }
+        if oid == OID_RSA_PSS {
+            let (hash, mgf, salt) = pss_parameters(algorithm.parameters.as_deref())?;
+            return Ok(Self::Pss(hash, mgf, salt));
+        }
+        let hash = match oid.strip_prefix(PKCS1) {
+            Some([0x05]) => HashAlgorithm::Sha1,
+            Some([0x0E]) => HashAlgorithm::Sha224,
+            Some([0x0B]) => HashAlgorithm::Sha256,
+            Some([0x0C]) => HashAlgorithm::Sha384,
+            Some([0x0D]) => HashAlgorithm::Sha512,
+            Some([0x01]) => fallback_hash()?,
+            _ => return Err(SignatureError::Unsupported("signature algorithm")),
+        };
+        Ok(Self::Pkcs1(hash))
+    }
+
+    /// The report's name: `ecdsa-with-SHA256`, `ecdsa-plain-SHA256`,
+    /// `RSASSA-PSS(SHA-256, MGF1-SHA-256, salt 32)`, `sha256WithRSAEncryption`.
+    fn name(self) -> String {
+        let compact = |hash: HashAlgorithm| hash.name().replace('-', "");
+        match self {
+            Self::Ecdsa(hash) => format!("ecdsa-with-{}", compact(hash)),
+            Self::EcdsaPlain(hash) => format!("ecdsa-plain-{}", compact(hash)),
+            Self::Pss(hash, mgf, salt) => format!("RSASSA-PSS({}, MGF1-{}, salt {salt})", hash.name(), mgf.name()),
+            Self::Pkcs1(hash) => format!("{}WithRSAEncryption", compact(hash).to_lowercase()),
+        }
+    }
+}
+
+/// The name of the signature algorithm `algorithm` names (with the SignerInfo's
+/// `digest_algorithm` where the algorithm names no hash), whether or not this verifier
+/// implements it: an auditor must see which algorithm passed, failed or could not be checked.
+/// An algorithm this verifier does not know is named by its OID (`OID 1.2.3.4`).
+pub fn algorithm_name(algorithm: &Algorithm, digest_algorithm: Option<&Algorithm>) -> String {
+    match Scheme::of(algorithm, digest_algorithm) {
+        Ok(scheme) => scheme.name(),
+        Err(_) => format!("OID {}", crate::lds::security_infos::Oid(algorithm.oid.clone()).dotted()),
+    }
+}
+
 /// Verifies `signature` over `message` with `key` by `algorithm`; `digest_algorithm` is the
 /// CMS SignerInfo's, used when the signature algorithm names no hash (rsaEncryption,
-/// id-ecPublicKey). Returns the algorithm's name for the report.
+/// id-ecPublicKey). Returns the algorithm's name for the report ([`algorithm_name`]).
 ///
 /// # Errors
 /// [`SignatureError::Invalid`] when the signature does not verify; `Unsupported` for an
-/// algorithm this verifier does not implement.
+/// algorithm this verifier does not implement or one that does not fit the key.
 pub fn verify(
     key: &PublicKey,
     algorithm: &Algorithm,
@@ -224,59 +307,32 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<String, SignatureError> {
-    let fallback_hash =
-        || digest_algorithm.and_then(hash_from_algorithm).ok_or(SignatureError::Unsupported("digest algorithm"));
-    let oid = algorithm.oid.as_slice();
-    if let Some(rest) = oid.strip_prefix(ECDSA).or_else(|| (oid == OID_EC_PUBLIC_KEY).then_some(&[][..])) {
-        let hash = match rest {
-            [0x01] => HashAlgorithm::Sha1,
-            [0x03, 0x01] => HashAlgorithm::Sha224,
-            [0x03, 0x02] => HashAlgorithm::Sha256,
-            [0x03, 0x03] => HashAlgorithm::Sha384,
-            [0x03, 0x04] => HashAlgorithm::Sha512,
-            [] => fallback_hash()?,
-            _ => return Err(SignatureError::Unsupported("ECDSA variant")),
-        };
-        let (r, s) = ecdsa_der_pair(signature).ok_or(SignatureError::Invalid)?;
-        return ecdsa(key, hash, message, &r, &s).map(|()| format!("ecdsa-with-{}", hash.name().replace('-', "")));
+    let scheme = Scheme::of(algorithm, digest_algorithm)?;
+    match (scheme, key) {
+        (Scheme::Ecdsa(hash), _) => {
+            let (r, s) = ecdsa_der_pair(signature).ok_or(SignatureError::Invalid)?;
+            ecdsa(key, hash, message, &r, &s)?;
+        }
+        (Scheme::EcdsaPlain(hash), _) => {
+            let curve = key.curve().ok_or(SignatureError::Unsupported("ECDSA with an RSA key"))?;
+            let (r, s) = ecdsa_plain_pair(curve, signature).ok_or(SignatureError::Invalid)?;
+            ecdsa(key, hash, message, r, s)?;
+        }
+        (Scheme::Pss(hash, mgf, salt), PublicKey::Rsa(rsa)) => {
+            if !rsa.verify_pss(hash, mgf, salt, &hash.digest(message), signature) {
+                return Err(SignatureError::Invalid);
+            }
+        }
+        (Scheme::Pkcs1(hash), PublicKey::Rsa(rsa)) => {
+            if !rsa.verify_pkcs1_v15(hash, &hash.digest(message), signature) {
+                return Err(SignatureError::Invalid);
+            }
+        }
+        (Scheme::Pss(..) | Scheme::Pkcs1(_), PublicKey::Ec { .. }) => {
+            return Err(SignatureError::Unsupported("signature algorithm for an EC key"));
+        }
     }
-    if let Some(rest) = oid.strip_prefix(ECDSA_PLAIN) {
-        let hash = match rest {
-            [1] => HashAlgorithm::Sha1,
-            [2] => HashAlgorithm::Sha224,
-            [3] => HashAlgorithm::Sha256,
-            [4] => HashAlgorithm::Sha384,
-            [5] => HashAlgorithm::Sha512,
-            _ => return Err(SignatureError::Unsupported("plain ECDSA variant")),
-        };
-        let curve = key.curve().ok_or(SignatureError::Unsupported("ECDSA with an RSA key"))?;
-        let (r, s) = ecdsa_plain_pair(curve, signature).ok_or(SignatureError::Invalid)?;
-        return ecdsa(key, hash, message, r, s).map(|()| format!("ecdsa-plain-{}", hash.name().replace('-', "")));
-    }
-    let PublicKey::Rsa(rsa) = key else { return Err(SignatureError::Unsupported("signature algorithm for an EC key")) };
-    if oid == OID_RSA_PSS {
-        let (hash, mgf, salt) = pss_parameters(algorithm.parameters.as_deref())?;
-        let digest = hash.digest(message);
-        return if rsa.verify_pss(hash, mgf, salt, &digest, signature) {
-            Ok(format!("RSASSA-PSS({}, MGF1-{}, salt {salt})", hash.name(), mgf.name()))
-        } else {
-            Err(SignatureError::Invalid)
-        };
-    }
-    let hash = match oid.strip_prefix(PKCS1) {
-        Some([0x05]) => HashAlgorithm::Sha1,
-        Some([0x0E]) => HashAlgorithm::Sha224,
-        Some([0x0B]) => HashAlgorithm::Sha256,
-        Some([0x0C]) => HashAlgorithm::Sha384,
-        Some([0x0D]) => HashAlgorithm::Sha512,
-        Some([0x01]) => fallback_hash()?,
-        _ => return Err(SignatureError::Unsupported("signature algorithm")),
-    };
-    if rsa.verify_pkcs1_v15(hash, &hash.digest(message), signature) {
-        Ok(format!("{}WithRSAEncryption", hash.name().replace('-', "").to_lowercase()))
-    } else {
-        Err(SignatureError::Invalid)
-    }
+    Ok(scheme.name())
 }
 
 fn ecdsa(key: &PublicKey, hash: HashAlgorithm, message: &[u8], r: &[u8], s: &[u8]) -> Result<(), SignatureError> {
