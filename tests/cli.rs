@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn cancuoc(args: &[&str]) -> Output {
     let exe = std::env::current_exe().unwrap();
@@ -390,5 +390,29 @@ fn a_self_vouching_master_list_is_refused_by_trust_import_and_by_verify() {
     let out = trust_import(&list, &dir.join("bad"), &["--fingerprint", &fingerprint]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not verify"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_closed_stdout_ends_the_output_without_a_panic() {
+    let dir = scratch("closed-stdout");
+    let dump = dir.join("dump");
+    assert!(cancuoc(&["demo", "--out", dump.to_str().unwrap()]).status.success());
+    let exe = std::env::current_exe().unwrap().parent().and_then(Path::parent).unwrap().join("cancuoc");
+    for args in [&["verify", dump.to_str().unwrap()][..], &["verify", dump.to_str().unwrap(), "--json"], &["demo"]] {
+        let mut child = Command::new(&exe)
+            .args(args)
+            .env("PCSCLITE_CSOCK_NAME", "/nonexistent/pcscd.comm")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader of the pipe goes away before the first line, as `| head -0` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,12 +3,14 @@
 //! Exit codes (DESIGN.md §3.1): 0 read; 1 error (no reader, no card, wrong keys, card
 //! removed…) with a one-line reason on stderr; 2 usage; 3 read, but a check failed.
 
+mod console;
 mod keys;
 mod output;
 mod progress;
 mod session;
 mod trust_files;
 
+use crate::console::errln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -164,7 +166,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("cancuoc: {e}");
+            errln!("cancuoc: {e}");
             e.exit_code()
         }
     }

@@ -1,5 +1,6 @@
 //! Printing a read document as text or JSON, and writing the dump of DESIGN.md §3.3.
 
+use crate::console::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -31,13 +32,13 @@ pub(crate) fn emit(doc: &Document, millis: Option<u64>, output: &OutputArgs) -> 
         write_dump(dir, &cancuoc::report::dump(doc, &context))?;
     }
     if output.json {
-        println!("{}", report.to_json());
+        outln!("{}", report.to_json());
     } else {
         print_text(&report);
     }
     if report.check_failed() {
         for reason in report.verdict_reasons() {
-            eprintln!("cancuoc: {reason}");
+            errln!("cancuoc: {reason}");
         }
         return Ok(ExitCode::from(3));
     }
@@ -59,7 +60,7 @@ fn print_text(report: &Report) {
     let d = &report.document;
     let line = |label: &str, value: &Option<String>| {
         if let Some(v) = value {
-            println!("{label:<20}{v}");
+            outln!("{label:<20}{v}");
         }
     };
     let kind = match d.kind {
@@ -67,7 +68,7 @@ fn print_text(report: &Report) {
         "passport" => "passport",
         _ => "document",
     };
-    println!("{:<20}{kind}, {}", "Document", d.issuing_state.as_deref().unwrap_or("?"));
+    outln!("{:<20}{kind}, {}", "Document", d.issuing_state.as_deref().unwrap_or("?"));
     line("Document number", &d.document_number);
     line("ID number", &h.id_number);
     line("Full name", &h.full_name);
@@ -91,24 +92,24 @@ fn print_text(report: &Report) {
             _ => String::new(),
         };
         let file = p.file.as_ref().map(|f| format!(", saved as {f}")).unwrap_or_default();
-        println!("{:<20}{:?}{size}, {} bytes{file}", "Photo", p.format, p.bytes);
+        outln!("{:<20}{:?}{size}, {} bytes{file}", "Photo", p.format, p.bytes);
     }
-    println!("{:<20}{}", "Data groups", d.data_groups.join(" "));
+    outln!("{:<20}{}", "Data groups", d.data_groups.join(" "));
     for (dg, why) in &d.skipped {
-        println!("{:<20}{dg}: {why}", "Not read");
+        outln!("{:<20}{dg}: {why}", "Not read");
     }
     for (dg, why) in &d.ignored {
-        println!("{:<20}{dg}: {why}", "Ignored");
+        outln!("{:<20}{dg}: {why}", "Ignored");
     }
     for problem in &d.problems {
-        println!("{:<20}{problem}", "Note");
+        outln!("{:<20}{problem}", "Note");
     }
     let a = &report.access;
     // A dump read without its report.json was not read from a chip here: no access line.
     if !a.protocol.is_empty() {
         let label = if a.recorded { "Access (recorded)" } else { "Access" };
         let millis = a.millis.map(|m| format!(", {m} ms")).unwrap_or_default();
-        println!("{label:<20}{}, {} APDUs, {} bytes{millis}", a.protocol, a.apdus, a.bytes);
+        outln!("{label:<20}{}, {} APDUs, {} bytes{millis}", a.protocol, a.apdus, a.bytes);
     }
     print_verdicts(report);
 }
@@ -120,17 +121,17 @@ fn print_verdicts(report: &Report) {
     let anchor = passive.chain.as_ref().and_then(|c| c.anchor.as_deref()).unwrap_or("?");
     let problems = passive.problems.join("; ");
     match passive.status {
-        PassiveStatus::Valid(_) => println!(
+        PassiveStatus::Valid(_) => outln!(
             "{:<20}GENUINE: {matched} data groups match EF.SOD, signed ({signature}) under {anchor}",
             "Authenticity"
         ),
-        PassiveStatus::Untrusted => println!(
+        PassiveStatus::Untrusted => outln!(
             "{:<20}intact: {matched} data groups match EF.SOD and its signature ({signature}) verifies, but no trust anchor vouches for the signer (add --trust)",
             "Authenticity"
         ),
-        PassiveStatus::Invalid => println!("{:<20}INVALID: {problems}", "Authenticity"),
-        PassiveStatus::Unsupported => println!("{:<20}not checked: {problems}", "Authenticity"),
-        _ => println!("{:<20}not checked (no EF.SOD)", "Authenticity"),
+        PassiveStatus::Invalid => outln!("{:<20}INVALID: {problems}", "Authenticity"),
+        PassiveStatus::Unsupported => outln!("{:<20}not checked: {problems}", "Authenticity"),
+        _ => outln!("{:<20}not checked (no EF.SOD)", "Authenticity"),
     }
     let v = &report.verification;
     let recorded =
@@ -141,7 +142,7 @@ fn print_verdicts(report: &Report) {
     ] {
         if status != CheckStatus::NotSupported {
             let detail = [what, reason].into_iter().flatten().collect::<Vec<_>>().join(": ");
-            println!(
+            outln!(
                 "{label:<20}{}{}",
                 status.as_str().to_uppercase().replace('_', " "),
                 if detail.is_empty() { String::new() } else { format!(" ({detail})") }

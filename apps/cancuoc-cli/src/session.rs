@@ -1,6 +1,7 @@
 //! The commands: each opens a transport, runs the core's read and hands the document to
 //! [`crate::output`]. No protocol logic here.
 
+use crate::console::outln;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -74,11 +75,11 @@ fn hint(class: ErrorClass) -> &'static str {
 pub(crate) fn readers() -> Result<ExitCode, CliError> {
     let readers = cancuoc_pcsc::list_readers().map_err(|e| CliError::Read(e.into()))?;
     if readers.is_empty() {
-        println!("no card readers found");
+        outln!("no card readers found");
     }
     for r in readers {
         let card = if r.card_present { "card present" } else { "no card" };
-        println!("{}\t{card}", r.name);
+        outln!("{}\t{card}", r.name);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! and `cancuoc trust import`. File handling only: the core decides what a file holds, whether
 //! a master list verifies and whether a supplied CSCA anchors it.
 
+use crate::console::{errln, outln};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,11 +40,11 @@ pub(crate) fn load(args: &TrustArgs) -> Result<TrustStore, CliError> {
         match outcome {
             Ok(_) => {}
             Err(e) if file.named => return Err(trust_error(e)),
-            Err(e) => eprintln!("cancuoc: warning: skipped {e}"),
+            Err(e) => errln!("cancuoc: warning: skipped {e}"),
         }
     }
     for skipped in &store.skipped {
-        eprintln!("cancuoc: warning: {skipped}");
+        errln!("cancuoc: warning: {skipped}");
     }
     Ok(store)
 }
@@ -113,13 +114,13 @@ pub(crate) fn import(
     match store.add_file(&masterlist.display().to_string(), &bytes) {
         Ok(_) => {}
         Err(TrustError::MasterListUnanchored { csca, .. }) => {
-            println!("The master list {} is signed under this CSCA:", masterlist.display());
-            println!("  subject: {}", csca.subject);
+            outln!("The master list {} is signed under this CSCA:", masterlist.display());
+            outln!("  subject: {}", csca.subject);
             match &csca.fingerprint {
-                Some(fingerprint) => println!("  SHA-256: {fingerprint}"),
-                None => println!("  SHA-256: (the list does not hold that certificate)"),
+                Some(fingerprint) => outln!("  SHA-256: {fingerprint}"),
+                None => outln!("  SHA-256: (the list does not hold that certificate)"),
             }
-            println!("A master list vouches for nothing by itself: nothing was imported.");
+            outln!("A master list vouches for nothing by itself: nothing was imported.");
             return Err(CliError::Io(format!(
                 "{}: no anchor for the master list's signer: {ANCHOR_HINT}",
                 masterlist.display()
@@ -135,9 +136,9 @@ pub(crate) fn import(
         let name = format!("{:04}-{}-{}.der", i + 1, country.to_uppercase(), cert.serial_hex());
         std::fs::write(out.join(name), &cert.der).map_err(io)?;
     }
-    println!("imported {} CSCA certificates into {}", store.anchors().len(), out.display());
+    outln!("imported {} CSCA certificates into {}", store.anchors().len(), out.display());
     for skipped in &store.skipped {
-        println!("skipped: {skipped}");
+        outln!("skipped: {skipped}");
     }
     Ok(ExitCode::SUCCESS)
 }
