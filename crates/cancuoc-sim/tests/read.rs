@@ -132,3 +132,34 @@ fn reads_a_file_by_short_identifier_and_a_plain_command_ends_the_session() {
     let answer = channel.send(&Command::new(0x00, 0xB0, 0x00, 0x00).with_le(4)).unwrap();
     assert_eq!(answer.sw, StatusWord::SM_OBJECTS_MISSING);
 }
+
+/// Passes everything through, but takes DO'99' out of the answer to the first protected
+/// SELECT of an EF (CLA 0C, INS A4, P1 02).
+struct StripStatusObject {
+    chip: VirtualChip,
+    done: bool,
+}
+
+impl cancuoc::Transport for StripStatusObject {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, cancuoc::TransportError> {
+        let mut answer = self.chip.transmit(apdu)?;
+        if !self.done && apdu.get(..3) == Some(&[0x0C, 0xA4, 0x02]) && answer.get(..2) == Some(&[0x99, 0x02]) {
+            answer.drain(..4);
+            self.done = true;
+        }
+        Ok(answer)
+    }
+}
+
+#[test]
+fn an_answer_without_do99_is_refused_naming_the_command_that_got_it() {
+    let (chip, key) = specimen(Faults::default());
+    let mut rng = SeededRng::new(b"terminal");
+    let transport = StripStatusObject { chip, done: false };
+    let mut session = Reader::open(transport).authenticate(&key, &mut rng).unwrap();
+    let err = session.read(&ReadOptions::default(), &mut |_| {}).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("SELECT of EF.COM"), "{text}");
+    assert!(text.contains("DO'99'"), "{text}");
+    assert_eq!(err.class(), ErrorClass::Tampered);
+}

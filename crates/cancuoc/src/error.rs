@@ -104,7 +104,9 @@ fn transport_class(e: &TransportError) -> ErrorClass {
 fn channel_class(e: &ChannelError) -> ErrorClass {
     match e {
         ChannelError::Transport(t) => transport_class(t),
-        ChannelError::Sm(SmError::BadMac | SmError::BadCryptogram | SmError::Unprotected) => ErrorClass::Tampered,
+        ChannelError::Sm(SmError::BadMac | SmError::BadCryptogram | SmError::Unprotected | SmError::MissingObjects) => {
+            ErrorClass::Tampered
+        }
         ChannelError::Sm(_) => ErrorClass::Malformed,
         ChannelError::Apdu(_) => ErrorClass::CardRemoved,
     }

@@ -79,8 +79,10 @@ pub enum FileError {
         file: &'static str,
     },
     /// Another failure of the exchange.
-    #[error("reading {file} at offset {offset}: {source}")]
+    #[error("{op} of {file} at offset {offset}: {source}")]
     Channel {
+        /// The command: SELECT or READ BINARY.
+        op: &'static str,
         /// The file.
         file: &'static str,
         /// Offset of the read.
@@ -117,9 +119,13 @@ pub enum FileError {
 }
 
 impl FileError {
-    fn from_channel(file: &'static str, offset: usize) -> impl FnOnce(ChannelError) -> Self {
+    fn from_channel(op: &'static str, file: &'static str, offset: usize) -> impl FnOnce(ChannelError) -> Self {
         move |source| {
-            if source.is_card_removed() { Self::CardRemoved { file } } else { Self::Channel { file, offset, source } }
+            if source.is_card_removed() {
+                Self::CardRemoved { file }
+            } else {
+                Self::Channel { op, file, offset, source }
+            }
         }
     }
 
@@ -197,7 +203,7 @@ impl FileReader {
         name: &'static str,
     ) -> Result<(), FileError> {
         let command = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(aid.to_vec());
-        let response = channel.send(&command).map_err(FileError::from_channel(name, 0))?;
+        let response = channel.send(&command).map_err(FileError::from_channel("SELECT", name, 0))?;
         expect_ok(&response, "SELECT", name)
     }
 
@@ -212,7 +218,7 @@ impl FileReader {
         name: &'static str,
     ) -> Result<(), FileError> {
         let command = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.0.to_be_bytes().to_vec());
-        let response = channel.send(&command).map_err(FileError::from_channel(name, 0))?;
+        let response = channel.send(&command).map_err(FileError::from_channel("SELECT", name, 0))?;
         expect_ok(&response, "SELECT", name)
     }
 
@@ -362,7 +368,7 @@ impl FileReader {
     ) -> Result<Result<Vec<u8>, StatusWord>, FileError> {
         let odd = offset > MAX_B0_OFFSET;
         let command = read_binary(sfi, offset, le, extended, odd, name)?;
-        let response = channel.send(&command).map_err(FileError::from_channel(name, offset))?;
+        let response = channel.send(&command).map_err(FileError::from_channel("READ BINARY", name, offset))?;
         match response.sw {
             StatusWord::OK | StatusWord::END_OF_FILE => {
                 let data = if odd { unwrap_offset_response(&response.data, name)? } else { response.data };

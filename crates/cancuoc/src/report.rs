@@ -416,6 +416,24 @@ fn document_report(doc: &Document, signed: &Document, unsigned: &[DgNumber]) -> 
     if let Some(Err(e)) = doc.com.as_deref().map(EfCom::parse) {
         problems.push(format!("EF.COM is malformed ({e}): the data groups were taken from EF.SOD"));
     }
+    match (&dg1, signed.dg(DgNumber::DG1)) {
+        (Some(dg1), _) => problems.extend(
+            dg1.problems
+                .iter()
+                .map(|p| format!("DG1: {p}; its fields are kept, as EF.SOD's hash decides their integrity")),
+        ),
+        (None, Some(bytes)) => {
+            if let Err(e) = Dg1::parse(bytes) {
+                problems.push(format!("DG1 cannot be read: {e}"));
+            }
+        }
+        (None, None) => {}
+    }
+    if signed.dg(DgNumber::DG2).is_some()
+        && let Err(e) = signed.face()
+    {
+        problems.push(format!("DG2 holds no face image this reader can take: {e}; no photo is shown"));
+    }
     DocumentReport {
         kind,
         issuing_state: mrz.map(|m| m.issuing_state.clone()),
@@ -497,6 +515,19 @@ fn active_report(doc: &Document, outcome: CheckOutcome) -> ActiveReport {
 mod tests {
     use super::*;
     use crate::codec::tlv::tlv;
+
+    #[test]
+    fn a_dg2_without_a_face_names_the_problem() {
+        let mut doc = Document::default();
+        doc.data_groups.insert(DgNumber::DG2, tlv(0x75, &tlv(0x5F2E, b"not an image")));
+        let report = Report::new(&doc, &ReportContext::default());
+        assert!(report.photo.is_none());
+        assert!(
+            report.document.problems.iter().any(|p| p.starts_with("DG2 holds no face image")),
+            "{:?}",
+            report.document
+        );
+    }
 
     #[test]
     fn dg1_only_report_places_the_century_and_flags_no_checks() {

@@ -41,8 +41,11 @@ pub enum SmError {
     /// The response MAC did not verify.
     #[error("the card's answer failed its integrity check (secure messaging MAC)")]
     BadMac,
-    /// The response lacks DO'99' or DO'8E'.
-    #[error("the card answered without the secure messaging objects it must send")]
+    /// The response lacks DO'99' or DO'8E'. ICAO 9303-11 §9.8 (response protection) makes both mandatory in a
+    /// protected response: without DO'99' the MAC would not cover the status word, so a man in
+    /// the middle could turn a refusal into a success. Such an answer is refused, never
+    /// guessed at.
+    #[error("the card answered without the secure messaging objects it must send (DO'99' and DO'8E')")]
     MissingObjects,
     /// The card answered 9000 in the clear inside a secure session.
     #[error("the card answered in the clear inside a secure session")]

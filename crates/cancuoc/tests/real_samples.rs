@@ -113,6 +113,23 @@ fn the_icao_worked_examples_parse() {
 }
 
 #[test]
+fn the_worked_example_dg1_with_a_wrong_composite_check_digit_keeps_its_fields() {
+    let Some(root) = samples() else { return };
+    let bytes = read(&root.join("pymrtd/icao-9303-p10-worked-examples"), "DG1_TD1_A.2.1.bin");
+    let dg1 = Dg1::parse(&bytes).unwrap();
+    assert!(!dg1.mrz.document_number.is_empty());
+    assert!(!dg1.mrz.full_name().is_empty());
+    assert_eq!(dg1.problems, [cancuoc::lds::mrz::MrzError::CheckDigit("whole MRZ (composite)")]);
+    // The report shows the fields and names the slip.
+    let mut doc = Document::default();
+    doc.data_groups.insert(DgNumber::DG1, bytes);
+    let report = cancuoc::Report::new(&doc, &cancuoc::ReportContext::default());
+    assert_eq!(report.document.document_number.as_deref(), Some(dg1.mrz.document_number.as_str()));
+    assert!(report.holder.full_name.is_some());
+    assert!(report.document.problems.iter().any(|p| p.contains("composite")), "{:?}", report.document.problems);
+}
+
+#[test]
 fn iso_39794_faces_are_found_and_decoded() {
     let Some(root) = samples() else { return };
     for file in ["ICAO_39794_5_AP_DG2_AllFields.dat", "ICAO_39794_5_AP_DG2_MandFields.dat"] {

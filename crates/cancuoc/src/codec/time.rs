@@ -3,8 +3,8 @@
 //! `YYYYMMDDHHMMSSZ`); anything else is `None`, never a guess.
 
 /// A calendar date (UTC, proleptic Gregorian), for turning two-digit MRZ years into full dates
-/// and validity times into days. Passed in: the core never reads the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// and validity times into days. Passed in: the core never reads the clock. Ordered by date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CalendarDate {
     /// Year, e.g. 2026.
     pub year: u16,

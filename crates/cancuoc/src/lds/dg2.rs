@@ -74,7 +74,12 @@ impl FaceImage {
         let mut file = ByteReader::new(bytes, "DG2");
         let dg2 = file.expect_tlv(TAG_DG2).map_err(d())?;
         file.finish_file().map_err(d())?;
-        let mut group = dg2.reader("DG2").expect_tlv(TAG_BIT_GROUP).map_err(d())?.reader("DG2");
+        // Some issuers put the templates (7F60) straight under 75, without the group (7F61):
+        // EF.SOD's hash vouches for the bytes, so the face is taken from there too.
+        let mut group = match dg2.reader("DG2").find_tlv(TAG_BIT_GROUP).map_err(d())? {
+            Some(group) => group.reader("DG2"),
+            None => dg2.reader("DG2"),
+        };
         let mut faces = Vec::new();
         while let Some(bit) = group.find_tlv(TAG_BIT).map_err(d())? {
             let mut inner = bit.reader("DG2");
@@ -97,7 +102,10 @@ impl FaceImage {
             }
         }
         if faces.is_empty() {
-            return Err(LdsError::Invalid { file: "DG2", what: "no biometric information template (7F60)" });
+            return Err(LdsError::Invalid {
+                file: "DG2",
+                what: "no biometric information template (7F61 group or 7F60 template)",
+            });
         }
         Ok(faces)
     }
@@ -212,6 +220,22 @@ mod tests {
         let face = FaceImage::parse_dg2(&dg2).unwrap();
         assert_eq!(face.format, ImageFormat::Jpeg);
         assert_eq!(face.width, None);
+    }
+
+    #[test]
+    fn a_template_without_its_group_wrapper_still_gives_the_face() {
+        use crate::codec::tlv::tlv;
+        let one = encode_dg2(&sample());
+        let mut r = ByteReader::new(&one, "t");
+        let group = r.expect_tlv(0x75).unwrap().reader("t").expect_tlv(0x7F61).unwrap();
+        let mut g = group.reader("t");
+        g.expect_tlv(0x02).unwrap();
+        let bit = g.expect_tlv(0x7F60).unwrap().raw.to_vec();
+        // 75 { 7F60 … }: no 7F61 group, no count.
+        assert_eq!(FaceImage::parse_dg2(&tlv(0x75, &bit)).unwrap(), sample());
+        // 75 { } names what is missing.
+        let err = FaceImage::parse_dg2(&tlv(0x75, &[])).unwrap_err();
+        assert!(err.to_string().contains("7F61"), "{err}");
     }
 
     #[test]

@@ -116,6 +116,29 @@ fn valid_date(s: &str) -> bool {
     month.is_none_or(|m| (1..=12).contains(&m)) && day.is_none_or(|d| (1..=31).contains(&d))
 }
 
+/// How check digits and dates are held: strictly (an MRZ typed or printed, where a mismatch
+/// means a typing error) or leniently (DG1, whose integrity EF.SOD's hash decides: a wrong
+/// check digit there is the issuer's slip, kept as a listed problem).
+#[derive(Debug, Default)]
+struct Checks {
+    lenient: bool,
+    problems: Vec<MrzError>,
+}
+
+impl Checks {
+    /// `Ok` when `ok`; otherwise the error, or (lenient) `Ok` with the problem noted.
+    fn require(&mut self, ok: bool, error: MrzError) -> Result<(), MrzError> {
+        match (ok, self.lenient) {
+            (true, _) => Ok(()),
+            (false, true) => {
+                self.problems.push(error);
+                Ok(())
+            }
+            (false, false) => Err(error),
+        }
+    }
+}
+
 impl Mrz {
     /// Parses an MRZ given as one string (as in DG1) or as lines separated by newlines.
     ///
@@ -123,31 +146,45 @@ impl Mrz {
     /// An [`MrzError`] for a wrong length, a bad character, a bad date or a failed check
     /// digit.
     pub fn parse(text: &str) -> Result<Self, MrzError> {
+        Self::parse_with(text, &mut Checks::default())
+    }
+
+    /// Parses an MRZ whose integrity is proven elsewhere (DG1, hashed in EF.SOD): wrong check
+    /// digits and impossible dates do not stop it, they are returned beside it. Length and
+    /// characters are still required, so the fields are where the layout puts them.
+    ///
+    /// # Errors
+    /// [`MrzError::WrongLength`] or [`MrzError::BadCharacter`].
+    pub fn parse_lenient(text: &str) -> Result<(Self, Vec<MrzError>), MrzError> {
+        let mut checks = Checks { lenient: true, problems: Vec::new() };
+        let mrz = Self::parse_with(text, &mut checks)?;
+        Ok((mrz, checks.problems))
+    }
+
+    fn parse_with(text: &str, checks: &mut Checks) -> Result<Self, MrzError> {
         let joined: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
         if let Some(pos) = joined.chars().position(|c| !(c.is_ascii_digit() || c.is_ascii_uppercase() || c == '<')) {
             return Err(MrzError::BadCharacter(pos));
         }
         match joined.len() {
-            90 => Self::parse_td1(&joined),
-            72 => Self::parse_td2_td3(&joined, MrzFormat::Td2, 36),
-            88 => Self::parse_td2_td3(&joined, MrzFormat::Td3, 44),
+            90 => Self::parse_td1(&joined, checks),
+            72 => Self::parse_td2_td3(&joined, MrzFormat::Td2, 36, checks),
+            88 => Self::parse_td2_td3(&joined, MrzFormat::Td3, 44, checks),
             n => Err(MrzError::WrongLength(n)),
         }
     }
 
-    fn parse_td1(s: &str) -> Result<Self, MrzError> {
+    fn parse_td1(s: &str, checks: &mut Checks) -> Result<Self, MrzError> {
         let l1 = field(s, 0..30);
         let l2 = field(s, 30..60);
         let l3 = field(s, 60..90);
         let (document_number, optional_data) =
-            long_document_number(field(l1, 5..14), char_at(l1, 14), field(l1, 15..30))?;
+            long_document_number(field(l1, 5..14), char_at(l1, 14), field(l1, 15..30), checks)?;
         let date_of_birth = field(l2, 0..6);
         let date_of_expiry = field(l2, 8..14);
-        check_dates(date_of_birth, char_at(l2, 6), date_of_expiry, char_at(l2, 14))?;
+        check_dates(date_of_birth, char_at(l2, 6), date_of_expiry, char_at(l2, 14), checks)?;
         let composite = format!("{}{}{}{}", field(l1, 5..30), field(l2, 0..7), field(l2, 8..15), field(l2, 18..29));
-        if !check(&composite, char_at(l2, 29)) {
-            return Err(MrzError::CheckDigit("whole MRZ (composite)"));
-        }
+        checks.require(check(&composite, char_at(l2, 29)), MrzError::CheckDigit("whole MRZ (composite)"))?;
         let (primary, secondary) = names(l3);
         Ok(Self {
             format: MrzFormat::Td1,
@@ -166,32 +203,26 @@ impl Mrz {
         })
     }
 
-    fn parse_td2_td3(s: &str, format: MrzFormat, width: usize) -> Result<Self, MrzError> {
+    fn parse_td2_td3(s: &str, format: MrzFormat, width: usize, checks: &mut Checks) -> Result<Self, MrzError> {
         let l1 = field(s, 0..width);
         let l2 = field(s, width..width * 2);
         let (optional_range, composite_at) = if format == MrzFormat::Td3 { (28..42, 43) } else { (28..35, 35) };
         let (document_number, optional_data) = if format == MrzFormat::Td2 {
-            long_document_number(field(l2, 0..9), char_at(l2, 9), field(l2, optional_range.clone()))?
+            long_document_number(field(l2, 0..9), char_at(l2, 9), field(l2, optional_range.clone()), checks)?
         } else {
-            if !check(field(l2, 0..9), char_at(l2, 9)) {
-                return Err(MrzError::CheckDigit("document number"));
-            }
+            checks.require(check(field(l2, 0..9), char_at(l2, 9)), MrzError::CheckDigit("document number"))?;
             (trim_fillers(field(l2, 0..9)), field(l2, optional_range.clone()).to_owned())
         };
         let date_of_birth = field(l2, 13..19);
         let date_of_expiry = field(l2, 21..27);
-        check_dates(date_of_birth, char_at(l2, 19), date_of_expiry, char_at(l2, 27))?;
+        check_dates(date_of_birth, char_at(l2, 19), date_of_expiry, char_at(l2, 27), checks)?;
         if format == MrzFormat::Td3 {
             let personal = field(l2, 28..42);
             // An all-filler personal number may have a `<` check digit (ICAO 9303-4 §4.2.2).
-            if !check(personal, char_at(l2, 42)) {
-                return Err(MrzError::CheckDigit("personal number"));
-            }
+            checks.require(check(personal, char_at(l2, 42)), MrzError::CheckDigit("personal number"))?;
         }
         let composite = format!("{}{}{}", field(l2, 0..10), field(l2, 13..20), field(l2, 21..composite_at));
-        if !check(&composite, char_at(l2, composite_at)) {
-            return Err(MrzError::CheckDigit("whole MRZ (composite)"));
-        }
+        checks.require(check(&composite, char_at(l2, composite_at)), MrzError::CheckDigit("whole MRZ (composite)"))?;
         let (primary, secondary) = names(field(l1, 5..width));
         Ok(Self {
             format,
@@ -220,42 +251,38 @@ impl Mrz {
     }
 }
 
-fn check_dates(dob: &str, dob_cd: char, doe: &str, doe_cd: char) -> Result<(), MrzError> {
-    if !valid_date(dob) {
-        return Err(MrzError::BadDate("date of birth"));
-    }
-    if !check(dob, dob_cd) {
-        return Err(MrzError::CheckDigit("date of birth"));
-    }
-    if !valid_date(doe) {
-        return Err(MrzError::BadDate("date of expiry"));
-    }
-    if !check(doe, doe_cd) {
-        return Err(MrzError::CheckDigit("date of expiry"));
-    }
-    Ok(())
+fn check_dates(dob: &str, dob_cd: char, doe: &str, doe_cd: char, checks: &mut Checks) -> Result<(), MrzError> {
+    checks.require(valid_date(dob), MrzError::BadDate("date of birth"))?;
+    checks.require(check(dob, dob_cd), MrzError::CheckDigit("date of birth"))?;
+    checks.require(valid_date(doe), MrzError::BadDate("date of expiry"))?;
+    checks.require(check(doe, doe_cd), MrzError::CheckDigit("date of expiry"))
 }
 
 /// Handles document numbers over nine characters: the check-digit position holds `<` and the
 /// number goes on in the optional data, ending before its check digit (ICAO 9303-5 §4.2.4,
 /// note j). Returns the number and the remaining optional data.
-fn long_document_number(first9: &str, cd: char, optional: &str) -> Result<(String, String), MrzError> {
+fn long_document_number(
+    first9: &str,
+    cd: char,
+    optional: &str,
+    checks: &mut Checks,
+) -> Result<(String, String), MrzError> {
+    let wrong = MrzError::CheckDigit("document number");
     if cd != '<' {
-        if !check(first9, cd) {
-            return Err(MrzError::CheckDigit("document number"));
-        }
+        checks.require(check(first9, cd), wrong)?;
         return Ok((trim_fillers(first9), optional.to_owned()));
     }
     let end = optional.find('<').unwrap_or(optional.len());
     let (rest, tail) = optional.split_at(end);
-    let (extra, digit) = match rest.char_indices().last() {
-        Some((i, c)) if i > 0 => (rest.get(..i).unwrap_or(""), c),
-        _ => return Err(MrzError::CheckDigit("document number")),
+    let Some((extra, digit)) =
+        rest.char_indices().last().filter(|(i, _)| *i > 0).map(|(i, c)| (rest.get(..i).unwrap_or(""), c))
+    else {
+        // A `<` check digit with nothing after it: the number is the nine characters.
+        checks.require(false, wrong)?;
+        return Ok((trim_fillers(first9), optional.to_owned()));
     };
     let number = format!("{first9}{extra}");
-    if !check(&number, digit) {
-        return Err(MrzError::CheckDigit("document number"));
-    }
+    checks.require(check(&number, digit), wrong)?;
     Ok((number, tail.to_owned()))
 }
 
