@@ -364,6 +364,50 @@ fn adapts_to_a_card_without_extended_length_and_a_small_le() {
     assert!(report["access"]["apdus"].as_u64().unwrap() > 40, "{}", report["access"]);
 }
 
+/// The size of a real CCCD face.
+const FACE_17K: &str = "17408";
+
+#[test]
+fn reads_a_17kb_face_from_chips_that_answer_extended_length_in_the_clear() {
+    for how in ["end-sm", "ignore"] {
+        let bed = TestBed::start(&["--no-extended", how, "--face-bytes", FACE_17K]);
+        let out = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
+        assert!(out.status.success(), "{how}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["photo"]["bytes"], 17408, "{how}");
+        assert_eq!(report["verification"]["passive"]["data_groups"]["DG2"], "match", "{how}");
+        assert_eq!(report["verification"]["chip"]["status"], "untrusted", "{how}: CA ran under the new session");
+        eprintln!("--no-extended {how}: {} APDUs through pcscd", report["access"]["apdus"]);
+    }
+}
+
+#[test]
+fn a_card_lifted_mid_read_is_waited_for_and_the_read_goes_on() {
+    let whole = {
+        let bed = TestBed::start(&["--face-bytes", FACE_17K]);
+        json(&bed.cancuoc(&["read", "--id", "001090012345", "--json"]))
+    };
+    // Lifted after 20 APDUs (inside the face), put back 1.5 s later.
+    let bed = TestBed::start(&["--face-bytes", FACE_17K, "--tear-after", "20", "--return-after-ms", "1500"]);
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--wait", "20"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("put it back on the reader"), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["holder"], whole["holder"]);
+    assert_eq!(report["photo"], whole["photo"]);
+    assert_eq!(report["verification"]["passive"]["data_groups"], whole["verification"]["passive"]["data_groups"]);
+    // Without --wait, a lifted card ends the read (exit 1) as before.
+    let bed = TestBed::start(&["--face-bytes", FACE_17K, "--tear-after", "20", "--return-after-ms", "1500"]);
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // With --wait and no card at all, the wait runs out: exit 1.
+    let bed = TestBed::start(&["--tear-after", "5"]);
+    let started = Instant::now();
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--wait", "2"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(started.elapsed() >= Duration::from_secs(2));
+}
+
 #[test]
 fn a_trace_recorded_through_pcscd_replays_byte_for_byte() {
     let bed = TestBed::start(&[]);

@@ -110,6 +110,11 @@ struct ReadArgs {
     reader: Option<String>,
     #[command(flatten)]
     key: keys::KeyArgs,
+    /// Wait up to SECONDS for a card to be placed, and after the card is taken away mid-read
+    /// for it to be put back: the read then goes on where it stopped (exit 1 only when the
+    /// wait runs out).
+    #[arg(long, value_name = "SECONDS")]
+    wait: Option<u64>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -154,7 +159,8 @@ fn main() -> ExitCode {
             let key = key.ok_or(session::CliError::Usage(
                 "give the access key: --id ID (a CCCD), --can CAN, --qr TEXT, or --mrz DOCNO,YYMMDD,YYMMDD".to_owned(),
             ))?;
-            session::read_pcsc(args.reader.as_deref(), &key, &args.output)
+            let wait = args.wait.map(std::time::Duration::from_secs);
+            session::read_pcsc(args.reader.as_deref(), wait, &key, &args.output)
         }),
         Command::Demo(output) => session::demo(&output),
         Command::Replay(args) => session::replay(&args.trace, &args.key, args.json),

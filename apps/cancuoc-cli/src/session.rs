@@ -1,14 +1,14 @@
 //! The commands: each opens a transport, runs the core's read and hands the document to
 //! [`crate::output`]. No protocol logic here.
 
-use crate::console::outln;
+use crate::console::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cancuoc::profile::cccd::CccdId;
 use cancuoc::transport::{Recorder, RecordingRng, RecordingTransport, ReplayTransport, Trace};
-use cancuoc::{AccessKey, Document, Error, ErrorClass, ReadOptions, Reader, Transport};
+use cancuoc::{AccessKey, Connect, Document, Error, ErrorClass, ReadOptions, Transport, TransportError};
 use cancuoc_pcsc::PcscTransport;
 use cancuoc_sim::Faults;
 use rand_core::CryptoRng;
@@ -84,12 +84,47 @@ pub(crate) fn readers() -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `cancuoc read`.
-pub(crate) fn read_pcsc(reader: Option<&str>, key: &AccessKey, output: &OutputArgs) -> Result<ExitCode, CliError> {
-    let transport = PcscTransport::connect(reader).map_err(|e| CliError::Read(e.into()))?;
+/// `cancuoc read`: connects to the reader, waiting up to `wait` for a card to be placed and,
+/// after a tear, for it to be put back.
+pub(crate) fn read_pcsc(
+    reader: Option<&str>,
+    wait: Option<Duration>,
+    key: &AccessKey,
+    output: &OutputArgs,
+) -> Result<ExitCode, CliError> {
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-    run(transport, key, &mut rng, output, None)
+    let connect = |attempt| {
+        if attempt == Connect::PutBack {
+            let Some(wait) = wait else { return Err(Error::Transport(TransportError::CardRemoved)) };
+            errln!(
+                "cancuoc: the card was removed: put it back on the reader to go on (waiting {} s) — đặt lại thẻ để đọc tiếp",
+                wait.as_secs()
+            );
+        }
+        connect_waiting(reader, wait)
+    };
+    run(connect, key, &mut rng, output, None)
 }
+
+/// Connects to `reader` (or the first with a card), retrying every [`CARD_POLL`] while there is
+/// no card, for up to `wait`.
+fn connect_waiting(reader: Option<&str>, wait: Option<Duration>) -> Result<PcscTransport, Error> {
+    let deadline = wait.map(|w| Instant::now() + w);
+    loop {
+        match PcscTransport::connect(reader) {
+            Ok(transport) => return Ok(transport),
+            Err(TransportError::NoCard | TransportError::CardRemoved | TransportError::CardUnresponsive)
+                if deadline.is_some_and(|d| Instant::now() < d) =>
+            {
+                std::thread::sleep(CARD_POLL);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// How often `--wait` looks for the card.
+const CARD_POLL: Duration = Duration::from_millis(200);
 
 /// `cancuoc demo`: the built-in virtual CCCD, in process.
 pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
@@ -100,7 +135,7 @@ pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     // The specimen is fictional, so its trace may name its key for `cancuoc replay`.
     let comment = format!("{TRACE_KEY_COMMENT}can 012345");
-    run(chip, &key, &mut rng, output, Some(&comment))
+    run(once(chip), &key, &mut rng, output, Some(&comment))
 }
 
 /// `cancuoc replay`.
@@ -116,7 +151,7 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
     let (transport, mut rng) = ReplayTransport::new(&trace);
     let check = transport.clone();
     let output = OutputArgs { json, ..OutputArgs::default() };
-    let code = run(transport, &key, &mut rng, &output, None)?;
+    let code = run(once(transport), &key, &mut rng, &output, None)?;
     if !check.is_finished() {
         return Err(CliError::Io(format!("the read ended with {} trace events unplayed", check.remaining())));
     }
@@ -158,9 +193,10 @@ fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
     Ok(None)
 }
 
-/// Authenticates, reads with progress, records a trace if asked, and prints the result.
+/// Authenticates, reads with progress (going on after a tear when `connect` brings the card
+/// back), records a trace if asked, and prints the result.
 fn run<T: Transport>(
-    transport: T,
+    mut connect: impl FnMut(Connect) -> Result<T, Error>,
     key: &AccessKey,
     rng: &mut impl CryptoRng,
     output: &OutputArgs,
@@ -170,7 +206,7 @@ fn run<T: Transport>(
     let progress = ReadProgress::new();
     let options = ReadOptions::default().with_photo(!output.no_photo);
     let result = match &output.trace {
-        None => read(transport, key, rng, &options, &progress),
+        None => cancuoc::read_resuming(connect, key, &options, rng, &mut |p| progress.update(p)),
         Some(path) => {
             let recorder = Recorder::new();
             recorder.comment("cancuoc APDU trace (DESIGN.md section 3.4)");
@@ -178,13 +214,9 @@ fn run<T: Transport>(
                 recorder.comment(comment);
             }
             let mut recording_rng = RecordingRng::new(&mut *rng, recorder.clone());
-            let result = read(
-                RecordingTransport::new(transport, recorder.clone()),
-                key,
-                &mut recording_rng,
-                &options,
-                &progress,
-            );
+            let recording = |attempt| connect(attempt).map(|t| RecordingTransport::new(t, recorder.clone()));
+            let result =
+                cancuoc::read_resuming(recording, key, &options, &mut recording_rng, &mut |p| progress.update(p));
             std::fs::write(path, recorder.trace().to_text())
                 .map_err(|e| CliError::Io(format!("cannot write the trace {}: {e}", path.display())))?;
             result
@@ -196,15 +228,8 @@ fn run<T: Transport>(
     output::emit(&doc, Some(millis), output)
 }
 
-fn read<T: Transport>(
-    transport: T,
-    key: &AccessKey,
-    rng: &mut impl CryptoRng,
-    options: &ReadOptions,
-    progress: &ReadProgress,
-) -> Result<Document, Error> {
-    let mut session = Reader::open(transport).authenticate(key, rng)?;
-    let mut doc = session.read(options, &mut |p| progress.update(p))?;
-    session.authenticate_chip(&mut doc, rng)?;
-    Ok(doc)
+/// A `connect` for [`run`] that gives `transport` once: a card taken away stays away.
+fn once<T: Transport>(transport: T) -> impl FnMut(Connect) -> Result<T, Error> {
+    let mut transport = Some(transport);
+    move |_| transport.take().ok_or(Error::Transport(TransportError::CardRemoved))
 }

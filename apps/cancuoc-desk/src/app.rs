@@ -111,6 +111,8 @@ enum State {
         rx: Receiver<Message>,
         permille: u16,
         file: &'static str,
+        /// The card was taken away mid-read: waiting for it to be put back.
+        put_back: bool,
     },
     Done {
         outcome: Box<Outcome>,
@@ -285,7 +287,7 @@ impl DeskApp {
         };
         let rx = worker::start(source, key, self.trust.clone(), today);
         self.armed = false;
-        self.state = State::Reading { rx, permille: 0, file: "" };
+        self.state = State::Reading { rx, permille: 0, file: "", put_back: false };
     }
 
     /// Takes the latest reader list; in clinic mode, starts the read when a card is on the
@@ -318,14 +320,16 @@ impl DeskApp {
 
     /// Takes what the worker sent; auto-clears an old result.
     fn poll(&mut self, ctx: &egui::Context) {
-        if let State::Reading { rx, permille, file } = &mut self.state {
+        if let State::Reading { rx, permille, file, put_back } = &mut self.state {
             let mut finished = None;
             while let Ok(message) = rx.try_recv() {
                 match message {
                     Message::Progress(p, f) => {
                         *permille = p;
                         *file = f;
+                        *put_back = false;
                     }
+                    Message::PutBack => *put_back = true,
                     Message::Done(outcome) => finished = Some(Ok(outcome)),
                     Message::Failed(class, _) => finished = Some(Err(class)),
                 }
@@ -397,7 +401,10 @@ impl DeskApp {
         ui.separator();
         match &self.state {
             State::Idle => {}
-            State::Reading { permille, file, .. } => {
+            State::Reading { permille, file, put_back, .. } => {
+                if *put_back {
+                    banner(ui, self.t(text::PUT_BACK), Color32::from_rgb(170, 110, 0));
+                }
                 let label = format!("{} {file}", self.t(text::READING));
                 ui.add(egui::ProgressBar::new(f32::from(*permille) / 1000.0).text(label));
             }

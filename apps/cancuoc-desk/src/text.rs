@@ -114,6 +114,7 @@ texts! {
     NOT_CHECKED: "Chưa kiểm tra", "Not checked";
     IGNORED: "không dùng: EF.SOD không ký nhóm dữ liệu này (có thể là dữ liệu cài thêm)", "not used: EF.SOD does not sign this data group (possibly injected data)";
     ERR_WRONG_KEY: "Số định danh (hoặc ngày) không mở được thẻ — kiểm tra lại 12 số", "The ID number (or dates) does not open this card — check the 12 digits";
+    PUT_BACK: "Đặt lại thẻ để đọc tiếp", "Put the card back to go on reading";
     ERR_REMOVED: "Thẻ bị rút ra — đặt lại thẻ lên đầu đọc", "Card removed — place it on the reader again";
     ERR_NO_READER: "Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên", "No reader or no card — plug in the reader and place the card";
     ERR_TAMPERED: "Thẻ trả lời sai khi đọc — đọc lại; nếu lặp lại, không tin thẻ này", "The card answered wrongly — read again; if it repeats, do not trust this card";

@@ -1,11 +1,15 @@
 //! Reading off the UI thread: the core does the work, the screen gets progress and a result
-//! by channel, so the window never freezes.
+//! by channel, so the window never freezes. A card taken away mid-read is waited for and the
+//! read goes on where it stopped ([`cancuoc::read_resuming`]), with a banner meanwhile.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
 
 use cancuoc::photo::Rgba;
 use cancuoc::report::CalendarDate;
-use cancuoc::{AccessKey, ErrorClass, ReadOptions, Reader, Report, ReportContext, Transport, TrustStore};
+use cancuoc::{AccessKey, Connect, ErrorClass, ReadOptions, Report, ReportContext, Transport, TrustStore};
 
 /// Where the card is.
 #[derive(Debug, Clone)]
@@ -40,10 +44,36 @@ impl DemoCard {
     }
 }
 
+/// The demo card on its virtual reader: one chip across connections, as a card on a desk is.
+struct DemoConnection(Rc<RefCell<cancuoc_sim::VirtualChip>>);
+
+impl Transport for DemoConnection {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, cancuoc::TransportError> {
+        self.0.borrow_mut().transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), cancuoc::TransportError> {
+        self.0.borrow_mut().reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(self.0.borrow().atr())
+    }
+}
+
+/// How long a torn demo card takes to come back (a person putting it back).
+const DEMO_PUT_BACK: Duration = Duration::from_millis(800);
+/// How long the desk waits for a real card to be put back before it gives up.
+const PUT_BACK_WAIT: Duration = Duration::from_secs(60);
+/// How often it looks for the card meanwhile.
+const CARD_POLL: Duration = Duration::from_millis(200);
+
 /// What the worker reports.
 pub enum Message {
     /// Progress, 0..=1000, and the file being read.
     Progress(u16, &'static str),
+    /// The card was taken away mid-read: the worker waits for it to be put back, then goes on.
+    PutBack,
     /// The read is done.
     Done(Box<Outcome>),
     /// The read failed.
@@ -66,13 +96,30 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
     std::thread::spawn(move || {
         let result = match source {
             Source::Demo(card) => match card.chip() {
-                Ok(chip) => run(chip, &key, &trust, today, &tx),
+                Ok(chip) => {
+                    let chip = Rc::new(RefCell::new(chip));
+                    let connect = |attempt| {
+                        if attempt == Connect::PutBack {
+                            let _ = tx.send(Message::PutBack);
+                            std::thread::sleep(DEMO_PUT_BACK);
+                            chip.borrow_mut().put_back();
+                        }
+                        Ok(DemoConnection(chip.clone()))
+                    };
+                    run(connect, &key, &trust, today, &tx)
+                }
                 Err(e) => Err(e),
             },
-            Source::Reader(name) => match cancuoc_pcsc::PcscTransport::connect(name.as_deref()) {
-                Ok(transport) => run(transport, &key, &trust, today, &tx),
-                Err(e) => Err(e.into()),
-            },
+            Source::Reader(name) => {
+                let connect = |attempt| {
+                    if attempt == Connect::PutBack {
+                        let _ = tx.send(Message::PutBack);
+                        return connect_waiting(name.as_deref(), PUT_BACK_WAIT);
+                    }
+                    cancuoc_pcsc::PcscTransport::connect(name.as_deref()).map_err(cancuoc::Error::from)
+                };
+                run(connect, &key, &trust, today, &tx)
+            }
         };
         let message = match result {
             Ok(outcome) => Message::Done(Box::new(outcome)),
@@ -83,8 +130,20 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
     rx
 }
 
+/// Connects to `reader` once a card is on it, for up to `wait`.
+fn connect_waiting(reader: Option<&str>, wait: Duration) -> Result<cancuoc_pcsc::PcscTransport, cancuoc::Error> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match cancuoc_pcsc::PcscTransport::connect(reader) {
+            Ok(transport) => return Ok(transport),
+            Err(e) if e.is_card_removed() && std::time::Instant::now() < deadline => std::thread::sleep(CARD_POLL),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 fn run<T: Transport>(
-    transport: T,
+    connect: impl FnMut(Connect) -> Result<T, cancuoc::Error>,
     key: &AccessKey,
     trust: &TrustStore,
     today: CalendarDate,
@@ -92,11 +151,9 @@ fn run<T: Transport>(
 ) -> Result<Outcome, cancuoc::Error> {
     let started = std::time::Instant::now();
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-    let mut session = Reader::open(transport).authenticate(key, &mut rng)?;
-    let mut doc = session.read(&ReadOptions::default(), &mut |p| {
+    let doc = cancuoc::read_resuming(connect, key, &ReadOptions::default(), &mut rng, &mut |p| {
         let _ = tx.send(Message::Progress(p.permille(), p.file));
     })?;
-    session.authenticate_chip(&mut doc, &mut rng)?;
     let passive = cancuoc::verify::passive::passive(&doc, trust, Some(today.to_unix()));
     let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let context =

@@ -107,11 +107,22 @@ fn someone_working_with_the_result_keeps_it_on_screen() {
 }
 
 #[test]
-fn a_removed_card_shows_its_banner_and_a_bad_id_is_flagged_as_typed() {
-    let faults = cancuoc_sim::Faults { tear_after: Some(12), ..cancuoc_sim::Faults::default() };
+fn a_card_lifted_mid_read_is_waited_for_and_the_read_goes_on_and_a_bad_id_is_flagged() {
+    // The demo card is lifted after 16 APDUs (mid EF.SOD) and put back 0.8 s later.
+    let faults = cancuoc_sim::Faults { tear_after: Some(16), ..cancuoc_sim::Faults::default() };
     let mut harness = harness(Options { source: Source::Demo(faults.into()), ..Options::default() });
-    read_demo(&mut harness);
-    harness.get_by_label("Thẻ bị rút ra — đặt lại thẻ lên đầu đọc");
+    type_id(&mut harness, "001090012345");
+    harness.get_by_label("Đọc thẻ").click();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while harness.query_by_label("Đặt lại thẻ để đọc tiếp").is_none() {
+        assert!(Instant::now() < deadline, "no put-back banner");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    // The read goes on where it stopped and ends as an untorn one does.
+    wait(&mut harness);
+    harness.get_by_label("Nguyễn Văn Mẫu");
+    assert!(harness.query_by_label("Đặt lại thẻ để đọc tiếp").is_none());
     harness.get_by_label("Xóa").click();
     harness.run_steps(2);
     type_id(&mut harness, "12345");

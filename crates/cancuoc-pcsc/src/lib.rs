@@ -179,6 +179,19 @@ impl Transport for PcscTransport {
         }
         Ok(response.to_vec())
     }
+
+    /// `SCardReconnect` with `SCARD_RESET_CARD`, in the share mode the card was connected with
+    /// ([pcsc-lite](https://pcsclite.apdu.fr/api/group__API.html),
+    /// [MSDN](https://learn.microsoft.com/en-us/windows/win32/api/winscard/nf-winscard-scardreconnect)).
+    fn reset(&mut self) -> Result<(), TransportError> {
+        let mode = if self.exclusive { ShareMode::Exclusive } else { ShareMode::Shared };
+        self.card.reconnect(mode, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(map_error)
+    }
+
+    /// `SCardStatus`'s ATR.
+    fn atr(&self) -> Option<Vec<u8>> {
+        PcscTransport::atr(self).ok()
+    }
 }
 
 /// How long an exclusive connection is retried while another program briefly holds the card.

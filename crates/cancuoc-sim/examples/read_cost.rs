@@ -24,7 +24,7 @@ fn main() -> Result<(), cancuoc::Error> {
         let (chip, key) = specimen_chip(Faults::default())?;
         let mut rng = SeededRng::new(b"terminal");
         let mut session = Reader::open(chip).authenticate(&AccessKey::Mrz(key), &mut rng)?;
-        let doc = session.read(&ReadOptions::default().with_limits(limits), &mut |_| {})?;
+        let doc = session.read(&ReadOptions::default().with_limits(limits), &mut rng, &mut |_| {})?;
         let (apdus, bytes) = (doc.access.apdus, doc.access.bytes);
         let model = apdus as f64 * LATENCY_MS + (bytes * 8) as f64 / BITS_PER_MS;
         println!("{name:<34}{apdus:>6}{bytes:>9}{model:>12.1}");

@@ -29,8 +29,15 @@ pub struct Faults {
     pub delay: Duration,
     /// Vanish after this many APDUs, as a card pulled from the reader.
     pub tear_after: Option<usize>,
-    /// Refuse extended-length APDUs with `6700`.
-    pub no_extended: bool,
+    /// How the chip treats extended-length APDUs (it takes them by default).
+    pub no_extended: NoExtended,
+    /// What the ATR's historical bytes say of extended length: `None` proprietary bytes that
+    /// say nothing (the default), else the card capabilities with "extended Lc and Le" set or
+    /// not (ISO/IEC 7816-4, third software function table).
+    pub atr_says_extended: Option<bool>,
+    /// EF.ATR/INFO (FID 2F01, SFI 01) in the master file with extended length information
+    /// allowing extended responses or not; `None`: no such file (6A82).
+    pub atr_info_says_extended: Option<bool>,
     /// Refuse READ BINARY with a larger Le with `6700`.
     pub max_le: Option<usize>,
     /// Hide EF.CardAccess and refuse PACE, as BAC-only chips do.
@@ -41,6 +48,34 @@ pub struct Faults {
     /// Refuse INTERNAL AUTHENTICATE (6D00) although DG15 holds a key: what a copy of the data
     /// without the private key can do.
     pub refuse_active_authentication: bool,
+}
+
+/// How a chip that cannot take extended-length APDUs answers one. ICAO 9303-11 allows each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NoExtended {
+    /// It takes them.
+    #[default]
+    Supported,
+    /// Its applet answers `6700` under secure messaging, as a well-behaved one does.
+    Refused,
+    /// It answers a plain `6700` and ends secure messaging (ICAO 9303-11 lets a chip end the
+    /// session on any error).
+    EndSm,
+    /// Its runtime answers a plain `6700` without the applet seeing the command: the send
+    /// sequence counter does not move and the session stays as it was.
+    Ignore,
+}
+
+impl NoExtended {
+    /// From the command-line word: `refused`, `end-sm` or `ignore`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "refused" => Some(Self::Refused),
+            "end-sm" => Some(Self::EndSm),
+            "ignore" => Some(Self::Ignore),
+            _ => None,
+        }
+    }
 }
 
 /// The chip.
@@ -59,6 +94,8 @@ pub struct VirtualChip {
     next_sm: Option<SecureMessaging>,
     apdus: usize,
     torn: bool,
+    /// EF.ATR/INFO, when the faults give the chip one.
+    atr_info: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for VirtualChip {
@@ -71,6 +108,7 @@ impl VirtualChip {
     /// A chip holding `document`, drawing its nonces from `seed`.
     pub fn new(document: IssuedDocument, faults: Faults, seed: &[u8]) -> Self {
         let mut pace = if faults.no_pace { None } else { pace_card(&document) };
+        let atr_info = faults.atr_info_says_extended.map(atr_info);
         if let Some(pace) = &mut pace {
             pace.bad_token = faults.pace_bad_token;
         }
@@ -87,6 +125,7 @@ impl VirtualChip {
             sm: None,
             apdus: 0,
             torn: false,
+            atr_info,
         }
     }
 
@@ -108,11 +147,26 @@ impl VirtualChip {
         }
     }
 
-    /// The chip's answer to reset: `3B 8A 80 01` + historical bytes + TCK (ISO/IEC 7816-3
-    /// §8.2; the PC/SC part 3 form for contactless cards).
+    /// Puts a torn card back on the reader: it answers again, powered up afresh (files and
+    /// APDU count stay, the tear fault is spent).
+    pub fn put_back(&mut self) {
+        self.torn = false;
+        self.faults.tear_after = None;
+        self.power_on();
+    }
+
+    /// The chip's answer to reset: `3B 8n 80 01` + historical bytes + TCK (ISO/IEC 7816-3
+    /// §8.2; the PC/SC part 3 form for contactless cards). The historical bytes are
+    /// proprietary, or the card capabilities when [`Faults::atr_says_extended`] is set.
     pub fn atr(&self) -> Vec<u8> {
-        let mut atr = vec![0x3B, 0x80 | u8::try_from(HISTORICAL_BYTES.len()).unwrap_or(0), 0x80, 0x01];
-        atr.extend_from_slice(HISTORICAL_BYTES);
+        let historical = match self.faults.atr_says_extended {
+            None => HISTORICAL_BYTES.to_vec(),
+            // Category 80, card capabilities (tag 7, 3 bytes): DF selection by full name,
+            // data unit size 1, and the third table's "extended Lc and Le fields" bit.
+            Some(extended) => vec![0x80, 0x73, 0x80, 0x01, if extended { 0x40 } else { 0x00 }],
+        };
+        let mut atr = vec![0x3B, 0x80 | u8::try_from(historical.len()).unwrap_or(0), 0x80, 0x01];
+        atr.extend_from_slice(&historical);
         let tck = atr.iter().skip(1).fold(0u8, |x, b| x ^ b);
         atr.push(tck);
         atr
@@ -148,6 +202,20 @@ impl VirtualChip {
             // A plain command ends the secure session (ICAO 9303-11 §9.8.7).
             return Response::new(Vec::new(), StatusWord::SM_OBJECTS_MISSING);
         }
+        if command.extended {
+            match self.faults.no_extended {
+                NoExtended::Ignore => {
+                    // The runtime refuses it before the applet: the session is untouched.
+                    self.sm = Some(sm);
+                    return status(StatusWord::WRONG_LENGTH);
+                }
+                NoExtended::EndSm => {
+                    let _ = sm.unprotect_command(command);
+                    return status(StatusWord::WRONG_LENGTH);
+                }
+                NoExtended::Supported | NoExtended::Refused => {}
+            }
+        }
         let plain = match sm.unprotect_command(command) {
             Ok(plain) => plain,
             Err(_) => return Response::new(Vec::new(), StatusWord::SM_OBJECTS_INCORRECT),
@@ -169,7 +237,7 @@ impl VirtualChip {
 
     /// Runs a plain command; `secure` when it arrived under secure messaging.
     fn dispatch(&mut self, command: &Command, secure: bool) -> Response {
-        if command.extended && self.faults.no_extended {
+        if command.extended && self.faults.no_extended != NoExtended::Supported {
             return status(StatusWord::WRONG_LENGTH);
         }
         match command.ins {
@@ -320,6 +388,9 @@ impl VirtualChip {
         if self.application_selected {
             return self.document.files.get(&fid);
         }
+        if fid == FID_ATR_INFO {
+            return self.atr_info.as_ref();
+        }
         self.pace.as_ref()?;
         match fid {
             FID_CARD_ACCESS => self.document.card_access.as_ref(),
@@ -338,7 +409,9 @@ impl VirtualChip {
             let offset = offset_do.value.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
             (self.selected_file, offset)
         } else if command.p1 & 0x80 != 0 {
-            let fid = 0x0100 | u16::from(command.p1 & 0x1F);
+            let sfi = u16::from(command.p1 & 0x1F);
+            // In the master file, SFI 01 is EF.ATR/INFO; in the application, the data groups.
+            let fid = if !self.application_selected && sfi == 1 { FID_ATR_INFO } else { 0x0100 | sfi };
             if self.file(fid).is_none() {
                 return status(StatusWord::FILE_NOT_FOUND);
             }
@@ -396,6 +469,29 @@ impl Transport for VirtualChip {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         self.process(apdu).ok_or(TransportError::CardRemoved)
     }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        if self.torn {
+            return Err(TransportError::CardRemoved);
+        }
+        self.power_on();
+        Ok(())
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(VirtualChip::atr(self))
+    }
+}
+
+/// EF.ATR/INFO's FID in the master file.
+const FID_ATR_INFO: u16 = 0x2F01;
+
+/// EF.ATR/INFO holding the extended length information DO'7F66' (most bytes in a command and
+/// in a response): 0x1000 each, or 0xFF / 0x100 for a card without extended length.
+fn atr_info(extended: bool) -> Vec<u8> {
+    let (command, response): (&[u8], &[u8]) =
+        if extended { (&[0x10, 0x00], &[0x10, 0x00]) } else { (&[0xFF], &[0x01, 0x00]) };
+    tlv(0x7F66, &[tlv(0x02, command), tlv(0x02, response)].concat())
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ fn report(doc: &Document, trust: &TrustStore) -> Report {
 fn read(transport: impl Transport, key: &AccessKey) -> Result<Document, Error> {
     let mut rng = SeededRng::new(b"terminal");
     let mut session = Reader::open(transport).authenticate(key, &mut rng)?;
-    let mut doc = session.read(&ReadOptions::default(), &mut |_| {})?;
+    let mut doc = session.read(&ReadOptions::default(), &mut rng, &mut |_| {})?;
     session.authenticate_chip(&mut doc, &mut rng)?;
     Ok(doc)
 }

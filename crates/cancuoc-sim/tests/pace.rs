@@ -22,7 +22,7 @@ fn chip_with(protocols: &[PaceOffer], faults: Faults) -> (VirtualChip, IssuedDoc
 fn read(chip: VirtualChip, key: &AccessKey) -> Result<cancuoc::Document, Error> {
     let mut rng = SeededRng::new(b"terminal");
     let mut session = Reader::open(chip).authenticate(key, &mut rng)?;
-    session.read(&ReadOptions::default().with_photo(false), &mut |_| {})
+    session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {})
 }
 
 fn can() -> AccessKey {
@@ -98,10 +98,13 @@ fn the_can_alone_on_a_bac_only_chip_says_what_to_give() {
 
 #[test]
 fn pace_works_on_a_chip_without_extended_length() {
-    let (chip, _) = chip_with(&[], Faults { no_extended: true, max_le: Some(150), ..Faults::default() });
+    let (chip, _) = chip_with(
+        &[],
+        Faults { no_extended: cancuoc_sim::chip::NoExtended::Refused, max_le: Some(150), ..Faults::default() },
+    );
     let mut rng = SeededRng::new(b"terminal");
     let mut session = Reader::open(chip).authenticate(&can(), &mut rng).unwrap();
-    let doc = session.read(&ReadOptions::default(), &mut |_| {}).unwrap();
+    let doc = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap();
     assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
 }
 

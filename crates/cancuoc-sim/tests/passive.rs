@@ -119,7 +119,7 @@ fn rsa_active_authentication_on_the_virtual_card() {
     let chip = cancuoc_sim::VirtualChip::new(document.clone(), cancuoc_sim::Faults::default(), DEMO_SEED);
     let mut rng = cancuoc_sim::SeededRng::new(b"terminal");
     let mut session = Reader::open(chip).authenticate(&AccessKey::can("012345").unwrap(), &mut rng).unwrap();
-    let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut |_| {}).unwrap();
+    let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
     let evidence = doc.active_authentication.clone().unwrap();
     let key = cancuoc::lds::ActiveAuthenticationKey::parse_dg15(doc.dg(DgNumber::DG15).unwrap()).unwrap();
@@ -131,7 +131,7 @@ fn rsa_active_authentication_on_the_virtual_card() {
     // A clone of it fails.
     let chip = cancuoc_sim::VirtualChip::new(document.cloned(), cancuoc_sim::Faults::default(), DEMO_SEED);
     let mut session = Reader::open(chip).authenticate(&AccessKey::can("012345").unwrap(), &mut rng).unwrap();
-    let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut |_| {}).unwrap();
+    let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
     let evidence = doc.active_authentication.unwrap();
     assert!(cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).is_err());

@@ -14,7 +14,7 @@ use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip, specimen_chip};
 fn read(chip: VirtualChip, key: &AccessKey, options: &ReadOptions) -> Result<cancuoc::Document, Error> {
     let mut rng = SeededRng::new(b"terminal");
     let mut session = Reader::open(chip).authenticate(key, &mut rng)?;
-    session.read(options, &mut |_| {})
+    session.read(options, &mut rng, &mut |_| {})
 }
 
 fn specimen(faults: Faults) -> (VirtualChip, AccessKey) {
@@ -63,7 +63,7 @@ fn a_card_torn_mid_read_says_card_removed_and_names_the_file() {
 
 #[test]
 fn falls_back_to_short_reads_when_extended_length_is_refused() {
-    let (chip, key) = specimen(Faults { no_extended: true, ..Faults::default() });
+    let (chip, key) = specimen(Faults { no_extended: cancuoc_sim::chip::NoExtended::Refused, ..Faults::default() });
     let doc = read(chip, &key, &ReadOptions::default()).unwrap();
     assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
     let (chip, key) = specimen(Faults::default());
@@ -73,7 +73,11 @@ fn falls_back_to_short_reads_when_extended_length_is_refused() {
 
 #[test]
 fn adapts_to_a_small_maximum_le_without_losing_the_session() {
-    let (chip, key) = specimen(Faults { max_le: Some(100), no_extended: true, ..Faults::default() });
+    let (chip, key) = specimen(Faults {
+        max_le: Some(100),
+        no_extended: cancuoc_sim::chip::NoExtended::Refused,
+        ..Faults::default()
+    });
     let doc = read(chip, &key, &ReadOptions::default()).unwrap();
     assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
     assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
@@ -92,12 +96,13 @@ fn short_reads_only_when_asked() {
 fn reads_a_face_past_32_kib_with_odd_ins_short_and_extended() {
     let mut big = cancuoc_sim::issue::FACE_JPEG.to_vec();
     big.resize(70_000, 0xAB);
-    for no_extended in [false, true] {
+    use cancuoc_sim::chip::NoExtended;
+    for no_extended in [NoExtended::Supported, NoExtended::Refused, NoExtended::EndSm, NoExtended::Ignore] {
         let document = IssuedDocument::issue_with_face(&CitizenProfile::specimen(), DEMO_SEED, &big, 240, 320).unwrap();
         let key = AccessKey::Mrz(document.mrz_key.clone());
         let chip = VirtualChip::new(document, Faults { no_extended, ..Faults::default() }, DEMO_SEED);
         let doc = read(chip, &key, &ReadOptions::default()).unwrap();
-        assert_eq!(doc.face().unwrap().data, big, "no_extended {no_extended}");
+        assert_eq!(doc.face().unwrap().data, big, "no_extended {no_extended:?}");
     }
 }
 
@@ -157,7 +162,7 @@ fn an_answer_without_do99_is_refused_naming_the_command_that_got_it() {
     let mut rng = SeededRng::new(b"terminal");
     let transport = StripStatusObject { chip, done: false };
     let mut session = Reader::open(transport).authenticate(&key, &mut rng).unwrap();
-    let err = session.read(&ReadOptions::default(), &mut |_| {}).unwrap_err();
+    let err = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with("SELECT of EF.COM"), "{text}");
     assert!(text.contains("DO'99'"), "{text}");

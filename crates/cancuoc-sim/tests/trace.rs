@@ -67,7 +67,7 @@ fn record(case: &Case) -> Trace {
     let mut rng = RecordingRng::new(SeededRng::new(b"terminal"), recorder.clone());
     let transport = RecordingTransport::new(chip, recorder.clone());
     let mut session = Reader::open(transport).authenticate(&key(case.key_comment), &mut rng).unwrap();
-    let mut doc = session.read(&ReadOptions::default(), &mut |_| {}).unwrap();
+    let mut doc = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
     recorder.trace()
 }
@@ -91,7 +91,7 @@ fn replaying_the_committed_traces_reads_the_same_document() {
         let (transport, mut rng) = ReplayTransport::new(&trace);
         let check = transport.clone();
         let mut session = Reader::open(transport).authenticate(&key(case.key_comment), &mut rng).unwrap();
-        let mut doc = session.read(&ReadOptions::default(), &mut |_| {}).unwrap();
+        let mut doc = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap();
         session.authenticate_chip(&mut doc, &mut rng).unwrap();
         assert!(check.is_finished(), "{}: {} events left", case.file, check.remaining());
         assert_eq!(doc.chip_authentication.as_ref().unwrap().result, Ok(()), "{}", case.file);

@@ -87,6 +87,21 @@ impl<T: Transport> Channel<T> {
         self.transport
     }
 
+    /// Ends secure messaging and resets the card ([`Transport::reset`]), so access control can
+    /// start over from a known state.
+    ///
+    /// # Errors
+    /// The transport's failure (the card removed, or no reset possible).
+    pub fn reset(&mut self) -> Result<(), ChannelError> {
+        self.sm = None;
+        Ok(self.transport.reset()?)
+    }
+
+    /// The card's answer to reset, when the transport knows it.
+    pub fn atr(&self) -> Option<Vec<u8>> {
+        self.transport.atr()
+    }
+
     /// Sends a command (protected when secure messaging is on) and returns the plain response.
     ///
     /// # Errors

@@ -36,6 +36,9 @@ pub enum Error {
     /// The chip is not an ICAO 9303 travel document or ID card.
     #[error("this card is not an ICAO travel document or Vietnamese ID card (no eMRTD application)")]
     NotADocument,
+    /// A read that stopped was to go on, but the card put back is another one.
+    #[error("this is not the card that was being read: put back the same card, or start a new read")]
+    DifferentCard,
 }
 
 /// What kind of failure, for apps to choose a message and an exit code.
@@ -54,6 +57,8 @@ pub enum ErrorClass {
     Tampered,
     /// Malformed data from the card or a file.
     Malformed,
+    /// A read was to go on, but another card was put back.
+    DifferentCard,
     /// Anything else (a bug, a trace that does not match).
     Internal,
 }
@@ -84,6 +89,7 @@ impl Error {
             Self::Cccd(CccdError::Dg13(_)) => ErrorClass::Malformed,
             Self::Cccd(_) => ErrorClass::WrongKey,
             Self::NotADocument => ErrorClass::Unsupported,
+            Self::DifferentCard => ErrorClass::DifferentCard,
         }
     }
 }

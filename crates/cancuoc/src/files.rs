@@ -8,6 +8,8 @@
 //! the read goes on: each exchange is a complete command/response pair, so the SSC stays in
 //! step. Past offset 32 767, READ BINARY uses INS `B1` with an offset data object.
 
+pub mod capabilities;
+
 use thiserror::Error;
 
 use crate::apdu::{Command, Response, StatusWord};
@@ -34,7 +36,7 @@ pub const MAX_FILE_LEN: usize = 4 * 1024 * 1024;
 const MAX_B0_OFFSET: usize = 0x7FFF;
 /// Largest extended-length chunk asked for. Leaves room for the SM objects in a 64 KiB
 /// response and keeps one exchange short enough for a progress bar to move.
-const MAX_EXTENDED_CHUNK: usize = 0x4000;
+pub(crate) const MAX_EXTENDED_CHUNK: usize = 0x4000;
 /// Bytes read first: enough for any header (tag 3 + length 5) and most small files whole.
 const FIRST_READ_MIN: usize = 8;
 
@@ -106,6 +108,23 @@ pub enum FileError {
         /// The announced length.
         len: usize,
     },
+    /// The card answered a protected READ BINARY or SELECT in the clear
+    /// ([`crate::sm::SmError::PlainAnswer`]): the secure session is over. The bytes read so far
+    /// are kept by [`FileReader::read_ef_into`]'s caller, so the file can go on at `offset`
+    /// under a new session.
+    #[error("{op} of {file} at offset {offset} was answered {sw} in the clear: the secure session ended")]
+    SessionLost {
+        /// SELECT or READ BINARY.
+        op: &'static str,
+        /// The file.
+        file: &'static str,
+        /// Offset of the read.
+        offset: usize,
+        /// The status word.
+        sw: StatusWord,
+        /// The command was an extended-length READ BINARY (the reader has stopped using them).
+        extended: bool,
+    },
     /// The card stopped sending before the announced end of the file.
     #[error("{file} ends at {at} bytes although its header announces {len}")]
     Truncated {
@@ -120,16 +139,16 @@ pub enum FileError {
 
 impl FileError {
     fn from_channel(op: &'static str, file: &'static str, offset: usize) -> impl FnOnce(ChannelError) -> Self {
-        move |source| {
-            if source.is_card_removed() {
-                Self::CardRemoved { file }
-            } else {
-                Self::Channel { op, file, offset, source }
+        move |source| match source {
+            source if source.is_card_removed() => Self::CardRemoved { file },
+            ChannelError::Sm(crate::sm::SmError::PlainAnswer(sw)) => {
+                Self::SessionLost { op, file, offset, sw, extended: false }
             }
+            source => Self::Channel { op, file, offset, source },
         }
     }
 
-    fn from_status(op: &'static str, file: &'static str, offset: usize, sw: StatusWord) -> Self {
+    pub(crate) fn from_status(op: &'static str, file: &'static str, offset: usize, sw: StatusWord) -> Self {
         match sw {
             StatusWord::FILE_NOT_FOUND => Self::NotFound { file },
             StatusWord::SECURITY_STATUS_NOT_SATISFIED | StatusWord::CONDITIONS_NOT_SATISFIED => {
@@ -192,6 +211,27 @@ impl FileReader {
         self.limits
     }
 
+    /// Takes what the card said about extended length (its ATR or EF.ATR/INFO).
+    pub fn set_extended(&mut self, extended: ExtendedLength) {
+        self.limits.extended = extended;
+    }
+
+    /// Selects the EF `fid` and reads its first `len` bytes with one short READ BINARY (to
+    /// recognise a card by a file already read).
+    ///
+    /// # Errors
+    /// A [`FileError`] naming `name`.
+    pub fn read_ef_head<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        fid: Fid,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Vec<u8>, FileError> {
+        self.select_ef(channel, fid, name)?;
+        self.read_chunk(channel, None, 0, len.clamp(1, self.short_max(channel)), name)
+    }
+
     /// Selects an application by AID (SELECT, P1 = 04, P2 = 0C: no answer data).
     ///
     /// # Errors
@@ -233,8 +273,27 @@ impl FileReader {
         name: &'static str,
         progress: &mut dyn FnMut(FileProgress),
     ) -> Result<Vec<u8>, FileError> {
+        let mut file = Vec::new();
+        self.read_ef_into(channel, fid, name, &mut file, progress)?;
+        Ok(file)
+    }
+
+    /// Selects the EF `fid` and reads it into `file`, going on from `file.len()`: a file whose
+    /// read was cut short (a lost session, a torn card) continues where it stopped, under a new
+    /// session. On an error, `file` holds every byte read so far.
+    ///
+    /// # Errors
+    /// A [`FileError`] naming `name`.
+    pub fn read_ef_into<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        fid: Fid,
+        name: &'static str,
+        file: &mut Vec<u8>,
+        progress: &mut dyn FnMut(FileProgress),
+    ) -> Result<(), FileError> {
         self.select_ef(channel, fid, name)?;
-        self.read_selected(channel, None, name, progress)
+        self.read_selected(channel, None, name, file, progress)
     }
 
     /// Reads the EF with short identifier `sfi` (1..=30) whole, selecting it implicitly with
@@ -252,7 +311,9 @@ impl FileReader {
         if !(1..=30).contains(&sfi) {
             return Err(FileError::NotFound { file: name });
         }
-        self.read_selected(channel, Some(sfi), name, progress)
+        let mut file = Vec::new();
+        self.read_selected(channel, Some(sfi), name, &mut file, progress)?;
+        Ok(file)
     }
 
     fn read_selected<T: Transport>(
@@ -260,21 +321,25 @@ impl FileReader {
         channel: &mut Channel<T>,
         sfi: Option<u8>,
         name: &'static str,
+        file: &mut Vec<u8>,
         progress: &mut dyn FnMut(FileProgress),
-    ) -> Result<Vec<u8>, FileError> {
-        // First read: as much as a short APDU carries, which is the whole of most small files.
-        // A card that refuses that size for a file shorter than it is answered with the size
-        // it wants, or with the header alone; nothing is learnt from this probe.
-        let short_max = self.short_max(channel);
-        let mut file = match self.exchange(channel, sfi, 0, short_max, false, name)? {
-            Ok(data) => data,
-            Err(sw) => match sw.exact_length() {
-                Some(exact) if exact < short_max => self.read_chunk(channel, sfi, 0, exact, name)?,
-                _ => self.read_chunk(channel, sfi, 0, FIRST_READ_MIN, name)?,
-            },
-        };
+    ) -> Result<(), FileError> {
+        if file.is_empty() {
+            // First read: as much as a short APDU carries, which is the whole of most small
+            // files. A card that refuses that size for a file shorter than it is answered with
+            // the size it wants, or with the header alone; nothing is learnt from this probe.
+            let short_max = self.short_max(channel);
+            let first = match self.exchange(channel, sfi, 0, short_max, false, name)? {
+                Ok(data) => data,
+                Err(sw) => match sw.exact_length() {
+                    Some(exact) if exact < short_max => self.read_chunk(channel, sfi, 0, exact, name)?,
+                    _ => self.read_chunk(channel, sfi, 0, FIRST_READ_MIN, name)?,
+                },
+            };
+            file.extend_from_slice(&first);
+        }
         let header = loop {
-            match parse_header(&file) {
+            match parse_header(file) {
                 Ok(header) => break header,
                 Err(e) if e.kind == DecodeErrorKind::Truncated && !file.is_empty() && file.len() < 16 => {
                     let more = self.read_chunk(channel, None, file.len(), FIRST_READ_MIN, name)?;
@@ -302,7 +367,7 @@ impl FileReader {
             file.truncate(total);
             progress(FileProgress { read: file.len(), total });
         }
-        Ok(file)
+        Ok(())
     }
 
     fn short_max(&self, channel: &Channel<impl Transport>) -> usize {
@@ -368,7 +433,17 @@ impl FileReader {
     ) -> Result<Result<Vec<u8>, StatusWord>, FileError> {
         let odd = offset > MAX_B0_OFFSET;
         let command = read_binary(sfi, offset, le, extended, odd, name)?;
-        let response = channel.send(&command).map_err(FileError::from_channel("READ BINARY", name, offset))?;
+        let response = channel.send(&command).map_err(FileError::from_channel("READ BINARY", name, offset)).map_err(
+            |e| match e {
+                // A card that cannot take extended length may answer one in the clear and end
+                // the session: never try extended length again on this card.
+                FileError::SessionLost { op, file, offset, sw, .. } if extended => {
+                    self.limits.extended = ExtendedLength::Unsupported;
+                    FileError::SessionLost { op, file, offset, sw, extended: true }
+                }
+                other => other,
+            },
+        )?;
         match response.sw {
             StatusWord::OK | StatusWord::END_OF_FILE => {
                 let data = if odd { unwrap_offset_response(&response.data, name)? } else { response.data };

@@ -14,7 +14,7 @@
 //! use cancuoc::{AccessKey, ReadOptions, Reader};
 //! let key = AccessKey::mrz("090012345", "900115", "300115")?;
 //! let mut session = Reader::open(transport).authenticate(&key, rng)?;
-//! let doc = session.read(&ReadOptions::default(), &mut |p| eprintln!("{} {:.0}%", p.file, p.fraction() * 100.0))?;
+//! let doc = session.read(&ReadOptions::default(), rng, &mut |p| eprintln!("{} {:.0}%", p.file, p.fraction() * 100.0))?;
 //! if let Some(citizen) = doc.cccd()? {
 //!     println!("{}", citizen.full_name().unwrap_or("?"));
 //! }
@@ -46,7 +46,7 @@ pub mod verify;
 pub use access::AccessKey;
 pub use document::Document;
 pub use error::{Error, ErrorClass};
-pub use reader::{Progress, ReadOptions, Reader, Session};
+pub use reader::{Connect, PartialRead, Progress, ReadOptions, Reader, Session, read_resuming};
 pub use report::{Report, ReportContext};
 pub use transport::{Transport, TransportError};
 pub use trust::TrustStore;

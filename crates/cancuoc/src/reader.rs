@@ -1,18 +1,32 @@
 //! The high-level session (DESIGN.md §2): [`Reader::open`] → [`Reader::authenticate`] →
 //! [`Session::read`], each step a named stage of the ICAO inspection order
 //! (ICAO 9303-11 §4, 9303-10 §3.6).
+//!
+//! A read survives what real chips and real hands do to it. A chip that answers a protected
+//! command in the clear (one that cannot take extended length, say) has ended the secure
+//! session, and whether its send sequence counter moved cannot be known: the session resets
+//! the card, runs the same access control with the same key, and goes on with the same file
+//! at the same offset with short reads ([`Session::read_into`]). A card lifted mid-read keeps
+//! what was read in a [`PartialRead`]; when the same chip comes back, [`Reader::resume`]
+//! continues it.
+
+mod establish;
+mod partial;
+mod proofs;
+mod resuming;
 
 use rand_core::CryptoRng;
 
-use crate::access::{AccessError, AccessKey, bac, pace};
-use crate::channel::Channel;
+use crate::access::{AccessError, AccessKey};
+use crate::channel::{Channel, ChannelStats};
 use crate::document::{AccessInfo, Document, Skipped};
 use crate::error::Error;
-use crate::files::{
-    AID_EMRTD, FID_CARD_ACCESS, FID_CARD_SECURITY, FID_COM, FID_SOD, FileError, FileProgress, FileReader, ReadLimits,
-};
-use crate::lds::{DgNumber, EfCom, LdsSecurityObject, SecurityInfos};
+use crate::files::{ExtendedLength, FID_COM, FID_SOD, Fid, FileError, FileProgress, ReadLimits};
+use crate::lds::{DgNumber, EfCom, LdsSecurityObject};
 use crate::transport::Transport;
+use establish::{Established, establish};
+pub use partial::PartialRead;
+pub use resuming::{Connect, MAX_TEARS, read_resuming};
 
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,10 +106,11 @@ impl<T: Transport> Reader<T> {
         Self { channel: Channel::new(transport) }
     }
 
-    /// Runs access control with `key` in the ICAO order (ICAO 9303-11 §4.2): EF.CardAccess
-    /// (read from the master file without selecting it, as CCCD chips refuse SELECT MF with
-    /// `6D00`), PACE with what the chip offers, then the eMRTD application; BAC when the chip
-    /// offers no PACE, declines it or rejects the password ([`pace::PaceFailure::Declined`])
+    /// Runs access control with `key` in the ICAO order (ICAO 9303-11 §4.2): what the card
+    /// says about extended length (its ATR, else EF.ATR/INFO), EF.CardAccess (read from the
+    /// master file without selecting it, as CCCD chips refuse SELECT MF with `6D00`), PACE
+    /// with what the chip offers, then the eMRTD application; BAC when the chip offers no
+    /// PACE, declines it or rejects the password ([`crate::access::pace::PaceFailure::Declined`])
     /// and the key has MRZ data. Answers that contradict PACE stop the read with
     /// [`AccessError::Inconsistent`]: falling back then could be a downgrade. A fallback is
     /// never silent: its reason is kept in [`Session::fallback`] and the report.
@@ -104,100 +119,50 @@ impl<T: Transport> Reader<T> {
     /// [`Error::NotADocument`] when there is no eMRTD application; an access error (wrong key:
     /// class [`crate::ErrorClass::WrongKey`]) or a transport error.
     pub fn authenticate(mut self, key: &AccessKey, rng: &mut impl CryptoRng) -> Result<Session<T>, Error> {
-        let mut files = FileReader::new(ReadLimits::default());
-        let card_access = match files.read_ef(&mut self.channel, FID_CARD_ACCESS, "EF.CardAccess", &mut |_| {}) {
-            Ok(bytes) => Some(bytes),
-            Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
-            Err(_) => None,
-        };
-        let infos =
-            card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
-        let mut fallback = None;
-        if let Some(infos) = &infos {
-            match pace::authenticate(&mut self.channel, infos, &key.pace_password(), rng) {
-                Ok(outcome) => {
-                    // CAM: the chip proves its static key now; a mismatch is a clone.
-                    let card_security = match &outcome.cam {
-                        Some(cam) => Some(check_cam(&mut files, &mut self.channel, cam)?),
-                        None => None,
-                    };
-                    select_application(&files, &mut self.channel)?;
-                    return Ok(Session {
-                        channel: self.channel,
-                        protocol: outcome.description,
-                        fallback,
-                        card_access,
-                        cam_key_matched: card_security.is_some(),
-                        card_security,
-                    });
+        let established = establish(&mut self.channel, key, rng)?;
+        Ok(Session { channel: self.channel, key: key.clone(), established, earlier: ChannelStats::default() })
+    }
+
+    /// Opens a card put back after it was taken away mid-read, and makes it go on with
+    /// `partial`: access control as [`Reader::authenticate`], then a check that this is the
+    /// chip that was being read — the same EF.CardAccess, and the same first bytes of EF.SOD
+    /// (whose signed hashes are unique to one document). When too little was read to tell,
+    /// `partial` starts over.
+    ///
+    /// # Errors
+    /// As [`Reader::authenticate`]; [`Error::DifferentCard`] when another card was put back.
+    pub fn resume(
+        self,
+        key: &AccessKey,
+        rng: &mut impl CryptoRng,
+        partial: &mut PartialRead,
+    ) -> Result<Session<T>, Error> {
+        let mut session = self.authenticate(key, rng)?;
+        let held = partial.doc.card_access.as_deref();
+        if held.is_some() && held != session.established.card_access.as_deref() {
+            return Err(Error::DifferentCard);
+        }
+        match partial.sod_head().map(<[u8]>::to_vec) {
+            Some(head) => {
+                let probe = head.len().min(session.channel.max_short_le());
+                let mut files = partial.files.clone();
+                let first = files.read_ef_head(&mut session.channel, FID_SOD, "EF.SOD", probe)?;
+                if head.get(..first.len()) != Some(first.as_slice()) || first.is_empty() {
+                    return Err(Error::DifferentCard);
                 }
-                Err(e) => match pace::PaceFailure::of(&e) {
-                    pace::PaceFailure::Declined if !key.bac_keys().is_empty() => {
-                        fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
-                    }
-                    pace::PaceFailure::Inconsistent(during) => {
-                        return Err(AccessError::Inconsistent { during }.into());
-                    }
-                    _ => return Err(e.into()),
-                },
             }
-        } else if matches!(key, AccessKey::CanOrMrz { .. }) {
-            fallback = Some("the card offers no PACE; BAC used with the dates".to_owned());
-        }
-        let candidates = key.bac_keys();
-        if candidates.is_empty() {
-            return Err(AccessError::Unsupported(
-                "access by CAN alone (this card offers no PACE): give the date of birth and date of expiry too",
-            )
-            .into());
-        }
-        self.channel.end_secure_messaging();
-        select_application(&files, &mut self.channel)?;
-        // Each refused BAC attempt costs two APDUs and leaves the chip as it was.
-        let mut last = None;
-        for mrz in candidates {
-            match bac::authenticate(&mut self.channel, mrz, rng) {
-                Ok(()) => {
-                    return Ok(Session {
-                        channel: self.channel,
-                        protocol: "BAC".to_owned(),
-                        fallback,
-                        card_access,
-                        card_security: None,
-                        cam_key_matched: false,
-                    });
-                }
-                Err(e @ AccessError::WrongKey { .. }) => last = Some(e),
-                Err(e) => return Err(e.into()),
+            None => {
+                let limits = partial.files.limits();
+                let earlier = partial.earlier;
+                *partial = PartialRead::new(limits);
+                partial.earlier = earlier;
             }
         }
-        Err(last.unwrap_or(AccessError::Unsupported("no BAC key")).into())
-    }
-}
-
-/// Reads EF.CardSecurity (in the master file, under the new session) and checks the CAM data
-/// against its Chip Authentication keys (ICAO 9303-11 §4.4.3.5.2).
-fn check_cam<T: Transport>(
-    files: &mut FileReader,
-    channel: &mut Channel<T>,
-    cam: &pace::CamData,
-) -> Result<Vec<u8>, Error> {
-    let bytes = files.read_ef(channel, FID_CARD_SECURITY, "EF.CardSecurity", &mut |_| {})?;
-    let infos = crate::lds::card_security::security_infos(&bytes)?;
-    if !crate::lds::card_security::chip_authentication_points(&infos).iter().any(|pk| cam.matches(pk)) {
-        return Err(AccessError::CardMisbehaved(
-            "PACE chip authentication mapping (its key does not match EF.CardSecurity: possibly a cloned chip)",
-        )
-        .into());
-    }
-    Ok(bytes)
-}
-
-fn select_application<T: Transport>(files: &FileReader, channel: &mut Channel<T>) -> Result<(), Error> {
-    match files.select_application(channel, AID_EMRTD, "the eMRTD application") {
-        Ok(()) => Ok(()),
-        Err(FileError::NotFound { .. }) => Err(Error::NotADocument),
-        Err(e) => Err(e.into()),
+        if !partial.is_empty() {
+            partial.restarts = partial.restarts.saturating_add(1);
+        }
+        session.earlier = partial.earlier;
+        Ok(session)
     }
 }
 
@@ -205,214 +170,210 @@ fn select_application<T: Transport>(files: &FileReader, channel: &mut Channel<T>
 #[derive(Debug)]
 pub struct Session<T> {
     channel: Channel<T>,
-    protocol: String,
-    fallback: Option<String>,
-    card_access: Option<Vec<u8>>,
-    card_security: Option<Vec<u8>>,
-    cam_key_matched: bool,
+    /// Kept to run access control again after a lost session; zeroised on drop.
+    key: AccessKey,
+    established: Established,
+    /// APDUs and bytes of the sessions before this one (a resumed read).
+    earlier: ChannelStats,
 }
 
 impl<T: Transport> Session<T> {
     /// The access protocol that ran: `BAC`, or e.g. `PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN`.
     pub fn protocol(&self) -> &str {
-        &self.protocol
+        &self.established.protocol
     }
 
     /// Why the protocol that ran is not the first one tried, if it is not.
     pub fn fallback(&self) -> Option<&str> {
-        self.fallback.as_deref()
+        self.established.fallback.as_deref()
     }
 
-    /// Reads EF.COM, EF.SOD and the data groups EF.SOD hashes, reporting progress.
+    /// Reads EF.COM, EF.SOD and the data groups EF.SOD hashes, reporting progress: a whole
+    /// [`Session::read_into`] from nothing.
+    ///
+    /// # Errors
+    /// As [`Session::read_into`] (what was read is lost: keep a [`PartialRead`] to go on).
+    pub fn read(
+        &mut self,
+        options: &ReadOptions,
+        rng: &mut impl CryptoRng,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Document, Error> {
+        let mut partial = PartialRead::new(options.limits);
+        self.read_into(&mut partial, options, rng, progress)?;
+        Ok(partial.into_document())
+    }
+
+    /// Reads into `partial` what it does not hold yet: EF.COM, EF.SOD and the data groups
+    /// EF.SOD hashes, reporting progress.
     ///
     /// The list of data groups comes from EF.SOD's LDSSecurityObject (ICAO 9303-10 §4.6.2),
     /// the signed one: EF.COM is unsigned, so a data group only EF.COM lists is not read (it is
     /// named in [`Document::skipped`]), and a missing or malformed EF.COM is no reason to stop.
     /// Without a readable EF.SOD, EF.COM's list is used, else the usual data groups are tried.
     /// Data groups the chip protects beyond this access (DG3/DG4 need EAC) are recorded in
-    /// [`Document::skipped`] and the read goes on; any other failure stops it.
+    /// [`Document::skipped`] and the read goes on.
+    ///
+    /// When the chip answers in the clear (the session is over), the card is reset, access
+    /// control runs again with the same key, and the file goes on at the same offset — with
+    /// short reads when the lost command was an extended one. Nothing is ever sent under a
+    /// session whose counter may be out of step.
     ///
     /// # Errors
-    /// A file error (card removed, secure messaging failure).
-    pub fn read(&mut self, options: &ReadOptions, progress: &mut dyn FnMut(Progress)) -> Result<Document, Error> {
-        let mut files = FileReader::new(options.limits);
-        let mut doc = Document {
-            card_access: self.card_access.clone(),
-            card_security: self.card_security.clone(),
-            ..Document::default()
+    /// A file error (card removed, secure messaging failure): `partial` keeps every byte read,
+    /// for [`Reader::resume`].
+    pub fn read_into(
+        &mut self,
+        partial: &mut PartialRead,
+        options: &ReadOptions,
+        rng: &mut impl CryptoRng,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), Error> {
+        let result = self.read_steps(partial, options, rng, progress);
+        partial.earlier = self.total_stats();
+        partial.doc.access = AccessInfo {
+            protocol: self.established.protocol.clone(),
+            apdus: partial.earlier.apdus,
+            bytes: partial.earlier.bytes,
+            fallback: self.established.fallback.clone(),
+            cam_key_matched: self.established.cam_key_matched,
         };
+        result
+    }
 
-        // EF.COM is unsigned and only a hint: a broken one is a listed problem, never fatal.
-        doc.com = match self.read_optional(
-            &mut files,
-            FileSlot { fid: FID_COM.0, name: "EF.COM", index: 0, count: 2 },
-            progress,
-        ) {
-            Ok(com) => com,
-            Err(Error::File(
-                e @ (FileError::Malformed { .. }
-                | FileError::TooLarge { .. }
-                | FileError::Truncated { .. }
-                | FileError::Refused { .. }),
-            )) => {
-                doc.read_problems.push(format!("{e}: the data groups were taken from EF.SOD"));
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        let com_list = doc.com.as_deref().and_then(|b| EfCom::parse(b).ok()).map(|com| com.data_groups);
-        let estimate = com_list.as_ref().map_or(0, Vec::len).saturating_add(2);
-        doc.sod = self.read_optional(
-            &mut files,
-            FileSlot { fid: FID_SOD.0, name: "EF.SOD", index: 1, count: estimate },
-            progress,
-        )?;
-        let sod_list = doc
-            .sod
-            .as_deref()
-            .and_then(|b| LdsSecurityObject::parse_sod(b).ok())
-            .map(|sod| sod.hashes.keys().copied().collect::<Vec<_>>());
-
-        let (listed, guessed) = match (sod_list, &com_list) {
-            (Some(signed), com) => {
-                for dg in com.iter().flatten().filter(|dg| !signed.contains(dg)) {
-                    doc.skipped.push(Skipped { dg: *dg, reason: UNSIGNED_IN_COM.to_owned(), not_signed: true });
+    fn read_steps(
+        &mut self,
+        partial: &mut PartialRead,
+        options: &ReadOptions,
+        rng: &mut impl CryptoRng,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), Error> {
+        partial.doc.card_access.clone_from(&self.established.card_access);
+        partial.doc.card_security.clone_from(&self.established.card_security);
+        if partial.files.limits().extended == ExtendedLength::Unknown {
+            partial.files.set_extended(self.established.extended);
+        }
+        if !partial.com_done {
+            let estimate = 2;
+            // EF.COM is unsigned and only a hint: a broken one is a listed problem, never fatal.
+            partial.doc.com = match self.read_file(partial, slot(FID_COM.0, "EF.COM", 0, estimate), rng, progress) {
+                Ok(com) => Some(com),
+                Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => None,
+                Err(Error::File(
+                    e @ (FileError::Malformed { .. }
+                    | FileError::TooLarge { .. }
+                    | FileError::Truncated { .. }
+                    | FileError::Refused { .. }),
+                )) => {
+                    partial.doc.read_problems.push(format!("{e}: the data groups were taken from EF.SOD"));
+                    None
                 }
-                (signed, false)
+                Err(e) => return Err(e),
+            };
+            partial.com_done = true;
+        }
+        let com_list = partial.doc.com.as_deref().and_then(|b| EfCom::parse(b).ok()).map(|com| com.data_groups);
+        if !partial.sod_done {
+            let estimate = com_list.as_ref().map_or(0, Vec::len).saturating_add(2);
+            partial.doc.sod = match self.read_file(partial, slot(FID_SOD.0, "EF.SOD", 1, estimate), rng, progress) {
+                Ok(sod) => Some(sod),
+                Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => None,
+                Err(e) => return Err(e),
+            };
+            partial.sod_done = true;
+        }
+        let (wanted, guessed) = match &partial.plan {
+            Some(plan) => (plan.clone(), partial.doc.sod.is_none() && com_list.is_none()),
+            None => {
+                let (wanted, guessed) = plan(&mut partial.doc, com_list.as_deref(), options);
+                partial.plan = Some(wanted.clone());
+                (wanted, guessed)
             }
-            (None, Some(com)) => (com.clone(), false),
-            (None, None) => (USUAL_DATA_GROUPS.iter().filter_map(|n| DgNumber::new(*n)).collect(), true),
         };
-        let wanted: Vec<DgNumber> = listed
-            .into_iter()
-            .filter(|dg| options.photo || *dg != DgNumber::DG2)
-            .filter(|dg| options.only.as_ref().is_none_or(|only| only.contains(dg)))
-            .collect();
         let count = wanted.len().saturating_add(2);
-
         for (i, dg) in wanted.iter().enumerate() {
+            let done = partial.doc.data_groups.contains_key(dg)
+                || partial.doc.skipped.iter().any(|s| s.dg == *dg)
+                || partial.absent.contains(dg);
+            if done {
+                continue;
+            }
             let name = DG_NAMES.get(usize::from(dg.get()).saturating_sub(1)).copied().unwrap_or("DG");
-            match self.read_file(
-                &mut files,
-                FileSlot { fid: dg.fid(), name, index: i.saturating_add(2), count },
-                progress,
-            ) {
+            match self.read_file(partial, slot(dg.fid(), name, i.saturating_add(2), count), rng, progress) {
                 Ok(bytes) => {
-                    doc.data_groups.insert(*dg, bytes);
+                    partial.doc.data_groups.insert(*dg, bytes);
                 }
                 // A guessed data group that is absent is no finding.
-                Err(Error::File(FileError::NotFound { .. })) if guessed => {}
+                Err(Error::File(FileError::NotFound { .. })) if guessed => partial.absent.push(*dg),
                 Err(Error::File(e @ (FileError::AccessDenied { .. } | FileError::NotFound { .. }))) => {
-                    doc.skipped.push(Skipped { dg: *dg, reason: e.to_string(), not_signed: false });
+                    partial.doc.skipped.push(Skipped { dg: *dg, reason: e.to_string(), not_signed: false });
                 }
                 Err(e) => return Err(e),
             }
         }
-        let stats = self.channel.stats();
-        doc.access = AccessInfo {
-            protocol: self.protocol.clone(),
-            apdus: stats.apdus,
-            bytes: stats.bytes,
-            fallback: self.fallback.clone(),
-            cam_key_matched: self.cam_key_matched,
-        };
-        Ok(doc)
+        Ok(())
     }
 
-    /// A file the chip may lack or refuse: `None` then.
-    fn read_optional(
-        &mut self,
-        files: &mut FileReader,
-        slot: FileSlot,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<Option<Vec<u8>>, Error> {
-        match self.read_file(files, slot, progress) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
+    /// Reads one file whole into `partial`'s pending bytes, recovering lost sessions.
     fn read_file(
         &mut self,
-        files: &mut FileReader,
+        partial: &mut PartialRead,
         slot: FileSlot,
+        rng: &mut impl CryptoRng,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Vec<u8>, Error> {
         let FileSlot { fid, name, index, count } = slot;
-        progress(Progress { file: name, index, count, bytes: FileProgress { read: 0, total: 0 } });
-        let mut report = |bytes: FileProgress| progress(Progress { file: name, index, count, bytes });
-        Ok(files.read_ef(&mut self.channel, crate::files::Fid(fid), name, &mut report)?)
-    }
-
-    /// Proves the chip is not a clone, after [`Session::read`]: Active Authentication with a
-    /// fresh challenge when DG15 was read (the evidence goes into `doc`, the verdict is the
-    /// report's), then Chip Authentication when DG14 offers it, confirmed by one command under
-    /// the new keys (ICAO 9303-11 §6). A failure is recorded, never fatal: the data are read.
-    ///
-    /// # Errors
-    /// Only a removed card (the evidence so far stays in `doc`).
-    pub fn authenticate_chip(&mut self, doc: &mut Document, rng: &mut impl CryptoRng) -> Result<(), Error> {
-        if doc.dg(DgNumber::DG15).is_some() {
-            let mut challenge = [0u8; 8];
-            rng.fill_bytes(&mut challenge);
-            // A refusal is evidence too: a chip holding DG15 must answer (an empty response
-            // fails the check), or a copy without the key could simply decline.
-            let response = match self.channel.send(&crate::verify::active::internal_authenticate(&challenge)) {
-                Ok(answer) if answer.sw == crate::apdu::StatusWord::OK => answer.data,
-                Ok(_) => Vec::new(),
-                Err(e) if e.is_card_removed() => return Err(e.into()),
-                Err(_) => Vec::new(),
+        let mut bytes = partial.take_pending(fid);
+        let mut recoveries = 0;
+        loop {
+            progress(Progress { file: name, index, count, bytes: FileProgress { read: bytes.len(), total: 0 } });
+            let mut report = |p: FileProgress| progress(Progress { file: name, index, count, bytes: p });
+            let result = partial.files.read_ef_into(&mut self.channel, Fid(fid), name, &mut bytes, &mut report);
+            let lost = match result {
+                Ok(()) => return Ok(bytes),
+                Err(FileError::SessionLost { op, file, offset, sw, extended }) if recoveries < MAX_RECOVERIES => {
+                    (op, file, offset, sw, extended)
+                }
+                Err(e) => {
+                    partial.pending = Some((fid, bytes));
+                    return Err(e.into());
+                }
             };
-            doc.active_authentication =
-                Some(crate::document::ActiveEvidence { challenge: challenge.to_vec(), response, recorded: false });
-            let stats = self.channel.stats();
-            doc.access.apdus = stats.apdus;
-            doc.access.bytes = stats.bytes;
-        }
-        // PACE-CAM already authenticated the chip (ICAO 9303-11 §4.4.3.5): no second run.
-        if doc.access.cam_key_matched {
-            return Ok(());
-        }
-        let Some(dg14) = doc.dg(DgNumber::DG14).and_then(|b| SecurityInfos::parse_dg14(b).ok()) else { return Ok(()) };
-        let Ok(ca) = crate::verify::chip::ChipAuthentication::from_dg14(&dg14) else { return Ok(()) };
-        let protocol = ca.name();
-        let outcome = self.run_chip_authentication(&ca, rng);
-        if let Err(Error::Channel(e)) = &outcome
-            && e.is_card_removed()
-        {
-            return Err(Error::Channel(e.clone()));
-        }
-        doc.chip_authentication =
-            Some(crate::document::ChipOutcome { protocol, result: outcome.map_err(|e| e.to_string()) });
-        let stats = self.channel.stats();
-        doc.access.apdus = stats.apdus;
-        doc.access.bytes = stats.bytes;
-        Ok(())
-    }
-
-    fn run_chip_authentication(
-        &mut self,
-        ca: &crate::verify::chip::ChipAuthentication,
-        rng: &mut impl CryptoRng,
-    ) -> Result<(), Error> {
-        let step = ca.start(rng).map_err(|_| Error::Access(AccessError::Unsupported("chip authentication key")))?;
-        for command in [&step.set_at, &step.general_authenticate] {
-            let answer = self.channel.send(command)?;
-            if answer.sw != crate::apdu::StatusWord::OK {
-                return Err(Error::Access(AccessError::Refused { step: "chip authentication", sw: answer.sw }));
+            recoveries += 1;
+            partial.restarts = partial.restarts.saturating_add(1);
+            if let Err(e) = self.recover(rng) {
+                partial.pending = Some((fid, bytes));
+                return Err(e);
+            }
+            let (op, file, offset, sw, extended) = lost;
+            // An extended read the card could not take goes on with short reads (the file
+            // reader stopped using extended length); any other clear answer was the answer.
+            if !extended {
+                return Err(FileError::from_status(op, file, offset, sw).into());
             }
         }
-        self.channel.start_secure_messaging(step.session());
-        // The chip proves it holds the DG14 key by answering under the new keys.
-        let files = FileReader::new(ReadLimits::default());
-        files.select_ef(&mut self.channel, FID_COM, "EF.COM").map_err(|e| match e {
-            FileError::Channel { .. } | FileError::Refused { .. } => Error::Access(AccessError::CardMisbehaved(
-                "chip authentication (the chip could not answer under the new keys: possibly a cloned chip)",
-            )),
-            other => Error::File(other),
-        })?;
+    }
+
+    /// Starts over after the chip answered in the clear: resets the card and runs the same
+    /// access control with the same key. A change of protocol (PACE before, BAC now) would be
+    /// a downgrade and stops the read.
+    fn recover(&mut self, rng: &mut impl CryptoRng) -> Result<(), Error> {
+        self.channel.reset()?;
+        let again = establish(&mut self.channel, &self.key, rng)?;
+        if again.protocol != self.established.protocol {
+            return Err(AccessError::Inconsistent { during: "access control after the card ended its session" }.into());
+        }
+        self.established = again;
         Ok(())
+    }
+
+    /// APDUs and bytes of this read so far, earlier sessions included.
+    fn total_stats(&self) -> ChannelStats {
+        let now = self.channel.stats();
+        ChannelStats {
+            apdus: self.earlier.apdus.saturating_add(now.apdus),
+            bytes: self.earlier.bytes.saturating_add(now.bytes),
+        }
     }
 
     /// The transport, given back (to close the connection).
@@ -431,6 +392,40 @@ struct FileSlot {
     /// How many files are to be read.
     count: usize,
 }
+
+fn slot(fid: u16, name: &'static str, index: usize, count: usize) -> FileSlot {
+    FileSlot { fid, name, index, count }
+}
+
+/// The data groups to read: EF.SOD's list, else EF.COM's, else the usual ones (`true`: then
+/// absent ones are no finding). Data groups only EF.COM lists are named as not signed.
+fn plan(doc: &mut Document, com_list: Option<&[DgNumber]>, options: &ReadOptions) -> (Vec<DgNumber>, bool) {
+    let sod_list = doc
+        .sod
+        .as_deref()
+        .and_then(|b| LdsSecurityObject::parse_sod(b).ok())
+        .map(|sod| sod.hashes.keys().copied().collect::<Vec<_>>());
+    let (listed, guessed) = match (sod_list, com_list) {
+        (Some(signed), com) => {
+            for dg in com.into_iter().flatten().filter(|dg| !signed.contains(dg)) {
+                doc.skipped.push(Skipped { dg: *dg, reason: UNSIGNED_IN_COM.to_owned(), not_signed: true });
+            }
+            (signed, false)
+        }
+        (None, Some(com)) => (com.to_vec(), false),
+        (None, None) => (USUAL_DATA_GROUPS.iter().filter_map(|n| DgNumber::new(*n)).collect(), true),
+    };
+    let wanted = listed
+        .into_iter()
+        .filter(|dg| options.photo || *dg != DgNumber::DG2)
+        .filter(|dg| options.only.as_ref().is_none_or(|only| only.contains(dg)))
+        .collect();
+    (wanted, guessed)
+}
+
+/// How many times one file may go on under a new session: each costs a reset and access
+/// control (about ten APDUs), and a chip that ends every session would otherwise loop.
+const MAX_RECOVERIES: usize = 3;
 
 /// Why a data group EF.COM lists but EF.SOD does not hash is not read.
 const UNSIGNED_IN_COM: &str = "listed in EF.COM but not signed by EF.SOD: not read";

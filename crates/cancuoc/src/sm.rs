@@ -50,6 +50,13 @@ pub enum SmError {
     /// The card answered 9000 in the clear inside a secure session.
     #[error("the card answered in the clear inside a secure session")]
     Unprotected,
+    /// The card answered a protected command in the clear with an error (e.g. `6700` from a
+    /// runtime that refuses extended length before the applet sees the command). ICAO 9303-11
+    /// lets a chip end secure messaging on any error, and whether its send sequence counter
+    /// moved cannot be known: the session is over either way, and the reader must start a new
+    /// one (reset, access control) before sending anything else.
+    #[error("the card answered {0} in the clear: the secure session is over")]
+    PlainAnswer(StatusWord),
     /// The card rejected our secure messaging (6987/6988): the session is over.
     #[error("the card ended the secure session ({0})")]
     SessionEnded(StatusWord),
@@ -179,7 +186,7 @@ impl SecureMessaging {
                 StatusWord::SM_OBJECTS_MISSING | StatusWord::SM_OBJECTS_INCORRECT => {
                     Err(SmError::SessionEnded(response.sw))
                 }
-                sw => Ok(Response::new(Vec::new(), sw)),
+                sw => Err(SmError::PlainAnswer(sw)),
             };
         }
         let block = self.cipher.block_size();

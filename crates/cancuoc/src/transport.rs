@@ -20,17 +20,51 @@ pub trait Transport {
     /// # Errors
     /// A [`TransportError`] when the command could not be exchanged.
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError>;
+
+    /// Resets the card (a warm reset, ISO/IEC 7816-3 §6.2.3; PC/SC `SCardReconnect` with
+    /// `SCARD_RESET_CARD`; the field re-activated on a contactless reader). Whatever secure
+    /// session and selection the chip held are gone, so access control can start again from a
+    /// known state: the only safe way on after an answer that may have left the chip's send
+    /// sequence counter out of step.
+    ///
+    /// # Errors
+    /// [`TransportError::ResetUnsupported`] (the default) or the reader's failure.
+    fn reset(&mut self) -> Result<(), TransportError> {
+        Err(TransportError::ResetUnsupported)
+    }
+
+    /// The card's answer to reset (ISO/IEC 7816-3 §8; for a contactless card, the one the
+    /// PC/SC reader builds from its ATS, PC/SC part 3 §3.1.3.2.3), when the transport knows it.
+    fn atr(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         (**self).transmit(apdu)
     }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        (**self).reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        (**self).atr()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         (**self).transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        (**self).reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        (**self).atr()
     }
 }
 
@@ -67,6 +101,9 @@ pub enum TransportError {
         /// The PC/SC error code.
         code: u32,
     },
+    /// The transport cannot reset the card.
+    #[error("the card cannot be reset through this connection")]
+    ResetUnsupported,
     /// A replayed trace and the code disagree.
     #[error("the trace does not match this exchange at event {event}: {reason}")]
     TraceMismatch {
@@ -146,6 +183,23 @@ impl<T: Transport> Transport for RecordingTransport<T> {
         }
         response
     }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        let result = self.inner.reset();
+        match &result {
+            Ok(()) => self.recorder.push(TraceEvent::Reset),
+            Err(e) => self.recorder.comment(&format!("reset failed: {e}")),
+        }
+        result
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        let atr = self.inner.atr();
+        if let Some(atr) = &atr {
+            self.recorder.push(TraceEvent::Atr(atr.clone()));
+        }
+        atr
+    }
 }
 
 /// Wraps a random source and records every draw as a `! rng` line.
@@ -188,6 +242,8 @@ impl<R: TryCryptoRng> TryCryptoRng for RecordingRng<R> {}
 
 #[derive(Debug)]
 struct ReplayState {
+    /// The first `! atr` line, if any: what [`Transport::atr`] answers.
+    atr: Option<Vec<u8>>,
     events: Vec<TraceEvent>,
     next: usize,
     /// Set when the random source ran off the trace; reported by the next transmit, as a
@@ -210,8 +266,17 @@ pub struct ReplayRng {
 impl ReplayTransport {
     /// A transport and a random source that replay `trace` together.
     pub fn new(trace: &Trace) -> (Self, ReplayRng) {
-        let events = trace.events.iter().filter(|e| !matches!(e, TraceEvent::Comment(_))).cloned().collect();
-        let state = Arc::new(Mutex::new(ReplayState { events, next: 0, rng_mismatch: None }));
+        let atr = trace.events.iter().find_map(|e| match e {
+            TraceEvent::Atr(bytes) => Some(bytes.clone()),
+            _ => None,
+        });
+        let events = trace
+            .events
+            .iter()
+            .filter(|e| !matches!(e, TraceEvent::Comment(_) | TraceEvent::Atr(_)))
+            .cloned()
+            .collect();
+        let state = Arc::new(Mutex::new(ReplayState { atr, events, next: 0, rng_mismatch: None }));
         (Self { state: state.clone() }, ReplayRng { state })
     }
 
@@ -262,6 +327,22 @@ impl Transport for ReplayTransport {
         };
         state.next = at.saturating_add(2);
         Ok(response)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        let mut state = lock(&self.state);
+        let at = state.next;
+        match state.events.get(at) {
+            Some(TraceEvent::Reset) => {
+                state.next = at.saturating_add(1);
+                Ok(())
+            }
+            _ => Err(TransportError::TraceMismatch { event: at, reason: "a reset where the trace has none" }),
+        }
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        lock(&self.state).atr.clone()
     }
 }
 

@@ -1,12 +1,13 @@
 //! `cancuoc-vcard`: plugs the virtual CCCD into pcscd through vsmartcard's vpcd driver.
 //!
 //! ```text
-//! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N]
-//!               [--no-extended] [--max-le N] [--no-pace] [--pace ecdh:aes128:13]...
+//! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N [--return-after-ms MS]]
+//!               [--no-extended[=refused|end-sm|ignore]] [--atr-extended yes|no]
+//!               [--atr-info-extended yes|no] [--max-le N] [--no-pace] [--pace ecdh:aes128:13]...
 //!               [--seed TEXT] [--document cccd|passport] [--once]
 //!               [--full-name NAME] [--father NAME] [--mother NAME] [--sex M|F]
 //!               [--clone] [--tamper DG] [--unsigned-dg11 MRZ-NAME] [--hide-dg DG]...
-//!               [--pace-bad-token]
+//!               [--pace-bad-token] [--face-bytes N]
 //! ```
 //! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
 //! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cancuoc::lds::security_infos::{KeyAgreement, Mapping, SmCipherKind};
-use cancuoc_sim::chip::{Faults, VirtualChip};
+use cancuoc_sim::chip::{Faults, NoExtended, VirtualChip};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::security::PaceOffer;
 use cancuoc_sim::vpcd::{self, Ended};
@@ -38,9 +39,22 @@ struct Options {
     /// Remove the card after this many APDUs.
     #[arg(long)]
     tear_after: Option<usize>,
-    /// Refuse extended-length APDUs.
-    #[arg(long)]
-    no_extended: bool,
+    /// Refuse extended-length APDUs: `refused` (6700 under secure messaging, the default when
+    /// the flag has no value), `end-sm` (a plain 6700 that ends secure messaging) or `ignore`
+    /// (a plain 6700 from the runtime; the applet never sees the command).
+    #[arg(long, value_name = "HOW", num_args = 0..=1, default_missing_value = "refused", value_parser = ["refused", "end-sm", "ignore"])]
+    no_extended: Option<String>,
+    /// Let the ATR's historical bytes say whether extended length works (`yes`/`no`); by
+    /// default they are proprietary and say nothing.
+    #[arg(long, value_name = "yes|no", value_parser = ["yes", "no"])]
+    atr_extended: Option<String>,
+    /// Give the chip an EF.ATR/INFO saying whether extended length works (`yes`/`no`).
+    #[arg(long, value_name = "yes|no", value_parser = ["yes", "no"])]
+    atr_info_extended: Option<String>,
+    /// After a `--tear-after` tear, put the same card back after this many milliseconds
+    /// instead of exiting.
+    #[arg(long, value_name = "MS")]
+    return_after_ms: Option<u64>,
     /// Refuse READ BINARY with a larger Le.
     #[arg(long)]
     max_le: Option<usize>,
@@ -89,6 +103,10 @@ struct Options {
     /// The mother's name instead of the specimen's.
     #[arg(long, value_name = "NAME")]
     mother: Option<String>,
+    /// Make the face image this many bytes long (real CCCD faces are about 17 KB; the drawn
+    /// one is smaller).
+    #[arg(long, value_name = "BYTES")]
+    face_bytes: Option<usize>,
     /// The citizen's sex, `M` or `F`.
     #[arg(long, value_parser = ["M", "F"])]
     sex: Option<String>,
@@ -139,7 +157,15 @@ fn main() -> ExitCode {
         if let Some(sex) = options.sex.as_deref().and_then(|s| s.chars().next()) {
             citizen.sex = sex;
         }
-        IssuedDocument::issue(&citizen, options.seed.as_bytes())
+        match options.face_bytes {
+            Some(size) => {
+                // The drawn face, padded after its end to the size of a real CCCD face.
+                let mut face = cancuoc_sim::issue::FACE_JPEG.to_vec();
+                face.resize(size.max(face.len()), 0x5A);
+                IssuedDocument::issue_with_face(&citizen, options.seed.as_bytes(), &face, 240, 320)
+            }
+            None => IssuedDocument::issue(&citizen, options.seed.as_bytes()),
+        }
     };
     let document = match issued {
         Ok(d) => d,
@@ -151,7 +177,9 @@ fn main() -> ExitCode {
     let faults = Faults {
         delay: Duration::from_millis(options.delay_ms),
         tear_after: options.tear_after,
-        no_extended: options.no_extended,
+        no_extended: options.no_extended.as_deref().and_then(NoExtended::parse).unwrap_or_default(),
+        atr_says_extended: options.atr_extended.as_deref().map(|w| w == "yes"),
+        atr_info_says_extended: options.atr_info_extended.as_deref().map(|w| w == "yes"),
         max_le: options.max_le,
         no_pace: options.no_pace,
         pace_bad_token: options.pace_bad_token,
@@ -202,7 +230,12 @@ fn main() -> ExitCode {
         match vpcd::serve(&mut chip, &mut stream) {
             Ok(Ended::Torn) => {
                 eprintln!("cancuoc-vcard: card removed after {} APDUs (tear fault)", chip.apdus());
-                return ExitCode::SUCCESS;
+                let Some(ms) = options.return_after_ms else { return ExitCode::SUCCESS };
+                drop(stream);
+                std::thread::sleep(Duration::from_millis(ms));
+                chip.put_back();
+                eprintln!("cancuoc-vcard: the same card is put back");
+                continue;
             }
             Ok(Ended::ReaderClosed) if options.once => return ExitCode::SUCCESS,
             Ok(Ended::ReaderClosed) => eprintln!("cancuoc-vcard: vpcd closed the connection; reconnecting"),

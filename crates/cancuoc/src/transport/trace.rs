@@ -5,6 +5,8 @@
 //! > 00A4040C07A0000002471001      command as sent
 //! < 9000                          response as received
 //! ! rng 4608F91988702212          bytes the terminal drew from its random source
+//! ! atr 3B8A80016361...           the card's answer to reset, when the reader asked for it
+//! ! reset                         the terminal reset the card (to restart access control)
 //! ```
 //!
 //! A trace holds the card's traffic. It is encrypted on the wire, but whoever has the access
@@ -28,6 +30,10 @@ pub enum TraceEvent {
     Response(Vec<u8>),
     /// `! rng HEX`: random bytes drawn by the terminal.
     Rng(Vec<u8>),
+    /// `! atr HEX`: the card's answer to reset, as the transport reported it.
+    Atr(Vec<u8>),
+    /// `! reset`: the terminal reset the card.
+    Reset,
 }
 
 /// A whole trace.
@@ -71,8 +77,12 @@ impl Trace {
                 TraceEvent::Response(decode_hex(hex).ok_or(TraceError { line, reason: "bad hex" })?)
             } else if let Some(hex) = raw.strip_prefix("! rng ") {
                 TraceEvent::Rng(decode_hex(hex).ok_or(TraceError { line, reason: "bad hex" })?)
+            } else if let Some(hex) = raw.strip_prefix("! atr ") {
+                TraceEvent::Atr(decode_hex(hex).ok_or(TraceError { line, reason: "bad hex" })?)
+            } else if raw == "! reset" {
+                TraceEvent::Reset
             } else {
-                return Err(TraceError { line, reason: "not a comment, command, response or rng line" });
+                return Err(TraceError { line, reason: "not a comment, command, response, rng, atr or reset line" });
             };
             events.push(event);
         }
@@ -88,6 +98,8 @@ impl Trace {
                 TraceEvent::Command(bytes) => writeln!(out, "> {}", encode_hex(bytes)),
                 TraceEvent::Response(bytes) => writeln!(out, "< {}", encode_hex(bytes)),
                 TraceEvent::Rng(bytes) => writeln!(out, "! rng {}", encode_hex(bytes)),
+                TraceEvent::Atr(bytes) => writeln!(out, "! atr {}", encode_hex(bytes)),
+                TraceEvent::Reset => writeln!(out, "! reset"),
             };
         }
         out
@@ -130,9 +142,9 @@ mod tests {
 
     #[test]
     fn round_trips_and_rejects_garbage() {
-        let text = "# hello\n> 0084000008\n< 4608F919887022129000\n! rng 781723860C06C226\n";
+        let text = "# hello\n! atr 3B8001\n> 0084000008\n< 4608F919887022129000\n! rng 781723860C06C226\n! reset\n";
         let trace = Trace::parse(text).unwrap();
-        assert_eq!(trace.events.len(), 4);
+        assert_eq!(trace.events.len(), 6);
         assert_eq!(trace.to_text(), text);
         assert_eq!(trace.commands(), 1);
         assert_eq!(Trace::parse("> 0G").unwrap_err(), TraceError { line: 1, reason: "bad hex" });

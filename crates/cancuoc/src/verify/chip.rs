@@ -295,7 +295,13 @@ mod tests {
             sm.protect(&step.set_at).unwrap().to_bytes().unwrap(),
             hex!("0C2241A41D8711015D8F69B1EA365CCE4304970DB12421F38E085340D338128085E700")
         );
-        sm.unprotect(&crate::apdu::Response::new(Vec::new(), crate::apdu::StatusWord::FILE_NOT_FOUND)).unwrap();
+        // That chip answered MSE:Set AT with a plain 6A82 and went on under the same session,
+        // its counter moved: the secure-messaging layer reports the clear answer (the channel
+        // then ends the session) and has counted it, as the next command's MAC shows.
+        assert_eq!(
+            sm.unprotect(&crate::apdu::Response::new(Vec::new(), crate::apdu::StatusWord::FILE_NOT_FOUND)),
+            Err(crate::sm::SmError::PlainAnswer(crate::apdu::StatusWord::FILE_NOT_FOUND))
+        );
         assert_eq!(
             sm.protect(&step.general_authenticate).unwrap().to_bytes().unwrap(),
             hex!(

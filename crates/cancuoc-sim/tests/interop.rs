@@ -1,0 +1,221 @@
+//! Chips the reader did not write: extended length refused in each way ICAO allows, what the
+//! ATR and EF.ATR/INFO say about it, and a card torn away at every APDU of a full read and put
+//! back. In process, against the virtual chip with a 17 KB face.
+
+// A test harness fails loudly: unwrap, expect and panic are how it reports.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use cancuoc::access::AccessKey;
+use cancuoc::{Connect, Document, Error, ErrorClass, ReadOptions, Transport, TransportError};
+use cancuoc_sim::chip::NoExtended;
+use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
+
+/// A JPEG-shaped face of 17 KB, as large as real CCCD faces come.
+fn face_17k() -> Vec<u8> {
+    let mut face = cancuoc_sim::issue::FACE_JPEG.to_vec();
+    face.resize(17 * 1024, 0x5A);
+    face
+}
+
+fn card() -> IssuedDocument {
+    IssuedDocument::issue_with_face(&CitizenProfile::specimen(), DEMO_SEED, &face_17k(), 240, 320).unwrap()
+}
+
+fn can() -> AccessKey {
+    AccessKey::can("012345").unwrap()
+}
+
+/// What went over the wire: each command (was it extended?), each clear answer to a protected
+/// command, each reset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Wire {
+    Command { protected: bool, extended: bool },
+    ClearAnswer,
+    Reset,
+}
+
+struct Spy {
+    chip: VirtualChip,
+    log: Rc<RefCell<Vec<Wire>>>,
+}
+
+impl Transport for Spy {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let protected = apdu.first().is_some_and(|cla| cla & 0x0C == 0x0C);
+        let extended = cancuoc::apdu::Command::parse(apdu).is_some_and(|c| c.extended);
+        self.log.borrow_mut().push(Wire::Command { protected, extended });
+        let answer = self.chip.transmit(apdu)?;
+        if protected && answer.len() == 2 && answer != [0x90, 0x00] {
+            self.log.borrow_mut().push(Wire::ClearAnswer);
+        }
+        Ok(answer)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.log.borrow_mut().push(Wire::Reset);
+        self.chip.reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(VirtualChip::atr(&self.chip))
+    }
+}
+
+fn spy(faults: Faults) -> (Spy, Rc<RefCell<Vec<Wire>>>) {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    (Spy { chip: VirtualChip::new(card(), faults, DEMO_SEED), log: log.clone() }, log)
+}
+
+/// A whole read (access, files, chip and active authentication) with no tear expected.
+fn read(transport: impl Transport) -> Result<Document, Error> {
+    let mut rng = SeededRng::new(b"terminal");
+    let mut once = Some(transport);
+    let connect = |_| once.take().ok_or(Error::Transport(TransportError::NoCard));
+    cancuoc::read_resuming(connect, &can(), &ReadOptions::default(), &mut rng, &mut |_| {})
+}
+
+#[test]
+fn a_chip_that_answers_extended_length_in_the_clear_is_read_whole_with_short_reads() {
+    for how in [NoExtended::EndSm, NoExtended::Ignore] {
+        let (transport, log) = spy(Faults { no_extended: how, ..Faults::default() });
+        let doc = read(transport).unwrap_or_else(|e| panic!("{how:?}: {e}"));
+        assert_eq!(doc.face().unwrap().data, face_17k(), "{how:?}");
+        assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok(), "{how:?}");
+        let log = log.borrow();
+        // Exactly one extended read was tried; its clear answer was followed by a reset, and
+        // never by a command under the session it may have put out of step.
+        let extended = log.iter().filter(|w| matches!(w, Wire::Command { extended: true, .. })).count();
+        assert_eq!(extended, 1, "{how:?}: {log:?}");
+        let clear = log.iter().position(|w| *w == Wire::ClearAnswer).unwrap();
+        assert_eq!(log.get(clear + 1), Some(&Wire::Reset), "{how:?}");
+        println!("{how:?}: a full read with a 17 KB face took {} APDUs", doc.access.apdus);
+    }
+}
+
+#[test]
+fn what_the_atr_or_ef_atr_info_says_decides_extended_length_without_a_probe() {
+    let extended_count =
+        |log: &[Wire]| log.iter().filter(|w| matches!(w, Wire::Command { extended: true, .. })).count();
+    for faults in [
+        Faults { no_extended: NoExtended::EndSm, atr_says_extended: Some(false), ..Faults::default() },
+        Faults { no_extended: NoExtended::Ignore, atr_info_says_extended: Some(false), ..Faults::default() },
+    ] {
+        let (transport, log) = spy(faults.clone());
+        let doc = read(transport).unwrap();
+        assert_eq!(doc.face().unwrap().data, face_17k());
+        let log = log.borrow();
+        assert_eq!(extended_count(&log), 0, "{faults:?}");
+        assert!(!log.contains(&Wire::Reset), "{faults:?}");
+    }
+    // Told yes, the reader reads the face in one extended READ BINARY after the first.
+    for faults in [
+        Faults { atr_says_extended: Some(true), ..Faults::default() },
+        Faults { atr_info_says_extended: Some(true), ..Faults::default() },
+    ] {
+        let (transport, log) = spy(faults.clone());
+        read(transport).unwrap();
+        assert!(extended_count(&log.borrow()) >= 1, "{faults:?}");
+    }
+}
+
+/// A connection to a chip that outlives it (the card stays on the desk between connections),
+/// counting the bytes on the wire.
+#[derive(Clone)]
+struct Shared {
+    chip: Rc<RefCell<VirtualChip>>,
+    bytes: Rc<RefCell<usize>>,
+}
+
+impl Shared {
+    fn new(chip: VirtualChip) -> Self {
+        Self { chip: Rc::new(RefCell::new(chip)), bytes: Rc::new(RefCell::new(0)) }
+    }
+}
+
+impl Transport for Shared {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        *self.bytes.borrow_mut() += apdu.len();
+        let answer = self.chip.borrow_mut().transmit(apdu)?;
+        *self.bytes.borrow_mut() += answer.len();
+        Ok(answer)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.chip.borrow_mut().reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(VirtualChip::atr(&self.chip.borrow()))
+    }
+}
+
+#[test]
+fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
+    // The untorn read: what every resumed read must equal.
+    let untorn = Shared::new(VirtualChip::new(card(), Faults::default(), DEMO_SEED));
+    let whole = read(untorn.clone()).unwrap();
+    let total = untorn.chip.borrow().apdus();
+    let fresh_bytes = whole.access.bytes;
+    assert!(whole.active_authentication.is_some() && whole.chip_authentication.is_some());
+    println!("untorn: {total} APDUs, report says {}", whole.access.apdus);
+    let mut kept_work = 0;
+    for n in 1..total {
+        let card =
+            Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(n), ..Faults::default() }, DEMO_SEED));
+        let mut rng = SeededRng::new(b"terminal");
+        let mut tears = 0;
+        let connect = |attempt| {
+            if attempt == Connect::PutBack {
+                tears += 1;
+                card.chip.borrow_mut().put_back();
+                *card.bytes.borrow_mut() = 0;
+            }
+            Ok(card.clone())
+        };
+        let doc = cancuoc::read_resuming(connect, &can(), &ReadOptions::default(), &mut rng, &mut |_| {})
+            .unwrap_or_else(|e| panic!("torn after {n}: {e}"));
+        assert_eq!(tears, 1, "torn after {n}");
+        assert_eq!(doc.com, whole.com, "torn after {n}");
+        assert_eq!(doc.sod, whole.sod, "torn after {n}");
+        assert_eq!(doc.data_groups, whole.data_groups, "torn after {n}");
+        assert_eq!(doc.card_access, whole.card_access, "torn after {n}");
+        assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok(), "torn after {n}");
+        assert!(doc.active_authentication.is_some(), "torn after {n}");
+        // Less goes over the wire after the tear than a fresh read needs, once any file was
+        // read: the files read are kept, the one cut short goes on.
+        let after = *card.bytes.borrow();
+        assert!(after <= fresh_bytes, "torn after {n}: {after} bytes after the tear, {fresh_bytes} fresh");
+        if after < fresh_bytes {
+            kept_work += 1;
+        }
+    }
+    println!("a full read: {total} APDUs; torn at each, {kept_work} resumed with fewer bytes than a fresh read");
+    // A tear before EF.SOD's first bytes arrive (access control: EF.CardAccess 2, EF.ATR/INFO
+    // 1, PACE 5, the application 1; EF.COM 2; EF.SOD's SELECT 1 = the first 12 APDUs) keeps
+    // nothing that identifies the chip, so the read starts over; every later tear keeps work.
+    assert_eq!(kept_work, total - 1 - 12);
+}
+
+#[test]
+fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
+    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(20), ..Faults::default() }, DEMO_SEED));
+    let other_doc =
+        IssuedDocument::issue_with_face(&CitizenProfile::specimen(), b"another card", &face_17k(), 240, 320).unwrap();
+    let other = Shared::new(VirtualChip::new(other_doc, Faults::default(), b"another card"));
+    let mut rng = SeededRng::new(b"terminal");
+    let mut torn = false;
+    let connect = |attempt| -> Result<Shared, Error> {
+        if attempt == Connect::PutBack {
+            torn = true;
+            return Ok(other.clone());
+        }
+        Ok(first.clone())
+    };
+    let err = cancuoc::read_resuming(connect, &can(), &ReadOptions::default(), &mut rng, &mut |_| {}).unwrap_err();
+    assert!(torn);
+    assert_eq!(err.class(), ErrorClass::DifferentCard, "{err}");
+}

@@ -1,0 +1,156 @@
+//! Access control in the ICAO order (ICAO 9303-11 §4.2), shared by a first authentication, a
+//! recovery after a lost session and a resumed read: what the card says about extended
+//! length, EF.CardAccess, PACE (or BAC), the PACE-CAM check, and the eMRTD application.
+
+use rand_core::CryptoRng;
+
+use crate::access::{AccessError, AccessKey, bac, pace};
+use crate::channel::Channel;
+use crate::error::Error;
+use crate::files::capabilities::{SFI_ATR_INFO, extended_length_in_atr, extended_length_in_atr_info};
+use crate::files::{AID_EMRTD, ExtendedLength, FID_CARD_ACCESS, FID_CARD_SECURITY, FileError, FileReader, ReadLimits};
+use crate::lds::SecurityInfos;
+use crate::transport::Transport;
+
+/// What access control set up.
+#[derive(Debug, Clone)]
+pub(super) struct Established {
+    /// The protocol, as the report names it.
+    pub(super) protocol: String,
+    /// Why not the first protocol tried.
+    pub(super) fallback: Option<String>,
+    /// EF.CardAccess as read.
+    pub(super) card_access: Option<Vec<u8>>,
+    /// EF.CardSecurity as read (PACE-CAM).
+    pub(super) card_security: Option<Vec<u8>>,
+    /// PACE-CAM's key matched EF.CardSecurity.
+    pub(super) cam_key_matched: bool,
+    /// Extended length as the ATR or EF.ATR/INFO state it; `Unknown` when they say nothing.
+    pub(super) extended: ExtendedLength,
+}
+
+/// Runs access control with `key` on `channel` (see [`super::Reader::authenticate`]).
+pub(super) fn establish<T: Transport>(
+    channel: &mut Channel<T>,
+    key: &AccessKey,
+    rng: &mut impl CryptoRng,
+) -> Result<Established, Error> {
+    let mut files = FileReader::new(ReadLimits::default());
+    let card_access = match files.read_ef(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut |_| {}) {
+        Ok(bytes) => Some(bytes),
+        Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
+        Err(_) => None,
+    };
+    let extended = extended_length(channel, &mut files)?;
+    let infos = card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
+    let mut fallback = None;
+    if let Some(infos) = &infos {
+        match pace::authenticate(channel, infos, &key.pace_password(), rng) {
+            Ok(outcome) => {
+                // CAM: the chip proves its static key now; a mismatch is a clone.
+                let card_security = match &outcome.cam {
+                    Some(cam) => Some(check_cam(&mut files, channel, cam)?),
+                    None => None,
+                };
+                select_application(&files, channel)?;
+                return Ok(Established {
+                    protocol: outcome.description,
+                    fallback,
+                    card_access,
+                    cam_key_matched: card_security.is_some(),
+                    card_security,
+                    extended,
+                });
+            }
+            Err(e) => match pace::PaceFailure::of(&e) {
+                pace::PaceFailure::Declined if !key.bac_keys().is_empty() => {
+                    fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
+                }
+                pace::PaceFailure::Inconsistent(during) => {
+                    return Err(AccessError::Inconsistent { during }.into());
+                }
+                _ => return Err(e.into()),
+            },
+        }
+    } else if matches!(key, AccessKey::CanOrMrz { .. }) {
+        fallback = Some("the card offers no PACE; BAC used with the dates".to_owned());
+    }
+    let candidates = key.bac_keys();
+    if candidates.is_empty() {
+        return Err(AccessError::Unsupported(
+            "access by CAN alone (this card offers no PACE): give the date of birth and date of expiry too",
+        )
+        .into());
+    }
+    channel.end_secure_messaging();
+    select_application(&files, channel)?;
+    // Each refused BAC attempt costs two APDUs and leaves the chip as it was.
+    let mut last = None;
+    for mrz in candidates {
+        match bac::authenticate(channel, mrz, rng) {
+            Ok(()) => {
+                return Ok(Established {
+                    protocol: "BAC".to_owned(),
+                    fallback,
+                    card_access,
+                    card_security: None,
+                    cam_key_matched: false,
+                    extended,
+                });
+            }
+            Err(e @ AccessError::WrongKey { .. }) => last = Some(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(last.unwrap_or(AccessError::Unsupported("no BAC key")).into())
+}
+
+/// Extended length as the card states it, before anything is sent under a secure session:
+/// the ATR's card capabilities, else EF.ATR/INFO read by its short identifier in the master
+/// file (one READ BINARY; a card without it answers 6A82). `Unknown` when neither says: the
+/// first large read then probes, and a card that ends the session over it is recovered
+/// ([`super::Session`]).
+fn extended_length<T: Transport>(channel: &mut Channel<T>, files: &mut FileReader) -> Result<ExtendedLength, Error> {
+    let from = |supported: bool| {
+        if supported {
+            ExtendedLength::Supported(crate::files::MAX_EXTENDED_CHUNK)
+        } else {
+            ExtendedLength::Unsupported
+        }
+    };
+    if let Some(supported) = channel.atr().as_deref().and_then(extended_length_in_atr) {
+        return Ok(from(supported));
+    }
+    match files.read_sfi(channel, SFI_ATR_INFO, "EF.ATR/INFO", &mut |_| {}) {
+        Ok(file) => Ok(extended_length_in_atr_info(&file)
+            .map_or(ExtendedLength::Unknown, |info| from(info.allows_extended_responses()))),
+        Err(FileError::CardRemoved { file }) => Err(FileError::CardRemoved { file }.into()),
+        Err(_) => Ok(ExtendedLength::Unknown),
+    }
+}
+
+/// Reads EF.CardSecurity (in the master file, under the new session) and checks the CAM data
+/// against its Chip Authentication keys (ICAO 9303-11 §4.4.3.5.2).
+fn check_cam<T: Transport>(
+    files: &mut FileReader,
+    channel: &mut Channel<T>,
+    cam: &pace::CamData,
+) -> Result<Vec<u8>, Error> {
+    let bytes = files.read_ef(channel, FID_CARD_SECURITY, "EF.CardSecurity", &mut |_| {})?;
+    let infos = crate::lds::card_security::security_infos(&bytes)?;
+    if !crate::lds::card_security::chip_authentication_points(&infos).iter().any(|pk| cam.matches(pk)) {
+        return Err(AccessError::CardMisbehaved(
+            "PACE chip authentication mapping (its key does not match EF.CardSecurity: possibly a cloned chip)",
+        )
+        .into());
+    }
+    Ok(bytes)
+}
+
+fn select_application<T: Transport>(files: &FileReader, channel: &mut Channel<T>) -> Result<(), Error> {
+    match files.select_application(channel, AID_EMRTD, "the eMRTD application") {
+        Ok(()) => Ok(()),
+        Err(FileError::NotFound { .. }) => Err(Error::NotADocument),
+        Err(e) => Err(e.into()),
+    }
+}
