@@ -585,6 +585,31 @@ fn the_desk_app_reads_a_card_through_pcscd_and_renders_every_vietnamese_letter()
 }
 
 #[test]
+fn a_program_holding_the_card_shared_cannot_break_into_the_session() {
+    // Another program holds the card shared and sends a command every 5 ms: the reader cannot
+    // get the card exclusively, connects shared, and holds a PC/SC transaction for the read.
+    let bed = TestBed::start(&["--delay-ms", "10"]);
+    let helper = binary("examples/hold-card");
+    let mut holder = Command::new(helper)
+        .arg("8")
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the hold-card helper");
+    let mut first_line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()), &mut first_line)
+        .unwrap();
+    assert_eq!(first_line.trim(), "connected");
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["holder"]["full_name"], "Nguyễn Văn Mẫu");
+}
+
+#[test]
 fn a_second_program_cannot_break_into_a_read_in_progress() {
     // A slow card (100 ms an answer, ~2.5 s a read) so the second read starts inside the first.
     let bed = TestBed::start(&["--delay-ms", "100"]);

@@ -138,7 +138,14 @@ impl PcscTransport {
         };
         let name =
             CString::new(chosen.name.clone()).map_err(|_| TransportError::ReaderNotFound(chosen.name.clone()))?;
-        let (card, exclusive) = connect_exclusive_if_possible(&context, &name)?;
+        let (mut card, exclusive) = connect_exclusive_if_possible(&context, &name)?;
+        if !exclusive {
+            // Another program shares the card and may have left it anywhere (an application
+            // selected, a session open): hold it, then start from a reset card.
+            hold_transaction(&mut card)?;
+            card.reconnect(ShareMode::Shared, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(map_error)?;
+            hold_transaction(&mut card)?;
+        }
         Ok(Self {
             card,
             exclusive,
@@ -185,7 +192,11 @@ impl Transport for PcscTransport {
     /// [MSDN](https://learn.microsoft.com/en-us/windows/win32/api/winscard/nf-winscard-scardreconnect)).
     fn reset(&mut self) -> Result<(), TransportError> {
         let mode = if self.exclusive { ShareMode::Exclusive } else { ShareMode::Shared };
-        self.card.reconnect(mode, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(map_error)
+        self.card.reconnect(mode, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(map_error)?;
+        if !self.exclusive {
+            hold_transaction(&mut self.card)?;
+        }
+        Ok(())
     }
 
     /// `SCardStatus`'s ATR.
@@ -210,6 +221,19 @@ fn connect_exclusive_if_possible(context: &Context, name: &CString) -> Result<(C
     }
     let card = context.connect(name, ShareMode::Shared, Protocols::ANY).map_err(map_error)?;
     Ok((card, false))
+}
+
+/// Begins a PC/SC transaction (`SCardBeginTransaction`) that lasts as long as the connection: on
+/// a shared connection, no other program's APDU can then land inside our secure-messaging
+/// session and put its counter out of step (which would read as "may not be a genuine chip").
+/// The `pcsc` crate ends a transaction when its guard drops, and the guard borrows the card;
+/// the read needs the card for its whole length, so the guard is forgotten on purpose and the
+/// transaction ends with the connection (`SCardDisconnect` releases it). A transaction begun
+/// again after a reset nests in pcsc-lite and is released the same way.
+fn hold_transaction(card: &mut Card) -> Result<(), TransportError> {
+    let transaction = card.transaction().map_err(map_error)?;
+    std::mem::forget(transaction);
+    Ok(())
 }
 
 /// Maps PC/SC errors to what a person can act on; the code is kept for the rest.

@@ -20,7 +20,7 @@ pub enum Connect {
 }
 
 /// The paved read: access control, the document and the proofs of the chip
-/// ([`Session::read_into`], [`Session::authenticate_chip`]), going on after a torn card.
+/// ([`super::Session::read_into`], [`super::Session::authenticate_chip`]), going on after a torn card.
 /// `connect` gives a connection to the card — first, and again after each tear once the card
 /// is back (it may wait; its error ends the read). What was read before a tear is kept, and
 /// [`Reader::resume`] checks that the card put back is the same chip.
