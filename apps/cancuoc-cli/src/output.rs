@@ -6,35 +6,46 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus};
-use cancuoc::{Document, Report, ReportContext};
+use cancuoc::{Checks, Inspection, Report};
 
 use crate::OutputArgs;
 use crate::session::CliError;
 
-/// Prints (and dumps, with `--out`) the document; the exit code follows the checks.
-pub(crate) fn emit(doc: &Document, millis: Option<u64>, output: &OutputArgs) -> Result<ExitCode, CliError> {
-    let store = crate::trust_files::load(&output.trust)?;
-    let at = match &output.trust.at {
-        Some(text) => cancuoc::profile::cccd::Date::parse_iso(text)
-            .map(|d| CalendarDate { year: d.year, month: d.month, day: d.day })
-            .ok_or_else(|| CliError::Usage(format!("--at {text}: expected YYYY-MM-DD")))?,
-        None => today(),
-    };
-    let passive = cancuoc::verify::passive::passive(doc, &store, Some(at.to_unix()));
-    let context = ReportContext {
-        today: Some(today()),
-        millis,
-        photo_file: output.out.as_ref().and_then(|_| cancuoc::report::photo_file_name(doc)),
-        passive: Some(passive),
-    };
-    let report = Report::new(doc, &context);
-    if let Some(dir) = &output.out {
-        write_dump(dir, &cancuoc::report::dump(doc, &context))?;
+/// The trust store and dates of `--trust`, `--anchor`, `--fingerprint` and `--at`, loaded before
+/// the card is read so a bad trust file stops the command at once.
+pub(crate) struct CheckInputs {
+    store: cancuoc::TrustStore,
+    at: CalendarDate,
+}
+
+impl CheckInputs {
+    pub(crate) fn load(trust: &crate::TrustArgs) -> Result<Self, CliError> {
+        let store = crate::trust_files::load(trust)?;
+        let at = match &trust.at {
+            Some(text) => cancuoc::profile::cccd::Date::parse_iso(text)
+                .map(|d| CalendarDate { year: d.year, month: d.month, day: d.day })
+                .ok_or_else(|| CliError::Usage(format!("--at {text}: expected YYYY-MM-DD")))?,
+            None => today(),
+        };
+        Ok(Self { store, at })
     }
+
+    pub(crate) fn checks(&self) -> Checks<'_> {
+        Checks::new(&self.store, today()).at(self.at)
+    }
+}
+
+/// Prints (and dumps, with `--out`) the inspection; the exit code follows the checks.
+pub(crate) fn emit(mut inspection: Inspection, output: &OutputArgs) -> Result<ExitCode, CliError> {
+    if let Some(dir) = &output.out {
+        inspection.name_dump_files();
+        write_dump(dir, &inspection.dump())?;
+    }
+    let report = inspection.report();
     if output.json {
         outln!("{}", report.to_json());
     } else {
-        print_text(&report);
+        print_text(report);
     }
     if report.check_failed() {
         for reason in report.verdict_reasons() {

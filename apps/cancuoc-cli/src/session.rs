@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use cancuoc::profile::cccd::CccdId;
 use cancuoc::transport::{Recorder, RecordingRng, RecordingTransport, ReplayTransport, Trace};
-use cancuoc::{AccessKey, Connect, Document, Error, ErrorClass, ReadOptions, Transport, TransportError};
+use cancuoc::{AccessKey, Connect, Error, ErrorClass, ReadOptions, Transport, TransportError};
 use cancuoc_pcsc::PcscTransport;
 use cancuoc_sim::Faults;
 use rand_core::CryptoRng;
 
 use crate::OutputArgs;
 use crate::keys::KeyArgs;
-use crate::output;
+use crate::output::{self, CheckInputs};
 use crate::progress::ReadProgress;
 use cancuoc::profile::key_input::KeyInputError;
 
@@ -158,8 +158,9 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
     Ok(code)
 }
 
-/// `cancuoc verify DIR`.
+/// `cancuoc verify DIR`: the dump's files and report.json, checked by the core.
 pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> Result<ExitCode, CliError> {
+    let checks = CheckInputs::load(trust)?;
     let io = |e: std::io::Error| CliError::Io(format!("cannot read the dump {}: {e}", dir.display()));
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
@@ -169,17 +170,11 @@ pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> R
             files.push((name, std::fs::read(entry.path()).map_err(io)?));
         }
     }
-    let mut doc = Document::from_dump_files(files.iter().map(|(n, b)| (n.as_str(), b.clone())));
-    if doc.data_groups.is_empty() && doc.sod.is_none() {
-        return Err(CliError::Io(format!("{} holds no dump (no DGn.bin or SOD.bin files)", dir.display())));
-    }
-    // How the chip was read, and what needed the chip, is not in the files: the dump's report
-    // records it. The core takes each record for what it is (re-checked, or a claim).
-    if let Ok(text) = std::fs::read_to_string(dir.join("report.json")) {
-        cancuoc::report::recorded::apply(&mut doc, &text);
-    }
+    let report_json = std::fs::read_to_string(dir.join("report.json")).ok();
+    let inspection = cancuoc::inspect_dump(files, report_json.as_deref(), &checks.checks())
+        .ok_or_else(|| CliError::Io(format!("{} holds no dump (no DGn.bin or SOD.bin files)", dir.display())))?;
     let output = OutputArgs { json, trust: trust.clone(), ..OutputArgs::default() };
-    output::emit(&doc, None, &output)
+    output::emit(inspection, &output)
 }
 
 fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
@@ -194,7 +189,7 @@ fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
 }
 
 /// Authenticates, reads with progress (going on after a tear when `connect` brings the card
-/// back), records a trace if asked, and prints the result.
+/// back), records a trace if asked, checks against the trust given, and prints the result.
 fn run<T: Transport>(
     mut connect: impl FnMut(Connect) -> Result<T, Error>,
     key: &AccessKey,
@@ -202,11 +197,13 @@ fn run<T: Transport>(
     output: &OutputArgs,
     trace_comment: Option<&str>,
 ) -> Result<ExitCode, CliError> {
+    let checks = CheckInputs::load(&output.trust)?;
+    let checks = checks.checks();
     let started = Instant::now();
     let progress = ReadProgress::new();
     let options = ReadOptions::default().with_photo(!output.no_photo);
     let result = match &output.trace {
-        None => cancuoc::read_resuming(connect, key, &options, rng, &mut |p| progress.update(p)),
+        None => cancuoc::inspect(connect, key, &options, &checks, rng, &mut |p| progress.update(p)),
         Some(path) => {
             let recorder = Recorder::new();
             recorder.comment("cancuoc APDU trace (DESIGN.md section 3.4)");
@@ -216,16 +213,16 @@ fn run<T: Transport>(
             let mut recording_rng = RecordingRng::new(&mut *rng, recorder.clone());
             let recording = |attempt| connect(attempt).map(|t| RecordingTransport::new(t, recorder.clone()));
             let result =
-                cancuoc::read_resuming(recording, key, &options, &mut recording_rng, &mut |p| progress.update(p));
+                cancuoc::inspect(recording, key, &options, &checks, &mut recording_rng, &mut |p| progress.update(p));
             std::fs::write(path, recorder.trace().to_text())
                 .map_err(|e| CliError::Io(format!("cannot write the trace {}: {e}", path.display())))?;
             result
         }
     };
     progress.finish();
-    let doc = result?;
-    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    output::emit(&doc, Some(millis), output)
+    let mut inspection = result?;
+    inspection.set_read_time(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+    output::emit(inspection, output)
 }
 
 /// A `connect` for [`run`] that gives `transport` once: a card taken away stays away.

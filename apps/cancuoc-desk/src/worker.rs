@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use cancuoc::photo::Rgba;
 use cancuoc::report::CalendarDate;
-use cancuoc::{AccessKey, Connect, ErrorClass, ReadOptions, Report, ReportContext, Transport, TrustStore};
+use cancuoc::{AccessKey, Checks, Connect, ErrorClass, ReadOptions, Report, Transport, TrustStore};
 
 /// Where the card is.
 #[derive(Debug, Clone)]
@@ -151,16 +151,12 @@ fn run<T: Transport>(
 ) -> Result<Outcome, cancuoc::Error> {
     let started = std::time::Instant::now();
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-    let doc = cancuoc::read_resuming(connect, key, &ReadOptions::default(), &mut rng, &mut |p| {
+    let checks = Checks::new(trust, today);
+    let mut inspection = cancuoc::inspect(connect, key, &ReadOptions::default(), &checks, &mut rng, &mut |p| {
         let _ = tx.send(Message::Progress(p.permille(), p.file));
     })?;
-    let passive = cancuoc::verify::passive::passive(&doc, trust, Some(today.to_unix()));
-    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let context =
-        ReportContext { today: Some(today), millis: Some(millis), passive: Some(passive), ..ReportContext::default() };
-    let report = Report::new(&doc, &context);
+    inspection.set_read_time(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
     // Only a DG2 that EF.SOD signs is shown as the holder's face.
-    let photo = doc.signed_view().face().ok().and_then(|face| cancuoc::photo::decode(&face).ok());
-    let dump = cancuoc::report::dump(&doc, &context);
-    Ok(Outcome { report, photo, dump })
+    let photo = inspection.face().and_then(|face| cancuoc::photo::decode(&face).ok());
+    Ok(Outcome { report: inspection.report().clone(), photo, dump: inspection.dump() })
 }

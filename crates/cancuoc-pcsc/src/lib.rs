@@ -178,7 +178,7 @@ impl PcscTransport {
 impl Transport for PcscTransport {
     /// `SCardTransmit`. A response under two bytes is reported as
     /// [`TransportError::ShortResponse`] (vpcd answers a vanished card with an empty success:
-    /// `research/testbed.md` pitfall 3).
+    /// `docs/research/testbed.md` pitfall 3).
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         let response = self.card.transmit(apdu, &mut self.buffer).map_err(map_error)?;
         if response.len() < 2 {

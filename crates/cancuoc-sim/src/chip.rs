@@ -276,7 +276,7 @@ impl VirtualChip {
                     status(StatusWord::FILE_NOT_FOUND)
                 }
             }
-            // SELECT MF: Vietnamese chips answer "instruction not supported" (research/cccd.md
+            // SELECT MF: Vietnamese chips answer "instruction not supported" (docs/research/cccd.md
             // §1.2, NFCPassportReader issue 219).
             0x00 if command.data.is_empty() || command.data == [0x3F, 0x00] => status(StatusWord::INS_NOT_SUPPORTED),
             0x00 | 0x02 => {

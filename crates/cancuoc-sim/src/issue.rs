@@ -1,5 +1,5 @@
 //! Issues a fictional Vietnamese citizen's card: EF.COM, DG1 (TD1 in the CCCD layout of
-//! `research/cccd.md` §1.1), DG2 (a drawn face, JPEG), DG3 (placeholder fingerprints, read-
+//! `docs/research/cccd.md` §1.1), DG2 (a drawn face, JPEG), DG3 (placeholder fingerprints, read-
 //! protected as on real cards), DG13 (the citizen record) and EF.SOD signed by the test DS.
 
 use std::collections::BTreeMap;
@@ -80,7 +80,7 @@ pub struct CitizenProfile {
 impl CitizenProfile {
     /// The built-in fictional citizen of `cancuoc demo`: "Nguyễn Văn Mẫu" (a specimen name),
     /// ID 001090012345 (Hà Nội, male, born 1990), card issued 2021, valid to his 40th
-    /// birthday (`research/cccd.md` §4.3).
+    /// birthday (`docs/research/cccd.md` §4.3).
     pub fn specimen() -> Self {
         Self {
             id_number: "001090012345".to_owned(),
@@ -119,7 +119,7 @@ impl CitizenProfile {
         MrzKey::new(self.document_number(), &yymmdd(&self.date_of_birth), &yymmdd(&self.date_of_expiry))
     }
 
-    /// The three TD1 lines (ICAO 9303-5 §4.2; CCCD layout of `research/cccd.md` §1.1).
+    /// The three TD1 lines (ICAO 9303-5 §4.2; CCCD layout of `docs/research/cccd.md` §1.1).
     pub fn mrz_lines(&self) -> [String; 3] {
         let number = self.document_number();
         let line1 = format!("IDVNM{number}{}{}<<{}", cd(number), self.id_number, cd(&self.id_number));

@@ -32,7 +32,7 @@ impl PaceOffer {
 }
 
 /// What Vietnamese CCCD chips offer: PACE-ECDH-GM-AES-128 on brainpoolP256r1 (parameter ID
-/// 13; `research/cccd.md` §1.2).
+/// 13; `docs/research/cccd.md` §1.2).
 pub const CCCD_PACE: PaceOffer = PaceOffer {
     agreement: KeyAgreement::Ecdh,
     mapping: Mapping::Generic,

@@ -1,5 +1,5 @@
 //! The bridge from a [`VirtualChip`] to pcscd through vsmartcard's `vpcd` reader driver
-//! (`research/testbed.md`, "vpcd's socket protocol").
+//! (`docs/research/testbed.md`, "vpcd's socket protocol").
 //!
 //! The card is a TCP client of vpcd. Frames both ways are a big-endian `u16` length and the
 //! payload. One-byte frames from vpcd are control: `00` power off, `01` power on, `02` reset,

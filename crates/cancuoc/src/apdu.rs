@@ -252,7 +252,7 @@ impl Response {
     ///
     /// # Errors
     /// [`ApduError::ShortResponse`] for fewer than two bytes (vpcd yields an empty response
-    /// when the card vanishes mid-command: `research/testbed.md` pitfall 3).
+    /// when the card vanishes mid-command: `docs/research/testbed.md` pitfall 3).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ApduError> {
         let split = bytes.len().checked_sub(2).ok_or(ApduError::ShortResponse(bytes.len()))?;
         let (data, sw) = bytes.split_at_checked(split).ok_or(ApduError::ShortResponse(bytes.len()))?;

@@ -9,7 +9,7 @@
 //! file's first bytes), it reads the indefinite length `0x80` as 0 without an error, its `find`
 //! never returns constructed nodes, and it recurses without a depth limit, so a hostile chip
 //! sending deeply nested headers overflows the stack and aborts the process
-//! (`../shared/research/crates.md` §1.2). This reader is zero-copy, strict and bounded.
+//! (`docs/research/crates.md` §1.2). This reader is zero-copy, strict and bounded.
 
 pub mod time;
 pub mod tlv;

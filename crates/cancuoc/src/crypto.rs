@@ -153,7 +153,7 @@ mod tests {
     use hex_literal::hex;
 
     /// ICAO 9303-11 App. D.2: K_seed [V][X] and the derived K_enc, K_mac [V][X]
-    /// (`../shared/vectors/icao9303-part11.md` §2).
+    /// (`docs/vectors/icao9303-part11.md` §2).
     const D2_K_SEED: [u8; 16] = hex!("239AB9CB282DAF66231DC5A4DF6BFBAE");
     const D2_K_ENC: [u8; 16] = hex!("AB94FDECF2674FDFB9B391F85D7F76F2");
     const D2_K_MAC: [u8; 16] = hex!("7962D9ECE03D1ACD4C76089DCE131543");

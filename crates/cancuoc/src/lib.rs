@@ -7,7 +7,8 @@
 //!
 //! Layers, each a module using only those before it: [`apdu`] → [`transport`] → [`crypto`] →
 //! [`sm`] → [`channel`] → [`access`] → [`files`] → [`lds`] → [`profile`] → [`document`] →
-//! [`reader`] → [`verify`] → [`report`] → [`record`]; [`photo`] decodes the face for apps.
+//! [`reader`] → [`verify`] → [`report`] → [`record`] → [`mod@inspect`], the paved path that reads
+//! and checks in one call; [`photo`] decodes the face for apps.
 //!
 //! ```no_run
 //! # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
@@ -32,6 +33,7 @@ pub mod error;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod inspect;
 pub mod lds;
 pub mod photo;
 pub mod profile;
@@ -46,6 +48,7 @@ pub mod verify;
 pub use access::AccessKey;
 pub use document::Document;
 pub use error::{Error, ErrorClass};
+pub use inspect::{Checks, Inspection, inspect, inspect_dump};
 pub use reader::{Connect, PartialRead, Progress, ReadOptions, Reader, Session, read_resuming};
 pub use report::{Report, ReportContext};
 pub use transport::{Transport, TransportError};

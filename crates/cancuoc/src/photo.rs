@@ -1,5 +1,5 @@
 //! Decoding the DG2 face to RGBA pixels for the apps: JPEG with `zune-jpeg`, JPEG 2000 (JP2
-//! box or raw codestream) with `hayro-jpeg2000`, both pure safe Rust (`research/crates.md`
+//! box or raw codestream) with `hayro-jpeg2000`, both pure safe Rust (`docs/research/crates.md`
 //! §4). Decoded pixels are never proof of anything: EF.SOD's hash decides whether the image
 //! is the issuer's.
 

@@ -95,6 +95,15 @@ impl Progress {
 }
 
 /// A chip, opened but not yet authenticated. Sends nothing until [`Reader::authenticate`].
+///
+/// ```no_run
+/// # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
+/// use cancuoc::{AccessKey, ReadOptions, Reader};
+/// let mut session = Reader::open(transport).authenticate(&AccessKey::can("123456")?, rng)?;
+/// let mut doc = session.read(&ReadOptions::default(), rng, &mut |_| {})?;
+/// session.authenticate_chip(&mut doc, rng)?; // active and chip authentication evidence
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct Reader<T> {
     channel: Channel<T>,

@@ -69,6 +69,16 @@ pub struct ReportContext {
 }
 
 /// The whole report.
+///
+/// ```
+/// use cancuoc::report::{PassiveStatus, Verdict};
+/// use cancuoc::{Document, Report, ReportContext};
+/// // A document without EF.SOD: nothing can be checked, and the report says so.
+/// let report = Report::new(&Document::default(), &ReportContext::default());
+/// assert_eq!(report.verification.passive.status, PassiveStatus::NotChecked);
+/// assert_eq!(report.verdict(), Verdict::NotChecked);
+/// assert!(report.to_json().contains("\"schema\": \"cancuoc/1\""));
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// Always [`SCHEMA`].

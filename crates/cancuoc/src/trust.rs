@@ -252,6 +252,16 @@ impl Crl {
 }
 
 /// The CSCA certificates a verification may chain to.
+///
+/// ```
+/// use cancuoc::TrustStore;
+/// let mut store = TrustStore::new();
+/// // Files are told apart by their content: certificates (DER or PEM), CRLs, master lists.
+/// assert!(store.add_file("notes.txt", b"not a certificate").is_err());
+/// // A master list counts only on a CSCA you vouch for: its certificate, or its fingerprint.
+/// store.pin_fingerprint(cancuoc::trust::parse_fingerprint(&"ab".repeat(32)).unwrap());
+/// assert!(store.is_empty());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
@@ -454,28 +464,12 @@ fn pem_certificates(text: &str) -> Vec<Vec<u8>> {
     out
 }
 
-/// Standard base64 (RFC 4648 §4); `None` for invalid text.
+/// Standard base64 (RFC 4648 §4) of a PEM body, line breaks and padding as PEM has them;
+/// `None` for invalid text. Decoded by `base64ct` (RustCrypto), constant time.
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xFF).ok()?);
-        }
-    }
-    Some(out)
+    use base64ct::Encoding;
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    base64ct::Base64::decode_vec(&compact).ok()
 }
 
 #[cfg(test)]

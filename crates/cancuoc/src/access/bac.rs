@@ -187,7 +187,7 @@ mod tests {
     use super::*;
     use hex_literal::hex;
 
-    // ICAO 9303-11 App. D.3 (`../shared/vectors/icao9303-part11.md` §2), all [V][X].
+    // ICAO 9303-11 App. D.3 (`docs/vectors/icao9303-part11.md` §2), all [V][X].
     const D3_RND_IC: [u8; 8] = hex!("4608F91988702212");
     const D3_RND_IFD: [u8; 8] = hex!("781723860C06C226");
     const D3_K_IFD: [u8; 16] = hex!("0B795240CB7049B01C19B33E32804F0B");

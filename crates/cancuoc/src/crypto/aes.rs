@@ -147,7 +147,7 @@ mod tests {
     use super::*;
     use hex_literal::hex;
 
-    /// NIST SP 800-38B App. D.1, AES-128 CMAC examples (`../shared/vectors/icao9303-part11.md`
+    /// NIST SP 800-38B App. D.1, AES-128 CMAC examples (`docs/vectors/icao9303-part11.md`
     /// §11) [V].
     #[test]
     fn cmac_matches_sp800_38b() {
@@ -162,7 +162,7 @@ mod tests {
     }
 
     /// ICAO 9303-11 §9.7.1 KDF vectors for K = SHA-1("T22000129364081251010318")
-    /// (`../shared/vectors/icao9303-part11.md` §1) [V][S].
+    /// (`docs/vectors/icao9303-part11.md` §1) [V][S].
     #[test]
     fn kdf_matches_the_published_vectors() {
         let k = hex!("7E2D2A41C74EA0B38CD36F863939BFA8E9032AAD");

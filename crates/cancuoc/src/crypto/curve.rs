@@ -468,7 +468,7 @@ mod tests {
         }
     }
 
-    /// RFC 7027 App. A.1, brainpoolP256r1 ECDH (`../shared/vectors/icao9303-part11.md` §11) [V].
+    /// RFC 7027 App. A.1, brainpoolP256r1 ECDH (`docs/vectors/icao9303-part11.md` §11) [V].
     #[test]
     fn ecdh_matches_rfc_7027() {
         let curve = Curve::standard(&BRAINPOOL_P256R1).unwrap();

@@ -232,7 +232,7 @@ mod tests {
     }
 
     /// ICAO 9303-11 App. G.2: mapping and key agreement on parameter ID 0
-    /// (`../shared/vectors/icao9303-part11.md` §5) [V][X].
+    /// (`docs/vectors/icao9303-part11.md` §5) [V][X].
     #[test]
     fn generic_mapping_matches_9303_11_g2() {
         let group = DhGroup::standard(&MODP_1024_160).unwrap();

@@ -2,7 +2,7 @@
 //! (§9.2) and EMSA-PSS (§9.1.2) with MGF1, on `crypto-bigint`'s boxed Montgomery arithmetic.
 //! Written here rather than taken from the `rsa` crate, whose current line is a release
 //! candidate: verification needs only s^e mod n and the two encodings, all checked by the
-//! real signatures of `../shared/real-samples`. Nothing here touches a private key.
+//! real signatures of the real-sample tests (`tests/real_samples.rs`). Nothing here touches a private key.
 
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, Odd};

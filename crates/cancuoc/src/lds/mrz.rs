@@ -297,7 +297,7 @@ mod tests {
     use super::*;
 
     /// Check-digit examples of ICAO 9303-3 as collected in
-    /// `../shared/vectors/icao9303-part11.md` §10 [V][X].
+    /// `docs/vectors/icao9303-part11.md` §10 [V][X].
     #[test]
     fn check_digits_match_9303_3() {
         for (field, cd) in [
@@ -345,14 +345,14 @@ mod tests {
         assert_eq!(td2.document_number, "D23145890");
     }
 
-    /// Long document number in a TD2 (`../shared/vectors/icao9303-part11.md` §10) [X].
+    /// Long document number in a TD2 (`docs/vectors/icao9303-part11.md` §10) [X].
     #[test]
     fn joins_long_document_numbers() {
         let mrz = Mrz::parse("I<UTOSTEVENSON<<PETER<JOHN<<<<<<<<<<D23145890<UTO3407127M95071227349<<<8").unwrap();
         assert_eq!(mrz.document_number, "D23145890734");
     }
 
-    /// The CCCD layout of `research/cccd.md` §1.1 (check digits verified there).
+    /// The CCCD layout of `docs/research/cccd.md` §1.1 (check digits verified there).
     #[test]
     fn parses_cccd_td1() {
         let mrz =

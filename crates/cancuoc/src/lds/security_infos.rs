@@ -501,7 +501,7 @@ mod tests {
     use hex_literal::hex;
 
     /// The EF.CardAccess that Vietnamese CCCD readers hard-code, decoded in
-    /// `research/cccd.md` §1.2: TA v1, CA-ECDH-AES-128 v1, PACE-ECDH-GM-AES-128 v2 ID 13.
+    /// `docs/research/cccd.md` §1.2: TA v1, CA-ECDH-AES-128 v1, PACE-ECDH-GM-AES-128 v2 ID 13.
     pub(crate) const CCCD_CARD_ACCESS: [u8; 54] = hex!(
         "3134300D060804007F0007020202020101300F060A04007F0007020203020202010130"
         "12060A04007F0007020204020202010202010D"
@@ -522,7 +522,7 @@ mod tests {
         assert_eq!(pace[0].version, 2);
     }
 
-    /// ICAO 9303-11 App. G.1 and G.2 PACEInfos (`../shared/vectors/icao9303-part11.md` §4–5).
+    /// ICAO 9303-11 App. G.1 and G.2 PACEInfos (`docs/vectors/icao9303-part11.md` §4–5).
     #[test]
     fn parses_the_appendix_g_pace_infos() {
         let g1 = SecurityInfos::parse(&hex!("31143012060A04007F0007020204020202010202010D")).unwrap();

@@ -1,8 +1,8 @@
 //! Vietnam's citizen identity card (CCCD, 2021; Căn cước, 2024): the 12-digit ID and the keys
-//! it gives, and DG13, the citizen record (`research/cccd.md` §1.1, §2.2).
+//! it gives, and DG13, the citizen record (`docs/research/cccd.md` §1.1, §2.2).
 //!
 //! DG13 is not in ICAO 9303. Its layout, established from real-card dumps and several
-//! independent readers (`research/cccd.md` §2.2), is:
+//! independent readers (`docs/research/cccd.md` §2.2), is:
 //!
 //! ```text
 //! [APPLICATION 13] {                        -- tag 6D
@@ -36,7 +36,7 @@ const TAG_IA5_STRING: u32 = 0x16;
 /// 1.0.10646.1.0.8, DER-encoded: the UTF-8 designation of ISO/IEC 10646.
 pub const OID_UTF8: &[u8] = &[0x28, 0xD3, 0x16, 0x01, 0x00, 0x08];
 /// The MRZ expiry of cards valid for life ("Không thời hạn"): one real sample with valid
-/// check digits shows `991231` (`research/cccd.md` §1.1; confidence low–medium).
+/// check digits shows `991231` (`docs/research/cccd.md` §1.1; confidence low–medium).
 pub const NO_EXPIRY_MRZ_DATE: &str = "991231";
 /// Deepest nesting inside one field value (13 and 14 hold a SEQUENCE of strings).
 const MAX_FIELD_DEPTH: usize = 4;
@@ -62,7 +62,7 @@ pub enum CccdError {
 }
 
 /// A 12-digit personal identification number: province (3), century and sex (1), birth year
-/// (2), serial (6) (`research/cccd.md` §1.1).
+/// (2), serial (6) (`docs/research/cccd.md` §1.1).
 #[derive(Clone, PartialEq, Eq)]
 pub struct CccdId(String);
 
@@ -87,12 +87,12 @@ impl CccdId {
         &self.0
     }
 
-    /// The BAC document number: the last 9 digits (`research/cccd.md` §1.1).
+    /// The BAC document number: the last 9 digits (`docs/research/cccd.md` §1.1).
     pub fn document_number(&self) -> &str {
         self.0.get(3..).unwrap_or_default()
     }
 
-    /// The PACE CAN: the last 6 digits (`research/cccd.md` §1.2).
+    /// The PACE CAN: the last 6 digits (`docs/research/cccd.md` §1.2).
     pub fn can(&self) -> &str {
         self.0.get(6..).unwrap_or_default()
     }
@@ -132,7 +132,7 @@ impl std::fmt::Debug for CccdId {
     }
 }
 
-/// DG13 field numbers (`research/cccd.md` §2.2 field table).
+/// DG13 field numbers (`docs/research/cccd.md` §2.2 field table).
 pub mod field {
     /// Số CCCD: the 12-digit ID.
     pub const ID_NUMBER: u8 = 1;
@@ -389,7 +389,7 @@ impl Date {
 }
 
 /// The text of a 2021 CCCD's QR code: `ID|old ID|name|DDMMYYYY|sex|address|DDMMYYYY`
-/// (`research/cccd.md` §4.1). A six-field variant without the old ID is accepted.
+/// (`docs/research/cccd.md` §4.1). A six-field variant without the old ID is accepted.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CccdQr {
     /// The 12-digit ID.
@@ -467,7 +467,7 @@ impl CccdQr {
 const IDENTIFICATION_LAW_2023: Date = Date { year: 2024, month: 7, day: 1 };
 
 /// Likely MRZ expiry dates (`YYMMDD`) of a CCCD, most likely first, from the renewal ages of
-/// `research/cccd.md` §4.3: cards renew at 25, 40 and 60 (and 14 for cards issued from 1 July
+/// `docs/research/cccd.md` §4.3: cards renew at 25, 40 and 60 (and 14 for cards issued from 1 July
 /// 2024); a card issued within two years before a milestone runs to the next one; the expiry
 /// is the birthday in the milestone year; past the last milestone there is none, which the
 /// MRZ writes `991231`. Ages at a boundary, 29 February birthdays and an unknown issue date
@@ -657,7 +657,7 @@ mod tests {
         assert!(err("001090012345|12345678x|A|15011990|Nam|X|10042021").contains("old ID"));
     }
 
-    /// The renewal rules of `research/cccd.md` §4.3 and the MRZ samples of §1.1.
+    /// The renewal rules of `docs/research/cccd.md` §4.3 and the MRZ samples of §1.1.
     #[test]
     fn expiry_follows_the_renewal_ages() {
         // Issued at 31: valid to 40.

@@ -4,7 +4,7 @@
 //!
 //! One input is used, the first given in this order: MRZ data, CAN, the CCCD's QR text, the
 //! CCCD's 12-digit ID (alone: PACE-CAN with its last 6 digits; with the date of birth, and the
-//! date of expiry or the likely ones, BAC as well; `research/cccd.md` §1.1, §4.3). Blank text
+//! date of expiry or the likely ones, BAC as well; `docs/research/cccd.md` §1.1, §4.3). Blank text
 //! counts as not given.
 
 use thiserror::Error;

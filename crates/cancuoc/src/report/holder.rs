@@ -46,7 +46,7 @@ pub(super) fn holder_from_mrz(m: &Mrz, today: Option<CalendarDate>) -> HolderRep
     let expiry = mrz_date(&m.date_of_expiry).map(|date| expiry_century(date, today));
     // Without today's date, a birth is placed not after the expiry.
     let dob = mrz_date(&m.date_of_birth).map(|date| birth_century(date, today.or(expiry)));
-    // A Vietnamese TD1 carries the 12-digit ID in optional data 1 (`research/cccd.md` §1.1).
+    // A Vietnamese TD1 carries the 12-digit ID in optional data 1 (`docs/research/cccd.md` §1.1).
     let id_number = (m.issuing_state == "VNM")
         .then(|| m.optional_data.get(..12).filter(|s| s.chars().all(|c| c.is_ascii_digit())).map(str::to_owned))
         .flatten();

@@ -1,4 +1,4 @@
-//! Secure messaging against ICAO 9303-11 App. D.4 (`../shared/vectors/icao9303-part11.md` §2,
+//! Secure messaging against ICAO 9303-11 App. D.4 (`docs/vectors/icao9303-part11.md` §2,
 //! all values [V][X]).
 
 use hex_literal::hex;

@@ -111,29 +111,15 @@ impl Trace {
     }
 }
 
-/// Upper-case hex.
+/// Upper-case hex (the `hex` crate).
 pub fn encode_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().saturating_mul(2));
-    for b in bytes {
-        let _ = write!(out, "{b:02X}");
-    }
-    out
+    hex::encode_upper(bytes)
 }
 
 /// Decodes hex (either case, spaces allowed between bytes); `None` if malformed.
 pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks_exact(2)
-        .map(|pair| {
-            let hi = char::from(*pair.first()?).to_digit(16)?;
-            let lo = char::from(*pair.get(1)?).to_digit(16)?;
-            u8::try_from(hi * 16 + lo).ok()
-        })
-        .collect()
+    let digits: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    hex::decode(digits).ok()
 }
 
 #[cfg(test)]

@@ -191,7 +191,7 @@ mod tests {
     use super::*;
     use hex_literal::hex;
 
-    /// ICAO 9303-11 App. F (`../shared/vectors/icao9303-part11.md` §3): the recovered message
+    /// ICAO 9303-11 App. F (`docs/vectors/icao9303-part11.md` §3): the recovered message
     /// representative F and the challenge RND.IFD [V][X]. The spec gives no key pair, so the
     /// RSA operation itself is checked by the PKCS#1 and PSS tests of real signatures.
     #[test]

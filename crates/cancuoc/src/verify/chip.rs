@@ -258,7 +258,7 @@ mod tests {
     use crate::sm::AesSm;
     use hex_literal::hex;
 
-    /// `../shared/vectors/icao9303-part11.md` §8.2, TestChipAuthAT (a real card's trace,
+    /// `docs/vectors/icao9303-part11.md` §8.2, TestChipAuthAT (a real card's trace,
     /// [V][S: gmrtd]): id-CA-ECDH-AES-CBC-CMAC-128 on brainpoolP256r1.
     #[test]
     fn chip_authentication_matches_the_at_trace() {

@@ -1,7 +1,7 @@
 //! CMS SignedData as passive authentication needs it (RFC 5652 §5; ICAO 9303-10 §4.6.2):
 //! the encapsulated content, the certificates, and each SignerInfo with the **original bytes**
 //! of its signed attributes (the signature covers them as encoded; `der` would re-sort a SET
-//! OF: `research/crates.md` §2). DER and BER (indefinite lengths) are read.
+//! OF: `docs/research/crates.md` §2). DER and BER (indefinite lengths) are read.
 
 use crate::codec::{ByteReader, DecodeError, DecodeErrorKind};
 use crate::lds::card_security::OID_SIGNED_DATA;

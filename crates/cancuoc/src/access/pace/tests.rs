@@ -1,4 +1,4 @@
-//! PACE against ICAO 9303-11 App. G.1 (ECDH) and G.2 (DH) (`../shared/vectors/icao9303-part11.md`
+//! PACE against ICAO 9303-11 App. G.1 (ECDH) and G.2 (DH) (`docs/vectors/icao9303-part11.md`
 //! §4–5): every command byte for byte, and the session keys.
 
 use hex_literal::hex;
@@ -173,7 +173,7 @@ fn can_123456() -> PacePassword {
 }
 
 /// App. H.1: Integrated Mapping, ECDH, brainpoolP256r1, AES-128, K_π of "123456"
-/// (`../shared/vectors/icao9303-part11.md` §6; the password reference is unconfirmed there, so
+/// (`docs/vectors/icao9303-part11.md` §6; the password reference is unconfirmed there, so
 /// MSE:Set AT is not compared).
 #[test]
 fn integrated_mapping_ecdh_matches_9303_11_h1() {
@@ -250,7 +250,7 @@ fn integrated_mapping_dh_matches_9303_11_h2() {
 }
 
 /// App. I: Chip Authentication Mapping, ECDH, brainpoolP256r1, AES-128, MRZ
-/// (`../shared/vectors/icao9303-part11.md` §7): commands, CA_IC, and the check against the
+/// (`docs/vectors/icao9303-part11.md` §7): commands, CA_IC, and the check against the
 /// static key the vector file derives [D].
 #[test]
 fn chip_authentication_mapping_matches_9303_11_i() {
