@@ -4,17 +4,19 @@
 //! removed…) with a one-line reason on stderr; 2 usage; 3 read, but a check failed.
 
 mod console;
+mod error;
 mod keys;
 mod output;
 mod progress;
 mod session;
 mod trust_files;
 
-use crate::console::errln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::console::errln;
 
 /// Command-line interface.
 #[derive(Debug, Parser)]
@@ -155,8 +157,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Readers => session::readers(),
-        Command::Read(args) => args.key.to_access_key().map_err(session::CliError::from).and_then(|key| {
-            let key = key.ok_or(session::CliError::Usage(
+        Command::Read(args) => args.key.to_access_key().map_err(error::CliError::from).and_then(|key| {
+            let key = key.ok_or(error::CliError::Usage(
                 "give the access key: --id ID (a CCCD), --can CAN, --qr TEXT, or --mrz DOCNO,YYMMDD,YYMMDD".to_owned(),
             ))?;
             let wait = args.wait.map(std::time::Duration::from_secs);

@@ -1,6 +1,5 @@
 //! Printing a read document as text or JSON, and writing the dump of DESIGN.md §3.3.
 
-use crate::console::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,7 +8,8 @@ use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus};
 use cancuoc::{Checks, Inspection, Report};
 
 use crate::OutputArgs;
-use crate::session::CliError;
+use crate::console::{errln, outln};
+use crate::error::CliError;
 
 /// The trust store and dates of `--trust`, `--anchor`, `--fingerprint` and `--at`, loaded before
 /// the card is read so a bad trust file stops the command at once.

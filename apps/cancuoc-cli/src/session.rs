@@ -1,75 +1,26 @@
 //! The commands: each opens a transport, runs the core's read and hands the document to
 //! [`crate::output`]. No protocol logic here.
 
-use crate::console::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use cancuoc::profile::cccd::CccdId;
 use cancuoc::transport::{Recorder, RecordingRng, RecordingTransport, ReplayTransport, Trace};
-use cancuoc::{AccessKey, Connect, Error, ErrorClass, ReadOptions, Transport, TransportError};
+use cancuoc::{AccessKey, Connect, Error, ReadOptions, Transport, TransportError};
 use cancuoc_pcsc::PcscTransport;
 use cancuoc_sim::Faults;
 use rand_core::CryptoRng;
 
 use crate::OutputArgs;
+use crate::console::{errln, outln};
+use crate::error::CliError;
 use crate::keys::KeyArgs;
 use crate::output::{self, CheckInputs};
 use crate::progress::ReadProgress;
-use cancuoc::profile::key_input::KeyInputError;
 
 /// Trace comment that names the key of a virtual-card trace (fictional data only).
 const TRACE_KEY_COMMENT: &str = "cancuoc-key: ";
-
-/// A failure of a command, with its exit code.
-#[derive(Debug)]
-pub(crate) enum CliError {
-    /// Bad command-line input: exit 2.
-    Usage(String),
-    /// The read failed: exit 1.
-    Read(Error),
-    /// A file could not be read or written: exit 1.
-    Io(String),
-}
-
-impl From<KeyInputError> for CliError {
-    fn from(e: KeyInputError) -> Self {
-        Self::Usage(e.to_string())
-    }
-}
-
-impl From<Error> for CliError {
-    fn from(e: Error) -> Self {
-        Self::Read(e)
-    }
-}
-
-impl std::fmt::Display for CliError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Usage(m) | Self::Io(m) => f.write_str(m),
-            Self::Read(e) => write!(f, "{e}{}", hint(e.class())),
-        }
-    }
-}
-
-impl CliError {
-    pub(crate) fn exit_code(&self) -> ExitCode {
-        match self {
-            Self::Usage(_) => ExitCode::from(2),
-            Self::Read(_) | Self::Io(_) => ExitCode::from(1),
-        }
-    }
-}
-
-/// A short next step for the person at the desk, by error class.
-fn hint(class: ErrorClass) -> &'static str {
-    match class {
-        ErrorClass::Tampered => " (read again; if it repeats, do not trust this card)",
-        _ => "",
-    }
-}
 
 /// `cancuoc readers`.
 pub(crate) fn readers() -> Result<ExitCode, CliError> {

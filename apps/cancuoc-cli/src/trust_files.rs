@@ -2,7 +2,6 @@
 //! and `cancuoc trust import`. File handling only: the core decides what a file holds, whether
 //! a master list verifies and whether a supplied CSCA anchors it.
 
-use crate::console::{errln, outln};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,7 +9,8 @@ use cancuoc::TrustStore;
 use cancuoc::trust::TrustError;
 
 use crate::TrustArgs;
-use crate::session::CliError;
+use crate::console::{errln, outln};
+use crate::error::CliError;
 
 /// Deepest folder level searched for certificates.
 const MAX_DEPTH: usize = 4;
