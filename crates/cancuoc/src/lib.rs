@@ -5,10 +5,12 @@
 //! dependencies and no I/O of its own. Card access goes through a [`Transport`]; randomness
 //! is passed in, so a recorded trace replays byte for byte.
 //!
-//! Layers, each a module using only those before it: [`apdu`] → [`transport`] → [`crypto`] →
-//! [`sm`] → [`channel`] → [`access`] → [`files`] → [`lds`] → [`profile`] → [`document`] →
-//! [`reader`] → [`verify`] → [`report`] → [`record`] → [`mod@inspect`], the paved path that reads
-//! and checks in one call; [`photo`] decodes the face for apps.
+//! Layers, each a module using only those before it ([`codec`] is the leaf all parse with):
+//! [`apdu`] → [`transport`] → [`crypto`] → [`sm`] → [`channel`] → [`access`] → [`files`] →
+//! [`lds`] → [`profile`] → [`document`] → [`pki`] → [`trust`] → [`verify`] → [`reader`] →
+//! [`report`] → [`record`] → [`mod@inspect`], the paved path that reads and checks in one call;
+//! [`photo`] decodes the face for apps. One edge still points up: PACE ([`access`]) takes the
+//! parsed SecurityInfos of EF.CardAccess from [`lds`].
 //!
 //! ```no_run
 //! # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
@@ -36,6 +38,7 @@ pub mod fuzzing;
 pub mod inspect;
 pub mod lds;
 pub mod photo;
+pub mod pki;
 pub mod profile;
 pub mod reader;
 pub mod record;

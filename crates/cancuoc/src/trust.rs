@@ -15,8 +15,9 @@
 use thiserror::Error;
 
 use crate::codec::ByteReader;
-use crate::verify::cms::{Algorithm, SignedData};
-use crate::verify::signature::{PublicKey, verify};
+pub use crate::pki::certificate::{Certificate, Crl, fingerprint};
+use crate::pki::cms::SignedData;
+use crate::pki::signature::verify;
 
 /// id-icao-cscaMasterList 2.23.136.1.1.2.
 const OID_MASTER_LIST: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x02];
@@ -71,184 +72,12 @@ impl std::fmt::Display for ListCsca {
     }
 }
 
-/// SHA-256 of a DER certificate: the fingerprint issuers publish for their CSCA.
-pub fn fingerprint(der: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(der).into()
-}
-
 /// Reads a SHA-256 fingerprint typed by a person: 64 hex digits, upper or lower case, with or
 /// without `:` or spaces between bytes. `None` for anything else.
 pub fn parse_fingerprint(text: &str) -> Option<[u8; 32]> {
     let digits: String = text.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
     let bytes = crate::transport::trace::decode_hex(&digits)?;
     bytes.try_into().ok()
-}
-
-/// A parsed certificate, owning its DER.
-#[derive(Clone)]
-pub struct Certificate {
-    /// The DER encoding.
-    pub der: Vec<u8>,
-    /// The TBSCertificate, as encoded (what the issuer signed).
-    pub tbs: Vec<u8>,
-    /// The subject Name, DER.
-    pub subject: Vec<u8>,
-    /// The issuer Name, DER.
-    pub issuer: Vec<u8>,
-    /// The subject as text (RFC 4514 style).
-    pub subject_text: String,
-    /// The issuer as text.
-    pub issuer_text: String,
-    /// The serial number's INTEGER contents.
-    pub serial: Vec<u8>,
-    /// notBefore, seconds since 1970.
-    pub not_before: i64,
-    /// notAfter, seconds since 1970.
-    pub not_after: i64,
-    /// The SubjectPublicKeyInfo, DER.
-    pub spki: Vec<u8>,
-    /// The signature algorithm.
-    pub signature_algorithm: Algorithm,
-    /// The signature.
-    pub signature: Vec<u8>,
-    /// keyUsage digitalSignature / keyCertSign, when the extension is present.
-    pub key_usage: Option<(bool, bool)>,
-    /// subjectKeyIdentifier.
-    pub subject_key_id: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for Certificate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Certificate({})", self.subject_text)
-    }
-}
-
-impl Certificate {
-    /// Parses a DER certificate (x509-parser for the TBS fields, which is lenient with the
-    /// encodings found in master lists; the outer signature fields by hand, to keep their
-    /// raw parameters).
-    ///
-    /// # Errors
-    /// `None` for anything that is not a certificate.
-    pub fn parse(der: &[u8]) -> Option<Self> {
-        let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-        let mut r = ByteReader::new(der, "Certificate");
-        let mut outer = r.expect_tlv(0x30).ok()?.reader("Certificate");
-        let tbs = outer.expect_tlv(0x30).ok()?.raw.to_vec();
-        let mut alg = outer.expect_tlv(0x30).ok()?.reader("AlgorithmIdentifier");
-        let oid = alg.expect_tlv(0x06).ok()?.value.to_vec();
-        let parameters = if alg.is_empty() { None } else { Some(alg.tlv().ok()?.raw.to_vec()) };
-        let signature = outer.expect_tlv(0x03).ok()?.value.split_first()?.1.to_vec();
-        let key_usage =
-            cert.key_usage().ok().flatten().map(|ku| (ku.value.digital_signature(), ku.value.key_cert_sign()));
-        let subject_key_id = cert.iter_extensions().find_map(|e| match e.parsed_extension() {
-            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0.to_vec()),
-            _ => None,
-        });
-        Some(Self {
-            der: der.get(..r.offset()).unwrap_or(der).to_vec(),
-            tbs,
-            subject: cert.subject().as_raw().to_vec(),
-            issuer: cert.issuer().as_raw().to_vec(),
-            subject_text: cert.subject().to_string(),
-            issuer_text: cert.issuer().to_string(),
-            serial: cert.tbs_certificate.raw_serial().to_vec(),
-            not_before: cert.validity().not_before.timestamp(),
-            not_after: cert.validity().not_after.timestamp(),
-            spki: cert.public_key().raw.to_vec(),
-            signature_algorithm: Algorithm { oid, parameters },
-            signature,
-            key_usage,
-            subject_key_id,
-        })
-    }
-
-    /// The certificate's key (`inherited`: the issuer's curve, for implicitlyCA keys).
-    ///
-    /// # Errors
-    /// As [`PublicKey::from_spki`].
-    pub fn public_key(
-        &self,
-        inherited: Option<&crate::crypto::curve::Curve>,
-    ) -> Result<PublicKey, crate::verify::signature::SignatureError> {
-        PublicKey::from_spki(&self.spki, inherited)
-    }
-
-    /// Verifies that `issuer` signed this certificate.
-    ///
-    /// # Errors
-    /// The signature error.
-    pub fn verify_signed_by(&self, issuer_key: &PublicKey) -> Result<String, crate::verify::signature::SignatureError> {
-        verify(issuer_key, &self.signature_algorithm, None, &self.tbs, &self.signature)
-    }
-
-    /// True when `at` (seconds since 1970) lies in the validity period.
-    pub fn valid_at(&self, at: i64) -> bool {
-        self.not_before <= at && at <= self.not_after
-    }
-
-    /// The serial number in hex.
-    pub fn serial_hex(&self) -> String {
-        crate::transport::trace::encode_hex(crate::lds::security_infos::unsigned(&self.serial).unwrap_or(&self.serial))
-    }
-}
-
-/// A certificate revocation list (RFC 5280 §5.1): issuer, the revoked serial numbers, and
-/// what its signature covers.
-#[derive(Debug, Clone)]
-pub struct Crl {
-    /// The issuer Name, DER.
-    pub issuer: Vec<u8>,
-    /// The TBSCertList, as encoded.
-    pub tbs: Vec<u8>,
-    /// The signature algorithm.
-    pub signature_algorithm: Algorithm,
-    /// The signature.
-    pub signature: Vec<u8>,
-    /// The revoked certificates' serial numbers (INTEGER contents).
-    pub revoked: Vec<Vec<u8>>,
-}
-
-impl Crl {
-    /// Parses a DER CRL; `None` for anything else.
-    pub fn parse(der: &[u8]) -> Option<Self> {
-        let mut r = ByteReader::new(der, "CertificateList");
-        let mut list = r.expect_tlv(0x30).ok()?.reader("CertificateList");
-        let tbs_tlv = list.expect_tlv(0x30).ok()?;
-        let mut alg = list.expect_tlv(0x30).ok()?.reader("AlgorithmIdentifier");
-        let oid = alg.expect_tlv(0x06).ok()?.value.to_vec();
-        let parameters = if alg.is_empty() { None } else { Some(alg.tlv().ok()?.raw.to_vec()) };
-        let signature = list.expect_tlv(0x03).ok()?.value.split_first()?.1.to_vec();
-        let mut tbs = tbs_tlv.reader("TBSCertList");
-        if tbs.peek() == Some(0x02) {
-            tbs.tlv().ok()?; // version
-        }
-        tbs.expect_tlv(0x30).ok()?; // signature
-        let issuer = tbs.expect_tlv(0x30).ok()?.raw.to_vec();
-        let this_update = tbs.tlv().ok()?;
-        if !matches!(this_update.tag, 0x17 | 0x18) {
-            return None;
-        }
-        if matches!(tbs.peek(), Some(0x17 | 0x18)) {
-            tbs.tlv().ok()?; // nextUpdate
-        }
-        let mut revoked = Vec::new();
-        if tbs.peek() == Some(0x30) {
-            let mut entries = tbs.tlv().ok()?.reader("revokedCertificates");
-            while !entries.is_empty() {
-                let mut entry = entries.expect_tlv(0x30).ok()?.reader("revokedCertificate");
-                revoked.push(entry.expect_tlv(0x02).ok()?.value.to_vec());
-            }
-        }
-        Some(Self {
-            issuer,
-            tbs: tbs_tlv.raw.to_vec(),
-            signature_algorithm: Algorithm { oid, parameters },
-            signature,
-            revoked,
-        })
-    }
 }
 
 /// The CSCA certificates a verification may chain to.
@@ -390,10 +219,10 @@ impl TrustStore {
     fn add_master_list(&mut self, name: &str, signed: &SignedData) -> Result<usize, TrustError> {
         let fail = |why| TrustError::MasterListSignature { name: name.to_owned(), why };
         let signer = signed.signers.first().ok_or(fail("no signer"))?;
-        let signer_cert = crate::verify::passive::find_signer_certificate(&signed.certificates, &signer.sid)
+        let signer_cert = crate::pki::signer::find_signer_certificate(&signed.certificates, &signer.sid)
             .ok_or(fail("no signer certificate"))?;
         let key = signer_cert.public_key(None).map_err(|_| fail("unusable signer key"))?;
-        crate::verify::passive::check_signer(signed, signer, &key).map_err(|problem| fail(problem.as_str()))?;
+        crate::pki::signer::check_signer(signed, signer, &key).map_err(|problem| fail(problem.as_str()))?;
         let mut r = ByteReader::new(&signed.content, "CscaMasterList");
         let mut list = r.expect_tlv(0x30).map_err(|_| fail("malformed content"))?.reader("CscaMasterList");
         list.expect_tlv(0x02).map_err(|_| fail("malformed content"))?;

@@ -5,8 +5,9 @@
 
 pub mod active;
 pub mod chip;
-pub mod cms;
 pub mod hashes;
 pub mod passive;
-pub mod signature;
 pub mod status;
+
+// Where they lived before `pki`: kept so callers' paths stay valid.
+pub use crate::pki::{cms, signature};

@@ -105,8 +105,9 @@ fn to_bytes(value: &U576, len: usize) -> Vec<u8> {
     super::bigint::to_be(value, len)
 }
 
+/// The curve constants' hex (no spaces in them).
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    crate::transport::trace::decode_hex(text)
+    hex::decode(text).ok()
 }
 
 impl Curve {
@@ -507,7 +508,7 @@ mod tests {
     #[test]
     fn rejects_broken_parameters() {
         let p = BRAINPOOL_P256R1;
-        let h = |s: &str| crate::transport::trace::decode_hex(s).unwrap();
+        let h = |s: &str| hex::decode(s).unwrap();
         assert!(Curve::from_parameters(&h(p.p), &h(p.a), &h(p.b), &h(p.gx), &h(p.gx), &h(p.n)).is_err());
         assert!(Curve::from_parameters(&[4], &[1], &[1], &[1], &[1], &[7]).is_err());
         assert!(Curve::from_parameters(&[0; 80], &[1], &[1], &[1], &[1], &[7]).is_err());

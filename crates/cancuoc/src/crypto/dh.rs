@@ -71,7 +71,7 @@ impl DhGroup {
     /// # Errors
     /// [`DhError::BadParameters`] if the constants are broken (a test checks each).
     pub fn standard(params: &DhParams) -> Result<Self, DhError> {
-        let hex = |h: &str| crate::transport::trace::decode_hex(h).ok_or(DhError::BadParameters);
+        let hex = |h: &str| hex::decode(h).map_err(|_| DhError::BadParameters);
         let mut group = Self::from_parameters(&hex(params.p)?, &hex(params.g)?, &hex(params.q)?)?;
         group.name = params.name.to_owned();
         Ok(group)

@@ -7,7 +7,7 @@
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, Odd};
 
-use crate::lds::sod::HashAlgorithm;
+use super::hash::HashAlgorithm;
 
 /// Smallest and largest moduli accepted (real CSCAs use 2048–4096; 1024-bit DS keys exist on
 /// old passports).
