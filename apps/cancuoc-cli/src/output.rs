@@ -22,8 +22,7 @@ impl CheckInputs {
     pub(crate) fn load(trust: &crate::TrustArgs) -> Result<Self, CliError> {
         let store = crate::trust_files::load(trust)?;
         let at = match &trust.at {
-            Some(text) => cancuoc::profile::cccd::Date::parse_iso(text)
-                .map(|d| CalendarDate { year: d.year, month: d.month, day: d.day })
+            Some(text) => CalendarDate::parse_iso(text)
                 .ok_or_else(|| CliError::Usage(format!("--at {text}: expected YYYY-MM-DD")))?,
             None => today(),
         };

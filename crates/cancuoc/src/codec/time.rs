@@ -46,6 +46,51 @@ impl CalendarDate {
         (era * 146_097 + doe - 719_468) * 86_400
     }
 
+    /// Parses `YYYY-MM-DD` (a date a person typed, or a report's); `None` unless a real date.
+    pub fn parse_iso(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if t.len() != 10 || t.as_bytes().get(4) != Some(&b'-') || t.as_bytes().get(7) != Some(&b'-') {
+            return None;
+        }
+        Self::parse_ddmmyyyy(&format!("{}{}{}", t.get(8..10)?, t.get(5..7)?, t.get(0..4)?))
+    }
+
+    /// Parses `DDMMYYYY` (the CCCD QR code's form); `None` unless a real date.
+    pub fn parse_ddmmyyyy(text: &str) -> Option<Self> {
+        if text.len() != 8 || !text.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let day = text.get(0..2)?.parse().ok()?;
+        let month = text.get(2..4)?.parse().ok()?;
+        let year = text.get(4..8)?.parse().ok()?;
+        let date = Self { year, month, day };
+        date.is_valid().then_some(date)
+    }
+
+    /// True for a leap year of the Gregorian calendar.
+    pub fn is_leap(year: u16) -> bool {
+        (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+    }
+
+    fn days_in_month(year: u16, month: u8) -> u8 {
+        match month {
+            2 if Self::is_leap(year) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// True when the month and day exist in that year.
+    pub fn is_valid(&self) -> bool {
+        (1..=12).contains(&self.month) && self.day >= 1 && self.day <= Self::days_in_month(self.year, self.month)
+    }
+
+    /// `YYMMDD`, as the MRZ writes it.
+    pub fn yymmdd(&self) -> String {
+        format!("{:02}{:02}{:02}", self.year % 100, self.month, self.day)
+    }
+
     /// `YYYY-MM-DD`.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)

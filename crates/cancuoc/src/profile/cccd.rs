@@ -318,74 +318,16 @@ fn collect_strings(r: &mut ByteReader<'_>, depth: usize, out: &mut Vec<String>) 
     Ok(())
 }
 
-/// A calendar date of the QR code and the expiry rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    /// Year.
-    pub year: u16,
-    /// Month 1..=12.
-    pub month: u8,
-    /// Day 1..=31.
-    pub day: u8,
-}
+/// The calendar date of the QR code and the expiry rules: the crate's one date type.
+pub use crate::codec::time::CalendarDate as Date;
 
-impl Date {
-    /// Parses `YYYY-MM-DD`.
-    pub fn parse_iso(text: &str) -> Option<Self> {
-        let t = text.trim();
-        if t.len() != 10 || t.as_bytes().get(4) != Some(&b'-') || t.as_bytes().get(7) != Some(&b'-') {
-            return None;
-        }
-        Self::parse_ddmmyyyy(&format!("{}{}{}", t.get(8..10)?, t.get(5..7)?, t.get(0..4)?))
+/// Whole years from `birth` to `at`.
+fn age_from(at: &Date, birth: &Date) -> i32 {
+    let mut age = i32::from(at.year) - i32::from(birth.year);
+    if (at.month, at.day) < (birth.month, birth.day) {
+        age -= 1;
     }
-
-    /// Parses `DDMMYYYY` (the QR code's form).
-    fn parse_ddmmyyyy(text: &str) -> Option<Self> {
-        if text.len() != 8 || !text.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let day = text.get(0..2)?.parse().ok()?;
-        let month = text.get(2..4)?.parse().ok()?;
-        let year = text.get(4..8)?.parse().ok()?;
-        let date = Self { year, month, day };
-        date.is_valid().then_some(date)
-    }
-
-    fn is_leap(year: u16) -> bool {
-        (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
-    }
-
-    fn days_in_month(year: u16, month: u8) -> u8 {
-        match month {
-            2 if Self::is_leap(year) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        }
-    }
-
-    fn is_valid(&self) -> bool {
-        (1..=12).contains(&self.month) && self.day >= 1 && self.day <= Self::days_in_month(self.year, self.month)
-    }
-
-    /// `YYMMDD`, as the MRZ writes it.
-    pub fn yymmdd(&self) -> String {
-        format!("{:02}{:02}{:02}", self.year % 100, self.month, self.day)
-    }
-
-    /// `YYYY-MM-DD`.
-    pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-
-    /// Whole years from `birth` to `self`.
-    fn age_from(&self, birth: &Self) -> i32 {
-        let mut age = i32::from(self.year) - i32::from(birth.year);
-        if (self.month, self.day) < (birth.month, birth.day) {
-            age -= 1;
-        }
-        age
-    }
+    age
 }
 
 /// The text of a 2021 CCCD's QR code: `ID|old ID|name|DDMMYYYY|sex|address|DDMMYYYY`
@@ -480,7 +422,7 @@ pub fn expiry_candidates(birth: &Date, issued: Option<&Date>) -> Vec<String> {
     let mut ages: Vec<i32> = Vec::new();
     match issued {
         Some(issued) => {
-            let age = issued.age_from(birth);
+            let age = age_from(issued, birth);
             ages.extend(milestones.iter().copied().find(|m| age < m - 2));
             // Within a year of a two-year boundary the office may have counted either way.
             for (i, m) in milestones.iter().enumerate() {
@@ -509,7 +451,7 @@ pub fn expiry_candidates(birth: &Date, issued: Option<&Date>) -> Vec<String> {
         }
     }
     let last = milestones.last().copied().unwrap_or(60);
-    let old_enough = issued.is_none_or(|d| d.age_from(birth) >= last - 3);
+    let old_enough = issued.is_none_or(|d| age_from(d, birth) >= last - 3);
     if old_enough && !out.iter().any(|s| s == NO_EXPIRY_MRZ_DATE) {
         out.push(NO_EXPIRY_MRZ_DATE.to_owned());
     }
