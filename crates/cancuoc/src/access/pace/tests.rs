@@ -4,6 +4,10 @@
 use hex_literal::hex;
 
 use super::*;
+use crate::apdu::{Response, StatusWord};
+use crate::crypto::KDF_ENC;
+use crate::crypto::curve::Curve;
+use crate::lds::security_infos::SmCipherKind;
 use crate::transport::{ReplayRng, ReplayTransport, Trace, TraceEvent};
 
 /// Hands out the terminal's private keys of a worked example, in order: the replay of a trace

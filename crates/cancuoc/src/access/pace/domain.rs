@@ -1,0 +1,214 @@
+//! The PACE group (ICAO 9303-11 §4.4.3.3): an elliptic curve or a DH group, the mappings of the
+//! nonce to a new generator, and the checks on the chip's public values.
+use rand_core::CryptoRng;
+use zeroize::Zeroizing;
+
+use super::AccessError;
+use super::integrated_prf;
+use crate::crypto::curve::{Curve, Point};
+use crate::crypto::dh::DhGroup;
+use crate::lds::security_infos::{DomainParameters, KeyAgreement, PaceInfo, SecurityInfos, SmCipherKind};
+
+/// The PACE group: an elliptic curve or a DH group, with the element type it works on.
+#[derive(Debug, Clone)]
+pub enum Domain {
+    /// ECDH over a curve (boxed: field parameters travel with every element).
+    Ec(Box<Curve>),
+    /// DH over a MODP group.
+    Dh(Box<DhGroup>),
+}
+
+/// A group element: a point, or a DH value (big-endian, the length of p).
+#[derive(Debug, Clone)]
+pub enum Element {
+    /// A curve point.
+    Point(Box<Point>),
+    /// A DH value.
+    Value(Vec<u8>),
+}
+
+impl Domain {
+    /// The domain of a PACEInfo: a standardized parameter ID (0–2 DH, 8–18 ECDH) or the
+    /// explicit parameters of the matching PACEDomainParameterInfo (BSI TR-03110-3 §A.2.1).
+    ///
+    /// # Errors
+    /// [`AccessError::Unsupported`] for an unknown ID or unusable explicit parameters.
+    pub fn for_info(info: &PaceInfo, infos: &SecurityInfos) -> Result<Self, AccessError> {
+        let standard = info.parameter_id.and_then(|id| u8::try_from(id).ok());
+        let agreement = info.protocol.agreement;
+        if let Some(id) = standard.filter(|id| *id <= 31) {
+            let domain = match agreement {
+                KeyAgreement::Ecdh => crate::crypto::curves::by_parameter_id(id).map(|p| {
+                    Curve::standard(p)
+                        .map(|c| Self::Ec(Box::new(c)))
+                        .map_err(|_| AccessError::Unsupported("curve constants"))
+                }),
+                KeyAgreement::Dh => crate::crypto::dh::by_parameter_id(id).map(|p| {
+                    DhGroup::standard(p)
+                        .map(|g| Self::Dh(Box::new(g)))
+                        .map_err(|_| AccessError::Unsupported("DH constants"))
+                }),
+            };
+            if let Some(domain) = domain {
+                return domain;
+            }
+        }
+        let explicit = infos
+            .pace_domain_parameters(info.parameter_id)
+            .ok_or(AccessError::Unsupported("PACE domain parameters not standardized and not given"))?;
+        match (&explicit.parameters, agreement) {
+            (DomainParameters::Ec { p, a, b, gx, gy, n }, KeyAgreement::Ecdh) => {
+                Curve::from_parameters(p, a, b, gx, gy, n)
+                    .map(|c| Self::Ec(Box::new(c)))
+                    .map_err(|_| AccessError::Unsupported("explicit PACE curve parameters"))
+            }
+            (DomainParameters::Dh { p, g, q }, KeyAgreement::Dh) => DhGroup::from_parameters(p, g, q)
+                .map(|g| Self::Dh(Box::new(g)))
+                .map_err(|_| AccessError::Unsupported("explicit PACE DH parameters")),
+            _ => Err(AccessError::Unsupported("PACE domain parameters of another kind")),
+        }
+    }
+
+    /// The name for the report (`brainpoolP256r1`).
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Ec(c) => c.name(),
+            Self::Dh(g) => g.name(),
+        }
+    }
+
+    /// The group's generator.
+    pub fn generator(&self) -> Element {
+        match self {
+            Self::Ec(c) => Element::Point(Box::new(c.generator())),
+            Self::Dh(g) => Element::Value(g.generator()),
+        }
+    }
+
+    /// A random private key.
+    ///
+    /// # Errors
+    /// [`AccessError::RandomSource`] when the source gives no usable value.
+    pub fn random_private(&self, rng: &mut impl CryptoRng) -> Result<Zeroizing<Vec<u8>>, AccessError> {
+        let key = match self {
+            Self::Ec(c) => c.random_scalar(rng),
+            Self::Dh(g) => g.random_exponent(rng),
+        };
+        key.map(Zeroizing::new).ok_or(AccessError::RandomSource)
+    }
+
+    /// private · base (or base^private).
+    pub fn multiply(&self, private: &[u8], base: &Element) -> Element {
+        match (self, base) {
+            (Self::Ec(c), Element::Point(p)) => Element::Point(Box::new(c.mul(private, p))),
+            (Self::Dh(g), Element::Value(v)) => Element::Value(g.exp(v, private)),
+            (Self::Ec(c), Element::Value(_)) => Element::Point(Box::new(c.generator())),
+            (Self::Dh(g), Element::Point(_)) => Element::Value(g.generator()),
+        }
+    }
+
+    /// The Generic Mapping: G~ = s·G + H (or g^s · h) (ICAO 9303-11 §4.4.3.3.1).
+    pub fn map_generic(&self, nonce: &[u8], shared: &Element) -> Element {
+        match (self, shared) {
+            (Self::Ec(c), Element::Point(h)) => {
+                Element::Point(Box::new(c.add(&c.mul(&c.reduce(nonce), &c.generator()), h)))
+            }
+            (Self::Dh(g), Element::Value(h)) => Element::Value(g.mul(&g.exp(&g.generator(), nonce), h)),
+            _ => self.generator(),
+        }
+    }
+
+    /// The Integrated Mapping: G~ = f_G(R_p(s, t)) for ECDH, or R_p^((p−1)/q) for DH
+    /// (ICAO 9303-11 §4.4.3.3.2).
+    ///
+    /// # Errors
+    /// [`AccessError::Unsupported`] for a cipher or curve the mapping is not defined for here.
+    pub fn map_integrated(&self, cipher: SmCipherKind, s: &[u8], t: &[u8]) -> Result<Element, AccessError> {
+        match self {
+            Self::Ec(c) => {
+                let r = integrated_prf(cipher, s, t, c.field_bits())?;
+                let unsupported = |_| AccessError::Unsupported("PACE integrated mapping on a curve with p ≢ 3 (mod 4)");
+                let r_p = c.reduce_wide_mod_p(&r).map_err(unsupported)?;
+                Ok(Element::Point(Box::new(c.encode_to_curve(&r_p).map_err(unsupported)?)))
+            }
+            Self::Dh(g) => {
+                let r = integrated_prf(cipher, s, t, g.p_bits())?;
+                g.map_to_subgroup(&r)
+                    .map(Element::Value)
+                    .map_err(|_| AccessError::CardMisbehaved("PACE integrated mapping"))
+            }
+        }
+    }
+
+    /// Encodes a public element (`04 ‖ X ‖ Y`, or the value padded to p's length).
+    ///
+    /// # Errors
+    /// [`AccessError::CardMisbehaved`] for the point at infinity.
+    pub fn encode(&self, element: &Element) -> Result<Vec<u8>, AccessError> {
+        match (self, element) {
+            (Self::Ec(c), Element::Point(p)) => {
+                c.encode_point(p).map_err(|_| AccessError::CardMisbehaved("PACE (point at infinity)"))
+            }
+            (Self::Dh(_), Element::Value(v)) => Ok(v.clone()),
+            _ => Err(AccessError::CardMisbehaved("PACE")),
+        }
+    }
+
+    /// Decodes and validates the other side's public element.
+    ///
+    /// # Errors
+    /// [`AccessError::CardMisbehaved`] naming `step` when it is off the curve or outside the
+    /// subgroup.
+    pub fn decode(&self, bytes: &[u8], step: &'static str) -> Result<Element, AccessError> {
+        match self {
+            Self::Ec(c) => c
+                .decode_point(bytes)
+                .map(|p| Element::Point(Box::new(p)))
+                .map_err(|_| AccessError::CardMisbehaved(step)),
+            Self::Dh(g) => {
+                // DH public values travel at p's length; accept a shorter one by left-padding.
+                let mut value = vec![0u8; g.p_len().saturating_sub(bytes.len())];
+                value.extend_from_slice(bytes);
+                g.check_public(&value).map_err(|_| AccessError::CardMisbehaved(step))?;
+                Ok(Element::Value(value))
+            }
+        }
+    }
+
+    /// The shared secret of an agreed element: the x-coordinate, or the value
+    /// (ICAO 9303-11 §9.7.3).
+    ///
+    /// # Errors
+    /// [`AccessError::CardMisbehaved`] for the point at infinity.
+    pub fn shared_secret(&self, element: &Element) -> Result<Zeroizing<Vec<u8>>, AccessError> {
+        match (self, element) {
+            (Self::Ec(c), Element::Point(p)) => c
+                .x_coordinate(p)
+                .map(Zeroizing::new)
+                .map_err(|_| AccessError::CardMisbehaved("PACE (point at infinity)")),
+            (Self::Dh(_), Element::Value(v)) => Ok(Zeroizing::new(v.clone())),
+            _ => Err(AccessError::CardMisbehaved("PACE")),
+        }
+    }
+
+    /// True when two elements are equal (a chip echoing our key is an attack: BSI
+    /// TR-03110-2 §3.2.2).
+    pub fn same(&self, a: &Element, b: &Element) -> bool {
+        match (self, a, b) {
+            (Self::Ec(c), Element::Point(p), Element::Point(q)) => c.points_equal(p, q),
+            (Self::Dh(_), Element::Value(x), Element::Value(y)) => x == y,
+            _ => false,
+        }
+    }
+
+    /// True for the identity (H = O means a broken mapping).
+    pub(super) fn is_degenerate(&self, element: &Element) -> bool {
+        match (self, element) {
+            (Self::Ec(c), Element::Point(p)) => c.encode_point(p).is_err(),
+            (Self::Dh(_), Element::Value(v)) => {
+                v.iter().rev().skip(1).all(|b| *b == 0) && v.last().is_some_and(|b| *b <= 1)
+            }
+            _ => true,
+        }
+    }
+}
