@@ -3,8 +3,8 @@
 //! No protocol logic: the core reads and judges; this shows.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::Receiver;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cancuoc::profile::key_input::{KeyField, KeyInput};
@@ -16,6 +16,13 @@ use crate::presence::{DEMO_READER, POLL_INTERVAL, Snapshot, Watch, WatchHandle};
 use crate::settings::{Mode, Settings};
 use crate::text::{self, Lang};
 use crate::worker::{self, DemoCard, Message, Outcome, Source};
+
+mod controls;
+mod result;
+mod screenshot;
+
+pub use screenshot::Screenshot;
+use screenshot::ShotStage;
 
 /// DejaVu Sans: egui's own fonts lack the precomposed Vietnamese letters (`assets/PROVENANCE.md`).
 const VIETNAMESE_FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
@@ -48,42 +55,6 @@ pub struct Options {
     pub demo_card_present: bool,
     /// Open the printed summary in the browser (off in tests).
     pub open_files: bool,
-}
-
-/// A `--screenshot` run: where the PNG goes and how it went (read by `main` after the window closed).
-#[derive(Debug, Clone)]
-pub struct Screenshot {
-    /// The PNG file to write.
-    pub path: PathBuf,
-    /// `None` until the picture was taken; then whether writing it worked.
-    pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
-}
-
-impl Screenshot {
-    /// A run that writes `path`.
-    pub fn new(path: PathBuf) -> Self {
-        Self { path, outcome: Arc::new(Mutex::new(None)) }
-    }
-
-    /// How it went, once the window has closed.
-    pub fn outcome(&self) -> Option<Result<(), String>> {
-        self.outcome.lock().ok().and_then(|slot| slot.clone())
-    }
-
-    fn finish(&self, outcome: Result<(), String>) {
-        if let Ok(mut slot) = self.outcome.lock() {
-            slot.get_or_insert(outcome);
-        }
-    }
-}
-
-/// Where a `--screenshot` run is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ShotStage {
-    Start,
-    /// Frames drawn since the result arrived (the photo texture needs one to upload).
-    Settling(u8),
-    Requested,
 }
 
 impl Default for Options {
@@ -415,204 +386,6 @@ impl DeskApp {
             State::Done { .. } => self.draw_result(ui),
         }
     }
-
-    /// The reader picker (● holds a card, ○ empty), the card's presence, the demo card's
-    /// button and the mode switch.
-    fn draw_reader_row(&mut self, ui: &mut egui::Ui) {
-        let lang = self.options.lang;
-        let mut changed = false;
-        ui.horizontal(|ui| {
-            let reader_label = ui.label(text::READER.get(lang));
-            let mark = |present: bool| if present { "●" } else { "○" };
-            if let Some(handle) = &self.demo_card {
-                ui.label(RichText::new(format!("{} {DEMO_READER}", mark(self.card_present()))).strong());
-                let (label, place) =
-                    if self.card_present() { (text::DEMO_REMOVE, false) } else { (text::DEMO_PLACE, true) };
-                if ui.button(label.get(lang)).clicked() {
-                    handle.set_card(DEMO_READER, place);
-                }
-            } else {
-                let shown = match &self.selected {
-                    Some(name) => format!("{} {name}", mark(self.readers.card_on(name))),
-                    None => text::READER_AUTO.get(lang).to_owned(),
-                };
-                let picker =
-                    egui::ComboBox::from_id_salt("reader").selected_text(shown).width(420.0).show_ui(ui, |ui| {
-                        changed |= ui.selectable_value(&mut self.selected, None, text::READER_AUTO.get(lang)).changed();
-                        for reader in self.readers.readers() {
-                            let label = format!("{} {}", mark(reader.card_present), reader.name);
-                            changed |=
-                                ui.selectable_value(&mut self.selected, Some(reader.name.clone()), label).changed();
-                        }
-                    });
-                picker.response.labelled_by(reader_label.id);
-            }
-            if self.card_present() {
-                ui.label(RichText::new(text::CARD_PRESENT.get(lang)).color(Color32::from_rgb(40, 160, 70)).strong());
-            } else {
-                ui.label(text::CARD_ABSENT.get(lang));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                for (mode, label) in [(Mode::Bank, text::MODE_BANK), (Mode::Clinic, text::MODE_CLINIC)] {
-                    if ui.selectable_label(self.mode == mode, label.get(lang)).clicked() && self.mode != mode {
-                        self.mode = mode;
-                        changed = true;
-                    }
-                }
-            });
-        });
-        match &self.readers {
-            Snapshot::NoService => banner(ui, text::NO_SERVICE.get(lang), Color32::from_rgb(170, 110, 0)),
-            Snapshot::Readers(list) if list.is_empty() => {
-                banner(ui, text::NO_READERS.get(lang), Color32::from_rgb(170, 110, 0));
-            }
-            _ => {}
-        }
-        if let Some(why) = &self.settings_error {
-            ui.label(RichText::new(format!("{}: {why}", text::SETTINGS_FAILED.get(lang))).weak());
-        }
-        if changed {
-            self.armed = true;
-            self.remember();
-        }
-    }
-
-    fn draw_inputs(&mut self, ui: &mut egui::Ui) {
-        let lang = self.options.lang;
-        let mut enter = false;
-        let mut edited = false;
-        egui::Grid::new("inputs").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            for (label, value) in [
-                (text::ID, &mut self.id),
-                (text::DOB, &mut self.dob),
-                (text::EXPIRY, &mut self.expiry),
-                (text::QR, &mut self.qr),
-                (text::MRZ, &mut self.mrz),
-            ] {
-                let label = ui.label(label.get(lang));
-                let response = ui.add(egui::TextEdit::singleline(value).desired_width(360.0)).labelled_by(label.id);
-                enter |= response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                edited |= response.changed();
-                ui.end_row();
-            }
-        });
-        if edited {
-            self.armed = true;
-            // A scanned QR text fills the ID and the date of birth, so the desk sees what it opened.
-            if let Ok(qr) = cancuoc::profile::cccd::CccdQr::parse(&self.qr) {
-                self.id = qr.id.as_str().to_owned();
-                self.dob = qr.date_of_birth.iso();
-            }
-        }
-        let key = self.key();
-        ui.horizontal(|ui| {
-            let can_read = key.is_ok() && !self.is_reading();
-            if ui.add_enabled(can_read, egui::Button::new(RichText::new(self.t(text::READ)).strong())).clicked()
-                || (enter && can_read)
-            {
-                self.start_read();
-            }
-            if ui.button(self.t(text::CLEAR)).clicked() {
-                self.clear();
-            }
-            let any_input =
-                [&self.id, &self.dob, &self.expiry, &self.qr, &self.mrz].iter().any(|s| !s.trim().is_empty());
-            if let (Err(why), true) = (&key, any_input) {
-                ui.label(RichText::new(*why).color(Color32::from_rgb(170, 60, 0)));
-            } else if key.is_ok() && self.mode == Mode::Clinic && !self.card_present() && !self.is_reading() {
-                ui.label(RichText::new(self.t(text::PLACE_CARD)).strong());
-            }
-        });
-    }
-
-    fn draw_result(&mut self, ui: &mut egui::Ui) {
-        let lang = self.options.lang;
-        let State::Done { outcome, texture, saved, .. } = &self.state else { return };
-        let report = &outcome.report;
-        let (badge, why, [r, g, b]) = crate::print::verdict(report, lang);
-        banner(ui, badge.get(lang), Color32::from_rgb(r, g, b));
-        if !why.is_empty() {
-            ui.label(why);
-        }
-        for line in crate::print::ignored_lines(report, lang) {
-            ui.label(RichText::new(line).color(Color32::from_rgb(180, 30, 30)).strong());
-        }
-        ui.add_space(8.0);
-        ui.horizontal_top(|ui| {
-            if let Some(texture) = texture {
-                let size = texture.size_vec2();
-                let scale = (360.0 / size.y.max(1.0)).min(2.0);
-                ui.image((texture.id(), size * scale));
-            }
-            egui::Grid::new("holder").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                for (label, value) in crate::print::holder_rows(report, lang) {
-                    ui.label(RichText::new(label.get(lang)).weak());
-                    let text = RichText::new(value);
-                    let text = if label.en == text::FULL_NAME.en { text.size(22.0).strong() } else { text.size(16.0) };
-                    // Long addresses wrap instead of running off the window.
-                    ui.add(egui::Label::new(text).wrap());
-                    ui.end_row();
-                }
-            });
-        });
-        ui.add_space(8.0);
-        let mut action = None;
-        ui.horizontal(|ui| {
-            if ui.button(text::COPY.get(lang)).clicked() {
-                ui.ctx().copy_text(report.to_json());
-            }
-            if ui.button(text::SAVE.get(lang)).clicked() {
-                action = Some(Save::Dump);
-            }
-            if ui.button(text::EXPORT_JSON.get(lang)).clicked() {
-                action = Some(Save::RecordJson);
-            }
-            if ui.button(text::EXPORT_CSV.get(lang)).clicked() {
-                action = Some(Save::RecordCsv);
-            }
-            if ui.button(text::PRINT_SUMMARY.get(lang)).clicked() {
-                action = Some(Save::Summary);
-            }
-        });
-        match saved {
-            Some(Ok(line)) => {
-                ui.label(line);
-            }
-            Some(Err(why)) => {
-                banner(ui, &format!("{}: {why}", text::SAVE_FAILED.get(lang)), Color32::from_rgb(180, 30, 30))
-            }
-            None => {}
-        }
-        if let Some(action) = action {
-            let dir = &self.options.save_dir;
-            let saved_to = |path: PathBuf| format!("{} {}", text::SAVED.get(lang), path.display());
-            let result = match action {
-                Save::Dump => save_dump(dir, &outcome.dump).map(saved_to),
-                Save::RecordJson => {
-                    save_file(dir, "cancuoc-record", "json", &cancuoc::record::to_json(report)).map(saved_to)
-                }
-                Save::RecordCsv => {
-                    save_file(dir, "cancuoc-record", "csv", &cancuoc::record::to_csv(report)).map(saved_to)
-                }
-                Save::Summary => {
-                    let html = crate::print::summary_html(report, outcome.photo.as_ref(), lang, &clock_text());
-                    save_file(dir, "cancuoc-summary", "html", &html).map(|path| {
-                        // Written either way; without a browser to open it, the person opens it.
-                        let opened = self.options.open_files && open_in_browser(&path).is_ok();
-                        let line = saved_to(path);
-                        if opened || !self.options.open_files {
-                            line
-                        } else {
-                            format!("{line} — {}", text::OPEN_TO_PRINT.get(lang))
-                        }
-                    })
-                }
-            };
-            if let State::Done { saved, .. } = &mut self.state {
-                *saved = Some(result);
-            }
-        }
-    }
 }
 
 fn banner(ui: &mut egui::Ui, message: &str, colour: Color32) {
@@ -640,126 +413,6 @@ fn today() -> CalendarDate {
 fn now_unix() -> i64 {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     i64::try_from(secs).unwrap_or(0)
-}
-
-impl DeskApp {
-    /// Steps a `--screenshot` run: read at once, let the result settle, take the picture, close.
-    fn drive_screenshot(&mut self, ctx: &egui::Context) {
-        let Some(job) = self.options.screenshot.clone() else { return };
-        if job.outcome().is_some() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            return;
-        }
-        ctx.request_repaint_after(Duration::from_millis(50));
-        match (&self.state, self.shot) {
-            (State::Idle, ShotStage::Start) => {
-                if let Err(why) = self.key() {
-                    job.finish(Err(format!("cannot start the read: {why}")));
-                }
-                self.start_read();
-                self.shot = ShotStage::Settling(0);
-            }
-            (_, ShotStage::Start) => self.shot = ShotStage::Settling(0),
-            (State::Failed(class), _) => job.finish(Err(format!("the read failed: {}", text::error(*class).en))),
-            (State::Done { .. }, ShotStage::Settling(frames)) if frames < 3 => {
-                self.shot = ShotStage::Settling(frames + 1)
-            }
-            (State::Done { .. }, ShotStage::Settling(_)) => {
-                self.shot = ShotStage::Requested;
-                ctx.request_screenshot(move |image| job.finish(save_png(&job.path, &image)));
-            }
-            _ => {}
-        }
-    }
-}
-
-/// What a save button writes.
-#[derive(Debug, Clone, Copy)]
-enum Save {
-    Dump,
-    RecordJson,
-    RecordCsv,
-    /// The print-friendly page, opened in the browser for printing.
-    Summary,
-}
-
-/// `YYYY-MM-DD HH:MM UTC` of the clock, for the printed summary.
-fn clock_text() -> String {
-    // `YYYY-MM-DDTHH:MM:SSZ` → `YYYY-MM-DD HH:MM UTC`.
-    let stamp = cancuoc::codec::time::iso_date_time(now_unix());
-    format!("{} UTC", stamp.get(..16).unwrap_or_default().replacen('T', " ", 1))
-}
-
-/// Opens `path` with the desktop's program for it (the browser, for the summary's printing).
-fn open_in_browser(path: &std::path::Path) -> Result<(), String> {
-    let mut command = if cfg!(target_os = "windows") {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
-    } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    let mut child = command.arg(path).spawn().map_err(|e| format!("{}: {e}", path.display()))?;
-    // Reaped in the background: the opener returns at once or when the browser closes.
-    std::thread::spawn(move || child.wait());
-    Ok(())
-}
-
-/// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
-fn clock_stamp() -> String {
-    // `YYYY-MM-DDTHH:MM:SSZ` → `YYYYMMDD-HHMMSS`.
-    cancuoc::codec::time::iso_date_time(now_unix()).replace(['-', ':', 'Z'], "").replacen('T', "-", 1)
-}
-
-/// Writes `contents` as `PREFIX-STAMP.EXT` under `parent` (never over a file).
-fn save_file(parent: &std::path::Path, prefix: &str, extension: &str, contents: &str) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let stem = format!("{prefix}-{}", clock_stamp());
-    for n in 1..100 {
-        let name = if n == 1 { format!("{stem}.{extension}") } else { format!("{stem}-{n}.{extension}") };
-        let path = parent.join(name);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                use std::io::Write;
-                return file
-                    .write_all(contents.as_bytes())
-                    .map(|()| path.clone())
-                    .map_err(|e| format!("{}: {e}", path.display()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        }
-    }
-    Err(format!("{}: too many records this second", parent.display()))
-}
-
-/// Writes `files` into a new folder `cancuoc-STAMP` under `parent` (`-2`, `-3`… when taken).
-pub fn save_dump(parent: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<PathBuf, String> {
-    let stem = format!("cancuoc-{}", clock_stamp());
-    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    let mut dir = parent.join(&stem);
-    let mut n = 1;
-    while let Err(e) = std::fs::create_dir(&dir) {
-        if e.kind() != std::io::ErrorKind::AlreadyExists || n >= 100 {
-            return Err(format!("{}: {e}", dir.display()));
-        }
-        n += 1;
-        dir = parent.join(format!("{stem}-{n}"));
-    }
-    for (name, bytes) in files {
-        std::fs::write(dir.join(name), bytes).map_err(|e| format!("{}: {e}", dir.join(name).display()))?;
-    }
-    Ok(dir)
-}
-
-/// Writes `image` as an opaque RGBA PNG.
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| [p.r(), p.g(), p.b(), 255]).collect();
-    let [w, h] = image.size.map(|n| u32::try_from(n).unwrap_or(0));
-    image::save_buffer_with_format(path, &bytes, w, h, image::ExtendedColorType::Rgba8, image::ImageFormat::Png)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 impl eframe::App for DeskApp {
