@@ -222,15 +222,20 @@ mod tests {
         assert_eq!(face.width, None);
     }
 
-    #[test]
-    fn a_template_without_its_group_wrapper_still_gives_the_face() {
-        use crate::codec::tlv::tlv;
+    /// The one biometric information template (7F60) of the sample's DG2.
+    fn sample_template() -> Vec<u8> {
         let one = encode_dg2(&sample());
         let mut r = ByteReader::new(&one, "t");
         let group = r.expect_tlv(0x75).unwrap().reader("t").expect_tlv(0x7F61).unwrap();
         let mut g = group.reader("t");
         g.expect_tlv(0x02).unwrap();
-        let bit = g.expect_tlv(0x7F60).unwrap().raw.to_vec();
+        g.expect_tlv(0x7F60).unwrap().raw.to_vec()
+    }
+
+    #[test]
+    fn a_template_without_its_group_wrapper_still_gives_the_face() {
+        use crate::codec::tlv::tlv;
+        let bit = sample_template();
         // 75 { 7F60 … }: no 7F61 group, no count.
         assert_eq!(FaceImage::parse_dg2(&tlv(0x75, &bit)).unwrap(), sample());
         // 75 { } names what is missing.
@@ -241,13 +246,8 @@ mod tests {
     #[test]
     fn every_template_and_face_is_returned() {
         use crate::codec::tlv::tlv;
-        let one = encode_dg2(&sample());
         // Take the 7F60 out of a single-face DG2 and put two in one group.
-        let mut r = ByteReader::new(&one, "t");
-        let group = r.expect_tlv(0x75).unwrap().reader("t").expect_tlv(0x7F61).unwrap();
-        let mut g = group.reader("t");
-        g.expect_tlv(0x02).unwrap();
-        let bit = g.expect_tlv(0x7F60).unwrap().raw.to_vec();
+        let bit = sample_template();
         let two = tlv(0x75, &tlv(0x7F61, &[tlv(0x02, &[2]), bit.clone(), bit].concat()));
         assert_eq!(FaceImage::parse_all_dg2(&two).unwrap().len(), 2);
     }
