@@ -52,30 +52,13 @@ pub(crate) fn read_pcsc(
                 wait.as_secs()
             );
         }
-        connect_waiting(reader, wait)
+        match wait {
+            Some(wait) => Ok(PcscTransport::connect_waiting(reader, wait)?),
+            None => Ok(PcscTransport::connect(reader)?),
+        }
     };
     run(connect, key, &mut rng, output, None)
 }
-
-/// Connects to `reader` (or the first with a card), retrying every [`CARD_POLL`] while there is
-/// no card, for up to `wait`.
-fn connect_waiting(reader: Option<&str>, wait: Option<Duration>) -> Result<PcscTransport, Error> {
-    let deadline = wait.map(|w| Instant::now() + w);
-    loop {
-        match PcscTransport::connect(reader) {
-            Ok(transport) => return Ok(transport),
-            Err(TransportError::NoCard | TransportError::CardRemoved | TransportError::CardUnresponsive)
-                if deadline.is_some_and(|d| Instant::now() < d) =>
-            {
-                std::thread::sleep(CARD_POLL);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-}
-
-/// How often `--wait` looks for the card.
-const CARD_POLL: Duration = Duration::from_millis(200);
 
 /// `cancuoc demo`: the built-in virtual CCCD, in process.
 pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {

@@ -65,8 +65,6 @@ impl Transport for DemoConnection {
 const DEMO_PUT_BACK: Duration = Duration::from_millis(800);
 /// How long the desk waits for a real card to be put back before it gives up.
 const PUT_BACK_WAIT: Duration = Duration::from_secs(60);
-/// How often it looks for the card meanwhile.
-const CARD_POLL: Duration = Duration::from_millis(200);
 
 /// What the worker reports.
 pub enum Message {
@@ -114,7 +112,7 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
                 let connect = |attempt| {
                     if attempt == Connect::PutBack {
                         let _ = tx.send(Message::PutBack);
-                        return connect_waiting(name.as_deref(), PUT_BACK_WAIT);
+                        return Ok(cancuoc_pcsc::PcscTransport::connect_waiting(name.as_deref(), PUT_BACK_WAIT)?);
                     }
                     cancuoc_pcsc::PcscTransport::connect(name.as_deref()).map_err(cancuoc::Error::from)
                 };
@@ -128,18 +126,6 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
         let _ = tx.send(message);
     });
     rx
-}
-
-/// Connects to `reader` once a card is on it, for up to `wait`.
-fn connect_waiting(reader: Option<&str>, wait: Duration) -> Result<cancuoc_pcsc::PcscTransport, cancuoc::Error> {
-    let deadline = std::time::Instant::now() + wait;
-    loop {
-        match cancuoc_pcsc::PcscTransport::connect(reader) {
-            Ok(transport) => return Ok(transport),
-            Err(e) if e.is_card_removed() && std::time::Instant::now() < deadline => std::thread::sleep(CARD_POLL),
-            Err(e) => return Err(e.into()),
-        }
-    }
 }
 
 fn run<T: Transport>(

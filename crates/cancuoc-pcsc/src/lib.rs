@@ -155,6 +155,26 @@ impl PcscTransport {
         })
     }
 
+    /// [`PcscTransport::connect`], waiting up to `wait` for a card to be placed (polling every
+    /// [`CARD_POLL`]): what `cancuoc read --wait` and the desk do while a card is put on the reader
+    /// or put back after a tear. Only "no card" is waited out; any other failure returns at once.
+    ///
+    /// # Errors
+    /// As [`PcscTransport::connect`]; [`TransportError::NoCard`] when the wait runs out.
+    pub fn connect_waiting(reader: Option<&str>, wait: std::time::Duration) -> Result<Self, TransportError> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Self::connect(reader) {
+                Err(TransportError::NoCard | TransportError::CardRemoved | TransportError::CardUnresponsive)
+                    if std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(CARD_POLL);
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// True when the connection is exclusive (see [`PcscTransport::connect`]).
     pub fn exclusive(&self) -> bool {
         self.exclusive
@@ -206,6 +226,9 @@ impl Transport for PcscTransport {
 }
 
 /// How long an exclusive connection is retried while another program briefly holds the card.
+/// How often [`PcscTransport::connect_waiting`] looks for the card.
+pub const CARD_POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
 const EXCLUSIVE_ATTEMPTS: u32 = 5;
 const EXCLUSIVE_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 

@@ -54,6 +54,8 @@ pub fn serve(chip: &mut VirtualChip, stream: &mut TcpStream) -> io::Result<Ended
     loop {
         // The kernel clears TCP_QUICKACK after each ACK; without it every APDU waits ~40 ms
         // for a delayed ACK (vpcd writes length and payload separately: testbed.md pitfall 1).
+        // TCP_QUICKACK is Linux's (and Android's); elsewhere the delayed ACK is the price.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
         let _ = rustix::net::sockopt::set_tcp_quickack(&*stream, true);
         let mut len = [0u8; 2];
         match stream.read_exact(&mut len) {

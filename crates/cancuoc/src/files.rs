@@ -112,7 +112,9 @@ pub enum FileError {
     /// ([`crate::sm::SmError::PlainAnswer`]): the secure session is over. The bytes read so far
     /// are kept by [`FileReader::read_ef_into`]'s caller, so the file can go on at `offset`
     /// under a new session.
-    #[error("{op} of {file} at offset {offset} was answered {sw} in the clear: the secure session ended")]
+    #[error(
+        "{op} of {file} at offset {offset} was answered {sw} in the clear, ending the secure session: read the card again; if it repeats, this card is not supported yet"
+    )]
     SessionLost {
         /// SELECT or READ BINARY.
         op: &'static str,

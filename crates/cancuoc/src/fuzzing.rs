@@ -37,6 +37,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("sod_verify", sod_verify),
     ("trust_file", trust_file),
     ("recorded_report", recorded_report),
+    ("capabilities", capabilities),
 ];
 
 /// Walks arbitrary BER-TLV one level at a time, descending into every value.
@@ -156,6 +157,12 @@ pub fn trust_file(data: &[u8]) {
     let _ = store.add_file("fuzz", data);
 }
 
+/// What a card says of extended length: an ATR's historical bytes, EF.ATR/INFO's content.
+pub fn capabilities(data: &[u8]) {
+    let _ = crate::files::capabilities::extended_length_in_atr(data);
+    let _ = crate::files::capabilities::extended_length_in_atr_info(data);
+}
+
 /// A dump's report.json, read back for `cancuoc verify`.
 pub fn recorded_report(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -247,6 +254,7 @@ mod tests {
             b"# c\n> 00A4\n< 9000\n! rng 00\n".to_vec(),
             hex_literal::hex!("3134300D060804007F0007020202020101300F060A04007F000702020302020201013012060A04007F0007020204020202010202010D").to_vec(),
             "001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Hà Nội|10042021".as_bytes().to_vec(),
+            [0x3B, 0x88, 0x80, 0x01, 0x80, 0x31, 0x80, 0x73, 0xC8, 0x40, 0xC0, 0x00].to_vec(),
             br#"{"access":{"protocol":"BAC","apdus":1},"verification":{"chip":{"status":"valid"},"active":{"challenge":"00","response":"00"}}}"#.to_vec(),
         ]
     }
