@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::apdu`.
+//! Fuzz target: `cancuoc::internals::fuzzing::apdu`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::apdu(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::apdu(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::biometric`.
+//! Fuzz target: `cancuoc::internals::fuzzing::biometric`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::biometric(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::biometric(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::capabilities`.
+//! Fuzz target: `cancuoc::internals::fuzzing::capabilities`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::capabilities(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::capabilities(data));

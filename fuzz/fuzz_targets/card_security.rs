@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::card_security`.
+//! Fuzz target: `cancuoc::internals::fuzzing::card_security`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::card_security(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::card_security(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::cccd_qr`.
+//! Fuzz target: `cancuoc::internals::fuzzing::cccd_qr`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::cccd_qr(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::cccd_qr(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::dg1`.
+//! Fuzz target: `cancuoc::internals::fuzzing::dg1`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::dg1(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::dg1(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::dg12`.
+//! Fuzz target: `cancuoc::internals::fuzzing::dg12`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::dg12(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::dg12(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::dg13`.
+//! Fuzz target: `cancuoc::internals::fuzzing::dg13`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::dg13(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::dg13(data));

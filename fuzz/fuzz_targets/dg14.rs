@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::dg14`.
+//! Fuzz target: `cancuoc::internals::fuzzing::dg14`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::dg14(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::dg14(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::dg15`.
+//! Fuzz target: `cancuoc::internals::fuzzing::dg15`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::dg15(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::dg15(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::dg2`.
+//! Fuzz target: `cancuoc::internals::fuzzing::dg2`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::dg2(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::dg2(data));

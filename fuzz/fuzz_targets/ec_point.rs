@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::ec_point`.
+//! Fuzz target: `cancuoc::internals::fuzzing::ec_point`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::ec_point(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::ec_point(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::ef_com`.
+//! Fuzz target: `cancuoc::internals::fuzzing::ef_com`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::ef_com(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::ef_com(data));

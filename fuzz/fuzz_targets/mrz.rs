@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::mrz`.
+//! Fuzz target: `cancuoc::internals::fuzzing::mrz`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::mrz(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::mrz(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::photo`.
+//! Fuzz target: `cancuoc::internals::fuzzing::photo`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::photo(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::photo(data));

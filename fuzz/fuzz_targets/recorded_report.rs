@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::recorded_report`.
+//! Fuzz target: `cancuoc::internals::fuzzing::recorded_report`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::recorded_report(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::recorded_report(data));

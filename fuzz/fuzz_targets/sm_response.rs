@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::sm_response`.
+//! Fuzz target: `cancuoc::internals::fuzzing::sm_response`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::sm_response(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::sm_response(data));

@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::sod`.
+//! Fuzz target: `cancuoc::internals::fuzzing::sod`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::sod(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::sod(data));

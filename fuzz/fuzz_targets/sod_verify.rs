@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::sod_verify`.
+//! Fuzz target: `cancuoc::internals::fuzzing::sod_verify`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::sod_verify(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::sod_verify(data));

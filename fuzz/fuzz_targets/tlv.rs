@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::tlv`.
+//! Fuzz target: `cancuoc::internals::fuzzing::tlv`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::tlv(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::tlv(data));

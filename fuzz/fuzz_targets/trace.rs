@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::trace`.
+//! Fuzz target: `cancuoc::internals::fuzzing::trace`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::trace(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::trace(data));

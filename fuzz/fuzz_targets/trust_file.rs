@@ -1,4 +1,4 @@
-//! Fuzz target: `cancuoc::fuzzing::trust_file`.
+//! Fuzz target: `cancuoc::internals::fuzzing::trust_file`.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::fuzzing::trust_file(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cancuoc::internals::fuzzing::trust_file(data));

@@ -5,7 +5,7 @@
 //! `cargo run --release -p cancuoc-sim --example read_cost`
 
 use cancuoc::access::AccessKey;
-use cancuoc::files::{ExtendedLength, ReadLimits};
+use cancuoc::internals::files::{ExtendedLength, ReadLimits};
 use cancuoc::{ReadOptions, Reader};
 use cancuoc_sim::{Faults, SeededRng, specimen_chip};
 

@@ -8,12 +8,12 @@ mod pace;
 
 use std::time::Duration;
 
-use cancuoc::access::bac;
-use cancuoc::apdu::{Command, Response, StatusWord};
-use cancuoc::codec::ByteReader;
-use cancuoc::codec::tlv::tlv;
-use cancuoc::files::AID_EMRTD;
-use cancuoc::sm::SecureMessaging;
+use cancuoc::internals::apdu::{Command, Response, StatusWord};
+use cancuoc::internals::bac;
+use cancuoc::internals::codec::ByteReader;
+use cancuoc::internals::codec::tlv::tlv;
+use cancuoc::internals::files::AID_EMRTD;
+use cancuoc::internals::sm::SecureMessaging;
 use cancuoc::transport::{Transport, TransportError};
 
 use crate::issue::IssuedDocument;
@@ -317,19 +317,19 @@ impl VirtualChip {
         let Ok(infos) = cancuoc::lds::SecurityInfos::parse(&crate::security::card_access(&[offer])) else {
             return status(StatusWord::WRONG_DATA);
         };
-        let Some(domain) = infos.pace().next().and_then(|i| cancuoc::access::pace::Domain::for_info(i, &infos).ok())
+        let Some(domain) = infos.pace().next().and_then(|i| cancuoc::internals::pace::Domain::for_info(i, &infos).ok())
         else {
             return status(StatusWord::WRONG_DATA);
         };
         let Ok(pk) =
-            cancuoc::access::pace::dynamic_data(&command.data, 0x80, "CA").and_then(|b| domain.decode(&b, "CA"))
+            cancuoc::internals::pace::dynamic_data(&command.data, 0x80, "CA").and_then(|b| domain.decode(&b, "CA"))
         else {
             return status(StatusWord::WRONG_DATA);
         };
         let Ok(shared) = domain.shared_secret(&domain.multiply(&key, &pk)) else {
             return status(StatusWord::WRONG_DATA);
         };
-        self.next_sm = Some(cancuoc::access::pace::session(offer.cipher, &shared).0);
+        self.next_sm = Some(cancuoc::internals::pace::session(offer.cipher, &shared).0);
         Response::new(tlv(0x7C, &[]), StatusWord::OK)
     }
 
@@ -450,11 +450,11 @@ const FID_CARD_SECURITY: u16 = 0x011D;
 fn pace_card(document: &IssuedDocument) -> Option<pace::PaceCard> {
     let infos = cancuoc::lds::SecurityInfos::parse(document.card_access.as_deref()?).ok()?;
     infos.pace().next()?;
-    let can = cancuoc::access::pace::Can::new(&document.can).ok()?;
+    let can = cancuoc::internals::pace::Can::new(&document.can).ok()?;
     Some(pace::PaceCard {
         infos,
-        mrz: cancuoc::access::pace::PacePassword::Mrz(document.mrz_key.clone()),
-        can: cancuoc::access::pace::PacePassword::Can(can),
+        mrz: cancuoc::internals::pace::PacePassword::Mrz(document.mrz_key.clone()),
+        can: cancuoc::internals::pace::PacePassword::Can(can),
         ca_private_key: document.ca_private_key.clone(),
         state: pace::PaceState::Idle,
         bad_token: false,

@@ -2,7 +2,7 @@
 //! EF.CardSecurity (ICAO 9303-11 §9.2.1), signed by the test document signer with
 //! ECDSA-SHA256 over DER-sorted signed attributes.
 
-use cancuoc::codec::tlv::tlv;
+use cancuoc::internals::codec::tlv::tlv;
 use cancuoc::lds::DgNumber;
 use sha2::{Digest, Sha256};
 

@@ -1,7 +1,7 @@
 //! Just enough DER writing (ITU-T X.690) to issue test certificates and EF.SOD. Only the
 //! virtual card writes ASN.1; the core reads it.
 
-use cancuoc::codec::tlv::tlv;
+use cancuoc::internals::codec::tlv::tlv;
 
 /// SEQUENCE of the concatenated parts.
 pub fn sequence(parts: &[Vec<u8>]) -> Vec<u8> {

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use cancuoc::access::{AccessError, MrzKey};
-use cancuoc::codec::tlv::tlv;
-use cancuoc::lds::dg2::encode_dg2;
+use cancuoc::internals::cccd::{encode_dg13, field};
+use cancuoc::internals::codec::tlv::tlv;
+use cancuoc::internals::lds::encode_dg2;
 use cancuoc::lds::mrz::check_digit;
 use cancuoc::lds::{DgNumber, FaceImage, ImageFormat};
-use cancuoc::profile::cccd::{encode_dg13, field};
 
 use crate::pki::TestPki;
 use crate::security::{CCCD_PACE, PaceOffer, card_access};

@@ -204,7 +204,7 @@ mod tests {
         let b = TestPki::generate(b"seed");
         assert_eq!(a.ds.certificate, b.ds.certificate);
         // The DS certificate's signature verifies under the CSCA key.
-        let mut r = cancuoc::codec::ByteReader::new(&a.ds.certificate, "cert");
+        let mut r = cancuoc::internals::codec::ByteReader::new(&a.ds.certificate, "cert");
         let cert = r.expect_tlv(0x30).unwrap();
         let mut inner = cert.reader("cert");
         let tbs = inner.expect_tlv(0x30).unwrap();

@@ -3,7 +3,7 @@
 //! set's published test key (`assets/PROVENANCE.md`). Test use only: no blinding, no
 //! constant-time care.
 
-use cancuoc::codec::ByteReader;
+use cancuoc::internals::codec::ByteReader;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, Odd};
 use sha1::{Digest, Sha1};

@@ -2,8 +2,8 @@
 //! EF.CardSecurity (the same plus its Chip Authentication key, signed), and that key
 //! (ICAO 9303-11 §9.2; BSI TR-03110-3 App. A.1).
 
-use cancuoc::access::pace::Domain;
-use cancuoc::codec::tlv::tlv;
+use cancuoc::internals::codec::tlv::tlv;
+use cancuoc::internals::pace::Domain;
 use cancuoc::lds::security_infos::{KeyAgreement, Mapping, PaceProtocol, SmCipherKind};
 
 use crate::cms::{OID_SECURITY_OBJECT, signed_data};

@@ -323,7 +323,7 @@ fn spy(faults: Faults) -> (Spy, Rc<RefCell<Vec<u8>>>) {
 fn id_and_dates(can: &str) -> AccessKey {
     let id = cancuoc::profile::cccd::CccdId::parse("001090012345").unwrap();
     AccessKey::CanOrMrz {
-        can: cancuoc::access::pace::Can::new(can).unwrap(),
+        can: cancuoc::internals::pace::Can::new(can).unwrap(),
         mrz: vec![id.bac_key("900115", "300115").unwrap()],
     }
 }

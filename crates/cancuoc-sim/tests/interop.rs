@@ -46,7 +46,7 @@ struct Spy {
 impl Transport for Spy {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         let protected = apdu.first().is_some_and(|cla| cla & 0x0C == 0x0C);
-        let extended = cancuoc::apdu::Command::parse(apdu).is_some_and(|c| c.extended);
+        let extended = cancuoc::internals::apdu::Command::parse(apdu).is_some_and(|c| c.extended);
         self.log.borrow_mut().push(Wire::Command { protected, extended });
         let answer = self.chip.transmit(apdu)?;
         if protected && answer.len() == 2 && answer != [0x90, 0x00] {

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use cancuoc::access::AccessKey;
-use cancuoc::access::pace::Can;
+use cancuoc::internals::pace::Can;
 use cancuoc::lds::security_infos::Mapping;
 use cancuoc::lds::security_infos::{KeyAgreement, SmCipherKind};
 use cancuoc::{Error, ErrorClass, ReadOptions, Reader};

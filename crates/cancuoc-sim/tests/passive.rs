@@ -123,7 +123,7 @@ fn rsa_active_authentication_on_the_virtual_card() {
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
     let evidence = doc.active_authentication.clone().unwrap();
     let key = cancuoc::lds::ActiveAuthenticationKey::parse_dg15(doc.dg(DgNumber::DG15).unwrap()).unwrap();
-    let key = cancuoc::verify::signature::PublicKey::from_spki(&key.public_key_info, None).unwrap();
+    let key = cancuoc::internals::pki::signature::PublicKey::from_spki(&key.public_key_info, None).unwrap();
     let algorithm = cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).unwrap();
     assert!(algorithm.contains("9796-2"), "{algorithm}");
     // The SOD was signed again over the RSA DG15: passive authentication still holds.
@@ -169,7 +169,7 @@ fn the_signing_time_is_checked_against_both_certificates() {
     let result = passive(&doc, &trust_in(&[&pki]), at(2026));
     assert!(result.status.is_valid(), "{:?}", result.problems);
     let signed_at = result.signer.as_ref().unwrap().signed_at.unwrap();
-    assert_eq!(cancuoc::codec::time::iso_date_time(signed_at), "2025-03-15T09:30:00Z");
+    assert_eq!(cancuoc::internals::codec::time::iso_date_time(signed_at), "2025-03-15T09:30:00Z");
     let context = cancuoc::ReportContext { passive: Some(result), ..Default::default() };
     let json = cancuoc::Report::new(&doc, &context).to_json();
     assert!(json.contains(r#""signed_at": "2025-03-15T09:30:00Z""#), "{json}");

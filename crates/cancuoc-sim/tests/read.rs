@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use cancuoc::access::AccessKey;
-use cancuoc::files::{ExtendedLength, ReadLimits};
+use cancuoc::internals::files::{ExtendedLength, ReadLimits};
 use cancuoc::lds::DgNumber;
 use cancuoc::{Error, ErrorClass, ReadOptions, Reader};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
@@ -116,15 +116,15 @@ fn photo_can_be_skipped() {
 
 #[test]
 fn reads_a_file_by_short_identifier_and_a_plain_command_ends_the_session() {
-    use cancuoc::access::bac;
-    use cancuoc::apdu::{Command, StatusWord};
-    use cancuoc::channel::Channel;
-    use cancuoc::files::FileReader;
+    use cancuoc::internals::apdu::{Command, StatusWord};
+    use cancuoc::internals::bac;
+    use cancuoc::internals::channel::Channel;
+    use cancuoc::internals::files::FileReader;
 
     let (chip, key) = specimen_chip(Faults::default()).unwrap();
     let mut channel = Channel::new(chip);
     let files = FileReader::new(ReadLimits::default());
-    files.select_application(&mut channel, cancuoc::files::AID_EMRTD, "eMRTD").unwrap();
+    files.select_application(&mut channel, cancuoc::internals::files::AID_EMRTD, "eMRTD").unwrap();
     bac::authenticate(&mut channel, &key, &mut SeededRng::new(b"t")).unwrap();
     let mut reader = FileReader::new(ReadLimits::default());
     let dg1 = reader.read_sfi(&mut channel, 1, "DG1", &mut |_| {}).unwrap();

@@ -11,9 +11,7 @@
 
 use std::process::ExitCode;
 
-use cancuoc::profile::cccd::CccdId;
-use cancuoc::report::CalendarDate;
-use cancuoc::{Checks, Connect, Error, ReadOptions, TransportError, TrustStore};
+use cancuoc::{CalendarDate, CccdId, Checks, Connect, Error, ReadOptions, TransportError, TrustStore};
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,8 +1,10 @@
 //! Access control: the keys a terminal proves it knows, and the protocols that turn them
 //! into a secure-messaging session: BAC (ICAO 9303-11 §4.3) and PACE (§4.4).
 
-pub mod bac;
-pub mod pace;
+pub(crate) mod bac;
+pub(crate) mod pace;
+
+pub use pace::{Can, PaceFailure, PacePassword};
 
 use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -19,12 +21,12 @@ pub enum AccessKey {
     /// chip offers PACE, else BAC.
     Mrz(MrzKey),
     /// The card access number: PACE-CAN only.
-    Can(pace::Can),
+    Can(Can),
     /// Both (a CCCD with its dates): PACE-CAN, else BAC with the MRZ data, trying each
     /// candidate in turn (a CCCD's expiry may have to be derived: `profile::cccd`).
     CanOrMrz {
         /// The CAN.
-        can: pace::Can,
+        can: Can,
         /// The MRZ data candidates, most likely first; never empty.
         mrz: Vec<MrzKey>,
     },
@@ -44,14 +46,14 @@ impl AccessKey {
     /// # Errors
     /// [`AccessError::BadInput`] unless 6 digits.
     pub fn can(can: &str) -> Result<Self, AccessError> {
-        Ok(Self::Can(pace::Can::new(can)?))
+        Ok(Self::Can(Can::new(can)?))
     }
 
     /// The PACE password this key gives, CAN first.
-    pub fn pace_password(&self) -> pace::PacePassword {
+    pub fn pace_password(&self) -> PacePassword {
         match self {
-            Self::Mrz(mrz) => pace::PacePassword::Mrz(mrz.clone()),
-            Self::Can(can) | Self::CanOrMrz { can, .. } => pace::PacePassword::Can(can.clone()),
+            Self::Mrz(mrz) => PacePassword::Mrz(mrz.clone()),
+            Self::Can(can) | Self::CanOrMrz { can, .. } => PacePassword::Can(can.clone()),
         }
     }
 
@@ -199,7 +201,7 @@ pub enum AccessError {
     /// The chip's answer breaks the protocol (bad MAC, wrong nonce echo, wrong length).
     #[error("the card's answer to {0} is not valid: this may not be a genuine chip")]
     CardMisbehaved(&'static str),
-    /// PACE stopped on answers that contradict the protocol ([`pace::PaceFailure::Inconsistent`]):
+    /// PACE stopped on answers that contradict the protocol ([`PaceFailure::Inconsistent`]):
     /// no fallback to BAC is tried, as it could be a downgrade forced by a man in the middle.
     #[error("the card's answers are inconsistent ({during}): it may not be a genuine chip; BAC was not tried")]
     Inconsistent {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lds::{Dg1, DgNumber, EfCom, FaceImage, LdsError, LdsSecurityObject};
+use crate::lds::{BiometricInstance, Dg1, DgNumber, EfCom, FaceImage, LdsError, LdsSecurityObject, PersonToNotify};
 use crate::profile::cccd::{CccdError, Citizen};
 
 /// How the chip was opened and what the read cost.
@@ -134,6 +134,23 @@ impl Document {
     /// [`LdsError`] if DG2 is absent or malformed.
     pub fn face(&self) -> Result<FaceImage, LdsError> {
         FaceImage::parse_dg2(self.dg(DgNumber::DG2).ok_or(LdsError::Invalid { file: "DG2", what: "not read" })?)
+    }
+
+    /// The biometric templates of DG3 (fingerprints) or DG4 (irises), or the displayed images
+    /// of DG5–DG7, with their headers (ICAO 9303-10 §4.7.3–4.7.7); empty when not read.
+    ///
+    /// # Errors
+    /// [`LdsError`] if the data group is malformed.
+    pub fn biometrics(&self, dg: DgNumber) -> Result<Vec<BiometricInstance>, LdsError> {
+        self.dg(dg).map_or(Ok(Vec::new()), |bytes| crate::lds::biometric::parse(bytes, dg))
+    }
+
+    /// The persons to notify of DG16 (ICAO 9303-10 §4.7.16); empty when not read.
+    ///
+    /// # Errors
+    /// [`LdsError`] if DG16 is malformed.
+    pub fn persons_to_notify(&self) -> Result<Vec<PersonToNotify>, LdsError> {
+        self.dg(DgNumber::DG16).map_or(Ok(Vec::new()), crate::lds::dg16::parse)
     }
 
     /// The Vietnamese citizen record of DG13; `Ok(None)` when there is no DG13.

@@ -3,12 +3,15 @@
 
 use thiserror::Error;
 
+pub use crate::apdu::{ApduError, StatusWord};
+pub use crate::channel::ChannelError;
+pub use crate::codec::{DecodeError, DecodeErrorKind};
+pub use crate::files::FileError;
+pub use crate::sm::SmError;
+
 use crate::access::AccessError;
-use crate::channel::ChannelError;
-use crate::files::FileError;
 use crate::lds::LdsError;
 use crate::profile::cccd::CccdError;
-use crate::sm::SmError;
 use crate::transport::TransportError;
 
 /// Any failure of a read.

@@ -249,7 +249,7 @@ mod tests {
                 height: Some(1),
                 data: vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
             }),
-            crate::profile::cccd::encode_dg13(&fields),
+            crate::profile::cccd::dg13::encode_dg13(&fields),
             mrz.as_bytes().to_vec(),
             b"# c\n> 00A4\n< 9000\n! rng 00\n".to_vec(),
             hex_literal::hex!("3134300D060804007F0007020202020101300F060A04007F000702020302020201013012060A04007F0007020204020202010202010D").to_vec(),

@@ -4,30 +4,32 @@
 //! §9.2). Every parser takes the file's bytes exactly as read and returns a typed value or an
 //! [`LdsError`]; none panics on malformed input. No crypto here.
 
-pub mod biometric;
-pub mod card_security;
-pub mod com;
-pub mod dg1;
-pub mod dg11;
-pub mod dg12;
-pub mod dg15;
-pub mod dg16;
-pub mod dg2;
+pub(crate) mod biometric;
+pub(crate) mod card_security;
+mod com;
+mod dg1;
+mod dg11;
+mod dg12;
+mod dg15;
+pub(crate) mod dg16;
+pub(crate) mod dg2;
 pub mod mrz;
 pub mod security_infos;
 pub mod sod;
-pub mod text;
+pub(crate) mod text;
 
 use thiserror::Error;
 
 use crate::codec::DecodeError;
 
+pub use biometric::BiometricInstance;
 pub use com::EfCom;
 pub use dg1::Dg1;
 pub use dg2::{FaceImage, ImageFormat};
 pub use dg11::Dg11;
 pub use dg12::Dg12;
-pub use dg15::ActiveAuthenticationKey;
+pub use dg15::{ActiveAuthenticationKey, KeyAlgorithm};
+pub use dg16::PersonToNotify;
 pub use mrz::{Mrz, MrzError, MrzFormat};
 pub use security_infos::{PaceInfo, SecurityInfo, SecurityInfos};
 pub use sod::LdsSecurityObject;

@@ -390,7 +390,7 @@ mod tests {
 
     #[test]
     fn dg13_edge_cases_reach_the_holder_record_exactly() {
-        use crate::profile::cccd::encode_dg13;
+        use crate::profile::cccd::dg13::encode_dg13;
         let residence = "Thôn Đông, ".repeat(30);
         assert!(residence.len() > 255);
         let mut fields = BTreeMap::new();

@@ -1,5 +1,5 @@
 //! Verification of what was read (DESIGN.md §2 `verify`): passive authentication
-//! ([`passive`]: the CMS signature of EF.SOD ([`cms`], [`signature`]), the data-group hashes
+//! ([`passive`]: the CMS signature of EF.SOD, the data-group hashes
 //! ([`hashes`]) and the chain to a CSCA of a [`crate::trust::TrustStore`]). Chip and active
 //! authentication follow.
 
@@ -8,6 +8,3 @@ pub mod chip;
 pub mod hashes;
 pub mod passive;
 pub mod status;
-
-// Where they lived before `pki`: kept so callers' paths stay valid.
-pub use crate::pki::{cms, signature};

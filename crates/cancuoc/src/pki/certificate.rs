@@ -96,7 +96,7 @@ impl Certificate {
     ///
     /// # Errors
     /// As [`PublicKey::from_spki`].
-    pub fn public_key(&self, inherited: Option<&Curve>) -> Result<PublicKey, SignatureError> {
+    pub(crate) fn public_key(&self, inherited: Option<&Curve>) -> Result<PublicKey, SignatureError> {
         PublicKey::from_spki(&self.spki, inherited)
     }
 
@@ -104,7 +104,7 @@ impl Certificate {
     ///
     /// # Errors
     /// The signature error.
-    pub fn verify_signed_by(&self, issuer_key: &PublicKey) -> Result<String, SignatureError> {
+    pub(crate) fn verify_signed_by(&self, issuer_key: &PublicKey) -> Result<String, SignatureError> {
         verify(issuer_key, &self.signature_algorithm, None, &self.tbs, &self.signature)
     }
 

@@ -22,10 +22,10 @@ use crate::access::pace::Can;
 use crate::access::{AccessError, AccessKey, MrzKey};
 use crate::codec::DecodeError;
 
-mod dg13;
+pub(crate) mod dg13;
 mod qr;
 
-pub use dg13::{Citizen, OID_UTF8, encode_dg13, field, iso_date};
+pub use dg13::Citizen;
 pub use qr::{CccdQr, Date, expiry_candidates};
 
 /// The MRZ expiry of cards valid for life ("Không thời hạn"): one real sample with valid
@@ -123,6 +123,7 @@ impl std::fmt::Debug for CccdId {
 
 #[cfg(test)]
 mod tests {
+    use super::dg13::{OID_UTF8, encode_dg13, iso_date};
     use super::*;
     use std::collections::BTreeMap;
 

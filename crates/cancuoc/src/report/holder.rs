@@ -5,7 +5,10 @@
 use super::HolderReport;
 use crate::codec::time::CalendarDate;
 use crate::lds::{Dg11, Mrz};
-use crate::profile::cccd::{Citizen, field, iso_date};
+use crate::profile::cccd::{
+    Citizen,
+    dg13::{field, iso_date},
+};
 
 pub(super) fn add_dg11(holder: &mut HolderReport, dg11: &Dg11) {
     if let Some(name) = &dg11.full_name {

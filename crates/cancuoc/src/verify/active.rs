@@ -12,8 +12,8 @@ use crate::document::Document;
 use crate::lds::security_infos::{SecurityInfo, SecurityInfos};
 use crate::lds::sod::HashAlgorithm;
 use crate::lds::{ActiveAuthenticationKey, DgNumber};
+use crate::pki::signature::{PublicKey, SignatureError, ecdsa_der_pair, ecdsa_plain_pair};
 use crate::verify::passive::PassiveResult;
-use crate::verify::signature::{PublicKey, SignatureError, ecdsa_der_pair, ecdsa_plain_pair};
 use crate::verify::status::{CheckOutcome, CheckStatus, NOT_VOUCHED, Verified};
 
 /// id-icao-mrtd-security-aaProtocolObject 2.23.136.1.1.5.
@@ -83,7 +83,7 @@ pub fn verdict(doc: &Document, passive: &PassiveResult) -> CheckOutcome {
 }
 
 /// INTERNAL AUTHENTICATE with the challenge, Le 256 (ICAO 9303-11 §6.1.2).
-pub fn internal_authenticate(challenge: &[u8; 8]) -> Command {
+pub(crate) fn internal_authenticate(challenge: &[u8; 8]) -> Command {
     Command::new(0x00, 0x88, 0x00, 0x00).with_data(challenge.to_vec()).with_le(256)
 }
 

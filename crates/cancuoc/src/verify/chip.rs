@@ -1,8 +1,8 @@
 //! Chip Authentication v1 (ICAO 9303-11 §6.2; BSI TR-03110-1 §3.4): an ephemeral
 //! Diffie-Hellman with the chip's static key of DG14 replaces the session keys; a clone
 //! without the private key cannot compute them, so its next answer fails the MAC. Sans-IO:
-//! [`ChipAuthentication::start`] gives the commands, [`ChipAuthenticationStep::session`] the new
-//! secure messaging once the chip accepted them.
+//! `ChipAuthentication::start` gives the commands, `ChipAuthenticationStep::session` the new
+//! secure messaging once the chip accepted them; the reader drives them and [`verdict`] judges.
 
 use rand_core::CryptoRng;
 use thiserror::Error;
@@ -82,7 +82,7 @@ const BSI_PROTOCOLS: &[u8] = &[0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02];
 
 /// The Chip Authentication DG14 offers, ready to run.
 #[derive(Debug, Clone)]
-pub struct ChipAuthentication {
+pub(crate) struct ChipAuthentication {
     /// id-CA-{DH,ECDH}-{3DES,AES-…}.
     pub protocol: Oid,
     agreement: KeyAgreement,
@@ -97,7 +97,7 @@ impl ChipAuthentication {
     ///
     /// # Errors
     /// [`ChipError::NotSupported`].
-    pub fn from_dg14(infos: &SecurityInfos) -> Result<Self, ChipError> {
+    pub(crate) fn from_dg14(infos: &SecurityInfos) -> Result<Self, ChipError> {
         let keys: Vec<_> = infos
             .infos
             .iter()
@@ -151,7 +151,7 @@ impl ChipAuthentication {
     }
 
     /// `CA-ECDH-AES-128` etc., for the report.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         let agreement = if self.agreement == KeyAgreement::Ecdh { "ECDH" } else { "DH" };
         format!("CA-{agreement}-{} {}", self.cipher.name(), self.domain.name())
     }
@@ -162,7 +162,7 @@ impl ChipAuthentication {
     ///
     /// # Errors
     /// [`ChipError::NotSupported`] if the key cannot be encoded.
-    pub fn start(&self, rng: &mut impl CryptoRng) -> Result<ChipAuthenticationStep, ChipError> {
+    pub(crate) fn start(&self, rng: &mut impl CryptoRng) -> Result<ChipAuthenticationStep, ChipError> {
         let private = self.domain.random_private(rng).map_err(|_| ChipError::NotSupported("random source"))?;
         self.start_with(private)
     }
@@ -188,7 +188,7 @@ impl ChipAuthentication {
 }
 
 /// The commands of one run and the keys they lead to.
-pub struct ChipAuthenticationStep {
+pub(crate) struct ChipAuthenticationStep {
     /// MSE:Set AT.
     pub set_at: Command,
     /// GENERAL AUTHENTICATE.
@@ -199,7 +199,7 @@ pub struct ChipAuthenticationStep {
 
 impl ChipAuthenticationStep {
     /// The new secure messaging: KS = KDF(K, 1|2), SSC 0 (ICAO 9303-11 §6.2.3).
-    pub fn session(&self) -> SecureMessaging {
+    pub(crate) fn session(&self) -> SecureMessaging {
         session(self.cipher, &self.shared).0
     }
 }
@@ -230,12 +230,12 @@ fn key_on_domain(spki: &[u8]) -> Option<(Domain, Element)> {
         let public = decode_public(&domain, key)?;
         return Some((domain, public));
     }
-    match crate::verify::signature::PublicKey::from_spki(spki, None).ok()? {
-        crate::verify::signature::PublicKey::Ec { curve, point } => {
+    match crate::pki::signature::PublicKey::from_spki(spki, None).ok()? {
+        crate::pki::signature::PublicKey::Ec { curve, point } => {
             let domain = Domain::Ec(curve);
             Some((domain, Element::Point(point)))
         }
-        crate::verify::signature::PublicKey::Rsa(_) => None,
+        crate::pki::signature::PublicKey::Rsa(_) => None,
     }
 }
 
