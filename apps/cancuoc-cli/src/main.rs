@@ -8,6 +8,7 @@ mod error;
 mod keys;
 mod output;
 mod progress;
+mod serve;
 mod session;
 mod trust_files;
 
@@ -45,6 +46,46 @@ enum Command {
     /// Manage trust anchors (CSCA certificates).
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Serve the local endpoint for web hospital and bank systems on 127.0.0.1.
+    ///
+    /// GET /v1/status: the readers and whether a card is on them.
+    ///
+    /// POST /v1/read, Content-Type application/json: {"key":{"id":"…"} (or "can", "mrz",
+    /// "qr", or "id" with "dob" and "expiry"), "want":["holder","photo","raw","verification"],
+    /// "challenge":"16 hex digits", "wait_seconds":20}. Answers the cancuoc/1 report with the
+    /// check-in record ("checkin"), the BHXH lookup inputs ("bhxh") and what was asked.
+    ///
+    /// POST /v1/cancel: ends the read under way.
+    ///
+    /// GET /v1/checkin?return=URL&state=S&id=…: for pages on plain-http intranets; the record
+    /// is posted back to URL, whose origin must be allowed.
+    ///
+    /// A web page may read only when its origin is allowed (--allow-origin, or one per line in
+    /// agent.origins in the config folder); a program that sends no Origin sends
+    /// "Authorization: Bearer TOKEN" with the token of agent.token. The port is written to
+    /// agent.port. Config folder: $XDG_CONFIG_HOME/cancuoc or ~/.config/cancuoc
+    /// (%APPDATA%\cancuoc on Windows). Details: docs/DESIGN.md §3.5.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The port on 127.0.0.1 (0: any free port; the one used is written to agent.port).
+    #[arg(long, default_value_t = cancuoc_agent::DEFAULT_PORT)]
+    port: u16,
+    /// A web origin allowed to read, exactly as the browser sends it
+    /// (https://his.example.vn, with :PORT when not the default); repeatable.
+    #[arg(long, value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
+    /// The reader to use (a name from `cancuoc readers`, or its beginning); default: the
+    /// first reader with a card.
+    #[arg(long)]
+    reader: Option<String>,
+    /// Serve the built-in virtual CCCD instead of the readers: to wire a system without a card.
+    #[arg(long)]
+    demo: bool,
+    #[command(flatten)]
+    trust: TrustArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,12 +174,34 @@ struct ReplayArgs {
     json: bool,
 }
 
+/// What is printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// The holder and the verdicts, for a person.
+    #[default]
+    Text,
+    /// The JSON report (schema cancuoc/1).
+    Report,
+    /// The hospital check-in record (QĐ 4750 check-in table: so_cccd, ho_ten, ngay_sinh
+    /// yyyyMMddHHmm, gioi_tinh 1/2/3, dia_chi, ngay_cap, ngay_sinh_vn), JSON.
+    Checkin,
+    /// The BHXH card-history lookup inputs (maThe, hoTen, ngaySinh dd/MM/yyyy), JSON.
+    Bhxh,
+    /// The flat record (the report's holder fields and the verdicts), JSON.
+    Record,
+    /// The flat record as CSV (a header line and one row).
+    Csv,
+}
+
 /// Where the result goes.
 #[derive(Debug, Args, Clone, Default)]
 struct OutputArgs {
-    /// Print the JSON report (schema cancuoc/1) instead of text.
-    #[arg(long)]
+    /// Print the JSON report (schema cancuoc/1) instead of text: the same as --format report.
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// What to print: text, report, checkin, bhxh, record or csv.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// Write every file as read, the photo and report.json to this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -170,6 +233,7 @@ fn main() -> ExitCode {
         Command::Trust(TrustCommand::Import { masterlist, out, anchor, fingerprint }) => {
             trust_files::import(&masterlist, &out, &anchor, &fingerprint)
         }
+        Command::Serve(args) => serve::serve(&args),
     };
     match result {
         Ok(code) => code,

@@ -41,10 +41,19 @@ pub(crate) fn emit(mut inspection: Inspection, output: &OutputArgs) -> Result<Ex
         write_dump(dir, &inspection.dump())?;
     }
     let report = inspection.report();
-    if output.json {
-        outln!("{}", report.to_json());
-    } else {
-        print_text(report);
+    let format = if output.json { crate::Format::Report } else { output.format };
+    let pretty = |value: serde_json::Result<String>| value.unwrap_or_default();
+    match format {
+        crate::Format::Text => print_text(report),
+        crate::Format::Report => outln!("{}", report.to_json()),
+        crate::Format::Checkin => outln!("{}", pretty(serde_json::to_string_pretty(&cancuoc::record::checkin(report)))),
+        crate::Format::Bhxh => outln!("{}", pretty(serde_json::to_string_pretty(&cancuoc::record::bhxh(report)))),
+        crate::Format::Record => outln!("{}", cancuoc::record::to_json(report)),
+        crate::Format::Csv => {
+            // RFC 4180's CRLF line ends, the last one included (`outln!` adds the LF).
+            let csv = cancuoc::record::to_csv(report);
+            outln!("{}\r", csv.strip_suffix("\r\n").unwrap_or(&csv));
+        }
     }
     if report.check_failed() {
         for reason in report.verdict_reasons() {

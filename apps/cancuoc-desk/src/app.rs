@@ -20,6 +20,7 @@ use crate::worker::{self, DemoCard, Message, Outcome, Source};
 mod controls;
 mod result;
 mod screenshot;
+mod web;
 
 pub use screenshot::Screenshot;
 use screenshot::ShotStage;
@@ -55,6 +56,10 @@ pub struct Options {
     pub demo_card_present: bool,
     /// Open the printed summary in the browser (off in tests).
     pub open_files: bool,
+    /// The local endpoint's port when web pages may read (0: any free port, for tests).
+    pub web_port: u16,
+    /// Where the endpoint's token and allowed origins live; `None`: the user's config folder.
+    pub web_config_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -72,6 +77,8 @@ impl Default for Options {
             watch: None,
             demo_card_present: true,
             open_files: false,
+            web_port: cancuoc_agent::DEFAULT_PORT,
+            web_config_dir: None,
         }
     }
 }
@@ -121,6 +128,10 @@ pub struct DeskApp {
     armed: bool,
     settings_error: Option<String>,
     reads_started: usize,
+    /// The local endpoint, while web pages may read.
+    web: Option<web::Web>,
+    /// Why the endpoint could not start.
+    web_error: Option<String>,
 }
 
 impl DeskApp {
@@ -140,7 +151,7 @@ impl DeskApp {
             Source::Reader(None) => remembered.reader.clone(),
             Source::Demo(_) => Some(DEMO_READER.to_owned()),
         };
-        Self {
+        let mut app = Self {
             id: options.id.clone(),
             mode: options.mode.unwrap_or(remembered.mode),
             readers: watch.snapshot(),
@@ -159,7 +170,13 @@ impl DeskApp {
             state: State::Idle,
             fonts_installed: false,
             shot: ShotStage::Start,
+            web: None,
+            web_error: None,
+        };
+        if remembered.web {
+            app.set_web(true);
         }
+        app
     }
 
     /// The words of `t` in the current language.
@@ -285,7 +302,7 @@ impl DeskApp {
     /// Remembers the reader and mode, when a settings file is configured.
     fn remember(&mut self) {
         let Some(path) = &self.options.settings_path else { return };
-        let settings = Settings { reader: self.selected.clone(), mode: self.mode };
+        let settings = Settings { reader: self.selected.clone(), mode: self.mode, web: self.web.is_some() };
         self.settings_error = settings.save(path).err();
     }
 
@@ -367,6 +384,7 @@ impl DeskApp {
         });
         ui.separator();
         self.draw_reader_row(ui);
+        self.draw_web_row(ui);
         ui.separator();
         self.draw_inputs(ui);
         ui.separator();

@@ -5,6 +5,7 @@
 
 use cancuoc::Report;
 use cancuoc::photo::Rgba;
+use cancuoc::record::escape_html as escape;
 use cancuoc::report::Verdict;
 
 use crate::text::{self, Lang, Text};
@@ -64,22 +65,6 @@ pub(crate) fn holder_rows(report: &Report, lang: Lang) -> Vec<(&'static Text, St
     .into_iter()
     .filter_map(|(label, value)| value.map(|v| (label, v)))
     .collect()
-}
-
-/// `&`, `<`, `>`, `"` and `'` as entities (HTML 5 §13.1.2.6 safe in text and attributes).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Base64 with padding (RFC 4648 §4), for the photo's data: URL (`base64ct`, RustCrypto).

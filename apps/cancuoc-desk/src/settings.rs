@@ -22,6 +22,8 @@ pub struct Settings {
     pub reader: Option<String>,
     /// The reading mode.
     pub mode: Mode,
+    /// Whether web pages may read through the local endpoint (`cancuoc-agent`).
+    pub web: bool,
 }
 
 /// The settings file's usual place, when a home or config folder is known.
@@ -47,6 +49,7 @@ impl Settings {
                 Some(("reader", name)) if !name.trim().is_empty() => settings.reader = Some(name.trim().to_owned()),
                 Some(("mode", "bank")) => settings.mode = Mode::Bank,
                 Some(("mode", "clinic")) => settings.mode = Mode::Clinic,
+                Some(("web", value)) => settings.web = value.trim() == "on",
                 _ => {}
             }
         }
@@ -59,7 +62,8 @@ impl Settings {
             Mode::Clinic => "clinic",
             Mode::Bank => "bank",
         };
-        let mut text = format!("# cancuoc-desk settings\nmode={mode}\n");
+        let web = if self.web { "on" } else { "off" };
+        let mut text = format!("# cancuoc-desk settings\nmode={mode}\nweb={web}\n");
         if let Some(reader) = &self.reader {
             text.push_str(&format!("reader={reader}\n"));
         }
@@ -84,11 +88,14 @@ mod tests {
 
     #[test]
     fn settings_round_trip_and_unknown_lines_are_ignored() {
-        let settings =
-            Settings { reader: Some("ACS ACR1252 1S CL Reader [ACR1252 PICC] 00 00".to_owned()), mode: Mode::Bank };
+        let settings = Settings {
+            reader: Some("ACS ACR1252 1S CL Reader [ACR1252 PICC] 00 00".to_owned()),
+            mode: Mode::Bank,
+            web: true,
+        };
         assert_eq!(Settings::parse(&settings.to_text()), settings);
-        let parsed = Settings::parse("colour=blue\nmode=bank\nreader=\nmode=sideways\n");
-        assert_eq!(parsed, Settings { reader: None, mode: Mode::Bank });
+        let parsed = Settings::parse("colour=blue\nmode=bank\nreader=\nmode=sideways\nweb=maybe\n");
+        assert_eq!(parsed, Settings { reader: None, mode: Mode::Bank, web: false });
         assert_eq!(Settings::load(Path::new("/nonexistent/cancuoc/desk")), Settings::default());
     }
 }

@@ -120,4 +120,12 @@ texts! {
     ERR_TAMPERED: "Thẻ trả lời sai khi đọc — đọc lại; nếu lặp lại, không tin thẻ này", "The card answered wrongly — read again; if it repeats, do not trust this card";
     ERR_UNSUPPORTED: "Thẻ này cần chức năng chưa hỗ trợ", "This card needs something not supported yet";
     ERR_OTHER: "Không đọc được thẻ", "The card could not be read";
+    WEB: "Cho phép trang web đọc thẻ", "Let web pages read the card";
+    WEB_PORT: "cổng", "port";
+    WEB_ALLOWED: "Trang được phép", "Allowed pages";
+    WEB_NONE: "chưa có trang nào được phép — quản trị viên thêm địa chỉ vào agent.origins", "no page is allowed yet — the administrator lists origins in agent.origins";
+    WEB_READING: "đang đọc thẻ", "is reading the card";
+    WEB_PROGRAM: "Một chương trình trên máy này", "A program on this computer";
+    WEB_CANCEL: "Hủy", "Cancel";
+    WEB_FAILED: "Không bật được đọc thẻ cho trang web", "Could not let web pages read";
 }

@@ -279,7 +279,10 @@ fn the_reader_picker_shows_live_presence_and_remembers_the_choice() {
     screen.get_by_label("○ Reader A").click();
     screen.run_steps(2);
     screen.get_by_label("○ Chưa có thẻ");
-    assert_eq!(Settings::load(&settings), Settings { reader: Some("Reader A".to_owned()), mode: Mode::Bank });
+    assert_eq!(
+        Settings::load(&settings),
+        Settings { reader: Some("Reader A".to_owned()), mode: Mode::Bank, web: false }
+    );
     // A card placed on A shows at the next look.
     hand.set_card("Reader A", true);
     screen.run_steps(2);
@@ -454,4 +457,78 @@ fn a_card_whose_signature_cannot_be_checked_says_not_checked_and_why() {
     harness.get_by_label("Chưa kiểm tra");
     harness.get_by_label_contains("no document signer certificate");
     assert!(harness.query_by_label("Dữ liệu bị sửa đổi").is_none());
+}
+
+/// One HTTP request to the desk's endpoint; the status and the body.
+fn http(port: u16, method: &str, path: &str, origin: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+}
+
+#[test]
+fn the_web_switch_serves_pages_shows_who_reads_cancels_and_is_remembered() {
+    let dir = temp_path("web");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("agent.origins"), "https://his.example.vn\n").unwrap();
+    let settings = dir.join("desk");
+    let options = || Options {
+        settings_path: Some(settings.clone()),
+        web_port: 0,
+        web_config_dir: Some(dir.clone()),
+        ..Options::default()
+    };
+    let mut desk = harness(options());
+    assert_eq!(desk.state().web_port(), None, "off by default");
+    desk.get_by_label("Cho phép trang web đọc thẻ").click();
+    desk.run_steps(2);
+    let port = desk.state().web_port().expect("the endpoint runs");
+    desk.get_by_label_contains("https://his.example.vn");
+    assert!(std::fs::read_to_string(&settings).unwrap().contains("web=on"));
+    assert_eq!(std::fs::read_to_string(dir.join("agent.port")).unwrap().trim(), port.to_string());
+    // A listed page reads the (virtual) card.
+    let (status, body) = http(port, "POST", "/v1/read", "https://his.example.vn", r#"{"key":{"can":"012345"}}"#);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"so_cccd\":\"001090012345\""), "{body}");
+    // While a page waits for a card, the desk names it; Cancel ends that read.
+    let waiting = std::thread::spawn(move || {
+        http(
+            port,
+            "POST",
+            "/v1/read",
+            "https://his.example.vn",
+            r#"{"key":{"can":"012345"},"reader":"Absent","wait_seconds":30}"#,
+        )
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while desk.state().web_reading().is_none() {
+        assert!(Instant::now() < deadline, "the page's read never showed");
+        std::thread::sleep(Duration::from_millis(20));
+        desk.run_steps(1);
+    }
+    desk.run_steps(2);
+    desk.get_by_label("https://his.example.vn đang đọc thẻ");
+    desk.get_by_label("Hủy").click();
+    desk.run_steps(2);
+    let (status, body) = waiting.join().unwrap();
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("\"cancelled\""), "{body}");
+    // Remembered: a new desk starts it again; switched off, the port closes.
+    drop(desk);
+    let mut desk = harness(options());
+    let port = desk.state().web_port().expect("remembered");
+    desk.get_by_label("Cho phép trang web đọc thẻ").click();
+    desk.run_steps(2);
+    assert_eq!(desk.state().web_port(), None);
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the endpoint stopped");
+    assert!(std::fs::read_to_string(&settings).unwrap().contains("web=off"));
 }

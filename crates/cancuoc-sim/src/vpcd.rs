@@ -51,6 +51,19 @@ pub fn connect(host: &str, port: u16, deadline: Duration) -> io::Result<TcpStrea
 /// # Errors
 /// An I/O error other than the peer closing.
 pub fn serve(chip: &mut VirtualChip, stream: &mut TcpStream) -> io::Result<Ended> {
+    serve_observed(chip, stream, &mut |_| {})
+}
+
+/// [`serve`], calling `answered` with the chip's APDU count after each APDU it answers (for
+/// tests that must show a card was, or was not, reached).
+///
+/// # Errors
+/// An I/O error other than the peer closing.
+pub fn serve_observed(
+    chip: &mut VirtualChip,
+    stream: &mut TcpStream,
+    answered: &mut dyn FnMut(usize),
+) -> io::Result<Ended> {
     loop {
         // The kernel clears TCP_QUICKACK after each ACK; without it every APDU waits ~40 ms
         // for a delayed ACK (vpcd writes length and payload separately: testbed.md pitfall 1).
@@ -79,7 +92,10 @@ pub fn serve(chip: &mut VirtualChip, stream: &mut TcpStream) -> io::Result<Ended
                     thread::sleep(delay);
                 }
                 match chip.process(apdu) {
-                    Some(answer) => Some(answer),
+                    Some(answer) => {
+                        answered(chip.apdus());
+                        Some(answer)
+                    }
                     None => return Ok(Ended::Torn),
                 }
             }

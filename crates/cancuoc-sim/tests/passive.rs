@@ -122,9 +122,8 @@ fn rsa_active_authentication_on_the_virtual_card() {
     let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
     let evidence = doc.active_authentication.clone().unwrap();
-    let key = cancuoc::lds::ActiveAuthenticationKey::parse_dg15(doc.dg(DgNumber::DG15).unwrap()).unwrap();
-    let key = cancuoc::internals::pki::signature::PublicKey::from_spki(&key.public_key_info, None).unwrap();
-    let algorithm = cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).unwrap();
+    let dg15 = doc.dg(DgNumber::DG15).unwrap().to_vec();
+    let algorithm = cancuoc::verify::active::verify_dg15(&dg15, None, &evidence.challenge, &evidence.response).unwrap();
     assert!(algorithm.contains("9796-2"), "{algorithm}");
     // The SOD was signed again over the RSA DG15: passive authentication still holds.
     assert!(passive(&doc, &trust(DEMO_SEED), at(2026)).status.is_valid());
@@ -134,7 +133,7 @@ fn rsa_active_authentication_on_the_virtual_card() {
     let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
     let evidence = doc.active_authentication.unwrap();
-    assert!(cancuoc::verify::active::verify(&key, None, &evidence.challenge, &evidence.response).is_err());
+    assert!(cancuoc::verify::active::verify_dg15(&dg15, None, &evidence.challenge, &evidence.response).is_err());
 }
 
 /// The specimen's DG1, DG2 and DG13 under a SOD signed by `pki`, optionally with a signingTime.

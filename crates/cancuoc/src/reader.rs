@@ -39,11 +39,15 @@ pub struct ReadOptions {
     pub only: Option<Vec<DgNumber>>,
     /// Starting assumptions about the card's READ BINARY sizes (the defaults probe).
     pub limits: ReadLimits,
+    /// The 8 bytes active authentication signs, when a remote party chose them (its server
+    /// then checks the signature against DG15 for itself: this chip was on the reader now);
+    /// `None` draws them from the read's randomness.
+    pub active_challenge: Option<[u8; 8]>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { photo: true, only: None, limits: ReadLimits::default() }
+        Self { photo: true, only: None, limits: ReadLimits::default(), active_challenge: None }
     }
 }
 
@@ -63,6 +67,13 @@ impl ReadOptions {
     /// Starts from these READ BINARY limits.
     pub fn with_limits(mut self, limits: ReadLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Active authentication signs `challenge` (a remote verifier's nonce, ICAO 9303-11
+    /// §6.1) instead of random bytes.
+    pub fn with_active_challenge(mut self, challenge: [u8; 8]) -> Self {
+        self.active_challenge = Some(challenge);
         self
     }
 }

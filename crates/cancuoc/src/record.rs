@@ -6,6 +6,27 @@
 
 use crate::report::Report;
 
+mod his;
+
+pub use his::{Bhxh, Checkin, bhxh, checkin};
+
+/// Text for an HTML page (a printed summary, a form posted back): `&`, `<`, `>`, `"` and `'`
+/// as entities, safe in text and in quoted attributes (HTML 5 §13.1.2.6).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The record's field names, in column order.
 pub const FIELDS: [&str; 20] = [
     "id_number",

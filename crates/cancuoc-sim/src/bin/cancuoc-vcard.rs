@@ -36,6 +36,10 @@ struct Options {
     /// Delay before each answer, in milliseconds.
     #[arg(long, default_value_t = 0)]
     delay_ms: u64,
+    /// Write the number of APDUs answered so far to FILE after each one (for tests that show
+    /// a refused request never reached the card).
+    #[arg(long, value_name = "FILE")]
+    count_apdus: Option<std::path::PathBuf>,
     /// Remove the card after this many APDUs.
     #[arg(long)]
     tear_after: Option<usize>,
@@ -227,7 +231,13 @@ fn main() -> ExitCode {
             }
         };
         eprintln!("cancuoc-vcard: card inserted at {}:{}", options.host, options.port);
-        match vpcd::serve(&mut chip, &mut stream) {
+        let count_file = options.count_apdus.clone();
+        let mut answered = |n: usize| {
+            if let Some(path) = &count_file {
+                let _ = std::fs::write(path, format!("{n}\n"));
+            }
+        };
+        match vpcd::serve_observed(&mut chip, &mut stream, &mut answered) {
             Ok(Ended::Torn) => {
                 eprintln!("cancuoc-vcard: card removed after {} APDUs (tear fault)", chip.apdus());
                 let Some(ms) = options.return_after_ms else { return ExitCode::SUCCESS };

@@ -37,7 +37,7 @@ pub struct Certificate {
     /// The SubjectPublicKeyInfo, DER.
     pub spki: Vec<u8>,
     /// The signature algorithm.
-    pub signature_algorithm: Algorithm,
+    pub(crate) signature_algorithm: Algorithm,
     /// The signature.
     pub signature: Vec<u8>,
     /// keyUsage digitalSignature / keyCertSign, when the extension is present.
@@ -128,7 +128,7 @@ pub struct Crl {
     /// The TBSCertList, as encoded.
     pub tbs: Vec<u8>,
     /// The signature algorithm.
-    pub signature_algorithm: Algorithm,
+    pub(crate) signature_algorithm: Algorithm,
     /// The signature.
     pub signature: Vec<u8>,
     /// The revoked certificates' serial numbers (INTEGER contents).

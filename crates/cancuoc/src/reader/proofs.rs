@@ -21,9 +21,26 @@ impl<T: Transport> Session<T> {
     /// # Errors
     /// Only a removed card (the evidence so far stays in `doc`).
     pub fn authenticate_chip(&mut self, doc: &mut Document, rng: &mut impl CryptoRng) -> Result<(), Error> {
+        self.authenticate_chip_over(doc, None, rng)
+    }
+
+    /// [`Session::authenticate_chip`], active authentication signing `challenge` when given
+    /// (a remote verifier's nonce: [`super::ReadOptions::active_challenge`]).
+    ///
+    /// # Errors
+    /// Only a removed card.
+    pub fn authenticate_chip_over(
+        &mut self,
+        doc: &mut Document,
+        challenge: Option<[u8; 8]>,
+        rng: &mut impl CryptoRng,
+    ) -> Result<(), Error> {
         if doc.dg(DgNumber::DG15).is_some() {
-            let mut challenge = [0u8; 8];
-            rng.fill_bytes(&mut challenge);
+            let challenge = challenge.unwrap_or_else(|| {
+                let mut fresh = [0u8; 8];
+                rng.fill_bytes(&mut fresh);
+                fresh
+            });
             // A refusal is evidence too: a chip holding DG15 must answer (an empty response
             // fails the check), or a copy without the key could simply decline.
             let response = match self.channel.send(&crate::verify::active::internal_authenticate(&challenge)) {

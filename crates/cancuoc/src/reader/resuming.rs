@@ -60,7 +60,7 @@ fn read_once<T: Transport>(
     let mut session = Reader::open(transport).resume(key, rng, partial)?;
     session.read_into(partial, options, rng, progress)?;
     let mut doc = partial.document().clone();
-    session.authenticate_chip(&mut doc, rng)?;
+    session.authenticate_chip_over(&mut doc, options.active_challenge, rng)?;
     Ok(doc)
 }
 

@@ -111,11 +111,34 @@ fn aa_hash(dg14: Option<&SecurityInfos>) -> Option<HashAlgorithm> {
     })
 }
 
+/// Checks a chip's active-authentication signature as a remote verifier does, from the raw
+/// DG15 (and DG14, which names the ECDSA hash) a desk sent with it (ICAO 9303-11 §6.1):
+/// returns the algorithm's name when `signature` is the chip's over `challenge`. Trust DG15
+/// only once passive authentication vouched for it ([`crate::verify::passive`]).
+///
+/// # Errors
+/// [`ActiveError::BadKey`] for a DG15 (or DG14) without a usable key, [`ActiveError::Invalid`]
+/// when the signature does not verify.
+pub fn verify_dg15(
+    dg15: &[u8],
+    dg14: Option<&[u8]>,
+    challenge: &[u8],
+    signature: &[u8],
+) -> Result<String, ActiveError> {
+    let key = ActiveAuthenticationKey::parse_dg15(dg15).map_err(|_| ActiveError::BadKey("malformed DG15"))?;
+    let key = PublicKey::from_spki(&key.public_key_info, None).map_err(|e| match e {
+        SignatureError::Unsupported(what) => ActiveError::BadKey(what),
+        _ => ActiveError::BadKey("DG15 holds no usable key"),
+    })?;
+    let dg14 = dg14.map(SecurityInfos::parse_dg14).transpose().map_err(|_| ActiveError::BadKey("malformed DG14"))?;
+    verify(&key, dg14.as_ref(), challenge, signature)
+}
+
 /// Verifies the chip's answer to `challenge` with the DG15 key; returns the algorithm's name.
 ///
 /// # Errors
 /// [`ActiveError::Invalid`] when the signature does not verify.
-pub fn verify(
+pub(crate) fn verify(
     key: &PublicKey,
     dg14: Option<&SecurityInfos>,
     challenge: &[u8],

@@ -29,7 +29,7 @@ use crate::lds::sod::HashAlgorithm;
 use crate::pki::certificate::Certificate;
 use crate::pki::cms::SignedData;
 use crate::pki::signature::{SignatureError, algorithm_name};
-pub use crate::pki::signer::{SignerProblem, check_signer, find_signer_certificate};
+use crate::pki::signer::{SignerProblem, check_signer, find_signer_certificate};
 use crate::trust::TrustStore;
 
 /// id-data 1.2.840.113549.1.7.1.

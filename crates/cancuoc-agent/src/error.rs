@@ -1,0 +1,163 @@
+//! The endpoint's errors: a stable `code` for programs, an HTTP status, and a message in
+//! English and in Vietnamese for the clerk (`docs/DESIGN.md` §3.5).
+
+use cancuoc::ErrorClass;
+use serde_json::json;
+
+/// What went wrong, as the `error.code` of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// No reader, or the smart-card service is down.
+    NoReader,
+    /// No card came within the wait.
+    NoCard,
+    /// The access key does not open this card, or is malformed.
+    WrongKey,
+    /// The card was taken away during the read.
+    CardRemoved,
+    /// Another read is under way.
+    Busy,
+    /// The read was cancelled (`POST /v1/cancel`, or at the desk).
+    Cancelled,
+    /// No card came within `wait_seconds`.
+    Timeout,
+    /// The request's origin, host or token is not allowed.
+    Forbidden,
+    /// The request is malformed (method, content type, body).
+    BadRequest,
+    /// The card answered, but not as a readable identity document.
+    CardError,
+    /// No such route.
+    NotFound,
+}
+
+impl Code {
+    /// The `error.code` word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::NoReader => "no_reader",
+            Self::NoCard => "no_card",
+            Self::WrongKey => "wrong_key",
+            Self::CardRemoved => "card_removed",
+            Self::Busy => "busy",
+            Self::Cancelled => "cancelled",
+            Self::Timeout => "timeout",
+            Self::Forbidden => "forbidden",
+            Self::BadRequest => "bad_request",
+            Self::CardError => "card_error",
+            Self::NotFound => "not_found",
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::NoReader => 503,
+            Self::NoCard | Self::NotFound => 404,
+            Self::WrongKey => 422,
+            Self::CardRemoved => 410,
+            Self::Busy | Self::Cancelled => 409,
+            Self::Timeout => 408,
+            Self::Forbidden => 403,
+            Self::BadRequest => 400,
+            Self::CardError => 502,
+        }
+    }
+
+    /// What the clerk should do, in Vietnamese.
+    fn vietnamese(self) -> &'static str {
+        match self {
+            Self::NoReader => "Không tìm thấy đầu đọc thẻ: cắm đầu đọc và thử lại.",
+            Self::NoCard => "Chưa có thẻ trên đầu đọc: đặt thẻ lên đầu đọc.",
+            Self::WrongKey => "Số CCCD, CAN hoặc ngày tháng không khớp với thẻ: kiểm tra lại thông tin nhập.",
+            Self::CardRemoved => "Thẻ đã bị nhấc ra khi đang đọc: đặt lại thẻ và đọc lại.",
+            Self::Busy => "Đang đọc một thẻ khác: chờ xong rồi thử lại.",
+            Self::Cancelled => "Đã hủy đọc thẻ.",
+            Self::Timeout => "Hết thời gian chờ thẻ: đặt thẻ lên đầu đọc rồi thử lại.",
+            Self::Forbidden => {
+                "Trang này không được phép đọc thẻ: nhờ quản trị viên thêm địa chỉ trang vào danh sách cho phép."
+            }
+            Self::BadRequest => "Yêu cầu không hợp lệ: báo cho bộ phận kỹ thuật của phần mềm.",
+            Self::CardError => "Không đọc được thẻ: đặt lại thẻ và thử lại; nếu vẫn lỗi, thẻ có thể không được hỗ trợ.",
+            Self::NotFound => "Không có chức năng này.",
+        }
+    }
+}
+
+/// An error response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The code.
+    pub code: Code,
+    /// The English message: what happened and what to do.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with an English message.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    /// The response body: `{"error":{"code","message","message_vi"}}`.
+    pub fn body(&self) -> serde_json::Value {
+        json!({"error": {"code": self.code.word(), "message": self.message, "message_vi": self.code.vietnamese()}})
+    }
+
+    /// A read's failure, by its class; `cancelled` wins when the read was cancelled.
+    pub fn from_read(error: &cancuoc::Error, cancelled: bool) -> Self {
+        if cancelled {
+            return Self::new(Code::Cancelled, "the read was cancelled");
+        }
+        let code = match error.class() {
+            ErrorClass::WrongKey => Code::WrongKey,
+            ErrorClass::CardRemoved | ErrorClass::DifferentCard => Code::CardRemoved,
+            ErrorClass::NoReader => match error {
+                cancuoc::Error::Transport(cancuoc::TransportError::NoCard) => Code::NoCard,
+                _ => Code::NoReader,
+            },
+            _ => Code::CardError,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_status_and_both_languages() {
+        let all = [
+            Code::NoReader,
+            Code::NoCard,
+            Code::WrongKey,
+            Code::CardRemoved,
+            Code::Busy,
+            Code::Cancelled,
+            Code::Timeout,
+            Code::Forbidden,
+            Code::BadRequest,
+            Code::CardError,
+            Code::NotFound,
+        ];
+        for code in all {
+            let body = ApiError::new(code, "x").body();
+            assert_eq!(body["error"]["code"], code.word());
+            assert!((400..600).contains(&code.status()));
+            assert!(!body["error"]["message_vi"].as_str().unwrap_or_default().is_empty());
+        }
+    }
+
+    #[test]
+    fn read_failures_map_to_codes() {
+        let removed = cancuoc::Error::Transport(cancuoc::TransportError::CardRemoved);
+        assert_eq!(ApiError::from_read(&removed, false).code, Code::CardRemoved);
+        assert_eq!(ApiError::from_read(&removed, true).code, Code::Cancelled);
+        let no_card = cancuoc::Error::Transport(cancuoc::TransportError::NoCard);
+        assert_eq!(ApiError::from_read(&no_card, false).code, Code::NoCard);
+        let no_service = cancuoc::Error::Transport(cancuoc::TransportError::NoService);
+        assert_eq!(ApiError::from_read(&no_service, false).code, Code::NoReader);
+        assert_eq!(ApiError::from_read(&cancuoc::Error::NotADocument, false).code, Code::CardError);
+    }
+}

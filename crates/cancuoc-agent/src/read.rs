@@ -1,0 +1,163 @@
+//! One read: wait for a card, read and check it on the paved path (`cancuoc::inspect`), and
+//! answer with the report and the projections the caller asked for.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use base64ct::{Base64, Encoding};
+use cancuoc::{CalendarDate, Checks, Connect, Error, ReadOptions, Transport, TransportError, TrustStore};
+use serde_json::{Value, json};
+
+use crate::cards::Cards;
+use crate::error::{ApiError, Code};
+use crate::request::ReadRequest;
+
+/// How often the readers are asked while waiting for a card.
+const POLL: Duration = Duration::from_millis(100);
+/// How long a card taken away mid-read may take to come back.
+const PUT_BACK_WAIT: Duration = Duration::from_secs(10);
+
+/// Waits for a card on `reader` (or any), until `deadline` or a cancel; returns the reader's
+/// name.
+fn wait_for_card(
+    cards: &dyn Cards,
+    reader: Option<&str>,
+    deadline: Instant,
+    cancel: &AtomicBool,
+) -> Result<String, ApiError> {
+    loop {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(ApiError::new(Code::Cancelled, "the read was cancelled"));
+        }
+        let last_error = match cards.readers() {
+            Ok(readers) => {
+                let matching: Vec<_> =
+                    readers.iter().filter(|r| reader.is_none_or(|name| r.name.starts_with(name))).collect();
+                if let Some(found) = matching.iter().find(|r| r.card) {
+                    return Ok(found.name.clone());
+                }
+                matching.is_empty().then(|| match reader {
+                    Some(name) => ApiError::new(Code::NoReader, format!("no reader named {name:?}")),
+                    None => ApiError::new(Code::NoReader, "no card reader found: plug in a reader"),
+                })
+            }
+            Err(e) => Some(ApiError::from_read(&Error::Transport(e), false)),
+        };
+        if Instant::now() >= deadline {
+            return Err(last_error.unwrap_or_else(|| {
+                ApiError::new(Code::Timeout, "no card was placed on the reader in time: place the card and read again")
+            }));
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// A transport that stops at a cancel: the next command fails as a removed card would.
+struct Cancellable {
+    inner: Box<dyn Transport + Send>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Transport for Cancellable {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(TransportError::CardRemoved);
+        }
+        self.inner.transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.inner.reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.inner.atr()
+    }
+}
+
+/// Today (UTC) from the system clock.
+fn today() -> CalendarDate {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    CalendarDate::from_unix(i64::try_from(seconds).unwrap_or(0))
+}
+
+/// Reads and checks the card, answering the response body.
+///
+/// # Errors
+/// The API error of a wait or read that failed.
+pub(crate) fn perform(
+    cards: &dyn Cards,
+    trust: &TrustStore,
+    request: &ReadRequest,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Value, ApiError> {
+    let started = Instant::now();
+    let reader = wait_for_card(cards, request.reader.as_deref(), started + request.wait, cancel)?;
+    let connect = |attempt: Connect| -> Result<Cancellable, Error> {
+        if attempt == Connect::PutBack {
+            wait_for_card(cards, Some(&reader), Instant::now() + PUT_BACK_WAIT, cancel)
+                .map_err(|_| Error::Transport(TransportError::CardRemoved))?;
+        }
+        Ok(Cancellable { inner: cards.connect(&reader)?, cancel: cancel.clone() })
+    };
+    let mut options = ReadOptions::default().with_photo(request.want.photo);
+    if let Some(challenge) = request.challenge {
+        options = options.with_active_challenge(challenge);
+    }
+    let checks = Checks::new(trust, today());
+    let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+    let inspection = cancuoc::inspect(connect, &request.key, &options, &checks, &mut rng, &mut |_| {})
+        .map_err(|e| ApiError::from_read(&e, cancel.load(Ordering::SeqCst)))?;
+    Ok(answer(&inspection, request))
+}
+
+/// The response body of a read.
+fn answer(inspection: &cancuoc::Inspection, request: &ReadRequest) -> Value {
+    let mut report = inspection.report().clone();
+    let mut body = serde_json::Map::new();
+    if request.want.holder {
+        body.insert(
+            "checkin".to_owned(),
+            serde_json::to_value(cancuoc::record::checkin(&report)).unwrap_or(Value::Null),
+        );
+        body.insert("bhxh".to_owned(), serde_json::to_value(cancuoc::record::bhxh(&report)).unwrap_or(Value::Null));
+    } else {
+        report.holder = cancuoc::report::HolderReport::default();
+    }
+    body.insert("report".to_owned(), serde_json::to_value(&report).unwrap_or(Value::Null));
+    let document = inspection.document();
+    if request.want.photo
+        && let Ok(face) = document.signed_view().face()
+    {
+        let mime = match face.format {
+            cancuoc::lds::ImageFormat::Jpeg2000 => "image/jp2",
+            _ => "image/jpeg",
+        };
+        body.insert("photo".to_owned(), json!({"mime": mime, "base64": Base64::encode_string(&face.data)}));
+    }
+    let raw_names: Option<&[&str]> = if request.want.raw {
+        None
+    } else if request.challenge.is_some() {
+        Some(&["SOD", "DG14", "DG15"])
+    } else {
+        Some(&[])
+    };
+    let raw: serde_json::Map<String, Value> = document
+        .dump_files()
+        .into_iter()
+        .map(|(name, bytes)| (name.trim_end_matches(".bin").to_owned(), bytes))
+        .filter(|(name, _)| raw_names.is_none_or(|names| names.contains(&name.as_str())))
+        .map(|(name, bytes)| (name, Value::String(Base64::encode_string(bytes))))
+        .collect();
+    if !raw.is_empty() {
+        body.insert("raw".to_owned(), Value::Object(raw));
+    }
+    if let (Some(_), Some(evidence)) = (request.challenge, &document.active_authentication) {
+        body.insert(
+            "active_authentication".to_owned(),
+            json!({"challenge": hex::encode(&evidence.challenge), "signature": hex::encode(&evidence.response)}),
+        );
+    }
+    Value::Object(body)
+}
