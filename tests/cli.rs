@@ -45,6 +45,29 @@ fn demo_text_shows_the_holder_for_a_person() {
 }
 
 #[test]
+fn demo_prints_the_hospital_projections() {
+    let checkin = cancuoc(&["demo", "--format", "checkin"]);
+    assert!(checkin.status.success(), "{}", String::from_utf8_lossy(&checkin.stderr));
+    let checkin: serde_json::Value = serde_json::from_slice(&checkin.stdout).unwrap();
+    assert_eq!(checkin["so_cccd"], "001090012345");
+    assert_eq!(checkin["ho_ten"], "Nguyễn Văn Mẫu");
+    assert_eq!(checkin["ngay_sinh"], "199001150000");
+    assert_eq!(checkin["gioi_tinh"], 1);
+    assert_eq!(checkin["ngay_cap"], "20210410");
+    let bhxh: serde_json::Value = serde_json::from_slice(&cancuoc(&["demo", "--format", "bhxh"]).stdout).unwrap();
+    assert_eq!(bhxh, serde_json::json!({"maThe": "001090012345", "hoTen": "Nguyễn Văn Mẫu", "ngaySinh": "15/01/1990"}));
+    let csv = String::from_utf8(cancuoc(&["demo", "--format", "csv"]).stdout).unwrap();
+    assert!(
+        csv.starts_with("id_number,full_name,") && csv.ends_with("\r\n") && csv.matches("\r\n").count() == 2,
+        "{csv:?}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&cancuoc(&["demo", "--format", "report"]).stdout).unwrap();
+    assert_eq!(report["schema"], "cancuoc/1");
+    // --json and --format together are a usage error.
+    assert_eq!(cancuoc(&["demo", "--json", "--format", "bhxh"]).status.code(), Some(2));
+}
+
+#[test]
 fn replays_the_committed_trace_through_the_binary() {
     let out = cancuoc(&["replay", fixture("cccd-specimen-bac.apdu").to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
