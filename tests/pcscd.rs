@@ -428,3 +428,16 @@ fn a_second_program_cannot_break_into_a_read_in_progress() {
     assert!(!second.status.success());
     assert!(stderr(&second).contains("another program holds the card"), "{}", stderr(&second));
 }
+
+#[test]
+fn read_wait_outlasts_a_smart_card_service_that_is_not_running_yet() {
+    // As on Windows when the last reader was unplugged: the service is gone (no context can be
+    // established) until a reader comes back; `read --wait` keeps trying with new contexts.
+    let mut bed = TestBed::start_without_service();
+    let reading = bed.spawn_cancuoc(&["read", "--id", "001090012345", "--wait", "40", "--json"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    bed.start_service(&[]);
+    let out = wait_with_deadline(reading);
+    let report = json(&out);
+    assert_eq!(report["holder"]["id_number"], "001090012345", "{}", stderr(&out));
+}

@@ -45,13 +45,20 @@ pub(crate) fn pcscd() -> PathBuf {
 pub(crate) struct TestBed {
     pub(crate) dir: PathBuf,
     namespace: Child,
-    pcscd: Child,
-    card: Child,
+    pcscd: Option<Child>,
+    card: Option<Child>,
 }
 
 impl TestBed {
     pub(crate) fn start(card_args: &[&str]) -> Self {
-        let pcscd = pcscd();
+        let mut bed = Self::start_without_service();
+        bed.start_service(card_args);
+        bed
+    }
+
+    /// The namespace and folders only: the smart-card service is not running yet (as on a
+    /// Windows desk whose last reader was unplugged); [`TestBed::start_service`] starts it.
+    pub(crate) fn start_without_service() -> Self {
         assert!(
             Path::new(VPCD_DRIVER).exists(),
             "vpcd driver missing: apt-get install --no-install-recommends vsmartcard-vpcd"
@@ -80,11 +87,17 @@ impl TestBed {
             assert!(Instant::now() < deadline, "the test namespace did not come up (is unshare allowed here?)");
             std::thread::sleep(Duration::from_millis(20));
         }
-        let ns = namespace.id().to_string();
+        Self { dir, namespace, pcscd: None, card: None }
+    }
+
+    /// Starts pcscd and the virtual card with `card_args`, and waits until the card shows.
+    pub(crate) fn start_service(&mut self, card_args: &[&str]) {
+        let dir = self.dir.clone();
+        let ns = self.namespace.id().to_string();
         let log = |name: &str| std::fs::File::create(dir.join(name)).unwrap();
         let pcscd = Command::new("nsenter")
             .args(["-t", &ns, "-m", "-n"])
-            .arg(pcscd)
+            .arg(pcscd())
             .args(["--foreground", "-c"])
             .arg(dir.join("conf"))
             .stdin(Stdio::null())
@@ -104,9 +117,9 @@ impl TestBed {
             .stderr(log("card.err"))
             .spawn()
             .expect("start cancuoc-vcard");
-        let bed = Self { dir, namespace, pcscd, card };
-        bed.wait_for_card();
-        bed
+        self.pcscd = Some(pcscd);
+        self.card = Some(card);
+        self.wait_for_card();
     }
 
     /// How many APDUs the virtual card has answered.
@@ -192,15 +205,19 @@ pub(crate) fn wait_with_deadline(mut child: Child) -> Output {
 impl Drop for TestBed {
     fn drop(&mut self) {
         // Card, then pcscd (SIGTERM, so it removes its socket), then the namespace holder.
-        let _ = self.card.kill();
-        let _ = self.card.wait();
-        let _ = Command::new("kill").args(["-TERM", &self.pcscd.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while matches!(self.pcscd.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
+        if let Some(card) = &mut self.card {
+            let _ = card.kill();
+            let _ = card.wait();
         }
-        let _ = self.pcscd.kill();
-        let _ = self.pcscd.wait();
+        if let Some(pcscd) = &mut self.pcscd {
+            let _ = Command::new("kill").args(["-TERM", &pcscd.id().to_string()]).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while matches!(pcscd.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = pcscd.kill();
+            let _ = pcscd.wait();
+        }
         let _ = self.namespace.kill();
         let _ = self.namespace.wait();
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -14,11 +14,11 @@ pub(crate) struct KeyArgs {
     /// (and --expiry): PACE-CAN, else BAC with its last 9 digits.
     #[arg(long, value_name = "ID", conflicts_with_all = ["mrz", "qr"])]
     id: Option<String>,
-    /// CCCD: date of birth, YYYY-MM-DD (with --id).
+    /// CCCD: date of birth, YYYY-MM-DD or dd/mm/yyyy (with --id).
     #[arg(long, value_name = "YYYY-MM-DD", requires = "id")]
     dob: Option<String>,
-    /// CCCD: date of expiry, YYYY-MM-DD, or `none` for a card valid for life (with --id
-    /// --dob). Without it, the likely expiry dates are tried from the renewal ages.
+    /// CCCD: date of expiry, YYYY-MM-DD or dd/mm/yyyy, or `none` for a card valid for life
+    /// (with --id --dob). Without it, the likely expiry dates are tried from the renewal ages.
     #[arg(long, value_name = "YYYY-MM-DD", requires = "dob")]
     expiry: Option<String>,
     /// CCCD: the text of the card's QR code (`ID|old ID|name|DDMMYYYY|sex|address|DDMMYYYY`).

@@ -259,6 +259,11 @@ impl DeskApp {
         &self.id
     }
 
+    /// The date-of-birth input as it stands.
+    pub fn dob_input(&self) -> &str {
+        &self.dob
+    }
+
     fn start_read(&mut self) {
         let Ok(key) = self.key() else { return };
         self.armed = false;

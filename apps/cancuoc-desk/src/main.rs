@@ -2,7 +2,8 @@
 //!
 //! `--mode`: `clinic` reads as soon as a card is on the reader and the ID (or QR) is in; `bank`
 //! reads on Enter or the button. The chosen reader and mode are remembered in
-//! `$XDG_CONFIG_HOME/cancuoc/desk` (else `~/.config/cancuoc/desk`).
+//! `$XDG_CONFIG_HOME/cancuoc/desk` (else `~/.config/cancuoc/desk`; `%APPDATA%\cancuoc\desk` on
+//! Windows).
 //!
 //! `--clear-after`: seconds without input after which the result is cleared (default 120), so
 //! personal data do not linger on a shared desk screen.
@@ -11,10 +12,14 @@
 //! when a CSCA given with `--trust`/`--anchor CERT` or pinned with `--fingerprint SHA256HEX`
 //! certifies its signer (else the app does not start, naming the CSCA and its fingerprint).
 //!
-//! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`).
+//! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`;
+//! `Documents\cancuoc` on Windows).
 //!
 //! `--screenshot` reads at once (the demo card when no reader is named, with its ID when none is
 //! given), writes the window after the read as a PNG and exits: 0 when written, 1 otherwise.
+
+// A GUI program on Windows: no console window beside it.
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
@@ -32,9 +37,7 @@ fn main() -> ExitCode {
     };
     let mut reader_named = false;
     let mut trust_files = Vec::new();
-    if let Some(home) = std::env::var_os("HOME") {
-        options.save_dir = std::path::PathBuf::from(home).join("cancuoc");
-    }
+    options.save_dir = settings::default_save_dir();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {

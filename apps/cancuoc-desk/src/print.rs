@@ -1,6 +1,6 @@
 //! The print-friendly summary: one self-contained HTML page (the chip photo embedded as PNG,
 //! the holder's fields with the screen's labels, the verdict in words, the read time) that
-//! the system browser opens and prints on A4/A5 with nothing else on the page. No scripts run
+//! the system browser opens and prints on A4 with nothing else on the page. No scripts run
 //! but the Print button's `window.print()`; every value is HTML-escaped.
 
 use cancuoc::Report;
@@ -36,7 +36,18 @@ pub(crate) fn ignored_lines(report: &Report, lang: Lang) -> Vec<String> {
     report.document.ignored.keys().map(|dg| format!("{dg} — {}", text::IGNORED.get(lang))).collect()
 }
 
-/// The holder's rows as the screen shows them: label, value (sex in words).
+/// A report date as the screen shows it: `dd/mm/yyyy` in Vietnamese, ISO in English; a value
+/// that is no full date (a card's `00/00/1950`, a year) as the card gives it.
+fn shown_date(value: Option<&String>, lang: Lang) -> Option<String> {
+    let value = value?;
+    Some(match (lang, cancuoc::CalendarDate::parse_iso(value)) {
+        (Lang::Vi, Some(date)) => date.vietnamese(),
+        _ => value.clone(),
+    })
+}
+
+/// The holder's rows as the screen shows them: label, value (sex and dates as the language
+/// writes them).
 pub(crate) fn holder_rows(report: &Report, lang: Lang) -> Vec<(&'static Text, String)> {
     let h = &report.holder;
     let sex = h.sex.as_deref().map(|s| match s {
@@ -47,7 +58,7 @@ pub(crate) fn holder_rows(report: &Report, lang: Lang) -> Vec<(&'static Text, St
     [
         (&text::FULL_NAME, h.full_name.clone()),
         (&text::ID_NUMBER, h.id_number.clone()),
-        (&text::DATE_OF_BIRTH, h.date_of_birth.clone()),
+        (&text::DATE_OF_BIRTH, shown_date(h.date_of_birth.as_ref(), lang)),
         (&text::SEX, sex),
         (&text::NATIONALITY, h.nationality.clone()),
         (&text::ETHNICITY, h.ethnicity.clone()),
@@ -55,8 +66,8 @@ pub(crate) fn holder_rows(report: &Report, lang: Lang) -> Vec<(&'static Text, St
         (&text::PLACE_OF_ORIGIN, h.place_of_origin.clone()),
         (&text::RESIDENCE, h.place_of_residence.clone()),
         (&text::MARKS, h.identifying_marks.clone()),
-        (&text::DATE_OF_ISSUE, h.date_of_issue.clone()),
-        (&text::DATE_OF_EXPIRY, h.date_of_expiry.clone()),
+        (&text::DATE_OF_ISSUE, shown_date(h.date_of_issue.as_ref(), lang)),
+        (&text::DATE_OF_EXPIRY, shown_date(h.date_of_expiry.as_ref(), lang)),
         (&text::FATHER, h.father_name.clone()),
         (&text::MOTHER, h.mother_name.clone()),
         (&text::SPOUSE, h.spouse_name.clone()),
@@ -115,7 +126,7 @@ pub fn summary_html(report: &Report, photo: Option<&Rgba>, lang: Lang, read_at: 
 <meta charset="utf-8">
 <title>{title}</title>
 <style>
-@page {{ size: A5 landscape; margin: 12mm; }}
+@page {{ size: A4; margin: 15mm; }}
 body {{ font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #000; margin: 0 auto; max-width: 190mm; }}
 h1 {{ font-size: 14pt; margin: 0 0 4mm; }}
 .badge {{ display: inline-block; padding: 2mm 4mm; color: #fff; background: rgb({r},{g},{b}); font-weight: bold; font-size: 13pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }}

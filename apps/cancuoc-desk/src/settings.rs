@@ -26,13 +26,21 @@ pub struct Settings {
     pub web: bool,
 }
 
-/// The settings file's usual place, when a home or config folder is known.
+/// The settings file's usual place, in cancuoc's config folder (`$XDG_CONFIG_HOME/cancuoc`,
+/// else `~/.config/cancuoc`; `%APPDATA%\cancuoc` on Windows), when one is known.
 pub fn default_path() -> Option<PathBuf> {
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
-    Some(config.join("cancuoc").join("desk"))
+    Some(cancuoc_agent::config::config_dir()?.join("desk"))
+}
+
+/// Where "save the dump" creates its folders by default: `Documents\cancuoc` in the user's
+/// profile on Windows, `~/cancuoc` elsewhere; the working folder when neither is known.
+pub fn default_save_dir() -> PathBuf {
+    let profile = if cfg!(windows) {
+        std::env::var_os("USERPROFILE").map(|p| PathBuf::from(p).join("Documents"))
+    } else {
+        std::env::var_os("HOME").map(PathBuf::from)
+    };
+    profile.map_or_else(|| PathBuf::from("."), |p| p.join("cancuoc"))
 }
 
 impl Settings {

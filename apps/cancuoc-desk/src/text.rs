@@ -59,8 +59,8 @@ texts! {
     PLACE_CARD: "Đặt thẻ lên đầu đọc để đọc", "Place the card on the reader to read it";
     SETTINGS_FAILED: "Không lưu được lựa chọn", "Could not remember the choice";
     ID: "Số định danh (12 số)", "ID number (12 digits)";
-    DOB: "Ngày sinh (YYYY-MM-DD)", "Date of birth (YYYY-MM-DD)";
-    EXPIRY: "Ngày hết hạn (YYYY-MM-DD)", "Date of expiry (YYYY-MM-DD)";
+    DOB: "Ngày sinh (dd/mm/yyyy)", "Date of birth (dd/mm/yyyy or YYYY-MM-DD)";
+    EXPIRY: "Ngày hết hạn (dd/mm/yyyy)", "Date of expiry (dd/mm/yyyy or YYYY-MM-DD)";
     QR: "Mã QR trên thẻ", "Card QR code";
     MRZ: "Hộ chiếu: số, ngày sinh, ngày hết hạn (YYMMDD)", "Passport: number, birth, expiry (YYMMDD)";
     READ: "Đọc thẻ", "Read card";
@@ -79,7 +79,7 @@ texts! {
     SAVE_FAILED: "Không lưu được — kiểm tra thư mục lưu (--save-dir) có ghi được không", "Could not save — check that the save folder (--save-dir) can be written";
     READING: "Đang đọc", "Reading";
     BAD_ID: "Số định danh phải có đúng 12 chữ số", "The ID number has exactly 12 digits";
-    BAD_DATE: "Ngày phải có dạng YYYY-MM-DD", "Dates are YYYY-MM-DD";
+    BAD_DATE: "Ngày phải có dạng dd/mm/yyyy (ví dụ 15/01/1990)", "Dates are dd/mm/yyyy or YYYY-MM-DD";
     BAD_QR: "Không đọc được mã QR", "The QR text is not a CCCD's";
     BAD_MRZ: "Nhập số hộ chiếu, ngày sinh, ngày hết hạn (YYMMDD), cách nhau bằng dấu phẩy", "Enter the passport number, date of birth and date of expiry (YYMMDD), separated by commas";
     NO_KEY: "Nhập số định danh, mã QR hoặc dữ liệu hộ chiếu", "Enter the ID number, the QR text or the passport data";

@@ -55,6 +55,9 @@ fn reading_the_demo_card_shows_the_citizen_and_the_verdict() {
     // No CSCA configured: intact, but the issuer is not verified.
     harness.get_by_label("Nguyên vẹn, chưa xác minh nguồn");
     harness.get_by_label("Sao chép JSON");
+    // Dates as Vietnamese documents write them.
+    harness.get_by_label("15/01/1990");
+    assert!(harness.query_by_label("1990-01-15").is_none());
 }
 
 #[test]
@@ -69,6 +72,8 @@ fn with_the_test_csca_the_card_is_genuine_and_english_works() {
     harness.run_steps(2);
     harness.get_by_label("Genuine");
     harness.get_by_label("Full name");
+    // ISO dates in English.
+    harness.get_by_label("1990-01-15");
 }
 
 #[test]
@@ -370,7 +375,47 @@ fn the_print_summary_is_one_page_with_the_photo_fields_and_verdict() {
     ] {
         assert!(html.contains(expected), "the summary lacks {expected:?}");
     }
+    // As the clerk prints it: headless Chromium renders it to one A4 page (PDF) and a picture.
+    let page = parent.join(&names[0]);
+    let pdf = parent.join("summary.pdf");
+    let png = parent.join("summary.png");
+    chromium(&["--print-to-pdf-no-header", &format!("--print-to-pdf={}", pdf.display())], &page, &parent);
+    chromium(&["--window-size=900,1200", &format!("--screenshot={}", png.display())], &page, &parent);
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    assert!(pdf_bytes.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf_bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert_eq!(pages, 1, "the summary prints on one page");
+    let picture = image::open(&png).unwrap().to_rgba8();
+    assert_eq!((picture.width(), picture.height()), (900, 1200));
+    // Not a blank page: the photo and the text put dark pixels on it.
+    let dark = picture.pixels().filter(|p| p.0[0] < 80 && p.0[1] < 80 && p.0[2] < 80).count();
+    assert!(dark > 2000, "{dark} dark pixels");
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    std::fs::copy(&png, artifacts.join("cancuoc-desk-summary.png")).unwrap();
+    std::fs::copy(&pdf, artifacts.join("cancuoc-desk-summary.pdf")).unwrap();
     std::fs::remove_dir_all(&parent).unwrap();
+}
+
+/// Runs headless Chromium on a local page with `args`, in its own profile under `dir`.
+fn chromium(args: &[&str], page: &std::path::Path, dir: &std::path::Path) {
+    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or_else(|| {
+            panic!("chromium is not installed: apt-get install --no-install-recommends chromium (or run scripts/test)")
+        });
+    let status = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
+        .arg(format!("--user-data-dir={}", dir.join("chrome").display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "chromium {args:?} failed");
 }
 
 /// Every letter of Vietnamese, precomposed (NFC, as DG13 carries them): 12 vowels × 6 tones and
@@ -407,6 +452,7 @@ fn a_scanned_qr_code_fills_the_fields_and_reads_in_clinic_mode() {
     harness.get_by_role_and_label(Role::TextInput, "Mã QR trên thẻ").type_text(qr);
     harness.run_steps(2);
     assert_eq!(harness.state().id_input(), "001090012345", "the ID is filled from the scan");
+    assert_eq!(harness.state().dob_input(), "15/01/1990", "the date as Vietnamese forms write it");
     assert_eq!(harness.state().reads_started(), 0);
     // In clinic mode the scan is all it takes: the card is on the reader.
     harness.get_by_label("Phòng khám: tự đọc khi đặt thẻ").click();
@@ -531,4 +577,85 @@ fn the_web_switch_serves_pages_shows_who_reads_cancels_and_is_remembered() {
     assert_eq!(desk.state().web_port(), None);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the endpoint stopped");
     assert!(std::fs::read_to_string(&settings).unwrap().contains("web=off"));
+}
+
+/// The labels of the controls a clerk needs on screen after a read.
+const CONTROLS_VI: [&str; 12] = [
+    "Đọc thẻ",
+    "Xóa",
+    "Phòng khám: tự đọc khi đặt thẻ",
+    "Ngân hàng: đọc khi bấm nút",
+    "● Có thẻ",
+    "Lấy thẻ demo ra",
+    "Cho phép trang web đọc thẻ",
+    "Sao chép JSON",
+    "Lưu hồ sơ đọc thẻ",
+    "Xuất hồ sơ JSON",
+    "Xuất hồ sơ CSV",
+    "In phiếu tóm tắt",
+];
+const CONTROLS_EN: [&str; 12] = [
+    "Read card",
+    "Clear",
+    "Clinic: read when a card is placed",
+    "Bank: read on the button",
+    "● Card present",
+    "Remove the demo card",
+    "Let web pages read the card",
+    "Copy JSON",
+    "Save the dump",
+    "Export record as JSON",
+    "Export record as CSV",
+    "Print summary",
+];
+
+/// Every control inside the window and none covering another.
+fn assert_all_visible(harness: &Harness<'static, DeskApp>, labels: &[&str], size: eframe::egui::Vec2) {
+    let window = eframe::egui::Rect::from_min_size(eframe::egui::Pos2::ZERO, size);
+    let rects: Vec<(&str, eframe::egui::Rect)> =
+        labels.iter().map(|label| (*label, harness.get_by_label(label).rect())).collect();
+    for (label, rect) in &rects {
+        assert!(window.contains_rect(*rect), "{label:?} at {rect:?} is outside the {size:?} window");
+    }
+    for (i, (a, ra)) in rects.iter().enumerate() {
+        for (b, rb) in &rects[i + 1..] {
+            assert!(!ra.shrink(1.0).intersects(rb.shrink(1.0)), "{a:?} {ra:?} covers {b:?} {rb:?}");
+        }
+    }
+}
+
+#[test]
+fn at_1000_by_760_every_control_is_visible_in_both_languages() {
+    let size = eframe::egui::vec2(1000.0, 760.0);
+    let mut harness = Harness::new_ui_state(|ui, app: &mut DeskApp| app.draw(ui), DeskApp::new(Options::default()));
+    harness.set_size(size);
+    harness.run_steps(2);
+    read_demo(&mut harness);
+    assert_all_visible(&harness, &CONTROLS_VI, size);
+    harness.get_by_label("EN").click();
+    harness.run_steps(3);
+    assert_all_visible(&harness, &CONTROLS_EN, size);
+}
+
+#[test]
+fn at_1000_by_760_the_reader_row_fits_in_both_languages() {
+    use cancuoc_desk::presence::{ReaderInfo, Snapshot, Watch};
+    let size = eframe::egui::vec2(1000.0, 760.0);
+    // A real reader's long name, as Windows lists it, holding a card.
+    let name = "ACS ACR1252 1S CL Reader PICC 0";
+    let (watch, _hand) = Watch::manual(Snapshot::Readers(vec![ReaderInfo {
+        name: name.to_owned(),
+        card_present: true,
+        atr: Vec::new(),
+    }]));
+    let options = Options { source: Source::Reader(Some(name.to_owned())), watch: Some(watch), ..Options::default() };
+    let mut harness = Harness::new_ui_state(|ui, app: &mut DeskApp| app.draw(ui), DeskApp::new(options));
+    harness.set_size(size);
+    harness.run_steps(3);
+    let vi = ["Phòng khám: tự đọc khi đặt thẻ", "Ngân hàng: đọc khi bấm nút", "● Có thẻ", "Đọc thẻ", "Xóa"];
+    assert_all_visible(&harness, &vi, size);
+    harness.get_by_label("EN").click();
+    harness.run_steps(3);
+    let en = ["Clinic: read when a card is placed", "Bank: read on the button", "● Card present", "Read card", "Clear"];
+    assert_all_visible(&harness, &en, size);
 }

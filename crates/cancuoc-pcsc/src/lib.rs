@@ -157,7 +157,11 @@ impl PcscTransport {
 
     /// [`PcscTransport::connect`], waiting up to `wait` for a card to be placed (polling every
     /// [`CARD_POLL`]): what `cancuoc read --wait` and the desk do while a card is put on the reader
-    /// or put back after a tear. Only "no card" is waited out; any other failure returns at once.
+    /// or put back after a tear. Waited out: no card, and no reader or no service — Windows stops
+    /// the Smart Card service when the last reader is unplugged (`SCARD_E_NO_SERVICE`,
+    /// `SCARD_E_SERVICE_STOPPED`) and starts it again when one is plugged in; each try
+    /// establishes a new context, so a replugged reader is found. Any other failure returns at
+    /// once.
     ///
     /// # Errors
     /// As [`PcscTransport::connect`]; [`TransportError::NoCard`] when the wait runs out.
@@ -165,9 +169,13 @@ impl PcscTransport {
         let deadline = std::time::Instant::now() + wait;
         loop {
             match Self::connect(reader) {
-                Err(TransportError::NoCard | TransportError::CardRemoved | TransportError::CardUnresponsive)
-                    if std::time::Instant::now() < deadline =>
-                {
+                Err(
+                    TransportError::NoCard
+                    | TransportError::CardRemoved
+                    | TransportError::CardUnresponsive
+                    | TransportError::NoReader
+                    | TransportError::NoService,
+                ) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(CARD_POLL);
                 }
                 other => return other,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::codec::time::CalendarDate;
+pub use crate::codec::time::{CalendarDate, iso_date_time};
 use crate::document::Document;
 use crate::lds::{Dg1, Dg11, DgNumber, EfCom, ImageFormat};
 use crate::verify::passive::PassiveResult;

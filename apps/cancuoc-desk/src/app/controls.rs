@@ -40,14 +40,16 @@ impl DeskApp {
             } else {
                 ui.label(text::CARD_ABSENT.get(lang));
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                for (mode, label) in [(Mode::Bank, text::MODE_BANK), (Mode::Clinic, text::MODE_CLINIC)] {
-                    if ui.selectable_label(self.mode == mode, label.get(lang)).clicked() && self.mode != mode {
-                        self.mode = mode;
-                        changed = true;
-                    }
+        });
+        // The mode on a row of its own: beside a long reader name it covered the card's
+        // presence (in English, at 1000 px).
+        ui.horizontal(|ui| {
+            for (mode, label) in [(Mode::Clinic, text::MODE_CLINIC), (Mode::Bank, text::MODE_BANK)] {
+                if ui.selectable_label(self.mode == mode, label.get(lang)).clicked() && self.mode != mode {
+                    self.mode = mode;
+                    changed = true;
                 }
-            });
+            }
         });
         match &self.readers {
             Snapshot::NoService => banner(ui, text::NO_SERVICE.get(lang), Color32::from_rgb(170, 110, 0)),
@@ -89,7 +91,10 @@ impl DeskApp {
             // A scanned QR text fills the ID and the date of birth, so the desk sees what it opened.
             if let Ok(qr) = cancuoc::profile::cccd::CccdQr::parse(&self.qr) {
                 self.id = qr.id.as_str().to_owned();
-                self.dob = qr.date_of_birth.iso();
+                self.dob = match lang {
+                    Lang::Vi => qr.date_of_birth.vietnamese(),
+                    Lang::En => qr.date_of_birth.iso(),
+                };
             }
         }
         let key = self.key();

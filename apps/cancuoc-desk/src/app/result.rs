@@ -16,25 +16,7 @@ impl DeskApp {
         for line in crate::print::ignored_lines(report, lang) {
             ui.label(RichText::new(line).color(Color32::from_rgb(180, 30, 30)).strong());
         }
-        ui.add_space(8.0);
-        ui.horizontal_top(|ui| {
-            if let Some(texture) = texture {
-                let size = texture.size_vec2();
-                let scale = (360.0 / size.y.max(1.0)).min(2.0);
-                ui.image((texture.id(), size * scale));
-            }
-            egui::Grid::new("holder").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
-                for (label, value) in crate::print::holder_rows(report, lang) {
-                    ui.label(RichText::new(label.get(lang)).weak());
-                    let text = RichText::new(value);
-                    let text = if label.en == text::FULL_NAME.en { text.size(22.0).strong() } else { text.size(16.0) };
-                    // Long addresses wrap instead of running off the window.
-                    ui.add(egui::Label::new(text).wrap());
-                    ui.end_row();
-                }
-            });
-        });
-        ui.add_space(8.0);
+        // The actions first: on a small screen they stay in view above the fields.
         let mut action = None;
         ui.horizontal(|ui| {
             if ui.button(text::COPY.get(lang)).clicked() {
@@ -62,6 +44,24 @@ impl DeskApp {
             }
             None => {}
         }
+        ui.add_space(8.0);
+        ui.horizontal_top(|ui| {
+            if let Some(texture) = texture {
+                let size = texture.size_vec2();
+                let scale = (360.0 / size.y.max(1.0)).min(2.0);
+                ui.image((texture.id(), size * scale));
+            }
+            egui::Grid::new("holder").num_columns(2).spacing([16.0, 6.0]).show(ui, |ui| {
+                for (label, value) in crate::print::holder_rows(report, lang) {
+                    ui.label(RichText::new(label.get(lang)).weak());
+                    let text = RichText::new(value);
+                    let text = if label.en == text::FULL_NAME.en { text.size(22.0).strong() } else { text.size(16.0) };
+                    // Long addresses wrap instead of running off the window.
+                    ui.add(egui::Label::new(text).wrap());
+                    ui.end_row();
+                }
+            });
+        });
         if let Some(action) = action {
             let dir = &self.options.save_dir;
             let saved_to = |path: PathBuf| format!("{} {}", text::SAVED.get(lang), path.display());
@@ -107,7 +107,7 @@ enum Save {
 /// `YYYY-MM-DD HH:MM UTC` of the clock, for the printed summary.
 fn clock_text() -> String {
     // `YYYY-MM-DDTHH:MM:SSZ` → `YYYY-MM-DD HH:MM UTC`.
-    let stamp = cancuoc::internals::codec::time::iso_date_time(now_unix());
+    let stamp = cancuoc::report::iso_date_time(now_unix());
     format!("{} UTC", stamp.get(..16).unwrap_or_default().replacen('T', " ", 1))
 }
 
@@ -131,7 +131,7 @@ fn open_in_browser(path: &std::path::Path) -> Result<(), String> {
 /// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
 fn clock_stamp() -> String {
     // `YYYY-MM-DDTHH:MM:SSZ` → `YYYYMMDD-HHMMSS`.
-    cancuoc::internals::codec::time::iso_date_time(now_unix()).replace(['-', ':', 'Z'], "").replacen('T', "-", 1)
+    cancuoc::report::iso_date_time(now_unix()).replace(['-', ':', 'Z'], "").replacen('T', "-", 1)
 }
 
 /// Writes `contents` as `PREFIX-STAMP.EXT` under `parent` (never over a file).

@@ -55,6 +55,27 @@ impl CalendarDate {
         Self::parse_ddmmyyyy(&format!("{}{}{}", t.get(8..10)?, t.get(5..7)?, t.get(0..4)?))
     }
 
+    /// A date as a person types it at a Vietnamese desk: `dd/mm/yyyy` (also with `.` or `-`,
+    /// and one-digit day or month), `ddmmyyyy`, or ISO `yyyy-mm-dd`; `None` unless a real date.
+    pub fn parse_typed(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if let Some(date) = Self::parse_iso(t) {
+            return Some(date);
+        }
+        match t.split(['/', '.', '-']).collect::<Vec<_>>().as_slice() {
+            [d, m, y] if (1..=2).contains(&d.len()) && (1..=2).contains(&m.len()) && y.len() == 4 => {
+                Self::parse_ddmmyyyy(&format!("{d:0>2}{m:0>2}{y}"))
+            }
+            [digits] => Self::parse_ddmmyyyy(digits),
+            _ => None,
+        }
+    }
+
+    /// `dd/mm/yyyy`, as Vietnamese documents and forms write dates.
+    pub fn vietnamese(self) -> String {
+        format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
+    }
+
     /// Parses `DDMMYYYY` (the CCCD QR code's form); `None` unless a real date.
     pub fn parse_ddmmyyyy(text: &str) -> Option<Self> {
         if text.len() != 8 || !text.chars().all(|c| c.is_ascii_digit()) {

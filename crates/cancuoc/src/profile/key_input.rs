@@ -119,11 +119,15 @@ impl KeyInput {
         let Some(dob) = given(&self.date_of_birth) else {
             return id.can_key().map(Some).map_err(access(KeyField::Id));
         };
+        // `dd/mm/yyyy` and `ddmmyyyy` as typed at a desk, made ISO for what follows.
+        let dob_typed = typed(dob);
+        let dob = dob_typed.as_str();
         let dob_mrz = mrz_date(dob, "date of birth (YYYY-MM-DD)").map_err(access(KeyField::DateOfBirth))?;
         let expiries = match given(&self.date_of_expiry) {
             Some(e) if e.eq_ignore_ascii_case("none") => vec![NO_EXPIRY_MRZ_DATE.to_owned()],
             Some(e) => {
-                vec![mrz_date(e, "date of expiry (YYYY-MM-DD, or none)").map_err(access(KeyField::DateOfExpiry))?]
+                let e = typed(e);
+                vec![mrz_date(&e, "date of expiry (YYYY-MM-DD, or none)").map_err(access(KeyField::DateOfExpiry))?]
             }
             None => {
                 let birth = Date::parse_iso(dob)
@@ -134,6 +138,13 @@ impl KeyInput {
         };
         id.key_with_dates(&dob_mrz, &expiries).map(Some).map_err(access(KeyField::Id))
     }
+}
+
+/// A typed date as ISO `YYYY-MM-DD` when it is one in any form a desk takes
+/// ([`crate::CalendarDate::parse_typed`]); else the text as it is (a `YYMMDD`, or an error to
+/// report).
+fn typed(text: &str) -> String {
+    crate::codec::time::CalendarDate::parse_typed(text).map_or_else(|| text.to_owned(), |d| d.iso())
 }
 
 #[cfg(test)]
@@ -180,6 +191,34 @@ mod tests {
             i.id = Some("001090012345".to_owned());
         }));
         assert!(matches!(both, AccessKey::Mrz(_)));
+    }
+
+    #[test]
+    fn dates_typed_as_at_a_vietnamese_desk_make_the_same_keys_as_iso() {
+        let keys = |dob: &str, expiry: &str| {
+            let k = key(&input(|i| {
+                i.id = Some("001090012345".to_owned());
+                i.date_of_birth = Some(dob.to_owned());
+                i.date_of_expiry = Some(expiry.to_owned());
+            }));
+            k.bac_keys().iter().map(|m| m.mrz_information().to_string()).collect::<Vec<_>>()
+        };
+        let iso = keys("1990-01-15", "2030-01-15");
+        assert_eq!(keys("15/01/1990", "15/01/2030"), iso);
+        assert_eq!(keys("15011990", "15012030"), iso);
+        assert_eq!(keys("15.1.1990", "15-01-2030"), iso);
+        let field = |dob: &str| {
+            input(|i| {
+                i.id = Some("001090012345".to_owned());
+                i.date_of_birth = Some(dob.to_owned());
+            })
+            .access_key()
+            .unwrap_err()
+            .field()
+        };
+        for bad in ["31/02/1990", "1990/01/15", "15/13/1990", "1501199", "15-01-90"] {
+            assert_eq!(field(bad), KeyField::DateOfBirth, "{bad}");
+        }
     }
 
     #[test]
