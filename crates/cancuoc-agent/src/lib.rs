@@ -260,11 +260,12 @@ fn route(
 ) -> (Option<Caller>, Reply) {
     if *method == Method::Options {
         return match shared.gate.preflight(headers) {
-            Ok(cors) => {
-                let mut reply = Reply { status: 204, body: Vec::new(), content_type: "text/plain", headers: cors };
-                // The preflight's own CORS headers are in `cors`; none are added twice.
-                reply.headers.retain(|(n, _)| *n != "Vary");
-                (None, reply)
+            Ok(mut cors) => {
+                // The origin's own CORS headers are added with every answer to a page.
+                cors.retain(|(name, _)| !matches!(*name, "Access-Control-Allow-Origin" | "Vary"));
+                let origin = headers.origin.clone().unwrap_or_default();
+                let reply = Reply { status: 204, body: Vec::new(), content_type: "text/plain", headers: cors };
+                (Some(Caller::Page(origin)), reply)
             }
             Err(e) => (None, Reply::error(&e)),
         };

@@ -248,6 +248,8 @@ fn refused_requests_never_reach_the_card() {
     let ok = preflight(HIS);
     assert_eq!(ok.status, 204);
     assert_eq!(ok.header("Access-Control-Allow-Origin"), Some(HIS));
+    let named = |name: &str| ok.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count();
+    assert_eq!((named("Access-Control-Allow-Origin"), named("Vary")), (1, 1), "{:?}", ok.headers);
     assert_eq!(ok.header("Access-Control-Allow-Private-Network"), Some("true"));
     assert!(ok.header("Access-Control-Allow-Headers").unwrap().contains("Content-Type"));
     // Navigate-and-return to an address that is not listed: no read, no page.
