@@ -95,16 +95,7 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
 /// `cancuoc verify DIR`: the dump's files and report.json, checked by the core.
 pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> Result<ExitCode, CliError> {
     let checks = CheckInputs::load(trust)?;
-    let io = |e: std::io::Error| CliError::Io(format!("cannot read the dump {}: {e}", dir.display()));
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".bin") {
-            files.push((name, std::fs::read(entry.path()).map_err(io)?));
-        }
-    }
-    let report_json = std::fs::read_to_string(dir.join("report.json")).ok();
+    let (files, report_json) = cancuoc_agent::dump::read_dir(dir).map_err(CliError::Io)?;
     let inspection = cancuoc::inspect_dump(files, report_json.as_deref(), &checks.checks())
         .ok_or_else(|| CliError::Io(format!("{} holds no dump (no DGn.bin or SOD.bin files)", dir.display())))?;
     let output = OutputArgs { json, trust: trust.clone(), ..OutputArgs::default() };

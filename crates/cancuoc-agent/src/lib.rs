@@ -26,10 +26,11 @@
 
 pub mod cards;
 pub mod config;
+pub mod dump;
 pub mod error;
 pub mod gate;
 mod page;
-mod read;
+pub mod read;
 pub mod request;
 
 use std::io::Read as _;
@@ -385,7 +386,7 @@ fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, reques
         read_request.reader.clone_from(&shared.reader);
     }
     match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
-        Ok(body) => Reply::json(200, &body),
+        Ok(answer) => Reply::json(200, &answer.body),
         Err(e) => Reply::error(&e),
     }
 }
@@ -413,7 +414,7 @@ fn checkin_route(shared: &Shared, caller: &Caller, query: &str) -> Reply {
                 read_request.reader.clone_from(&shared.reader);
             }
             match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
-                Ok(body) => checkin_fields(&body),
+                Ok(answer) => checkin_fields(&answer.body),
                 Err(e) => vec![("error", e.code.word().to_owned())],
             }
         }

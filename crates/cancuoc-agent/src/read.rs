@@ -82,16 +82,27 @@ fn today() -> CalendarDate {
     CalendarDate::from_unix(i64::try_from(seconds).unwrap_or(0))
 }
 
-/// Reads and checks the card, answering the response body.
+/// A read's answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The response body: the report and what was asked.
+    pub body: Value,
+    /// True when a check failed (the report's verdict; the CLI's exit code 3).
+    pub check_failed: bool,
+}
+
+/// Waits for a card on `cards` (up to the request's wait, until `cancel`), reads and checks it
+/// on the paved path, and answers the body of `POST /v1/read`: what the endpoint, the C ABI and
+/// the bindings return.
 ///
 /// # Errors
 /// The API error of a wait or read that failed.
-pub(crate) fn perform(
+pub fn perform(
     cards: &dyn Cards,
     trust: &TrustStore,
     request: &ReadRequest,
     cancel: &Arc<AtomicBool>,
-) -> Result<Value, ApiError> {
+) -> Result<Answer, ApiError> {
     let started = Instant::now();
     let reader = wait_for_card(cards, request.reader.as_deref(), started + request.wait, cancel)?;
     let connect = |attempt: Connect| -> Result<Cancellable, Error> {
@@ -109,7 +120,7 @@ pub(crate) fn perform(
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     let inspection = cancuoc::inspect(connect, &request.key, &options, &checks, &mut rng, &mut |_| {})
         .map_err(|e| ApiError::from_read(&e, cancel.load(Ordering::SeqCst)))?;
-    Ok(answer(&inspection, request))
+    Ok(Answer { body: answer(&inspection, request), check_failed: inspection.report().check_failed() })
 }
 
 /// The response body of a read.

@@ -1,0 +1,256 @@
+//! What each C entry point does, in safe Rust: parse the request, run the endpoint's read (or
+//! check a dump), answer JSON with the CLI's exit code.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+
+use base64ct::{Base64, Encoding};
+use cancuoc::{CalendarDate, Checks, TrustStore};
+use cancuoc_agent::request::parse_body;
+use cancuoc_agent::{ApiError, Cards, Code, DemoCards, PcscCards};
+use serde_json::{Map, Value, json};
+
+/// The one global: the flag [`cancel`] raises for the read under way.
+static CANCEL: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
+
+/// The specimen's ID number: the demo's key when the request names none.
+const DEMO_ID: &str = "001090012345";
+
+/// An answer: the JSON and the return code.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// 0 ok, 1 error, 2 bad request, 3 read but a check failed.
+    pub code: i32,
+    /// The answer.
+    pub json: Value,
+}
+
+impl Outcome {
+    fn ok(json: Value, check_failed: bool) -> Self {
+        Self { code: if check_failed { 3 } else { 0 }, json }
+    }
+
+    fn error(error: &ApiError) -> Self {
+        let code = if error.code == Code::BadRequest { 2 } else { 1 };
+        Self { code, json: error.body() }
+    }
+
+    /// A malformed request.
+    pub fn bad_request(message: &str) -> Self {
+        Self::error(&ApiError::new(Code::BadRequest, message))
+    }
+
+    /// A panic caught at the boundary.
+    pub fn internal() -> Self {
+        Self::error(&ApiError::new(Code::CardError, "internal error in cancuoc (a bug: please report it)"))
+    }
+}
+
+/// `cancuoc_readers`.
+pub(crate) fn readers() -> Outcome {
+    match PcscCards.readers() {
+        Ok(list) => {
+            let readers: Vec<Value> = list.into_iter().map(|r| json!({"name": r.name, "card": r.card})).collect();
+            Outcome::ok(json!({ "readers": readers }), false)
+        }
+        Err(e) => Outcome::error(&ApiError::from_read(&cancuoc::Error::Transport(e), false)),
+    }
+}
+
+/// `cancuoc_cancel`.
+pub(crate) fn cancel() {
+    CANCEL.store(true, Ordering::SeqCst);
+}
+
+/// `cancuoc_read`.
+pub(crate) fn read(request: &str) -> Outcome {
+    read_with(&PcscCards, request, false)
+}
+
+/// `cancuoc_demo`.
+pub(crate) fn demo(request: &str) -> Outcome {
+    read_with(&DemoCards::default(), request, true)
+}
+
+fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
+    let mut object = match request_object(request) {
+        Ok(object) => object,
+        Err(outcome) => return outcome,
+    };
+    if demo && !object.contains_key("key") {
+        object.insert("key".to_owned(), json!({ "id": DEMO_ID }));
+    }
+    let trust = match take_trust(&mut object) {
+        Ok(trust) => trust,
+        Err(outcome) => return outcome,
+    };
+    let body = Value::Object(object).to_string();
+    let request = match parse_body(body.as_bytes()) {
+        Ok(request) => request,
+        Err(e) => return Outcome::error(&e),
+    };
+    CANCEL.store(false, Ordering::SeqCst);
+    match cancuoc_agent::read::perform(cards, &trust, &request, &CANCEL) {
+        Ok(answer) => Outcome::ok(answer.body, answer.check_failed),
+        Err(e) => Outcome::error(&e),
+    }
+}
+
+/// `cancuoc_verify`.
+pub(crate) fn verify(request: &str) -> Outcome {
+    let mut object = match request_object(request) {
+        Ok(object) => object,
+        Err(outcome) => return outcome,
+    };
+    let trust = match take_trust(&mut object) {
+        Ok(trust) => trust,
+        Err(outcome) => return outcome,
+    };
+    let today = today();
+    let at = match object.remove("at") {
+        None | Some(Value::Null) => today,
+        Some(Value::String(text)) => match CalendarDate::parse_iso(&text) {
+            Some(date) => date,
+            None => return Outcome::bad_request("at: YYYY-MM-DD"),
+        },
+        Some(_) => return Outcome::bad_request("at: YYYY-MM-DD"),
+    };
+    let (files, report_json) = match (object.remove("dir"), object.remove("files")) {
+        (Some(Value::String(dir)), None) => match cancuoc_agent::dump::read_dir(std::path::Path::new(&dir)) {
+            Ok(found) => found,
+            Err(message) => return Outcome::error(&ApiError::new(Code::CardError, message)),
+        },
+        (None, Some(Value::Object(files))) => match decode_files(&files) {
+            Ok(files) => (files, None),
+            Err(message) => return Outcome::bad_request(&message),
+        },
+        _ => return Outcome::bad_request("give \"dir\":\"PATH\" or \"files\":{\"SOD\":\"base64\",…}"),
+    };
+    if let Some(name) = object.keys().next() {
+        return Outcome::bad_request(&format!("unknown field {name:?}"));
+    }
+    let checks = Checks::new(&trust, today).at(at);
+    let Some(inspection) = cancuoc::inspect_dump(files, report_json.as_deref(), &checks) else {
+        return Outcome::error(&ApiError::new(Code::CardError, "no dump: no DGn or SOD file"));
+    };
+    let report = inspection.report();
+    let body = json!({
+        "report": serde_json::to_value(report).unwrap_or(Value::Null),
+        "checkin": serde_json::to_value(cancuoc::record::checkin(report)).unwrap_or(Value::Null),
+        "bhxh": serde_json::to_value(cancuoc::record::bhxh(report)).unwrap_or(Value::Null),
+    });
+    Outcome::ok(body, report.check_failed())
+}
+
+/// The request as a JSON object; empty text is `{}`.
+fn request_object(request: &str) -> Result<Map<String, Value>, Outcome> {
+    if request.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str(request) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(Value::Null) => Ok(Map::new()),
+        _ => Err(Outcome::bad_request("the request is not a JSON object")),
+    }
+}
+
+/// Removes `"trust":[PATH…]` from the request and loads it: certificates, CRLs, master lists
+/// (anchored by a certificate among them), and the files of folders.
+fn take_trust(object: &mut Map<String, Value>) -> Result<TrustStore, Outcome> {
+    let paths: Vec<String> = match object.remove("trust") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Outcome::bad_request("trust: a list of paths"))?,
+        Some(_) => return Err(Outcome::bad_request("trust: a list of paths")),
+    };
+    let mut files = Vec::new();
+    for path in &paths {
+        let fail = |e: std::io::Error| Outcome::error(&ApiError::new(Code::CardError, format!("trust {path}: {e}")));
+        let meta = std::fs::metadata(path).map_err(fail)?;
+        if meta.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(path).map_err(fail)?.filter_map(Result::ok).collect();
+            entries.sort_by_key(std::fs::DirEntry::path);
+            for entry in entries.into_iter().filter(|e| e.path().is_file()) {
+                files.push((entry.path().display().to_string(), std::fs::read(entry.path()).map_err(fail)?));
+            }
+        } else {
+            files.push((path.clone(), std::fs::read(path).map_err(fail)?));
+        }
+    }
+    let mut trust = TrustStore::new();
+    for result in trust.add_files(&files) {
+        if let Err(e) = result {
+            return Err(Outcome::error(&ApiError::new(Code::CardError, e.to_string())));
+        }
+    }
+    Ok(trust)
+}
+
+/// `{"SOD":"base64",…}` as dump files (`SOD.bin`, …).
+fn decode_files(files: &Map<String, Value>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    files
+        .iter()
+        .map(|(name, value)| {
+            let text = value.as_str().ok_or_else(|| format!("files.{name}: base64 text"))?;
+            let bytes = Base64::decode_vec(text).map_err(|_| format!("files.{name}: not base64"))?;
+            Ok((format!("{name}.bin"), bytes))
+        })
+        .collect()
+}
+
+fn today() -> CalendarDate {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    CalendarDate::from_unix(i64::try_from(seconds).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_reads_the_specimen_and_gives_the_projections() {
+        let outcome = demo("");
+        assert_eq!(outcome.code, 0, "{}", outcome.json);
+        assert_eq!(outcome.json["checkin"]["so_cccd"], DEMO_ID);
+        assert_eq!(outcome.json["report"]["schema"], "cancuoc/1");
+        let outcome = demo(r#"{"key":{"can":"012345"},"want":["verification"]}"#);
+        assert_eq!(outcome.code, 0);
+        assert!(outcome.json.get("checkin").is_none());
+    }
+
+    #[test]
+    fn bad_requests_are_code_2_and_wrong_keys_code_1() {
+        for request in ["[1]", "not json", r#"{"key":{"can":"012345"},"extra":1}"#, r#"{"trust":"x"}"#] {
+            let outcome = demo(request);
+            assert_eq!(outcome.code, 2, "{request}: {}", outcome.json);
+            assert_eq!(outcome.json["error"]["code"], "bad_request");
+        }
+        let wrong = demo(r#"{"key":{"can":"999999"}}"#);
+        assert_eq!((wrong.code, wrong.json["error"]["code"].as_str()), (1, Some("wrong_key")));
+        let missing = demo(r#"{"trust":["/nonexistent/csca.der"]}"#);
+        assert_eq!(missing.code, 1);
+        assert!(missing.json["error"]["message_vi"].is_string());
+    }
+
+    #[test]
+    fn a_dump_verifies_from_its_files_and_a_changed_byte_fails_the_check() {
+        let read = demo(r#"{"want":["raw"]}"#);
+        let raw = read.json["raw"].as_object().unwrap().clone();
+        let request = json!({ "files": raw }).to_string();
+        let outcome = verify(&request);
+        assert_eq!(outcome.code, 0, "{}", outcome.json);
+        assert_eq!(outcome.json["checkin"]["so_cccd"], DEMO_ID);
+        let mut dg1 = Base64::decode_vec(raw["DG1"].as_str().unwrap()).unwrap();
+        let last = dg1.len() - 1;
+        dg1[last] ^= 1;
+        let mut altered = raw;
+        altered.insert("DG1".to_owned(), Value::String(Base64::encode_string(&dg1)));
+        let outcome = verify(&json!({ "files": altered }).to_string());
+        assert_eq!(outcome.code, 3, "{}", outcome.json);
+        assert_eq!(verify(r#"{"dir":"/x","files":{}}"#).code, 2);
+        assert_eq!(verify(r#"{"files":{"SOD":"%%"}}"#).code, 2);
+    }
+}
