@@ -108,7 +108,7 @@ struct Shared {
 
 /// The running endpoint; stops when dropped.
 pub struct Agent {
-    server: Arc<Server>,
+    server: Option<Arc<Server>>,
     port: u16,
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
@@ -139,7 +139,7 @@ impl Agent {
             let (server, shared) = (server.clone(), shared.clone());
             std::thread::spawn(move || serve(&server, &shared))
         };
-        Ok(Self { server, port, shared, thread: Some(thread) })
+        Ok(Self { server: Some(server), port, shared, thread: Some(thread) })
     }
 
     /// The port it listens on.
@@ -161,11 +161,25 @@ impl Agent {
 }
 
 impl Drop for Agent {
+    /// Stops serving and returns once the port is closed, so the endpoint can be started
+    /// again on the same port at once (the desk's switch off and on).
     fn drop(&mut self) {
         self.cancel();
-        self.server.unblock();
+        if let Some(server) = &self.server {
+            server.unblock();
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        // tiny_http closes its listener on a thread of its own, a moment after the server is
+        // dropped: wait (at most 2 s) until nothing answers on the port.
+        drop(self.server.take());
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
+        let deadline = Instant::now() + std::time::Duration::from_secs(2);
+        while Instant::now() < deadline
+            && std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(100)).is_ok()
+        {
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
     }
 }

@@ -355,3 +355,23 @@ fn navigate_and_return_posts_the_record_to_the_listed_address() {
     let html = String::from_utf8(failed.body).unwrap();
     assert!(html.contains("name=\"error\" value=\"wrong_key\""), "{html}");
 }
+
+#[test]
+fn stopping_closes_the_port_at_once_and_it_can_be_taken_again() {
+    for _ in 0..5 {
+        let agent = start(&DemoCards::default());
+        let port = agent.port();
+        drop(agent);
+        assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still answers");
+        let settings = Settings {
+            port,
+            origins: Vec::new(),
+            token: TOKEN.to_owned(),
+            reader: None,
+            trust: cancuoc::TrustStore::new(),
+            log: Box::new(|_| {}),
+        };
+        let again = Agent::start(settings, Box::new(DemoCards::default())).expect("the same port again");
+        assert_eq!(again.port(), port);
+    }
+}
