@@ -29,6 +29,11 @@ pub enum Code {
     CardError,
     /// No such route.
     NotFound,
+    /// A trust file or a saved dump could not be read or used (the C ABI and the bindings,
+    /// which take paths).
+    FileError,
+    /// A bug in cancuoc (a panic stopped at the C boundary).
+    Internal,
 }
 
 impl Code {
@@ -46,6 +51,8 @@ impl Code {
             Self::BadRequest => "bad_request",
             Self::CardError => "card_error",
             Self::NotFound => "not_found",
+            Self::FileError => "file_error",
+            Self::Internal => "internal",
         }
     }
 
@@ -61,6 +68,7 @@ impl Code {
             Self::Forbidden => 403,
             Self::BadRequest => 400,
             Self::CardError => 502,
+            Self::FileError | Self::Internal => 500,
         }
     }
 
@@ -80,6 +88,8 @@ impl Code {
             Self::BadRequest => "Yêu cầu không hợp lệ: báo cho bộ phận kỹ thuật của phần mềm.",
             Self::CardError => "Không đọc được thẻ: đặt lại thẻ và thử lại; nếu vẫn lỗi, thẻ có thể không được hỗ trợ.",
             Self::NotFound => "Không có chức năng này.",
+            Self::FileError => "Không đọc được tệp chứng thư hoặc hồ sơ thẻ: kiểm tra đường dẫn và tệp, rồi thử lại.",
+            Self::Internal => "Lỗi bên trong cancuoc: hãy báo cho bộ phận kỹ thuật.",
         }
     }
 }
@@ -140,6 +150,8 @@ mod tests {
             Code::BadRequest,
             Code::CardError,
             Code::NotFound,
+            Code::FileError,
+            Code::Internal,
         ];
         for code in all {
             let body = ApiError::new(code, "x").body();

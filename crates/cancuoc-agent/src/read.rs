@@ -76,8 +76,8 @@ impl Transport for Cancellable {
     }
 }
 
-/// Today (UTC) from the system clock.
-fn today() -> CalendarDate {
+/// Today (UTC) from the system clock: the date certificates are checked at.
+pub fn today() -> CalendarDate {
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     CalendarDate::from_unix(i64::try_from(seconds).unwrap_or(0))
 }

@@ -42,7 +42,7 @@ impl Outcome {
 
     /// A panic caught at the boundary.
     pub fn internal() -> Self {
-        Self::error(&ApiError::new(Code::CardError, "internal error in cancuoc (a bug: please report it)"))
+        Self::error(&ApiError::new(Code::Internal, "internal error in cancuoc (a bug: please report it)"))
     }
 }
 
@@ -106,7 +106,7 @@ pub(crate) fn verify(request: &str) -> Outcome {
         Ok(trust) => trust,
         Err(outcome) => return outcome,
     };
-    let today = today();
+    let today = cancuoc_agent::read::today();
     let at = match object.remove("at") {
         None | Some(Value::Null) => today,
         Some(Value::String(text)) => match CalendarDate::parse_iso(&text) {
@@ -118,7 +118,7 @@ pub(crate) fn verify(request: &str) -> Outcome {
     let (files, report_json) = match (object.remove("dir"), object.remove("files")) {
         (Some(Value::String(dir)), None) => match cancuoc_agent::dump::read_dir(std::path::Path::new(&dir)) {
             Ok(found) => found,
-            Err(message) => return Outcome::error(&ApiError::new(Code::CardError, message)),
+            Err(message) => return Outcome::error(&ApiError::new(Code::FileError, message)),
         },
         (None, Some(Value::Object(files))) => match decode_files(&files) {
             Ok(files) => (files, None),
@@ -131,7 +131,10 @@ pub(crate) fn verify(request: &str) -> Outcome {
     }
     let checks = Checks::new(&trust, today).at(at);
     let Some(inspection) = cancuoc::inspect_dump(files, report_json.as_deref(), &checks) else {
-        return Outcome::error(&ApiError::new(Code::CardError, "no dump: no DGn or SOD file"));
+        return Outcome::error(&ApiError::new(
+            Code::FileError,
+            "no dump: give the folder `cancuoc read --out` wrote, or its DGn and SOD files",
+        ));
     };
     let report = inspection.report();
     let body = json!({
@@ -168,7 +171,7 @@ fn take_trust(object: &mut Map<String, Value>) -> Result<TrustStore, Outcome> {
     };
     let mut files = Vec::new();
     for path in &paths {
-        let fail = |e: std::io::Error| Outcome::error(&ApiError::new(Code::CardError, format!("trust {path}: {e}")));
+        let fail = |e: std::io::Error| Outcome::error(&ApiError::new(Code::FileError, format!("trust {path}: {e}")));
         let meta = std::fs::metadata(path).map_err(fail)?;
         if meta.is_dir() {
             let mut entries: Vec<_> = std::fs::read_dir(path).map_err(fail)?.filter_map(Result::ok).collect();
@@ -183,7 +186,7 @@ fn take_trust(object: &mut Map<String, Value>) -> Result<TrustStore, Outcome> {
     let mut trust = TrustStore::new();
     for result in trust.add_files(&files) {
         if let Err(e) = result {
-            return Err(Outcome::error(&ApiError::new(Code::CardError, e.to_string())));
+            return Err(Outcome::error(&ApiError::new(Code::FileError, e.to_string())));
         }
     }
     Ok(trust)
@@ -199,11 +202,6 @@ fn decode_files(files: &Map<String, Value>) -> Result<Vec<(String, Vec<u8>)>, St
             Ok((format!("{name}.bin"), bytes))
         })
         .collect()
-}
-
-fn today() -> CalendarDate {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    CalendarDate::from_unix(i64::try_from(seconds).unwrap_or(0))
 }
 
 #[cfg(test)]
@@ -231,7 +229,7 @@ mod tests {
         let wrong = demo(r#"{"key":{"can":"999999"}}"#);
         assert_eq!((wrong.code, wrong.json["error"]["code"].as_str()), (1, Some("wrong_key")));
         let missing = demo(r#"{"trust":["/nonexistent/csca.der"]}"#);
-        assert_eq!(missing.code, 1);
+        assert_eq!((missing.code, missing.json["error"]["code"].as_str()), (1, Some("file_error")));
         assert!(missing.json["error"]["message_vi"].is_string());
     }
 

@@ -147,7 +147,9 @@ mod tests {
         // SAFETY: `out` is writable storage for one pointer.
         let code = unsafe { answer(&mut out, || panic!("a bug")) };
         assert_eq!(code, 1);
-        assert!(take(out)["error"]["message"].as_str().unwrap().contains("internal error"));
+        let error = take(out);
+        assert!(error["error"]["message"].as_str().unwrap().contains("internal error"));
+        assert_eq!(error["error"]["code"], "internal");
     }
 
     #[test]
