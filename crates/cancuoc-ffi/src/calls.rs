@@ -1,5 +1,7 @@
 //! What each C entry point does, in safe Rust: parse the request, run the endpoint's read (or
-//! check a dump), answer JSON with the CLI's exit code.
+//! check a dump), answer JSON with the CLI's exit code. Other language bindings written in Rust
+//! (the Python module, `bindings/python`) call these instead of the C functions: the same
+//! requests, answers and codes, without the C strings. Run them through [`guarded`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -46,8 +48,13 @@ impl Outcome {
     }
 }
 
-/// `cancuoc_readers`.
-pub(crate) fn readers() -> Outcome {
+/// Runs `call` with its panics caught: a caught panic answers `internal` (code 1).
+pub fn guarded(call: impl FnOnce() -> Outcome) -> Outcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).unwrap_or_else(|_| Outcome::internal())
+}
+
+/// The readers and whether each holds a card (`cancuoc_readers`).
+pub fn readers() -> Outcome {
     match PcscCards.readers() {
         Ok(list) => {
             let readers: Vec<Value> = list.into_iter().map(|r| json!({"name": r.name, "card": r.card})).collect();
@@ -57,18 +64,18 @@ pub(crate) fn readers() -> Outcome {
     }
 }
 
-/// `cancuoc_cancel`.
-pub(crate) fn cancel() {
+/// Ends the read under way: it answers `cancelled` (`cancuoc_cancel`).
+pub fn cancel() {
     CANCEL.store(true, Ordering::SeqCst);
 }
 
-/// `cancuoc_read`.
-pub(crate) fn read(request: &str) -> Outcome {
+/// Reads and checks the card on a reader; `request` as for `cancuoc_read` (`cancuoc_read`).
+pub fn read(request: &str) -> Outcome {
     read_with(&PcscCards, request, false)
 }
 
-/// `cancuoc_demo`.
-pub(crate) fn demo(request: &str) -> Outcome {
+/// Reads the built-in virtual CCCD; `request` as for `cancuoc_read`, all optional (`cancuoc_demo`).
+pub fn demo(request: &str) -> Outcome {
     read_with(&DemoCards::default(), request, true)
 }
 
@@ -96,8 +103,8 @@ fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
     }
 }
 
-/// `cancuoc_verify`.
-pub(crate) fn verify(request: &str) -> Outcome {
+/// Checks a saved dump: `{"dir"}` or `{"files"}` with `trust` and `at` (`cancuoc_verify`).
+pub fn verify(request: &str) -> Outcome {
     let mut object = match request_object(request) {
         Ok(object) => object,
         Err(outcome) => return outcome,

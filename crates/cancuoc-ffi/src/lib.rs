@@ -16,10 +16,9 @@
 // The C boundary needs raw pointers; every `unsafe` block says why it holds.
 #![allow(unsafe_code)]
 
-mod calls;
+pub mod calls;
 
 use std::ffi::{CStr, CString, c_char};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use calls::Outcome;
 
@@ -118,7 +117,7 @@ unsafe fn with_request(request_json: *const c_char, out_json: *mut *mut c_char, 
 /// # Safety
 /// `out_json` is null or points to writable storage for one pointer.
 unsafe fn answer(out_json: *mut *mut c_char, call: impl FnOnce() -> Outcome) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| Outcome::internal());
+    let outcome = calls::guarded(call);
     if !out_json.is_null() {
         // JSON escapes every control character, so the text holds no NUL.
         let text = CString::new(outcome.json.to_string()).unwrap_or_default();

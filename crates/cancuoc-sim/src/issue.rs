@@ -223,8 +223,28 @@ impl IssuedDocument {
         width: u16,
         height: u16,
     ) -> Result<Self, AccessError> {
+        Self::issue_under(&TestPki::generate(seed), citizen, seed, jpeg, (width, height))
+    }
+
+    /// One card of a series signed by one document signer: `pki` signs, `card_seed` makes the
+    /// card's own Chip and Active Authentication keys (and is the card's [`IssuedDocument::seed`];
+    /// the helpers that re-sign, such as [`IssuedDocument::with_pace`], use the PKI of that seed).
+    /// A back office's batch of many holders under a handful of DS certificates is issued so.
+    ///
+    /// # Errors
+    /// As [`IssuedDocument::issue`].
+    pub fn issue_in_series(pki: &TestPki, citizen: &CitizenProfile, card_seed: &[u8]) -> Result<Self, AccessError> {
+        Self::issue_under(pki, citizen, card_seed, FACE_JPEG, (240, 320))
+    }
+
+    fn issue_under(
+        pki: &TestPki,
+        citizen: &CitizenProfile,
+        seed: &[u8],
+        jpeg: &[u8],
+        (width, height): (u16, u16),
+    ) -> Result<Self, AccessError> {
         let mrz_key = citizen.mrz_key()?;
-        let pki = TestPki::generate(seed);
         let mrz = citizen.mrz_lines().concat();
         let dg1 = tlv(0x61, &tlv(0x5F1F, mrz.as_bytes()));
         let face =
@@ -248,7 +268,7 @@ impl IssuedDocument {
         ];
         let tag_list: Vec<u8> = groups.iter().map(|(n, _)| n.tag()).collect();
         let com = tlv(0x60, &[tlv(0x5F01, b"0107"), tlv(0x5F36, b"040000"), tlv(0x5C, &tag_list)].concat());
-        let sod = crate::cms::sod(&pki, &groups);
+        let sod = crate::cms::sod(pki, &groups);
         let mut files = BTreeMap::new();
         files.insert(0x011E, com);
         files.insert(0x011D, sod);
@@ -259,7 +279,7 @@ impl IssuedDocument {
             files,
             protected: vec![dg_number(3).fid()],
             mrz_key,
-            csca_certificate: pki.csca.certificate,
+            csca_certificate: pki.csca.certificate.clone(),
             card_access: Some(card_access(&[CCCD_PACE])),
             card_security: None,
             ca_private_key: None,

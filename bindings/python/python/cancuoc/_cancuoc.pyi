@@ -1,0 +1,14 @@
+"""The native module of cancuoc (Rust, PyO3): the C ABI's calls without the C strings."""
+
+from typing import Tuple
+
+def version() -> str:
+    """The library's version."""
+
+def call(operation: str, request: str) -> Tuple[int, str]:
+    """Runs ``operation`` ("read", "demo", "verify" or "readers") on ``request`` (JSON text:
+    the C ABI's request) with the interpreter released; returns the return code (0 ok,
+    1 error, 2 bad request, 3 a check failed) and the answer as JSON text."""
+
+def cancel() -> None:
+    """Ends the read under way (it answers ``cancelled``)."""

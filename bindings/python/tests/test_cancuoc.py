@@ -1,0 +1,141 @@
+"""The Python module on the built-in virtual CCCD, on saved dumps, and on the virtual card
+behind pcscd."""
+
+import base64
+import threading
+import time
+
+import pytest
+
+import cancuoc
+from conftest import SPECIMEN_ID, TEST_CSCA
+
+
+def test_version_is_the_librarys():
+    assert cancuoc.version() == "0.1.0"
+
+
+def test_the_demo_reads_and_verifies_the_specimen():
+    answer = cancuoc.demo(trust=[TEST_CSCA])
+    assert answer["checkin"]["so_cccd"] == SPECIMEN_ID
+    assert answer["checkin"]["ho_ten"] == "Nguyễn Văn Mẫu"
+    verification = answer["report"]["verification"]
+    assert verification["passive"]["status"] == "valid"
+    assert verification["passive"]["chain"]["status"] == "trusted"
+    assert verification["chip"]["status"] == "valid"
+    assert verification["active"]["status"] == "valid"
+    assert answer["report"]["photo"]["format"] == "jpeg"
+    assert base64.b64decode(answer["photo"]["base64"]).startswith(b"\xff\xd8")
+
+
+def test_without_trust_the_chain_has_no_anchor_and_no_photo_when_not_asked():
+    answer = cancuoc.demo(photo=False)
+    passive = answer["report"]["verification"]["passive"]
+    assert passive["status"] == "untrusted"
+    assert passive["chain"]["status"] == "no_anchor"
+    assert "photo" not in answer
+
+
+def test_a_wrong_key_raises_wrong_key_in_both_languages():
+    with pytest.raises(cancuoc.WrongKey) as caught:
+        cancuoc.demo(can="999999")
+    error = caught.value
+    assert error.code == "wrong_key" and error.return_code == 1
+    assert "CAN" in error.message and "CCCD" in error.message_vi
+    assert isinstance(error, cancuoc.Error)
+
+
+def test_bad_arguments_raise_bad_request():
+    for call in (
+        lambda: cancuoc.demo(trust=str(TEST_CSCA)),  # one path, not a list
+        lambda: cancuoc.read(reader="x", challenge="not hex"),
+        lambda: cancuoc.verify("/tmp", at="4 Dec 2026"),
+    ):
+        with pytest.raises(cancuoc.BadRequest) as caught:
+            call()
+        assert caught.value.return_code == 2
+        assert caught.value.message_vi
+
+
+def test_a_missing_trust_file_is_a_file_error():
+    with pytest.raises(cancuoc.Error) as caught:
+        cancuoc.demo(trust=["/nonexistent/csca.der"])
+    assert caught.value.code == "file_error"
+    assert type(caught.value) is cancuoc.Error
+
+
+def test_a_dump_verifies_from_its_folder_and_its_files(tmp_path):
+    raw = cancuoc.demo(raw=True)["raw"]
+    files = {name: base64.b64decode(data) for name, data in raw.items()}
+    for name, data in files.items():
+        (tmp_path / f"{name}.bin").write_bytes(data)
+    from_dir = cancuoc.verify(tmp_path, trust=[TEST_CSCA], at="2026-12-04")
+    from_files = cancuoc.verify(files, trust=[TEST_CSCA])
+    for answer in (from_dir, from_files):
+        assert answer["checkin"]["so_cccd"] == SPECIMEN_ID
+        assert answer["report"]["verification"]["passive"]["status"] == "valid"
+        # A dump proves no chip: chip and active authentication are not checked again.
+        assert answer["report"]["verification"]["chip"]["status"] == "not_checked"
+
+
+def test_an_altered_dump_raises_check_failed_with_the_answer():
+    raw = cancuoc.demo(raw=True)["raw"]
+    files = {name: bytearray(base64.b64decode(data)) for name, data in raw.items()}
+    files["DG13"][-1] ^= 1
+    with pytest.raises(cancuoc.CheckFailed) as caught:
+        cancuoc.verify(files, trust=[TEST_CSCA])
+    error = caught.value
+    assert error.return_code == 3
+    assert any("DG13" in reason for reason in error.reasons), error.reasons
+    assert error.answer["report"]["verification"]["passive"]["status"] == "invalid"
+    assert error.answer["report"]["verification"]["passive"]["data_groups"]["DG13"] == "mismatch"
+
+
+def test_reads_run_in_parallel_threads():
+    answers = [None] * 4
+
+    def work(i):
+        answers[i] = cancuoc.demo(photo=False)["checkin"]["so_cccd"]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [SPECIMEN_ID] * 4
+
+
+def test_the_virtual_card_behind_pcscd_reads_and_verifies(reader):
+    listed = cancuoc.readers()
+    assert {"name": reader, "card": True} in listed, listed
+    answer = cancuoc.read(reader=reader, id=SPECIMEN_ID, trust=[TEST_CSCA], challenge="0011223344556677")
+    verification = answer["report"]["verification"]
+    assert answer["checkin"]["so_cccd"] == SPECIMEN_ID
+    assert verification["passive"]["status"] == "valid"
+    assert verification["active"]["status"] == "valid"
+    assert verification["active"]["challenge"] == "0011223344556677"
+    with pytest.raises(cancuoc.WrongKey):
+        cancuoc.read(reader=reader, can="999999")
+    with pytest.raises(cancuoc.NoReader):
+        cancuoc.read(reader="No Such Reader 00 00", id=SPECIMEN_ID, wait_seconds=0)
+
+
+def test_cancel_ends_a_read_on_the_slow_card(reader):
+    # tests/python.rs serves the card with a delay before each answer: a read takes seconds.
+    errors = []
+
+    def work():
+        try:
+            cancuoc.read(reader=reader, id=SPECIMEN_ID)
+        except cancuoc.Error as e:
+            errors.append(e)
+
+    thread = threading.Thread(target=work)
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.3)
+    cancuoc.cancel()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert [type(e) for e in errors] == [cancuoc.Cancelled], errors
+    assert time.monotonic() - started < 10
