@@ -439,3 +439,54 @@ fn a_closed_stdout_ends_the_output_without_a_panic() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `cancuoc-issue`'s batch: distinct holders under one DS, every `tamper_every`-th altered.
+fn issued_batch(name: &str, count: usize, tamper_every: usize) -> PathBuf {
+    let dir = scratch(name);
+    let exe = std::env::current_exe().unwrap();
+    let issue = exe.parent().and_then(Path::parent).unwrap().join("cancuoc-issue");
+    let out = Command::new(issue)
+        .args(["--out", dir.to_str().unwrap(), "--count", &count.to_string()])
+        .args(["--tamper-every", &tamper_every.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dir
+}
+
+#[test]
+fn verify_of_many_dumps_prints_json_lines_in_order_equal_to_one_at_a_time() {
+    let batch = issued_batch("batch", 24, 5);
+    let csca = batch.join("csca.der");
+    let dirs: Vec<String> = (1..=24).rev().map(|n| batch.join(format!("{n:04}")).display().to_string()).collect();
+    let mut args = vec!["verify", "--json", "--jobs", "3", "--at", "2026-12-04", "--trust", csca.to_str().unwrap()];
+    args.extend(dirs.iter().map(String::as_str));
+    let out = cancuoc(&args);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("24 dumps") && stderr.contains("4 failed a check"), "{stderr}");
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 24);
+    for (line, dir) in lines.iter().zip(&dirs) {
+        assert_eq!(line["dir"], dir.as_str(), "in the order given");
+        let single = cancuoc(&["verify", dir, "--json", "--at", "2026-12-04", "--trust", csca.to_str().unwrap()]);
+        let mut expected: serde_json::Value = serde_json::from_slice(&single.stdout).unwrap();
+        expected.as_object_mut().unwrap().insert("dir".to_owned(), dir.as_str().into());
+        assert_eq!(line, &expected, "{dir}");
+        let tampered = dir.ends_with("0005") || dir.ends_with("0010") || dir.ends_with("0015") || dir.ends_with("0020");
+        let status = &line["verification"]["passive"]["status"];
+        assert_eq!(status, if tampered { "invalid" } else { "valid" }, "{dir}");
+        assert_eq!(single.status.code(), Some(if tampered { 3 } else { 0 }));
+    }
+    // Text lines name the verdict; a folder that is no dump makes the exit code 1.
+    let missing = batch.join("missing").display().to_string();
+    let out = cancuoc(&["verify", &dirs[0], &dirs[4], &missing, "--trust", csca.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("{}\tgenuine", dirs[0]));
+    assert!(lines[1].starts_with(&format!("{}\tALTERED\tDG13", dirs[4])), "{}", lines[1]);
+    assert!(lines[2].starts_with(&format!("{missing}\terror\t")), "{}", lines[2]);
+    let _ = std::fs::remove_dir_all(&batch);
+}

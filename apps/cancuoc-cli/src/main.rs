@@ -3,6 +3,7 @@
 //! Exit codes (DESIGN.md §3.1): 0 read; 1 error (no reader, no card, wrong keys, card
 //! removed…) with a one-line reason on stderr; 2 usage; 3 read, but a check failed.
 
+mod batch;
 mod console;
 mod error;
 mod keys;
@@ -115,11 +116,17 @@ enum TrustCommand {
 
 #[derive(Debug, Args)]
 struct VerifyArgs {
-    /// The dump folder (COM.bin, SOD.bin, DG1.bin …, as DESIGN.md §3.3).
-    dir: PathBuf,
-    /// Print the JSON report (schema cancuoc/1) instead of text.
+    /// The dump folders (COM.bin, SOD.bin, DG1.bin …, as DESIGN.md §3.3). With several, each
+    /// gets one line (one JSON report per line with --json), in the order given.
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Print the JSON report (schema cancuoc/1) instead of text; with several folders, JSON
+    /// Lines, each report with its "dir".
     #[arg(long)]
     json: bool,
+    /// Check this many folders at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
     #[command(flatten)]
     trust: TrustArgs,
 }
@@ -229,7 +236,10 @@ fn main() -> ExitCode {
         }),
         Command::Demo(output) => session::demo(&output),
         Command::Replay(args) => session::replay(&args.trace, &args.key, args.json),
-        Command::Verify(args) => session::verify_dump(&args.dir, args.json, &args.trust),
+        Command::Verify(args) => match args.dirs.as_slice() {
+            [dir] if args.jobs.is_none() => session::verify_dump(dir, args.json, &args.trust),
+            dirs => batch::verify_many(dirs, args.jobs, args.json, &args.trust),
+        },
         Command::Trust(TrustCommand::Import { masterlist, out, anchor, fingerprint }) => {
             trust_files::import(&masterlist, &out, &anchor, &fingerprint)
         }

@@ -230,3 +230,29 @@ fn the_overall_verdict_names_the_worst_finding_not_always_altered() {
     assert_eq!(verdict(&altered, &trust(DEMO_SEED), 2036), Verdict::Altered);
     assert_eq!(verdict(&Document::default(), &TrustStore::new(), 2026), Verdict::NotChecked);
 }
+
+/// A back office checks many documents with one store, which keeps each DS certificate's
+/// signature check: a DS certificate altered in one byte is checked afresh (and fails), and
+/// dates and revocation are judged for every document.
+#[test]
+fn one_store_checks_many_documents_without_reusing_a_verdict_it_should_not() {
+    let store = trust(DEMO_SEED);
+    let genuine = document(&specimen());
+    assert!(passive(&genuine, &store, at(2026)).status.is_valid());
+    assert!(passive(&genuine, &store.clone(), at(2026)).status.is_valid(), "a clone shares the checks");
+    // The DS certificate inside EF.SOD, one byte of its CSCA signature changed: EF.SOD's own
+    // signature still verifies under the DS key, the chain must not.
+    let ds = TestPki::generate(DEMO_SEED).ds.certificate;
+    let mut forged = genuine.clone();
+    let sod = forged.sod.as_mut().unwrap();
+    let at_ds = sod.windows(ds.len()).position(|w| w == ds.as_slice()).unwrap();
+    sod[at_ds + ds.len() - 2] ^= 0x01;
+    let result = passive(&forged, &store, at(2026));
+    assert_eq!(result.chain.unwrap().0, ChainStatus::Invalid);
+    assert_eq!(result.status, PassiveStatus::Invalid);
+    assert_eq!(passive(&genuine, &store, at(2036)).chain.unwrap().0, ChainStatus::Expired);
+    let mut revoking = store.clone();
+    revoking.add_file("crl", &TestPki::generate(DEMO_SEED).crl_revoking_ds()).unwrap();
+    assert_eq!(passive(&genuine, &revoking, at(2026)).chain.unwrap().0, ChainStatus::Revoked);
+    assert!(passive(&genuine, &store, at(2026)).status.is_valid());
+}

@@ -1,16 +1,20 @@
 //! The primitives of ICAO 9303-11 §9.7–9.8 and of PACE: key derivation, 2-key 3DES in CBC
 //! mode, ISO/IEC 9797-1 MAC algorithm 3 and padding method 2 (here); AES and CMAC
-//! ([`aes`]); elliptic curves over any prime field ([`curve`], [`curves`]); finite-field
+//! ([`aes`]); elliptic-curve groups ([`group`]: RustCrypto's named curves, and runtime curves
+//! over any prime field for the rest; the standardized parameters in [`curves`]); finite-field
 //! Diffie-Hellman ([`dh`]); RSA signature verification ([`rsa`]); the hash functions documents
 //! name ([`hash`]). A leaf: it knows no APDUs, files or documents.
 
 pub mod aes;
 mod bigint;
-pub mod curve;
+mod curve;
 pub mod curves;
 pub mod dh;
+pub mod group;
 pub mod hash;
 pub mod rsa;
+
+pub use curve::{CurveError, CurveParams};
 
 use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use des::TdesEde2;

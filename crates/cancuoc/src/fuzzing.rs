@@ -210,10 +210,16 @@ pub fn cccd_qr(data: &[u8]) {
     let _ = crate::profile::cccd::CccdQr::parse(&String::from_utf8_lossy(data));
 }
 
-/// A chip's public point on brainpoolP256r1, and PACE dynamic authentication data.
+/// A chip's public point on brainpoolP256r1 (RustCrypto's arithmetic) and brainpoolP320r1
+/// (the runtime curves), and PACE dynamic authentication data.
 pub fn ec_point(data: &[u8]) {
-    if let Ok(curve) = crate::crypto::curve::Curve::standard(&crate::crypto::curves::BRAINPOOL_P256R1) {
-        let _ = curve.decode_point(data);
+    use crate::crypto::curves::{BRAINPOOL_P256R1, BRAINPOOL_P320R1};
+    for params in [&BRAINPOOL_P256R1, &BRAINPOOL_P320R1] {
+        if let Ok(curve) = crate::crypto::group::standard(params)
+            && curve.check_point(data).is_ok()
+        {
+            let _ = curve.mul(&[3], data).and_then(|p| curve.add(&p, data));
+        }
     }
     let _ = crate::access::pace::dynamic_data(data, 0x82, "fuzz");
 }

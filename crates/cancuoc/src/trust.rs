@@ -12,12 +12,16 @@
 //! with the issuer's published one. Otherwise [`TrustError::MasterListUnanchored`] names the
 //! CSCA and its fingerprint to check.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use thiserror::Error;
 
 use crate::codec::ByteReader;
+use crate::crypto::hash::HashAlgorithm;
 pub use crate::pki::certificate::{Certificate, Crl, fingerprint};
 use crate::pki::cms::SignedData;
-use crate::pki::signature::verify;
+use crate::pki::signature::{SignatureError, verify};
 
 /// id-icao-cscaMasterList 2.23.136.1.1.2.
 const OID_MASTER_LIST: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x02];
@@ -101,6 +105,51 @@ pub struct TrustStore {
     crls: Vec<Crl>,
     /// Certificates that could not be parsed, with why (master lists hold a few).
     pub skipped: Vec<String>,
+    /// Signature checks already made, shared by the store's clones and threads.
+    checked: SignatureCache,
+}
+
+/// The outcome of each signature check between two certificates (a DS certificate under a
+/// CSCA's key, a CRL under its CSCA's key), keyed by SHA-256 over both encodings whole: a back
+/// office verifying thousands of cards signed by a handful of DS certificates checks each DS
+/// certificate's signature once. Only the signature's outcome is kept: dates, key usage and
+/// revocation are judged again for every document.
+#[derive(Debug, Clone, Default)]
+struct SignatureCache(Arc<Mutex<HashMap<[u8; 32], SignatureOutcome>>>);
+
+/// A signature check's outcome.
+type SignatureOutcome = Result<(), SignatureError>;
+
+/// Most outcomes kept (a few KB each in the worst case); past that, the cache starts over.
+const MAX_CACHED_SIGNATURES: usize = 4096;
+
+impl SignatureCache {
+    fn key(signer: &[u8], signed: &[u8]) -> [u8; 32] {
+        let length = u64::try_from(signer.len()).unwrap_or(u64::MAX).to_be_bytes();
+        let digest = HashAlgorithm::Sha256.digest(&[&length[..], signer, signed].concat());
+        digest.try_into().unwrap_or([0; 32])
+    }
+
+    /// The cached outcome for `(signer, signed)`, or `check`'s, then kept.
+    fn get_or_check(
+        &self,
+        signer: &[u8],
+        signed: &[u8],
+        check: impl FnOnce() -> Result<(), SignatureError>,
+    ) -> Result<(), SignatureError> {
+        let key = Self::key(signer, signed);
+        if let Some(found) = self.0.lock().ok().and_then(|map| map.get(&key).cloned()) {
+            return found;
+        }
+        let outcome = check();
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= MAX_CACHED_SIGNATURES {
+                map.clear();
+            }
+            map.insert(key, outcome.clone());
+        }
+        outcome
+    }
 }
 
 impl TrustStore {
@@ -124,8 +173,23 @@ impl TrustStore {
     pub fn is_revoked(&self, csca: &Certificate, serial: &[u8]) -> bool {
         let Ok(key) = csca.public_key(None) else { return false };
         self.crls.iter().filter(|crl| crl.issuer == csca.subject).any(|crl| {
-            verify(&key, &crl.signature_algorithm, None, &crl.tbs, &crl.signature).is_ok()
-                && crl.revoked.iter().any(|s| s.as_slice() == serial)
+            let signed = [&crl.tbs[..], &crl.signature[..]].concat();
+            let genuine = self.checked.get_or_check(&csca.der, &signed, || {
+                verify(&key, &crl.signature_algorithm, None, &crl.tbs, &crl.signature).map(|_| ())
+            });
+            genuine.is_ok() && crl.revoked.iter().any(|s| s.as_slice() == serial)
+        })
+    }
+
+    /// Verifies that `csca` signed the certificate `ds`, once per pair for the store and its
+    /// clones (ICAO 9303-12 §7.1.1's chain step; the outcome is cached).
+    ///
+    /// # Errors
+    /// The signature's error: the CSCA's key or the algorithm unsupported, or no match.
+    pub(crate) fn verify_issued_by(&self, ds: &Certificate, csca: &Certificate) -> Result<(), SignatureError> {
+        self.checked.get_or_check(&csca.der, &ds.der, || {
+            let key = csca.public_key(None)?;
+            ds.verify_signed_by(&key).map(|_| ())
         })
     }
 

@@ -1,21 +1,26 @@
-//! Elliptic curves in short Weierstrass form y² = x³ + ax + b over any prime field of up to
-//! 576 bits, with parameters chosen at run time.
+//! Runtime elliptic curves: short Weierstrass form y² = x³ + ax + b over any prime field of up
+//! to 576 bits, with parameters chosen at run time. Reached only through [`super::group`],
+//! which sends the named curves to RustCrypto instead.
 //!
-//! RustCrypto has no brainpoolP192r1/P224r1/P320r1/P512r1 and no arithmetic for explicit
-//! domain parameters (PACEDomainParameterInfo), so PACE needs one small module that serves
-//! every curve: this one, on `crypto-bigint`'s Montgomery arithmetic (`FixedMontyForm<9>`,
-//! constant time per operation). Points are kept in Jacobian coordinates; scalar
-//! multiplication is a Montgomery ladder that does one addition and one doubling per bit and
-//! swaps registers with constant-time selects. Every point from outside is checked to be on
-//! the curve and not the identity before use (BSI TR-03111 §3.2.2.1).
+//! RustCrypto has no brainpoolP192r1/P224r1/P320r1/P512r1, no P-192/P-224 on `elliptic-curve`
+//! 0.14, and no arithmetic for explicit domain parameters (PACEDomainParameterInfo), so PACE and
+//! signature checks on those need one small module that serves every curve: this one, on
+//! `crypto-bigint`'s Montgomery arithmetic (`FixedMontyForm<9>`, constant time per
+//! operation). Points are kept in Jacobian coordinates; scalar multiplication is a Montgomery
+//! ladder of one addition and one doubling per bit of the order, registers swapped with
+//! constant-time selects. It is not constant time as a whole: [`Curve::add`] and
+//! [`Curve::double`] branch on the identity and on equal inputs, so the rounds before the
+//! scalar's first set bit differ (the bit length leaks), and reductions modulo n are variable
+//! time (`super::group`'s documentation says where that is acceptable). Every point from
+//! outside is checked to be on the curve and not the identity before use (BSI TR-03111
+//! §3.2.2.1).
 
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 use crypto_bigint::{Odd, U576};
-use rand_core::CryptoRng;
 use subtle::{Choice, ConditionallySelectable};
 
 /// Bytes of the fixed-width integers (576 bits).
-const WIDTH: usize = 72;
+pub(super) const WIDTH: usize = 72;
 
 type Fe = FixedMontyForm<9>;
 
@@ -54,7 +59,7 @@ pub enum CurveError {
 
 /// A curve ready for arithmetic.
 #[derive(Clone)]
-pub struct Curve {
+pub(crate) struct Curve {
     name: String,
     field: FixedMontyParams<9>,
     p: U576,
@@ -75,7 +80,7 @@ impl std::fmt::Debug for Curve {
 
 /// A point in Jacobian coordinates (X/Z², Y/Z³); Z = 0 is the identity.
 #[derive(Clone, Copy)]
-pub struct Point {
+pub(crate) struct Point {
     x: Fe,
     y: Fe,
     z: Fe,
@@ -115,7 +120,7 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadParameters`] if the constants are broken (a test checks every one).
-    pub fn standard(params: &CurveParams) -> Result<Self, CurveError> {
+    pub(crate) fn standard(params: &CurveParams) -> Result<Self, CurveError> {
         let hex = |h: &str| decode_hex(h).ok_or(CurveError::BadParameters);
         let mut curve = Self::from_parameters(
             &hex(params.p)?,
@@ -135,7 +140,14 @@ impl Curve {
     /// # Errors
     /// [`CurveError::BadParameters`] unless p is an odd number of at most 576 bits above 3,
     /// a and b are below p, the generator is on the curve and n is odd and above 1.
-    pub fn from_parameters(p: &[u8], a: &[u8], b: &[u8], gx: &[u8], gy: &[u8], n: &[u8]) -> Result<Self, CurveError> {
+    pub(crate) fn from_parameters(
+        p: &[u8],
+        a: &[u8],
+        b: &[u8],
+        gx: &[u8],
+        gy: &[u8],
+        n: &[u8],
+    ) -> Result<Self, CurveError> {
         let bad = CurveError::BadParameters;
         let p_int = to_uint(p).ok_or(bad)?;
         let modulus = Option::<Odd<U576>>::from(Odd::new(p_int)).ok_or(bad)?;
@@ -178,17 +190,17 @@ impl Curve {
     }
 
     /// The curve's name.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
     /// Bytes of a field element (32 for a 256-bit curve, 66 for P-521).
-    pub fn field_len(&self) -> usize {
+    pub(crate) fn field_len(&self) -> usize {
         self.field_len
     }
 
     /// The generator.
-    pub fn generator(&self) -> Point {
+    pub(crate) fn generator(&self) -> Point {
         self.g
     }
 
@@ -211,7 +223,7 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadPoint`].
-    pub fn decode_point(&self, bytes: &[u8]) -> Result<Point, CurveError> {
+    pub(crate) fn decode_point(&self, bytes: &[u8]) -> Result<Point, CurveError> {
         let bad = CurveError::BadPoint;
         let (prefix, xy) = bytes.split_first().ok_or(bad)?;
         if *prefix != 0x04 || xy.len() != 2 * self.field_len {
@@ -245,7 +257,7 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadPoint`] for the identity, which has no encoding here.
-    pub fn encode_point(&self, p: &Point) -> Result<Vec<u8>, CurveError> {
+    pub(crate) fn encode_point(&self, p: &Point) -> Result<Vec<u8>, CurveError> {
         let (x, y) = self.affine(p).ok_or(CurveError::BadPoint)?;
         let mut out = Vec::with_capacity(1 + 2 * self.field_len);
         out.push(0x04);
@@ -259,18 +271,19 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadPoint`] for the identity.
-    pub fn x_coordinate(&self, p: &Point) -> Result<Vec<u8>, CurveError> {
+    pub(crate) fn x_coordinate(&self, p: &Point) -> Result<Vec<u8>, CurveError> {
         let (x, _) = self.affine(p).ok_or(CurveError::BadPoint)?;
         Ok(to_bytes(&x, self.field_len))
     }
 
     /// True when `p` and `q` are the same point.
-    pub fn points_equal(&self, p: &Point, q: &Point) -> bool {
+    #[cfg(test)]
+    pub(crate) fn points_equal(&self, p: &Point, q: &Point) -> bool {
         self.affine(p) == self.affine(q)
     }
 
     /// P + Q (add-2007-bl, with the doubling and identity cases handled).
-    pub fn add(&self, p: &Point, q: &Point) -> Point {
+    pub(crate) fn add(&self, p: &Point, q: &Point) -> Point {
         if self.is_identity(p) {
             return *q;
         }
@@ -298,7 +311,7 @@ impl Curve {
     }
 
     /// 2P (dbl-2007-bl, any a).
-    pub fn double(&self, p: &Point) -> Point {
+    pub(crate) fn double(&self, p: &Point) -> Point {
         if self.is_identity(p) || p.y.retrieve() == U576::ZERO {
             return self.identity();
         }
@@ -316,7 +329,7 @@ impl Curve {
 
     /// k·P for a big-endian scalar `k` (Montgomery ladder over every bit of the order's
     /// width, registers swapped in constant time).
-    pub fn mul(&self, k: &[u8], p: &Point) -> Point {
+    pub(crate) fn mul(&self, k: &[u8], p: &Point) -> Point {
         let k = to_uint(k).unwrap_or(U576::ZERO);
         let mut r0 = self.identity();
         let mut r1 = *p;
@@ -331,19 +344,13 @@ impl Curve {
         r0
     }
 
-    /// A uniformly random scalar in [1, n − 1], big-endian, `order_len` bytes (rejection
-    /// sampling: fewer than two draws on average).
-    pub fn random_scalar(&self, rng: &mut impl CryptoRng) -> Option<Vec<u8>> {
-        super::bigint::random_below(&self.n, self.order_bits, self.order_len, rng)
-    }
-
     /// The order n, big-endian.
-    pub fn order(&self) -> Vec<u8> {
+    pub(crate) fn order(&self) -> Vec<u8> {
         to_bytes(&self.n, self.order_len)
     }
 
     /// Bits of the field prime.
-    pub fn field_bits(&self) -> u32 {
+    pub(crate) fn field_bits(&self) -> u32 {
         self.p.bit_width()
     }
 }

@@ -73,7 +73,9 @@ impl RsaPublicKey {
             return None;
         }
         let params = BoxedMontyParams::new_vartime(Option::<Odd<BoxedUint>>::from(Odd::new(n))?);
-        let m = BoxedMontyForm::new(s, &params).pow(&e).retrieve();
+        // The exponent is public: raise by its real length (17 bits for 65537), not by the
+        // modulus width that `pow` assumes (4096 squarings for an RSA-4096 CSCA).
+        let m = BoxedMontyForm::new(s, &params).pow_bounded_exp(&e, e.bit_width_vartime()).retrieve();
         let bytes = m.to_be_bytes();
         let start = bytes.len().checked_sub(self.n.len())?;
         Some(bytes.get(start..)?.to_vec())

@@ -5,7 +5,9 @@
 use super::cms::Algorithm;
 use super::signature::{PublicKey, SignatureError, verify};
 use crate::codec::ByteReader;
-use crate::crypto::curve::Curve;
+use std::sync::Arc;
+
+use crate::crypto::group::EcGroup;
 
 /// SHA-256 of a DER certificate: the fingerprint issuers publish for their CSCA.
 pub fn fingerprint(der: &[u8]) -> [u8; 32] {
@@ -96,7 +98,7 @@ impl Certificate {
     ///
     /// # Errors
     /// As [`PublicKey::from_spki`].
-    pub(crate) fn public_key(&self, inherited: Option<&Curve>) -> Result<PublicKey, SignatureError> {
+    pub(crate) fn public_key(&self, inherited: Option<&Arc<dyn EcGroup>>) -> Result<PublicKey, SignatureError> {
         PublicKey::from_spki(&self.spki, inherited)
     }
 

@@ -7,8 +7,10 @@ use thiserror::Error;
 
 use super::cms::Algorithm;
 use crate::codec::ByteReader;
-use crate::crypto::curve::{Curve, Point};
+use std::sync::Arc;
+
 use crate::crypto::curves;
+use crate::crypto::group::{self, EcGroup};
 use crate::crypto::rsa::RsaPublicKey;
 use crate::lds::security_infos::{DomainParameters, domain_parameters};
 use crate::lds::sod::HashAlgorithm;
@@ -44,17 +46,17 @@ pub enum SignatureError {
 pub enum PublicKey {
     /// An EC point on its curve.
     Ec {
-        /// The curve.
-        curve: Box<Curve>,
-        /// The point.
-        point: Box<Point>,
+        /// The curve's group.
+        curve: Arc<dyn EcGroup>,
+        /// The point, uncompressed SEC1 (checked to be on the curve).
+        point: Vec<u8>,
     },
     /// An RSA key.
     Rsa(RsaPublicKey),
 }
 
 /// Named curves by OID (RFC 5480 §2.1.1.1; RFC 5639 §4.1).
-fn named_curve(oid: &[u8]) -> Option<&'static crate::crypto::curve::CurveParams> {
+fn named_curve(oid: &[u8]) -> Option<&'static crate::crypto::CurveParams> {
     const BRAINPOOL: &[u8] = &[0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01];
     let id = match oid {
         [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x01] => 8,
@@ -81,7 +83,7 @@ impl PublicKey {
     ///
     /// # Errors
     /// [`SignatureError`] for a malformed or unsupported key.
-    pub fn from_spki(spki: &[u8], inherited: Option<&Curve>) -> Result<Self, SignatureError> {
+    pub fn from_spki(spki: &[u8], inherited: Option<&Arc<dyn EcGroup>>) -> Result<Self, SignatureError> {
         let bad = |_| SignatureError::BadKey;
         let mut r = ByteReader::new(spki, "SubjectPublicKeyInfo");
         let mut s = r.expect_tlv(0x30).map_err(bad)?.reader("SubjectPublicKeyInfo");
@@ -105,19 +107,20 @@ impl PublicKey {
         let curve = match domain_parameters(algorithm.reader("AlgorithmIdentifier")).ok() {
             Some(DomainParameters::NamedCurve(name)) => {
                 let params = named_curve(&name.0).ok_or(SignatureError::Unsupported("named curve"))?;
-                Curve::standard(params).map_err(|_| SignatureError::BadKey)?
+                group::standard(params).map_err(|_| SignatureError::BadKey)?
             }
-            Some(DomainParameters::Ec { p, a, b, gx, gy, n }) => Curve::from_parameters(&p, &a, &b, &gx, &gy, &n)
-                .map_err(|_| SignatureError::Unsupported("explicit curve"))?,
+            Some(DomainParameters::Ec { p, a, b, gx, gy, n }) => {
+                group::explicit(&p, &a, &b, &gx, &gy, &n).map_err(|_| SignatureError::Unsupported("explicit curve"))?
+            }
             // NULL or absent parameters: the issuer's (implicitlyCA).
             _ => inherited.cloned().ok_or(SignatureError::Unsupported("EC key without parameters"))?,
         };
-        let point = curve.decode_point(key).map_err(|_| SignatureError::BadKey)?;
-        Ok(Self::Ec { curve: Box::new(curve), point: Box::new(point) })
+        curve.check_point(key).map_err(|_| SignatureError::BadKey)?;
+        Ok(Self::Ec { curve, point: key.to_vec() })
     }
 
     /// The key's curve, for keys that inherit it.
-    pub fn curve(&self) -> Option<&Curve> {
+    pub fn curve(&self) -> Option<&Arc<dyn EcGroup>> {
         match self {
             Self::Ec { curve, .. } => Some(curve),
             Self::Rsa(_) => None,
@@ -205,7 +208,7 @@ fn der_ecdsa_signature(r: &[u8], s: &[u8]) -> Vec<u8> {
 
 /// Splits a plain signature r ‖ s (BSI TR-03111 §5.2.1), each exactly as long as the curve's
 /// order; any other length is refused.
-pub(crate) fn ecdsa_plain_pair<'a>(curve: &Curve, signature: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+pub(crate) fn ecdsa_plain_pair<'a>(curve: &dyn EcGroup, signature: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
     let half = curve.order().len();
     (signature.len() == 2 * half).then(|| signature.split_at(half))
 }
@@ -315,7 +318,7 @@ pub fn verify(
         }
         (Scheme::EcdsaPlain(hash), _) => {
             let curve = key.curve().ok_or(SignatureError::Unsupported("ECDSA with an RSA key"))?;
-            let (r, s) = ecdsa_plain_pair(curve, signature).ok_or(SignatureError::Invalid)?;
+            let (r, s) = ecdsa_plain_pair(curve.as_ref(), signature).ok_or(SignatureError::Invalid)?;
             ecdsa(key, hash, message, r, s)?;
         }
         (Scheme::Pss(hash, mgf, salt), PublicKey::Rsa(rsa)) => {

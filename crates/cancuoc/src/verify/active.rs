@@ -153,7 +153,7 @@ pub(crate) fn verify(
             let (r, s) = match ecdsa_der_pair(response) {
                 Some(pair) => pair,
                 None => {
-                    let (r, s) = ecdsa_plain_pair(curve, response).ok_or(ActiveError::Invalid)?;
+                    let (r, s) = ecdsa_plain_pair(curve.as_ref(), response).ok_or(ActiveError::Invalid)?;
                     (r.to_vec(), s.to_vec())
                 }
             };

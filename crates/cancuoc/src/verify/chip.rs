@@ -233,7 +233,7 @@ fn key_on_domain(spki: &[u8]) -> Option<(Domain, Element)> {
     match crate::pki::signature::PublicKey::from_spki(spki, None).ok()? {
         crate::pki::signature::PublicKey::Ec { curve, point } => {
             let domain = Domain::Ec(curve);
-            Some((domain, Element::Point(point)))
+            Some((domain, Element::Point(Zeroizing::new(point))))
         }
         crate::pki::signature::PublicKey::Rsa(_) => None,
     }
@@ -265,9 +265,7 @@ mod tests {
         let pk_picc = hex!(
             "041983917269AC877C0B61544C2C022000D2A5ABA723E2D80141E648B40911DC3459761F27480E4B57181A53D8FE1190EA86C939AC14363178CAFFC621F0F905C3"
         );
-        let domain = Domain::Ec(Box::new(
-            crate::crypto::curve::Curve::standard(&crate::crypto::curves::BRAINPOOL_P256R1).unwrap(),
-        ));
+        let domain = Domain::Ec(crate::crypto::group::standard(&crate::crypto::curves::BRAINPOOL_P256R1).unwrap());
         let public_key = domain.decode(&pk_picc, "t").unwrap();
         let ca = ChipAuthentication {
             protocol: Oid(hex!("04007F00070202030202").to_vec()),

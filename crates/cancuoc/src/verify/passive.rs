@@ -337,15 +337,7 @@ fn chain(
     let mut first_failure: Option<(ChainStatus, String, String)> = None;
     let mut unsupported = None;
     for csca in candidates {
-        let key = match csca.public_key(None) {
-            Ok(key) => key,
-            Err(SignatureError::Unsupported(what)) => {
-                unsupported.get_or_insert(what);
-                continue;
-            }
-            Err(_) => continue,
-        };
-        match ds.verify_signed_by(&key) {
+        match trust.verify_issued_by(ds, csca) {
             Ok(_) => {}
             Err(SignatureError::Unsupported(what)) => {
                 unsupported.get_or_insert(what);

@@ -5,24 +5,27 @@ use zeroize::Zeroizing;
 
 use super::AccessError;
 use super::integrated_prf;
-use crate::crypto::curve::{Curve, Point};
+use std::sync::Arc;
+
 use crate::crypto::dh::DhGroup;
+use crate::crypto::group::{self, EcGroup};
 use crate::lds::security_infos::{DomainParameters, KeyAgreement, PaceInfo, SecurityInfos, SmCipherKind};
 
 /// The PACE group: an elliptic curve or a DH group, with the element type it works on.
 #[derive(Debug, Clone)]
 pub enum Domain {
-    /// ECDH over a curve (boxed: field parameters travel with every element).
-    Ec(Box<Curve>),
+    /// ECDH over a curve (`crate::crypto::group`: RustCrypto's for the named curves).
+    Ec(Arc<dyn EcGroup>),
     /// DH over a MODP group.
     Dh(Box<DhGroup>),
 }
 
-/// A group element: a point, or a DH value (big-endian, the length of p).
-#[derive(Debug, Clone)]
+/// A group element: a point, or a DH value (big-endian, the length of p). Wiped on drop and
+/// never printed: shared secrets are elements too.
+#[derive(Clone)]
 pub enum Element {
-    /// A curve point.
-    Point(Box<Point>),
+    /// A curve point, uncompressed SEC1; empty for the identity.
+    Point(Zeroizing<Vec<u8>>),
     /// A DH value.
     Value(Vec<u8>),
 }
@@ -38,11 +41,8 @@ impl Domain {
         let agreement = info.protocol.agreement;
         if let Some(id) = standard.filter(|id| *id <= 31) {
             let domain = match agreement {
-                KeyAgreement::Ecdh => crate::crypto::curves::by_parameter_id(id).map(|p| {
-                    Curve::standard(p)
-                        .map(|c| Self::Ec(Box::new(c)))
-                        .map_err(|_| AccessError::Unsupported("curve constants"))
-                }),
+                KeyAgreement::Ecdh => crate::crypto::curves::by_parameter_id(id)
+                    .map(|p| group::standard(p).map(Self::Ec).map_err(|_| AccessError::Unsupported("curve constants"))),
                 KeyAgreement::Dh => crate::crypto::dh::by_parameter_id(id).map(|p| {
                     DhGroup::standard(p)
                         .map(|g| Self::Dh(Box::new(g)))
@@ -57,11 +57,9 @@ impl Domain {
             .pace_domain_parameters(info.parameter_id)
             .ok_or(AccessError::Unsupported("PACE domain parameters not standardized and not given"))?;
         match (&explicit.parameters, agreement) {
-            (DomainParameters::Ec { p, a, b, gx, gy, n }, KeyAgreement::Ecdh) => {
-                Curve::from_parameters(p, a, b, gx, gy, n)
-                    .map(|c| Self::Ec(Box::new(c)))
-                    .map_err(|_| AccessError::Unsupported("explicit PACE curve parameters"))
-            }
+            (DomainParameters::Ec { p, a, b, gx, gy, n }, KeyAgreement::Ecdh) => group::explicit(p, a, b, gx, gy, n)
+                .map(Self::Ec)
+                .map_err(|_| AccessError::Unsupported("explicit PACE curve parameters")),
             (DomainParameters::Dh { p, g, q }, KeyAgreement::Dh) => DhGroup::from_parameters(p, g, q)
                 .map(|g| Self::Dh(Box::new(g)))
                 .map_err(|_| AccessError::Unsupported("explicit PACE DH parameters")),
@@ -80,7 +78,7 @@ impl Domain {
     /// The group's generator.
     pub fn generator(&self) -> Element {
         match self {
-            Self::Ec(c) => Element::Point(Box::new(c.generator())),
+            Self::Ec(c) => point(c.generator()),
             Self::Dh(g) => Element::Value(g.generator()),
         }
     }
@@ -91,7 +89,7 @@ impl Domain {
     /// [`AccessError::RandomSource`] when the source gives no usable value.
     pub fn random_private(&self, rng: &mut impl CryptoRng) -> Result<Zeroizing<Vec<u8>>, AccessError> {
         let key = match self {
-            Self::Ec(c) => c.random_scalar(rng),
+            Self::Ec(c) => group::random_scalar(c.as_ref(), rng),
             Self::Dh(g) => g.random_exponent(rng),
         };
         key.map(Zeroizing::new).ok_or(AccessError::RandomSource)
@@ -100,9 +98,11 @@ impl Domain {
     /// private · base (or base^private).
     pub fn multiply(&self, private: &[u8], base: &Element) -> Element {
         match (self, base) {
-            (Self::Ec(c), Element::Point(p)) => Element::Point(Box::new(c.mul(private, p))),
+            // A failed multiplication (a scalar longer than the field) gives the identity,
+            // which every later step refuses.
+            (Self::Ec(c), Element::Point(p)) => point(c.mul(private, p).unwrap_or_default()),
             (Self::Dh(g), Element::Value(v)) => Element::Value(g.exp(v, private)),
-            (Self::Ec(c), Element::Value(_)) => Element::Point(Box::new(c.generator())),
+            (Self::Ec(c), Element::Value(_)) => point(c.generator()),
             (Self::Dh(g), Element::Point(_)) => Element::Value(g.generator()),
         }
     }
@@ -111,7 +111,8 @@ impl Domain {
     pub fn map_generic(&self, nonce: &[u8], shared: &Element) -> Element {
         match (self, shared) {
             (Self::Ec(c), Element::Point(h)) => {
-                Element::Point(Box::new(c.add(&c.mul(&c.reduce(nonce), &c.generator()), h)))
+                let s_g = c.mul(&c.reduce(nonce), &c.generator()).unwrap_or_default();
+                point(c.add(&s_g, h).unwrap_or_default())
             }
             (Self::Dh(g), Element::Value(h)) => Element::Value(g.mul(&g.exp(&g.generator(), nonce), h)),
             _ => self.generator(),
@@ -129,7 +130,7 @@ impl Domain {
                 let r = integrated_prf(cipher, s, t, c.field_bits())?;
                 let unsupported = |_| AccessError::Unsupported("PACE integrated mapping on a curve with p ≢ 3 (mod 4)");
                 let r_p = c.reduce_wide_mod_p(&r).map_err(unsupported)?;
-                Ok(Element::Point(Box::new(c.encode_to_curve(&r_p).map_err(unsupported)?)))
+                Ok(point(c.encode_to_curve(&r_p).map_err(unsupported)?))
             }
             Self::Dh(g) => {
                 let r = integrated_prf(cipher, s, t, g.p_bits())?;
@@ -146,9 +147,10 @@ impl Domain {
     /// [`AccessError::CardMisbehaved`] for the point at infinity.
     pub fn encode(&self, element: &Element) -> Result<Vec<u8>, AccessError> {
         match (self, element) {
-            (Self::Ec(c), Element::Point(p)) => {
-                c.encode_point(p).map_err(|_| AccessError::CardMisbehaved("PACE (point at infinity)"))
+            (Self::Ec(_), Element::Point(p)) if p.is_empty() => {
+                Err(AccessError::CardMisbehaved("PACE (point at infinity)"))
             }
+            (Self::Ec(_), Element::Point(p)) => Ok(p.to_vec()),
             (Self::Dh(_), Element::Value(v)) => Ok(v.clone()),
             _ => Err(AccessError::CardMisbehaved("PACE")),
         }
@@ -161,10 +163,10 @@ impl Domain {
     /// subgroup.
     pub fn decode(&self, bytes: &[u8], step: &'static str) -> Result<Element, AccessError> {
         match self {
-            Self::Ec(c) => c
-                .decode_point(bytes)
-                .map(|p| Element::Point(Box::new(p)))
-                .map_err(|_| AccessError::CardMisbehaved(step)),
+            Self::Ec(c) => {
+                c.check_point(bytes).map_err(|_| AccessError::CardMisbehaved(step))?;
+                Ok(point(bytes.to_vec()))
+            }
             Self::Dh(g) => {
                 // DH public values travel at p's length; accept a shorter one by left-padding.
                 let mut value = vec![0u8; g.p_len().saturating_sub(bytes.len())];
@@ -182,8 +184,7 @@ impl Domain {
     /// [`AccessError::CardMisbehaved`] for the point at infinity.
     pub fn shared_secret(&self, element: &Element) -> Result<Zeroizing<Vec<u8>>, AccessError> {
         match (self, element) {
-            (Self::Ec(c), Element::Point(p)) => c
-                .x_coordinate(p)
+            (Self::Ec(c), Element::Point(p)) => group::x_coordinate(c.as_ref(), p)
                 .map(Zeroizing::new)
                 .map_err(|_| AccessError::CardMisbehaved("PACE (point at infinity)")),
             (Self::Dh(_), Element::Value(v)) => Ok(Zeroizing::new(v.clone())),
@@ -195,7 +196,8 @@ impl Domain {
     /// TR-03110-2 §3.2.2).
     pub fn same(&self, a: &Element, b: &Element) -> bool {
         match (self, a, b) {
-            (Self::Ec(c), Element::Point(p), Element::Point(q)) => c.points_equal(p, q),
+            // Encodings are canonical (uncompressed, coordinates below p): equal bytes, equal points.
+            (Self::Ec(_), Element::Point(p), Element::Point(q)) => p == q,
             (Self::Dh(_), Element::Value(x), Element::Value(y)) => x == y,
             _ => false,
         }
@@ -204,11 +206,25 @@ impl Domain {
     /// True for the identity (H = O means a broken mapping).
     pub(super) fn is_degenerate(&self, element: &Element) -> bool {
         match (self, element) {
-            (Self::Ec(c), Element::Point(p)) => c.encode_point(p).is_err(),
+            (Self::Ec(_), Element::Point(p)) => p.is_empty(),
             (Self::Dh(_), Element::Value(v)) => {
                 v.iter().rev().skip(1).all(|b| *b == 0) && v.last().is_some_and(|b| *b <= 1)
             }
             _ => true,
         }
+    }
+}
+
+/// A point element.
+fn point(encoded: Vec<u8>) -> Element {
+    Element::Point(Zeroizing::new(encoded))
+}
+
+impl std::fmt::Debug for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Point(_) => "Element::Point(..)",
+            Self::Value(_) => "Element::Value(..)",
+        })
     }
 }

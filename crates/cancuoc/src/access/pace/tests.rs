@@ -6,7 +6,6 @@ use hex_literal::hex;
 use super::*;
 use crate::apdu::{Response, StatusWord};
 use crate::crypto::KDF_ENC;
-use crate::crypto::curve::Curve;
 use crate::lds::security_infos::SmCipherKind;
 use crate::transport::{ReplayRng, ReplayTransport, Trace, TraceEvent};
 
@@ -216,12 +215,11 @@ fn integrated_mapping_prf_and_point_encoding_match_9303_11_h1() {
         r,
         hex!("E4447E2DFB3586BAC05DDB00156B57FBB2179A3949294C97254189800C517BAA8DA0FF397ED8C445D3E421E4FEB57322")
     );
-    let curve = Curve::standard(&crate::crypto::curves::BRAINPOOL_P256R1).unwrap();
+    let curve = crate::crypto::group::standard(&crate::crypto::curves::BRAINPOOL_P256R1).unwrap();
     let r_p = curve.reduce_wide_mod_p(&r).unwrap();
     assert_eq!(r_p, hex!("A2F8FF2DF50E52C6599F386ADCB595D229F6A167ADE2BE5F2C3296ADD5B7430E"));
-    let g = curve.encode_to_curve(&r_p).unwrap();
     assert_eq!(
-        curve.encode_point(&g).unwrap(),
+        curve.encode_to_curve(&r_p).unwrap(),
         hex!(
             "04 8E82D31559ED0FDE92A4D0498ADD3C23BABA94FB77691E31E90AEA77FB17D427 4C1AE14BD0C3DBAC0C871B7F3608169364437CA30AC243A089D3F266C1E60FAD"
         )

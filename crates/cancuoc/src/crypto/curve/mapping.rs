@@ -13,7 +13,7 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadParameters`] for a longer input.
-    pub fn reduce_wide_mod_p(&self, r: &[u8]) -> Result<Vec<u8>, CurveError> {
+    pub(crate) fn reduce_wide_mod_p(&self, r: &[u8]) -> Result<Vec<u8>, CurveError> {
         if r.len() > 2 * WIDTH {
             return Err(CurveError::BadParameters);
         }
@@ -31,7 +31,7 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadParameters`] when p ≢ 3 (mod 4) or a = 0 (the map is undefined).
-    pub fn encode_to_curve(&self, t: &[u8]) -> Result<Point, CurveError> {
+    pub(crate) fn encode_to_curve(&self, t: &[u8]) -> Result<Point, CurveError> {
         let bad = CurveError::BadParameters;
         if self.p.as_words().first().is_none_or(|w| w & 3 != 3) || self.a.retrieve() == U576::ZERO {
             return Err(bad);
@@ -68,7 +68,7 @@ impl Curve {
     ///
     /// # Errors
     /// [`CurveError::BadParameters`] when b is 0 mod n.
-    pub fn scalar_div(&self, a: &[u8], b: &[u8]) -> Result<Vec<u8>, CurveError> {
+    pub(crate) fn scalar_div(&self, a: &[u8], b: &[u8]) -> Result<Vec<u8>, CurveError> {
         let bad = CurveError::BadParameters;
         let modulus = Option::<Odd<U576>>::from(Odd::new(self.n)).ok_or(bad)?;
         let params = FixedMontyParams::new_vartime(modulus);
@@ -83,26 +83,32 @@ impl Curve {
     /// §4.1.4, ANSI X9.62): e = the digest's leftmost ⌈log₂ n⌉ bits, u₁ = e·s⁻¹, u₂ = r·s⁻¹,
     /// R = u₁·G + u₂·Q, valid when x(R) mod n = r. Works for any curve, explicit parameters
     /// included, which is what real CSCA and DS keys need.
-    pub fn verify_ecdsa(&self, q: &Point, digest: &[u8], r: &[u8], s: &[u8]) -> bool {
+    pub(crate) fn verify_ecdsa(&self, q: &Point, digest: &[u8], r: &[u8], s: &[u8]) -> bool {
         let (Some(r_int), Some(s_int)) = (to_uint(r), to_uint(s)) else { return false };
         if r_int == U576::ZERO || s_int == U576::ZERO || r_int >= self.n || s_int >= self.n {
             return false;
         }
-        let digest = digest.get(..digest.len().min(WIDTH)).unwrap_or_default();
-        let Some(mut e) = to_uint(digest) else { return false };
-        let digest_bits = u32::try_from(digest.len() * 8).unwrap_or(0);
-        if digest_bits > self.order_bits {
-            e = e.shr_vartime(digest_bits - self.order_bits);
-        }
-        let e_bytes = to_bytes(&e, WIDTH);
+        let e_bytes = self.digest_to_scalar(digest);
         let (Ok(u1), Ok(u2)) = (self.scalar_div(&e_bytes, s), self.scalar_div(r, s)) else { return false };
         let point = self.add(&self.mul(&u1, &self.g), &self.mul(&u2, q));
         let Ok(x) = self.x_coordinate(&point) else { return false };
         to_uint(&self.reduce(&x)) == Some(r_int)
     }
 
+    /// ECDSA's e: the digest's leftmost ⌈log₂ n⌉ bits as an integer, reduced mod n, as long as
+    /// n (SEC 1 §4.1.4 step 3; any digest length, SHA-1 on P-521 included).
+    pub(crate) fn digest_to_scalar(&self, digest: &[u8]) -> Vec<u8> {
+        let digest = digest.get(..digest.len().min(WIDTH)).unwrap_or_default();
+        let mut e = to_uint(digest).unwrap_or(U576::ZERO);
+        let digest_bits = u32::try_from(digest.len() * 8).unwrap_or(0);
+        if digest_bits > self.order_bits {
+            e = e.shr_vartime(digest_bits - self.order_bits);
+        }
+        self.reduce(&to_bytes(&e, WIDTH))
+    }
+
     /// `k mod n` for a scalar given as bytes, `order_len` long (for a nonce s used as a scalar).
-    pub fn reduce(&self, k: &[u8]) -> Vec<u8> {
+    pub(crate) fn reduce(&self, k: &[u8]) -> Vec<u8> {
         let value = to_uint(k).unwrap_or(U576::ZERO);
         let n = Option::<NonZero<U576>>::from(NonZero::new(self.n)).unwrap_or(NonZero::<U576>::ONE);
         to_bytes(&value.rem_vartime(&n), self.order_len)

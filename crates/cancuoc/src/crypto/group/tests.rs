@@ -1,0 +1,154 @@
+//! The named curves (RustCrypto) and the runtime curves of the same parameters must agree on
+//! every operation; points from outside are checked on both.
+
+use super::*;
+use crate::crypto::curves::{ALL, BRAINPOOL_P256R1, BRAINPOOL_P320R1, P256, P521};
+use crate::crypto::hash::HashAlgorithm;
+
+/// Scalars of every shape: small, large, n − 1, n, above n, the field's width.
+fn scalars(group: &dyn EcGroup) -> Vec<Vec<u8>> {
+    let order = group.order();
+    let mut below = order.clone();
+    if let Some(last) = below.last_mut() {
+        *last = last.wrapping_sub(1);
+    }
+    let mut above = order.clone();
+    above.insert(0, 0);
+    if let Some(last) = above.last_mut() {
+        *last = last.wrapping_add(5);
+    }
+    let hashed: Vec<Vec<u8>> =
+        (0u8..4).map(|i| HashAlgorithm::Sha512.digest(&[i])[..group.field_len().min(64)].to_vec()).collect();
+    [vec![vec![1], vec![2], vec![0x01, 0x00], below, order, above], hashed].concat()
+}
+
+fn named_curves() -> Vec<&'static CurveParams> {
+    ALL.iter().filter(|p| standard(p).unwrap().is_named()).collect()
+}
+
+#[test]
+fn the_named_curves_are_the_five_rustcrypto_serves() {
+    let names: Vec<&str> = named_curves().iter().map(|p| p.name).collect();
+    assert_eq!(names, ["NIST P-256", "brainpoolP256r1", "NIST P-384", "brainpoolP384r1", "NIST P-521"]);
+    assert!(!standard(&BRAINPOOL_P320R1).unwrap().is_named());
+}
+
+#[test]
+fn named_and_runtime_arithmetic_agree() {
+    for params in named_curves() {
+        let named = standard(params).unwrap();
+        let runtime = Curve::standard(params).unwrap();
+        let g = named.generator();
+        assert_eq!(g, EcGroup::generator(&runtime), "{}", params.name);
+        for k in scalars(named.as_ref()) {
+            let (a, b) = (named.mul(&k, &g).unwrap(), EcGroup::mul(&runtime, &k, &g).unwrap());
+            assert_eq!(a, b, "{}: {}", params.name, hex::encode(&k));
+            assert_eq!(named.reduce(&k), EcGroup::reduce(&runtime, &k), "{}", params.name);
+            if !a.is_empty() {
+                let sum = named.add(&a, &g).unwrap();
+                assert_eq!(sum, EcGroup::add(&runtime, &a, &g).unwrap(), "{}", params.name);
+                assert_eq!(named.add(&a, &a).unwrap(), named.mul(&[2], &a).unwrap(), "{}", params.name);
+                let div = named.scalar_div(&k, &[3]).unwrap();
+                assert_eq!(div, EcGroup::scalar_div(&runtime, &k, &[3]).unwrap(), "{}", params.name);
+            }
+        }
+        // n·G is the identity, the empty encoding; adding it changes nothing.
+        assert!(named.mul(&named.order(), &g).unwrap().is_empty(), "{}", params.name);
+        assert_eq!(named.add(&g, &[]).unwrap(), g);
+        assert!(named.mul(&[5], &[]).unwrap().is_empty());
+        let minus_g = named.mul(&scalars(named.as_ref())[3], &g).unwrap();
+        assert!(named.add(&g, &minus_g).unwrap().is_empty(), "{}", params.name);
+    }
+}
+
+#[test]
+fn points_from_outside_are_checked() {
+    for params in [&BRAINPOOL_P256R1, &BRAINPOOL_P320R1, &P521] {
+        let group = standard(params).unwrap();
+        let mut point = group.mul(&[7], &group.generator()).unwrap();
+        assert!(group.check_point(&point).is_ok());
+        assert_eq!(x_coordinate(group.as_ref(), &point).unwrap().len(), group.field_len());
+        assert!(group.check_point(&[]).is_err(), "the identity");
+        assert!(group.check_point(&point[..point.len() - 1]).is_err(), "short");
+        let mut compressed = point.clone();
+        compressed[0] = 0x02;
+        assert!(group.check_point(&compressed).is_err(), "compressed");
+        let last = point.len() - 1;
+        point[last] ^= 1;
+        assert!(group.check_point(&point).is_err(), "off the curve");
+        assert!(group.mul(&[2], &point).is_err(), "{}", params.name);
+        assert!(group.add(&group.generator(), &point).is_err(), "{}", params.name);
+        // The x-coordinate of a point above p is not a field element.
+        let mut above_p = vec![0x04];
+        above_p.extend(vec![0xFF; 2 * group.field_len()]);
+        assert!(group.check_point(&above_p).is_err(), "{}", params.name);
+    }
+}
+
+#[test]
+fn explicit_parameters_equal_to_a_named_curve_take_the_named_path() {
+    let h = |s: &str| hex::decode(s).unwrap();
+    let p = P256;
+    let with_zeros = [vec![0u8], h(p.p)].concat();
+    let group = explicit(&with_zeros, &h(p.a), &h(p.b), &h(p.gx), &h(p.gy), &h(p.n)).unwrap();
+    assert!(group.is_named());
+    assert_eq!(group.name(), "NIST P-256");
+    let b = BRAINPOOL_P320R1;
+    let runtime = explicit(&h(b.p), &h(b.a), &h(b.b), &h(b.gx), &h(b.gy), &h(b.n)).unwrap();
+    assert!(!runtime.is_named());
+    assert_eq!(runtime.name(), "brainpoolP320r1");
+    // Another generator on P-256 (2G) is not P-256's parameters: the runtime path.
+    let two_g = group.mul(&[2], &group.generator()).unwrap();
+    let (x, y) = two_g[1..].split_at(32);
+    let other = explicit(&h(p.p), &h(p.a), &h(p.b), x, y, &h(p.n)).unwrap();
+    assert!(!other.is_named());
+    assert!(explicit(&h(p.p), &h(p.a), &h(p.b), &h(p.gx), &h(p.gx), &h(p.n)).is_err());
+}
+
+#[test]
+fn ecdsa_agrees_on_both_paths_and_refuses_bad_values() {
+    // A signature made here from the definition: k·G's x mod n = r, s = k⁻¹(e + r·d).
+    for params in named_curves() {
+        let named = standard(params).unwrap();
+        let runtime = Curve::standard(params).unwrap();
+        let d = HashAlgorithm::Sha256.digest(b"private");
+        let k = HashAlgorithm::Sha256.digest(b"nonce");
+        let q = named.mul(&d, &named.generator()).unwrap();
+        let digest = HashAlgorithm::Sha1.digest(b"message");
+        let e = runtime.digest_to_scalar(&digest);
+        let r = named.reduce(&x_coordinate(named.as_ref(), &named.mul(&k, &named.generator()).unwrap()).unwrap());
+        let rd = product(&runtime, &r, &d);
+        let e_plus_rd = runtime.reduce(&sum(&e, &rd));
+        let s = named.scalar_div(&e_plus_rd, &k).unwrap();
+        assert!(named.verify_ecdsa(&q, &digest, &r, &s), "{}", params.name);
+        assert!(EcGroup::verify_ecdsa(&runtime, &q, &digest, &r, &s), "{}", params.name);
+        let mut wrong = digest.clone();
+        wrong[0] ^= 1;
+        assert!(!named.verify_ecdsa(&q, &wrong, &r, &s), "{}", params.name);
+        assert!(!named.verify_ecdsa(&q, &digest, &s, &r), "{}", params.name);
+        assert!(!named.verify_ecdsa(&q, &digest, &[0], &s), "{}: r = 0", params.name);
+        assert!(!named.verify_ecdsa(&q, &digest, &named.order(), &s), "{}: r = n", params.name);
+        assert!(!named.verify_ecdsa(&[], &digest, &r, &s), "{}: no key", params.name);
+    }
+}
+
+/// a · b mod n on the runtime curve (a = (a·b)·1⁻¹).
+fn product(curve: &Curve, a: &[u8], b: &[u8]) -> Vec<u8> {
+    let b_inverse = curve.scalar_div(&[1], b).unwrap();
+    curve.scalar_div(a, &b_inverse).unwrap()
+}
+
+/// a + b as big-endian integers, one byte longer.
+fn sum(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let len = a.len().max(b.len()) + 1;
+    let pad = |x: &[u8]| [vec![0u8; len - x.len()], x.to_vec()].concat();
+    let (a, b) = (pad(a), pad(b));
+    let mut out = vec![0u8; len];
+    let mut carry = 0u16;
+    for i in (0..len).rev() {
+        let total = u16::from(a[i]) + u16::from(b[i]) + carry;
+        out[i] = (total & 0xFF) as u8;
+        carry = total >> 8;
+    }
+    out
+}
