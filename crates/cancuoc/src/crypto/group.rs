@@ -128,6 +128,15 @@ pub fn standard(params: &'static CurveParams) -> Result<Arc<dyn EcGroup>, CurveE
     })
 }
 
+/// The runtime curve of standardized parameters, even where RustCrypto serves them: the
+/// comparisons of the tests and benchmarks (`cargo bench -p cancuoc-sim --bench crypto`).
+///
+/// # Errors
+/// As [`standard`].
+pub fn runtime(params: &'static CurveParams) -> Result<Arc<dyn EcGroup>, CurveError> {
+    Ok(Arc::new(Curve::standard(params)?))
+}
+
 /// The group of explicit parameters (big-endian integers: ECParameters of a key or of
 /// PACEDomainParameterInfo, BSI TR-03111 §4.1.2.3.1). Parameters equal to a standardized
 /// curve's are that curve.
