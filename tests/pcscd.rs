@@ -169,6 +169,19 @@ fn adapts_to_a_card_without_extended_length_and_a_small_le() {
     assert!(report["access"]["apdus"].as_u64().unwrap() > 40, "{}", report["access"]);
 }
 
+#[test]
+fn reads_chips_without_short_ef_identifiers_through_pcscd() {
+    for how in ["refused", "end-sm"] {
+        let bed = TestBed::start(&["--no-short-ef-ids", how]);
+        let out = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
+        assert!(out.status.success(), "{how}: {}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu", "{how}");
+        assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "match", "{how}");
+        assert_eq!(report["verification"]["chip"]["status"], "untrusted", "{how}: CA ran");
+    }
+}
+
 /// The size of a real CCCD face.
 const FACE_17K: &str = "17408";
 

@@ -6,7 +6,13 @@
 //! `cargo bench -p cancuoc-sim --bench crypto`
 
 // A benchmark fails loudly and prints measured numbers: unwrap, indexing and casts are fine.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::cast_possible_truncation)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use std::sync::Arc;
 use std::time::Instant;

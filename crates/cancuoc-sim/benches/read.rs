@@ -10,7 +10,13 @@
 //! `cargo bench -p cancuoc-sim --bench read`
 
 // A benchmark fails loudly and prints measured numbers: unwrap, indexing and casts are fine.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::cast_possible_truncation)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 use std::time::{Duration, Instant};
 
@@ -41,8 +47,14 @@ fn cccd_chip() -> Result<(VirtualChip, AccessKey), cancuoc::Error> {
 fn main() -> Result<(), cancuoc::Error> {
     let strategies = [
         ("adaptive (extended length)", ReadLimits::default()),
-        ("short APDUs only (231-byte Le)", ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: None }),
-        ("fixed 223-byte Le", ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: Some(223) }),
+        (
+            "short APDUs only (231-byte Le)",
+            ReadLimits { extended: ExtendedLength::Unsupported, ..ReadLimits::default() },
+        ),
+        (
+            "fixed 223-byte Le",
+            ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: Some(223), ..ReadLimits::default() },
+        ),
     ];
     println!("{:<34}{:>6}{:>9}{:>12}", "strategy", "APDUs", "bytes", "model ms");
     for (name, limits) in strategies {

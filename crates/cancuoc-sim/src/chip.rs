@@ -48,6 +48,33 @@ pub struct Faults {
     /// Refuse INTERNAL AUTHENTICATE (6D00) although DG15 holds a key: what a copy of the data
     /// without the private key can do.
     pub refuse_active_authentication: bool,
+    /// How a chip without short EF identifiers answers READ BINARY by one (ISO/IEC 7816-4 lets
+    /// a card do without them; it takes them by default): the reader must select each file.
+    pub no_short_ef_ids: NoShortEfIds,
+}
+
+/// How a chip without short EF identifiers answers a READ BINARY that names one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NoShortEfIds {
+    /// It takes them.
+    #[default]
+    Supported,
+    /// `6A86` (incorrect P1-P2), under secure messaging when the command came under it.
+    Refused,
+    /// A plain `6A86` that ends secure messaging (ICAO 9303-11 lets a chip end the session on
+    /// any error).
+    EndSm,
+}
+
+impl NoShortEfIds {
+    /// `refused` or `end-sm`, as `cancuoc-vcard --no-short-ef-ids` takes them.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "refused" => Some(Self::Refused),
+            "end-sm" => Some(Self::EndSm),
+            _ => None,
+        }
+    }
 }
 
 /// How a chip that cannot take extended-length APDUs answers one. ICAO 9303-11 allows each.
@@ -215,6 +242,11 @@ impl VirtualChip {
                 }
                 NoExtended::Supported | NoExtended::Refused => {}
             }
+        }
+        let by_short_id = command.ins == 0xB0 && command.p1 & 0x80 != 0;
+        if by_short_id && self.faults.no_short_ef_ids == NoShortEfIds::EndSm {
+            let _ = sm.unprotect_command(command);
+            return status(StatusWord::WRONG_P1P2);
         }
         let plain = match sm.unprotect_command(command) {
             Ok(plain) => plain,
@@ -409,6 +441,9 @@ impl VirtualChip {
             let offset = offset_do.value.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
             (self.selected_file, offset)
         } else if command.p1 & 0x80 != 0 {
+            if self.faults.no_short_ef_ids != NoShortEfIds::Supported {
+                return status(StatusWord::WRONG_P1P2);
+            }
             let sfi = u16::from(command.p1 & 0x1F);
             // In the master file, SFI 01 is EF.ATR/INFO; in the application, the data groups.
             let fid = if !self.application_selected && sfi == 1 { FID_ATR_INFO } else { 0x0100 | sfi };

@@ -1,6 +1,7 @@
 //! Chips the reader did not write: extended length refused in each way ICAO allows, what the
-//! ATR and EF.ATR/INFO say about it, and a card torn away at every APDU of a full read and put
-//! back. In process, against the virtual chip with a 17 KB face.
+//! ATR and EF.ATR/INFO say about it, short EF identifiers refused in each way, and a card torn
+//! away at every APDU of a full read and put back. In process, against the virtual chip with a
+//! 17 KB face.
 
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -10,7 +11,7 @@ use std::rc::Rc;
 
 use cancuoc::access::AccessKey;
 use cancuoc::{Connect, Document, Error, ErrorClass, ReadOptions, Transport, TransportError};
-use cancuoc_sim::chip::NoExtended;
+use cancuoc_sim::chip::{NoExtended, NoShortEfIds};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
 
@@ -122,6 +123,54 @@ fn what_the_atr_or_ef_atr_info_says_decides_extended_length_without_a_probe() {
     }
 }
 
+/// READ BINARY by short EF identifier (P1 bit 8), plain or protected.
+fn by_short_id(apdu: &[u8]) -> bool {
+    apdu.get(1) == Some(&0xB0) && apdu.get(2).is_some_and(|p1| p1 & 0x80 != 0)
+}
+
+/// Counts the reads by short EF identifier a transport sends.
+struct CountShortIds {
+    chip: VirtualChip,
+    count: Rc<RefCell<usize>>,
+}
+
+impl Transport for CountShortIds {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        *self.count.borrow_mut() += usize::from(by_short_id(apdu));
+        self.chip.transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.chip.reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(VirtualChip::atr(&self.chip))
+    }
+}
+
+#[test]
+fn a_chip_without_short_ef_identifiers_is_read_by_select_whichever_way_it_refuses() {
+    let whole = read(VirtualChip::new(card(), Faults::default(), DEMO_SEED)).unwrap();
+    for how in [NoShortEfIds::Refused, NoShortEfIds::EndSm] {
+        let count = Rc::new(RefCell::new(0));
+        let chip = VirtualChip::new(card(), Faults { no_short_ef_ids: how, ..Faults::default() }, DEMO_SEED);
+        let doc = read(CountShortIds { chip, count: count.clone() }).unwrap_or_else(|e| panic!("{how:?}: {e}"));
+        assert_eq!(doc.com, whole.com, "{how:?}");
+        assert_eq!(doc.sod, whole.sod, "{how:?}");
+        assert_eq!(doc.data_groups, whole.data_groups, "{how:?}");
+        assert_eq!(doc.card_access, whole.card_access, "{how:?}");
+        assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok(), "{how:?}");
+        // Tried for EF.CardAccess and EF.ATR/INFO before access control, and for the first
+        // file of the application; never again there once refused. A chip that ends its
+        // session over it gets access control again, with its two tries.
+        let expected = if how == NoShortEfIds::EndSm { 5 } else { 3 };
+        assert_eq!(*count.borrow(), expected, "{how:?}");
+        println!("{how:?}: {} APDUs, {} with short EF identifiers", doc.access.apdus, whole.access.apdus);
+        assert!(doc.access.apdus > whole.access.apdus, "{how:?}");
+    }
+}
+
 /// A connection to a chip that outlives it (the card stays on the desk between connections),
 /// counting the bytes on the wire.
 #[derive(Clone)]
@@ -194,10 +243,11 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
         }
     }
     println!("a full read: {total} APDUs; torn at each, {kept_work} resumed with fewer bytes than a fresh read");
-    // A tear before EF.SOD's first bytes arrive (access control: EF.CardAccess 2, EF.ATR/INFO
-    // 1, PACE 5, the application 1; EF.COM 2; EF.SOD's SELECT 1 = the first 12 APDUs) keeps
-    // nothing that identifies the chip, so the read starts over; every later tear keeps work.
-    assert_eq!(kept_work, total - 1 - 12);
+    // A tear before EF.SOD's first bytes arrive (access control: EF.CardAccess 1, EF.ATR/INFO
+    // 1, PACE 5, the application 1; EF.COM 1 = the first 9 APDUs, files read by short EF
+    // identifier) keeps nothing that identifies the chip, so the read starts over; every later
+    // tear keeps work.
+    assert_eq!(kept_work, total - 1 - 9);
 }
 
 #[test]

@@ -86,8 +86,8 @@ fn adapts_to_a_small_maximum_le_without_losing_the_session() {
 #[test]
 fn short_reads_only_when_asked() {
     let (chip, key) = specimen(Faults::default());
-    let options =
-        ReadOptions::default().with_limits(ReadLimits { extended: ExtendedLength::Unsupported, max_short_le: None });
+    let options = ReadOptions::default()
+        .with_limits(ReadLimits { extended: ExtendedLength::Unsupported, ..ReadLimits::default() });
     let doc = read(chip, &key, &options).unwrap();
     assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
 }
@@ -138,18 +138,37 @@ fn reads_a_file_by_short_identifier_and_a_plain_command_ends_the_session() {
     assert_eq!(answer.sw, StatusWord::SM_OBJECTS_MISSING);
 }
 
-/// Passes everything through, but takes DO'99' out of the answer to the first protected
-/// SELECT of an EF (CLA 0C, INS A4, P1 02).
+/// Passes everything through, but takes DO'99' out of the answer to the first protected READ
+/// BINARY by short EF identifier (CLA 0C, INS B0, P1 with bit 8: EF.COM's, the read's first
+/// file), which carries it after the data object DO'87'.
 struct StripStatusObject {
     chip: VirtualChip,
     done: bool,
 }
 
+/// Where DO'99' starts in a protected answer: after DO'87' when there is one.
+fn status_object_at(answer: &[u8]) -> Option<usize> {
+    if answer.first() != Some(&0x87) {
+        return Some(0);
+    }
+    let (len, header) = match answer.get(1)? {
+        0x81 => (usize::from(*answer.get(2)?), 3),
+        0x82 => (usize::from(u16::from_be_bytes([*answer.get(2)?, *answer.get(3)?])), 4),
+        short => (usize::from(*short), 2),
+    };
+    Some(header + len)
+}
+
 impl cancuoc::Transport for StripStatusObject {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, cancuoc::TransportError> {
         let mut answer = self.chip.transmit(apdu)?;
-        if !self.done && apdu.get(..3) == Some(&[0x0C, 0xA4, 0x02]) && answer.get(..2) == Some(&[0x99, 0x02]) {
-            answer.drain(..4);
+        let by_short_id = apdu.get(..2) == Some(&[0x0C, 0xB0]) && apdu.get(2).is_some_and(|p1| p1 & 0x80 != 0);
+        let status_object = status_object_at(&answer).filter(|at| answer.get(*at..at + 2) == Some(&[0x99, 0x02]));
+        if !self.done
+            && by_short_id
+            && let Some(at) = status_object
+        {
+            answer.drain(at..at + 4);
             self.done = true;
         }
         Ok(answer)
@@ -164,7 +183,7 @@ fn an_answer_without_do99_is_refused_naming_the_command_that_got_it() {
     let mut session = Reader::open(transport).authenticate(&key, &mut rng).unwrap();
     let err = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("SELECT of EF.COM"), "{text}");
+    assert!(text.starts_with("READ BINARY of EF.COM"), "{text}");
     assert!(text.contains("DO'99'"), "{text}");
     assert_eq!(err.class(), ErrorClass::Tampered);
 }

@@ -44,6 +44,18 @@ const FIRST_READ_MIN: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fid(pub u16);
 
+impl Fid {
+    /// The short EF identifier ICAO 9303-10 assigns the file (Table 37: EF.CardAccess 1C,
+    /// EF.SOD 1D, EF.COM 1E, DG1–DG16 01–10; EF.CardSecurity has none, its FID 011D being
+    /// EF.SOD's in the application), for READ BINARY without SELECT.
+    pub fn short_id(self) -> Option<u8> {
+        match self.0 {
+            0x0101..=0x0110 | 0x011C..=0x011E => u8::try_from(self.0 & 0x1F).ok(),
+            _ => None,
+        }
+    }
+}
+
 /// Why a file could not be read. Each names the file.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -124,8 +136,10 @@ pub enum FileError {
         offset: usize,
         /// The status word.
         sw: StatusWord,
-        /// The command was an extended-length READ BINARY (the reader has stopped using them).
-        extended: bool,
+        /// The command was one the reader has stopped sending to this card (an
+        /// extended-length READ BINARY, or one by short EF identifier): the read goes on
+        /// without it under a new session.
+        adapted: bool,
     },
     /// The card stopped sending before the announced end of the file.
     #[error("{file} ends at {at} bytes although its header announces {len}")]
@@ -144,7 +158,7 @@ impl FileError {
         move |source| match source {
             source if source.is_card_removed() => Self::CardRemoved { file },
             ChannelError::Sm(crate::sm::SmError::PlainAnswer(sw)) => {
-                Self::SessionLost { op, file, offset, sw, extended: false }
+                Self::SessionLost { op, file, offset, sw, adapted: false }
             }
             source => Self::Channel { op, file, offset, source },
         }
@@ -172,18 +186,32 @@ pub enum ExtendedLength {
     Unsupported,
 }
 
-/// How file reads are sized; [`FileReader`] adapts it as it learns.
+/// Whether the card takes READ BINARY by short EF identifier (ISO/IEC 7816-4 §11.3.3), as
+/// learnt so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortEfIds {
+    /// Not tried yet: the next file is read by its short identifier.
+    Unknown,
+    /// Worked: files are read without SELECT.
+    Supported,
+    /// Refused, or turned off by the caller: files are selected first.
+    Unsupported,
+}
+
+/// How file reads are made; [`FileReader`] adapts it as it learns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {
     /// Extended length support.
     pub extended: ExtendedLength,
     /// Largest short Le to ask for; `None` means the channel's maximum.
     pub max_short_le: Option<usize>,
+    /// READ BINARY by short EF identifier (one APDU less per file).
+    pub short_ef_ids: ShortEfIds,
 }
 
 impl Default for ReadLimits {
     fn default() -> Self {
-        Self { extended: ExtendedLength::Unknown, max_short_le: None }
+        Self { extended: ExtendedLength::Unknown, max_short_le: None, short_ef_ids: ShortEfIds::Unknown }
     }
 }
 
@@ -218,8 +246,9 @@ impl FileReader {
         self.limits.extended = extended;
     }
 
-    /// Selects the EF `fid` and reads its first `len` bytes with one short READ BINARY (to
-    /// recognise a card by a file already read).
+    /// Reads the first `len` bytes of the EF `fid` with one short READ BINARY (to recognise a
+    /// card by a file already read): by its short EF identifier when the card takes them, else
+    /// after a SELECT.
     ///
     /// # Errors
     /// A [`FileError`] naming `name`.
@@ -230,8 +259,14 @@ impl FileReader {
         name: &'static str,
         len: usize,
     ) -> Result<Vec<u8>, FileError> {
-        self.select_ef(channel, fid, name)?;
-        self.read_chunk(channel, None, 0, len.clamp(1, self.short_max(channel)), name)
+        let len = len.clamp(1, self.short_max(channel));
+        match fid.short_id().filter(|_| self.limits.short_ef_ids == ShortEfIds::Supported) {
+            Some(sfi) => self.read_chunk(channel, Some(sfi), 0, len, name),
+            None => {
+                self.select_ef(channel, fid, name)?;
+                self.read_chunk(channel, None, 0, len, name)
+            }
+        }
     }
 
     /// Selects an application by AID (SELECT, P1 = 04, P2 = 0C: no answer data).
@@ -296,6 +331,50 @@ impl FileReader {
     ) -> Result<(), FileError> {
         self.select_ef(channel, fid, name)?;
         self.read_selected(channel, None, name, file, progress)
+    }
+
+    /// Reads the EF `fid` into `file` (going on from `file.len()`, as
+    /// [`FileReader::read_ef_into`]): a new file by its short EF identifier when it has one and
+    /// the card takes them — one READ BINARY, no SELECT (ICAO 9303-10 §3.6.2) — else selected
+    /// first. A card that refuses the short identifier (or does not find the file by it, while
+    /// SELECT does) is asked by SELECT from then on; one that ends its session over it is
+    /// reported [`FileError::SessionLost`] with `adapted`, and gets SELECTs after access
+    /// control runs again.
+    ///
+    /// # Errors
+    /// A [`FileError`] naming `name`.
+    pub fn read_file_into<T: Transport>(
+        &mut self,
+        channel: &mut Channel<T>,
+        fid: Fid,
+        name: &'static str,
+        file: &mut Vec<u8>,
+        progress: &mut dyn FnMut(FileProgress),
+    ) -> Result<(), FileError> {
+        let short = fid.short_id().filter(|_| file.is_empty() && self.limits.short_ef_ids != ShortEfIds::Unsupported);
+        let Some(sfi) = short else { return self.read_ef_into(channel, fid, name, file, progress) };
+        match self.read_selected(channel, Some(sfi), name, file, progress) {
+            Ok(()) => {
+                self.limits.short_ef_ids = ShortEfIds::Supported;
+                Ok(())
+            }
+            // The file answered by its short identifier; a later read failed.
+            Err(e) if !file.is_empty() => Err(e),
+            Err(FileError::SessionLost { op, file, offset, sw, .. }) => {
+                self.limits.short_ef_ids = ShortEfIds::Unsupported;
+                Err(FileError::SessionLost { op, file, offset, sw, adapted: true })
+            }
+            // A card that reads by short identifier and finds no such file: there is none.
+            Err(e @ FileError::NotFound { .. }) if self.limits.short_ef_ids == ShortEfIds::Supported => Err(e),
+            Err(FileError::NotFound { .. } | FileError::Refused { .. }) => {
+                let by_select = self.read_ef_into(channel, fid, name, file, progress);
+                if !matches!(by_select, Err(FileError::NotFound { .. })) {
+                    self.limits.short_ef_ids = ShortEfIds::Unsupported;
+                }
+                by_select
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Reads the EF with short identifier `sfi` (1..=30) whole, selecting it implicitly with
@@ -441,7 +520,7 @@ impl FileReader {
                 // the session: never try extended length again on this card.
                 FileError::SessionLost { op, file, offset, sw, .. } if extended => {
                     self.limits.extended = ExtendedLength::Unsupported;
-                    FileError::SessionLost { op, file, offset, sw, extended: true }
+                    FileError::SessionLost { op, file, offset, sw, adapted: true }
                 }
                 other => other,
             },

@@ -232,8 +232,10 @@ impl<T: Transport> Session<T> {
     /// the signed one: EF.COM is unsigned, so a data group only EF.COM lists is not read (it is
     /// named in [`Document::skipped`]), and a missing or malformed EF.COM is no reason to stop.
     /// Without a readable EF.SOD, EF.COM's list is used, else the usual data groups are tried.
-    /// Data groups the chip protects beyond this access (DG3/DG4 need EAC) are recorded in
-    /// [`Document::skipped`] and the read goes on.
+    /// DG3 and DG4 (fingerprints, irises: terminal authentication) are not asked for unless
+    /// [`ReadOptions::only`] names them; data groups the chip protects beyond this access are
+    /// recorded in [`Document::skipped`] and the read goes on. Files are read by their short EF
+    /// identifiers where the chip takes them (one APDU less each: [`ReadLimits`]).
     ///
     /// When the chip answers in the clear (the session is over), the card is reset, access
     /// control runs again with the same key, and the file goes on at the same offset — with
@@ -349,11 +351,11 @@ impl<T: Transport> Session<T> {
         loop {
             progress(Progress { file: name, index, count, bytes: FileProgress { read: bytes.len(), total: 0 } });
             let mut report = |p: FileProgress| progress(Progress { file: name, index, count, bytes: p });
-            let result = partial.files.read_ef_into(&mut self.channel, Fid(fid), name, &mut bytes, &mut report);
+            let result = partial.files.read_file_into(&mut self.channel, Fid(fid), name, &mut bytes, &mut report);
             let lost = match result {
                 Ok(()) => return Ok(bytes),
-                Err(FileError::SessionLost { op, file, offset, sw, extended }) if recoveries < MAX_RECOVERIES => {
-                    (op, file, offset, sw, extended)
+                Err(FileError::SessionLost { op, file, offset, sw, adapted }) if recoveries < MAX_RECOVERIES => {
+                    (op, file, offset, sw, adapted)
                 }
                 Err(e) => {
                     partial.pending = Some((fid, bytes));
@@ -366,10 +368,11 @@ impl<T: Transport> Session<T> {
                 partial.pending = Some((fid, bytes));
                 return Err(e);
             }
-            let (op, file, offset, sw, extended) = lost;
-            // An extended read the card could not take goes on with short reads (the file
-            // reader stopped using extended length); any other clear answer was the answer.
-            if !extended {
+            let (op, file, offset, sw, adapted) = lost;
+            // A command the card could not take (an extended read, a short EF identifier) is
+            // not sent again: the read goes on without it. Any other clear answer was the
+            // answer.
+            if !adapted {
                 return Err(FileError::from_status(op, file, offset, sw).into());
             }
         }
@@ -436,17 +439,35 @@ fn plan(doc: &mut Document, com_list: Option<&[DgNumber]>, options: &ReadOptions
         (None, Some(com)) => (com.to_vec(), false),
         (None, None) => (USUAL_DATA_GROUPS.iter().filter_map(|n| DgNumber::new(*n)).collect(), true),
     };
-    let wanted = listed
-        .into_iter()
-        .filter(|dg| options.photo || *dg != DgNumber::DG2)
-        .filter(|dg| options.only.as_ref().is_none_or(|only| only.contains(dg)))
-        .collect();
+    let asked = |dg: &DgNumber| options.only.as_ref().is_some_and(|only| only.contains(dg));
+    let mut wanted = Vec::new();
+    for dg in listed {
+        if !options.photo && dg == DgNumber::DG2 {
+            continue;
+        }
+        if options.only.as_ref().is_some_and(|only| !only.contains(&dg)) {
+            continue;
+        }
+        // DG3 and DG4 answer only after terminal authentication (EAC), which needs the
+        // issuing state's terminal certificates: asking costs an APDU for a sure refusal.
+        if EAC_DATA_GROUPS.contains(&dg.get()) && !asked(&dg) {
+            doc.skipped.push(Skipped { dg, reason: NEEDS_EAC.to_owned(), not_signed: false });
+            continue;
+        }
+        wanted.push(dg);
+    }
     (wanted, guessed)
 }
 
 /// How many times one file may go on under a new session: each costs a reset and access
 /// control (about ten APDUs), and a chip that ends every session would otherwise loop.
 const MAX_RECOVERIES: usize = 3;
+
+/// Data groups behind terminal authentication: fingerprints and irises (ICAO 9303-11 §7.1).
+const EAC_DATA_GROUPS: [u8; 2] = [3, 4];
+
+/// Why DG3 and DG4 are not read unless asked for ([`ReadOptions::with_only`]).
+const NEEDS_EAC: &str = "needs terminal authentication (EAC), which this read does not perform: not read";
 
 /// Why a data group EF.COM lists but EF.SOD does not hash is not read.
 const UNSIGNED_IN_COM: &str = "listed in EF.COM but not signed by EF.SOD: not read";

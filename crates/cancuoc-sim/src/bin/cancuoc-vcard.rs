@@ -3,7 +3,8 @@
 //! ```text
 //! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N [--return-after-ms MS]]
 //!               [--no-extended[=refused|end-sm|ignore]] [--atr-extended yes|no]
-//!               [--atr-info-extended yes|no] [--max-le N] [--no-pace] [--pace ecdh:aes128:13]...
+//!               [--atr-info-extended yes|no] [--max-le N] [--no-short-ef-ids[=refused|end-sm]] [--no-pace]
+//!               [--pace ecdh:aes128:13]...
 //!               [--seed TEXT] [--document cccd|passport] [--once]
 //!               [--full-name NAME] [--father NAME] [--mother NAME] [--sex M|F]
 //!               [--clone] [--tamper DG] [--unsigned-dg11 MRZ-NAME] [--hide-dg DG]...
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use cancuoc::lds::security_infos::{KeyAgreement, Mapping, SmCipherKind};
-use cancuoc_sim::chip::{Faults, NoExtended, VirtualChip};
+use cancuoc_sim::chip::{Faults, NoExtended, NoShortEfIds, VirtualChip};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::security::PaceOffer;
 use cancuoc_sim::vpcd::{self, Ended};
@@ -62,6 +63,11 @@ struct Options {
     /// Refuse READ BINARY with a larger Le.
     #[arg(long)]
     max_le: Option<usize>,
+    /// Refuse READ BINARY by short EF identifier: `refused` (6A86 under secure messaging, the
+    /// default when the flag has no value) or `end-sm` (a plain 6A86 that ends secure
+    /// messaging). Every file must then be selected.
+    #[arg(long, value_name = "HOW", num_args = 0..=1, default_missing_value = "refused", value_parser = ["refused", "end-sm"])]
+    no_short_ef_ids: Option<String>,
     /// Seed of the test PKI and the chip's nonces.
     #[arg(long, default_value = "cancuoc demo")]
     seed: String,
@@ -188,6 +194,7 @@ fn main() -> ExitCode {
         no_pace: options.no_pace,
         pace_bad_token: options.pace_bad_token,
         refuse_active_authentication: false,
+        no_short_ef_ids: options.no_short_ef_ids.as_deref().and_then(NoShortEfIds::parse).unwrap_or_default(),
     };
     let document = if options.aa == "rsa" { document.with_rsa_active_authentication() } else { document };
     let document = if options.clone { document.cloned() } else { document };

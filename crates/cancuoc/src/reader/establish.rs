@@ -36,11 +36,13 @@ pub(super) fn establish<T: Transport>(
     rng: &mut impl CryptoRng,
 ) -> Result<Established, Error> {
     let mut files = FileReader::new(ReadLimits::default());
-    let card_access = match files.read_ef(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut |_| {}) {
-        Ok(bytes) => Some(bytes),
-        Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
-        Err(_) => None,
-    };
+    let mut card_access_bytes = Vec::new();
+    let card_access =
+        match files.read_file_into(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut card_access_bytes, &mut |_| {}) {
+            Ok(()) => Some(card_access_bytes),
+            Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
+            Err(_) => None,
+        };
     let extended = extended_length(channel, &mut files)?;
     let infos = card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
     let mut fallback = None;
