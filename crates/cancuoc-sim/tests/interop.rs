@@ -252,7 +252,8 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
 
 #[test]
 fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
-    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(20), ..Faults::default() }, DEMO_SEED));
+    // Torn during DG2 (APDU 13 of 20), EF.SOD read: the card put back must be the same one.
+    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(13), ..Faults::default() }, DEMO_SEED));
     let other_doc =
         IssuedDocument::issue_with_face(&CitizenProfile::specimen(), b"another card", &face_17k(), 240, 320).unwrap();
     let other = Shared::new(VirtualChip::new(other_doc, Faults::default(), b"another card"));
