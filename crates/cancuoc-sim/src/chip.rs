@@ -51,6 +51,9 @@ pub struct Faults {
     /// How a chip without short EF identifiers answers READ BINARY by one (ISO/IEC 7816-4 lets
     /// a card do without them; it takes them by default): the reader must select each file.
     pub no_short_ef_ids: NoShortEfIds,
+    /// Refuse (`6700`) an extended READ BINARY asking for more than the file holds from its
+    /// offset, instead of answering what there is with `6282` as ISO/IEC 7816-4 has it.
+    pub extended_within_file_only: bool,
 }
 
 /// How a chip without short EF identifiers answers a READ BINARY that names one.
@@ -469,6 +472,9 @@ impl VirtualChip {
             let data = rest.get(..take).unwrap_or_default();
             let sw = if take < room { StatusWord::END_OF_FILE } else { StatusWord::OK };
             return Response::new(tlv(0x53, data), sw);
+        }
+        if self.faults.extended_within_file_only && command.extended && le > rest.len() {
+            return status(StatusWord::WRONG_LENGTH);
         }
         let take = rest.len().min(le);
         let sw = if take < le { StatusWord::END_OF_FILE } else { StatusWord::OK };

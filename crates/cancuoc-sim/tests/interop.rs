@@ -171,6 +171,23 @@ fn a_chip_without_short_ef_identifiers_is_read_by_select_whichever_way_it_refuse
     }
 }
 
+#[test]
+fn a_chip_refusing_extended_reads_past_the_end_of_a_file_is_read_with_short_first_reads() {
+    let whole = read(VirtualChip::new(card(), Faults::default(), DEMO_SEED)).unwrap();
+    let (transport, log) = spy(Faults { extended_within_file_only: true, ..Faults::default() });
+    let doc = read(transport).unwrap();
+    assert_eq!(doc.data_groups, whole.data_groups);
+    assert_eq!(doc.sod, whole.sod);
+    assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok());
+    let log = log.borrow();
+    // One whole-file first read was refused (under secure messaging: no reset); later files
+    // start short and take the rest in one extended read.
+    assert!(!log.contains(&Wire::Reset));
+    println!("{} APDUs, {} when whole-file first reads work", doc.access.apdus, whole.access.apdus);
+    // The refused read, then DG2 and DG13 in two reads each (DG1, DG14, DG15 fit a short one).
+    assert_eq!(doc.access.apdus, whole.access.apdus + 1 + 2);
+}
+
 /// A connection to a chip that outlives it (the card stays on the desk between connections),
 /// counting the bytes on the wire.
 #[derive(Clone)]

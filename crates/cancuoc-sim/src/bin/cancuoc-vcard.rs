@@ -4,7 +4,7 @@
 //! cancuoc-vcard [--host 127.0.0.1] [--port 35963] [--delay-ms N] [--tear-after N [--return-after-ms MS]]
 //!               [--no-extended[=refused|end-sm|ignore]] [--atr-extended yes|no]
 //!               [--atr-info-extended yes|no] [--max-le N] [--no-short-ef-ids[=refused|end-sm]] [--no-pace]
-//!               [--pace ecdh:aes128:13]...
+//!               [--extended-within-file-only] [--pace ecdh:aes128:13]...
 //!               [--seed TEXT] [--document cccd|passport] [--once]
 //!               [--full-name NAME] [--father NAME] [--mother NAME] [--sex M|F]
 //!               [--clone] [--tamper DG] [--unsigned-dg11 MRZ-NAME] [--hide-dg DG]...
@@ -68,6 +68,9 @@ struct Options {
     /// messaging). Every file must then be selected.
     #[arg(long, value_name = "HOW", num_args = 0..=1, default_missing_value = "refused", value_parser = ["refused", "end-sm"])]
     no_short_ef_ids: Option<String>,
+    /// Refuse (6700) an extended READ BINARY asking for more than the file holds.
+    #[arg(long)]
+    extended_within_file_only: bool,
     /// Seed of the test PKI and the chip's nonces.
     #[arg(long, default_value = "cancuoc demo")]
     seed: String,
@@ -195,6 +198,7 @@ fn main() -> ExitCode {
         pace_bad_token: options.pace_bad_token,
         refuse_active_authentication: false,
         no_short_ef_ids: options.no_short_ef_ids.as_deref().and_then(NoShortEfIds::parse).unwrap_or_default(),
+        extended_within_file_only: options.extended_within_file_only,
     };
     let document = if options.aa == "rsa" { document.with_rsa_active_authentication() } else { document };
     let document = if options.clone { document.cloned() } else { document };
