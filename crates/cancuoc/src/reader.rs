@@ -21,7 +21,7 @@ use crate::access::{AccessError, AccessKey};
 use crate::channel::{Channel, ChannelStats};
 use crate::document::{AccessInfo, Document, Skipped};
 use crate::error::Error;
-pub use crate::files::{ExtendedLength, FileProgress, ReadLimits};
+pub use crate::files::{ExtendedLength, FileProgress, ReadLimits, ShortEfIds};
 use crate::files::{FID_COM, FID_SOD, Fid, FileError};
 use crate::lds::{DgNumber, EfCom, LdsSecurityObject};
 use crate::transport::Transport;
