@@ -74,7 +74,7 @@ fn replays_the_committed_trace_through_the_binary() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["holder"]["id_number"], "001090012345");
-    assert_eq!(report["access"]["apdus"], 17);
+    assert_eq!(report["access"]["apdus"], 16);
     assert_eq!(report["verification"]["chip"]["status"], "untrusted");
     assert!(report["verification"]["active"]["algorithm"].as_str().unwrap().contains("ECDSA"));
     assert_eq!(report["access"]["protocol"], "BAC");

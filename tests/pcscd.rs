@@ -205,8 +205,8 @@ fn a_card_lifted_mid_read_is_waited_for_and_the_read_goes_on() {
         let bed = TestBed::start(&["--face-bytes", FACE_17K]);
         json(&bed.cancuoc(&["read", "--id", "001090012345", "--json"]))
     };
-    // Lifted after 12 APDUs (the face is the 13th: one extended READ BINARY), put back 1.5 s later.
-    let bed = TestBed::start(&["--face-bytes", FACE_17K, "--tear-after", "12", "--return-after-ms", "1500"]);
+    // Lifted after 11 APDUs (the face is the 12th: one extended READ BINARY), put back 1.5 s later.
+    let bed = TestBed::start(&["--face-bytes", FACE_17K, "--tear-after", "11", "--return-after-ms", "1500"]);
     let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--wait", "20"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("put it back on the reader"), "{}", stderr(&out));
@@ -215,7 +215,7 @@ fn a_card_lifted_mid_read_is_waited_for_and_the_read_goes_on() {
     assert_eq!(report["photo"], whole["photo"]);
     assert_eq!(report["verification"]["passive"]["data_groups"], whole["verification"]["passive"]["data_groups"]);
     // Without --wait, a lifted card ends the read (exit 1) as before.
-    let bed = TestBed::start(&["--face-bytes", FACE_17K, "--tear-after", "12", "--return-after-ms", "1500"]);
+    let bed = TestBed::start(&["--face-bytes", FACE_17K, "--tear-after", "11", "--return-after-ms", "1500"]);
     let out = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // With --wait and no card at all, the wait runs out: exit 1.

@@ -180,12 +180,14 @@ fn a_chip_refusing_extended_reads_past_the_end_of_a_file_is_read_with_short_firs
     assert_eq!(doc.sod, whole.sod);
     assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok());
     let log = log.borrow();
-    // One whole-file first read was refused (under secure messaging: no reset); later files
-    // start short and take the rest in one extended read.
+    // The first whole-file read (EF.COM's, the extended-length probe) was refused under
+    // secure messaging: no reset; later files start short and take the rest in one extended
+    // read, which works within the file.
     assert!(!log.contains(&Wire::Reset));
     println!("{} APDUs, {} when whole-file first reads work", doc.access.apdus, whole.access.apdus);
-    // The refused read, then DG2 and DG13 in two reads each (DG1, DG14, DG15 fit a short one).
-    assert_eq!(doc.access.apdus, whole.access.apdus + 1 + 2);
+    // The refused read, then EF.SOD, DG2 and DG13 in two reads each (DG1, DG14, DG15 fit a
+    // short one).
+    assert_eq!(doc.access.apdus, whole.access.apdus + 1 + 3);
 }
 
 /// A connection to a chip that outlives it (the card stays on the desk between connections),
@@ -269,8 +271,8 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
 
 #[test]
 fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
-    // Torn during DG2 (APDU 13 of 20), EF.SOD read: the card put back must be the same one.
-    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(13), ..Faults::default() }, DEMO_SEED));
+    // Torn during DG2 (APDU 12 of 18), EF.SOD read: the card put back must be the same one.
+    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(11), ..Faults::default() }, DEMO_SEED));
     let other_doc =
         IssuedDocument::issue_with_face(&CitizenProfile::specimen(), b"another card", &face_17k(), 240, 320).unwrap();
     let other = Shared::new(VirtualChip::new(other_doc, Faults::default(), b"another card"));

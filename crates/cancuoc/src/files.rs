@@ -409,23 +409,32 @@ impl FileReader {
         progress: &mut dyn FnMut(FileProgress),
     ) -> Result<(), FileError> {
         if file.is_empty() {
-            // First read: the whole file where the card is known to take extended length (it
-            // answers what there is, with 6282 when the file is shorter: ISO/IEC 7816-4
-            // §11.3.3), else as much as a short APDU carries, which is the whole of most small
-            // files. A card that refuses the short size for a file shorter than it is answered
+            // First read: the whole file where the card takes extended length or may (it answers
+            // what there is, with 6282 when the file is shorter: ISO/IEC 7816-4 §11.3.3), else
+            // as much as a short APDU carries, which is the whole of most small files. A card that refuses the short size for a file shorter than it is answered
             // with the size it wants, or with the header alone; nothing is learnt from this.
             let short_max = self.short_max(channel);
-            if let ExtendedLength::Supported(max) = self.limits.extended
-                && max > short_max
-                && self.whole_first_reads
-            {
+            let whole = match self.limits.extended {
+                ExtendedLength::Supported(max) => Some(max),
+                // Not known yet (the ATR and EF.ATR/INFO said nothing): this read is the probe
+                // the rest of a large file would otherwise make, and a clear answer to it is
+                // recovered from in the same way.
+                ExtendedLength::Unknown => Some(MAX_EXTENDED_CHUNK),
+                ExtendedLength::Unsupported => None,
+            }
+            .filter(|max| *max > short_max && self.whole_first_reads);
+            if let Some(max) = whole {
                 match self.exchange(channel, sfi, 0, max, true, name)? {
                     Ok(data) => {
+                        if self.limits.extended == ExtendedLength::Unknown {
+                            self.limits.extended = ExtendedLength::Supported(MAX_EXTENDED_CHUNK);
+                        }
                         file.extend_from_slice(&data);
                         return self.read_rest(channel, name, file, progress);
                     }
-                    // A card that takes extended reads of known sizes but not one past the end
-                    // of the file: short first reads from now on, extended ones for the rest.
+                    // Refused under secure messaging: no extended length, or none past the end
+                    // of a file. Short first reads from now on; the rest of a large file tells
+                    // which (an extended read within the file).
                     Err(_) => self.whole_first_reads = false,
                 }
             }

@@ -35,7 +35,9 @@ pub(super) fn establish<T: Transport>(
     key: &AccessKey,
     rng: &mut impl CryptoRng,
 ) -> Result<Established, Error> {
-    let mut files = FileReader::new(ReadLimits::default());
+    // Before access control the files are small and the commands plain: no extended length
+    // (nor a probe for it) until the ATR or EF.ATR/INFO says.
+    let mut files = FileReader::new(ReadLimits { extended: ExtendedLength::Unsupported, ..ReadLimits::default() });
     let mut card_access_bytes = Vec::new();
     let card_access =
         match files.read_file_into(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut card_access_bytes, &mut |_| {}) {
@@ -44,6 +46,7 @@ pub(super) fn establish<T: Transport>(
             Err(_) => None,
         };
     let extended = extended_length(channel, &mut files)?;
+    files.set_extended(extended);
     let infos = card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
     let mut fallback = None;
     if let Some(infos) = &infos {
