@@ -189,14 +189,10 @@ namespace Cancuoc
 
         internal static CancuocException FromAnswer(int code, string json)
         {
-            if (code == 3)
-            {
-                return new CancuocException(code, "check_failed",
-                    "The card was read but failed a check (forged, altered, cloned or untrusted): do not accept it; see the report.",
-                    "Thẻ hoặc hồ sơ không qua được kiểm tra chữ ký: không dùng dữ liệu này.", json);
-            }
+            // Code 3 carries "check_failed" beside the report; the others "error".
             ErrorAnswer parsed = Json.Parse<ErrorAnswer>(json);
-            ErrorBody error = parsed != null && parsed.Error != null ? parsed.Error : new ErrorBody();
+            ErrorBody error = parsed == null ? null : (code == 3 ? parsed.CheckFailed : parsed.Error);
+            error = error ?? new ErrorBody();
             return new CancuocException(code, error.Code ?? "internal", error.Message ?? json, error.MessageVi ?? "", json);
         }
     }
@@ -255,6 +251,9 @@ namespace Cancuoc
     {
         [DataMember(Name = "error")]
         public ErrorBody Error { get; set; }
+
+        [DataMember(Name = "check_failed")]
+        public ErrorBody CheckFailed { get; set; }
     }
 
     [DataContract]

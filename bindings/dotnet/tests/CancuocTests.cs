@@ -67,6 +67,7 @@ internal static class CancuocTests
         CancuocException altered = Throws(() => CancuocReader.Verify(FilesRequest(files.Raw, csca, true)));
         Check("altered DG13: Code 3", altered.Code == 3 && altered.ErrorCode == "check_failed");
         Check("altered DG13: the report comes along", Passive(altered.AnswerJson) == "invalid");
+        Check("altered DG13: the reason named", altered.Message.Contains("DG13") && altered.MessageVi.Length > 0);
     }
 
     private static void BehindPcscd(string csca, string reader)

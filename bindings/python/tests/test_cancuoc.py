@@ -87,6 +87,7 @@ def test_an_altered_dump_raises_check_failed_with_the_answer():
     error = caught.value
     assert error.return_code == 3
     assert any("DG13" in reason for reason in error.reasons), error.reasons
+    assert "DG13" in error.message and error.message_vi and error.code == "check_failed"
     assert error.answer["report"]["verification"]["passive"]["status"] == "invalid"
     assert error.answer["report"]["verification"]["passive"]["data_groups"]["DG13"] == "mismatch"
 

@@ -89,6 +89,8 @@ pub struct Answer {
     pub body: Value,
     /// True when a check failed (the report's verdict; the CLI's exit code 3).
     pub check_failed: bool,
+    /// Why, when a check failed (`Report::verdict_reasons`); empty otherwise.
+    pub reasons: Vec<String>,
 }
 
 /// Waits for a card on `cards` (up to the request's wait, until `cancel`), reads and checks it
@@ -120,7 +122,10 @@ pub fn perform(
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     let inspection = cancuoc::inspect(connect, &request.key, &options, &checks, &mut rng, &mut |_| {})
         .map_err(|e| ApiError::from_read(&e, cancel.load(Ordering::SeqCst)))?;
-    Ok(Answer { body: answer(&inspection, request), check_failed: inspection.report().check_failed() })
+    let report = inspection.report();
+    let check_failed = report.check_failed();
+    let reasons = if check_failed { report.verdict_reasons() } else { Vec::new() };
+    Ok(Answer { body: answer(&inspection, request), check_failed, reasons })
 }
 
 /// The response body of a read.

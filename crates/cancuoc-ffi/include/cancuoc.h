@@ -42,7 +42,8 @@ int32_t cancuoc_read(const char *request_json, char **out_json);
 
 /*
  Checks a saved dump: `{"dir":"PATH"}` or `{"files":{"SOD":"base64","DG1":"base64",…}}`, with
- `"trust":[…]` and `"at":"YYYY-MM-DD"`; answers the cancuoc/1 report with `checkin`, `bhxh`.
+ `"trust":[…]` and `"at":"YYYY-MM-DD"`; answers the cancuoc/1 report with `checkin`, `bhxh`
+ (and, returning 3, `check_failed` with the reasons in both languages).
 
  # Safety
  As [`cancuoc_read`].

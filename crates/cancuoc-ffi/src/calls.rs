@@ -15,6 +15,10 @@ use serde_json::{Map, Value, json};
 /// The one global: the flag [`cancel`] raises for the read under way.
 static CANCEL: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
 
+/// What a clerk is told, in Vietnamese, of a card or dump that failed a check.
+const CHECK_FAILED_VI: &str =
+    "Thẻ hoặc hồ sơ không qua được kiểm tra chữ ký (giả, bị sửa, sao chép hoặc không rõ nguồn gốc): không chấp nhận.";
+
 /// The specimen's ID number: the demo's key when the request names none.
 const DEMO_ID: &str = "001090012345";
 
@@ -28,8 +32,30 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn ok(json: Value, check_failed: bool) -> Self {
-        Self { code: if check_failed { 3 } else { 0 }, json }
+    fn ok(json: Value) -> Self {
+        Self { code: 0, json }
+    }
+
+    /// The answer of a card or dump that was read; when a check failed, code 3 and
+    /// `"check_failed":{"code","message","message_vi","reasons"}` beside the report, so every
+    /// binding says the same thing in both languages.
+    fn read(mut json: Value, check_failed: bool, reasons: Vec<String>) -> Self {
+        if !check_failed {
+            return Self::ok(json);
+        }
+        let why = if reasons.is_empty() { "see the report's verification".to_owned() } else { reasons.join("; ") };
+        if let Value::Object(object) = &mut json {
+            object.insert(
+                "check_failed".to_owned(),
+                json!({
+                    "code": "check_failed",
+                    "message": format!("the card or dump failed a check (forged, altered, cloned or untrusted): do not accept it. {why}"),
+                    "message_vi": CHECK_FAILED_VI,
+                    "reasons": reasons,
+                }),
+            );
+        }
+        Self { code: 3, json }
     }
 
     fn error(error: &ApiError) -> Self {
@@ -58,7 +84,7 @@ pub fn readers() -> Outcome {
     match PcscCards.readers() {
         Ok(list) => {
             let readers: Vec<Value> = list.into_iter().map(|r| json!({"name": r.name, "card": r.card})).collect();
-            Outcome::ok(json!({ "readers": readers }), false)
+            Outcome::ok(json!({ "readers": readers }))
         }
         Err(e) => Outcome::error(&ApiError::from_read(&cancuoc::Error::Transport(e), false)),
     }
@@ -98,7 +124,7 @@ fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
     };
     CANCEL.store(false, Ordering::SeqCst);
     match cancuoc_agent::read::perform(cards, &trust, &request, &CANCEL) {
-        Ok(answer) => Outcome::ok(answer.body, answer.check_failed),
+        Ok(answer) => Outcome::read(answer.body, answer.check_failed, answer.reasons),
         Err(e) => Outcome::error(&e),
     }
 }
@@ -149,7 +175,8 @@ pub fn verify(request: &str) -> Outcome {
         "checkin": serde_json::to_value(cancuoc::record::checkin(report)).unwrap_or(Value::Null),
         "bhxh": serde_json::to_value(cancuoc::record::bhxh(report)).unwrap_or(Value::Null),
     });
-    Outcome::ok(body, report.check_failed())
+    let reasons = if report.check_failed() { report.verdict_reasons() } else { Vec::new() };
+    Outcome::read(body, report.check_failed(), reasons)
 }
 
 /// The request as a JSON object; empty text is `{}`.
@@ -251,10 +278,16 @@ mod tests {
         let mut dg1 = Base64::decode_vec(raw["DG1"].as_str().unwrap()).unwrap();
         let last = dg1.len() - 1;
         dg1[last] ^= 1;
+        let raw_files = raw.clone();
         let mut altered = raw;
         altered.insert("DG1".to_owned(), Value::String(Base64::encode_string(&dg1)));
         let outcome = verify(&json!({ "files": altered }).to_string());
         assert_eq!(outcome.code, 3, "{}", outcome.json);
+        let failed = &outcome.json["check_failed"];
+        assert_eq!(failed["code"], "check_failed");
+        assert!(failed["reasons"][0].as_str().unwrap().contains("DG1 "), "{failed}");
+        assert!(failed["message"].as_str().unwrap().contains("DG1 ") && failed["message_vi"].is_string());
+        assert!(verify(&json!({ "files": raw_files }).to_string()).json.get("check_failed").is_none());
         assert_eq!(verify(r#"{"dir":"/x","files":{}}"#).code, 2);
         assert_eq!(verify(r#"{"files":{"SOD":"%%"}}"#).code, 2);
     }

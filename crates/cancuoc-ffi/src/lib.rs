@@ -7,7 +7,8 @@
 //! `{"error":{"code","message","message_vi"}}`.
 //!
 //! Every function returns the CLI's exit codes: 0 ok, 1 error (no reader, no card, wrong key,
-//! card removed…), 2 bad request, 3 read but a check failed. Every string it hands out is
+//! card removed…), 2 bad request, 3 read but a check failed (the answer is the report with
+//! `"check_failed":{"code","message","message_vi","reasons"}` beside it). Every string it hands out is
 //! freed with [`cancuoc_string_free`]. No panic crosses the boundary (each entry point catches
 //! it and answers an error); the functions may be called from several threads; the only
 //! global state is the cancel flag of [`cancuoc_cancel`]. The header,
@@ -52,7 +53,8 @@ pub unsafe extern "C" fn cancuoc_read(request_json: *const c_char, out_json: *mu
 }
 
 /// Checks a saved dump: `{"dir":"PATH"}` or `{"files":{"SOD":"base64","DG1":"base64",…}}`, with
-/// `"trust":[…]` and `"at":"YYYY-MM-DD"`; answers the cancuoc/1 report with `checkin`, `bhxh`.
+/// `"trust":[…]` and `"at":"YYYY-MM-DD"`; answers the cancuoc/1 report with `checkin`, `bhxh`
+/// (and, returning 3, `check_failed` with the reasons in both languages).
 ///
 /// # Safety
 /// As [`cancuoc_read`].

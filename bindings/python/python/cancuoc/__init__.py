@@ -93,26 +93,14 @@ class CheckFailed(Error):
     """The card or dump was read, but a check failed: forged, altered, cloned or untrusted.
 
     ``answer`` is the whole answer (``report``, ``checkin``, ``bhxh``); ``reasons`` lists
-    the failed checks' reasons (chip and active authentication, then passive).
+    the failed checks' reasons, as the library gives them (``answer["check_failed"]``).
     """
 
     def __init__(self, answer: Dict[str, Any]) -> None:
-        verification = answer.get("report", {}).get("verification", {})
-        problems = [
-            str(check.get("reason"))
-            for check in (verification.get("chip", {}), verification.get("active", {}))
-            if check.get("status") == "invalid" and check.get("reason")
-        ]
-        problems += [str(p) for p in verification.get("passive", {}).get("problems", [])]
-        message = "a check failed: " + ("; ".join(problems) if problems else "see the report's verification")
-        super().__init__(
-            "check_failed",
-            message,
-            "Thẻ hoặc hồ sơ không qua được kiểm tra chữ ký: không dùng dữ liệu này.",
-            3,
-        )
+        failed = answer.get("check_failed", {})
+        super().__init__("check_failed", failed.get("message", ""), failed.get("message_vi", ""), 3)
         self.answer = answer
-        self.reasons = problems
+        self.reasons: List[str] = [str(r) for r in failed.get("reasons", [])]
 
 
 _ERRORS = {

@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use cancuoc::Document;
 use cancuoc::lds::DgNumber;
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;
@@ -61,21 +62,22 @@ fn holder(n: usize) -> CitizenProfile {
     citizen
 }
 
+/// Writes what a reader without terminal authentication gets from `card` (DG3 stays on the
+/// chip), named as the core names a dump's files.
 fn write_card(dir: &Path, card: &IssuedDocument) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for (fid, bytes) in &card.files {
-        if card.protected.contains(fid) {
-            continue; // a reader without terminal authentication never gets these
+    let mut read = Document {
+        com: card.files.get(&0x011E).cloned(),
+        sod: card.files.get(&0x011D).cloned(),
+        ..Document::default()
+    };
+    for dg in (1..=16).filter_map(DgNumber::new) {
+        if let Some(bytes) = card.files.get(&dg.fid()).filter(|_| !card.protected.contains(&dg.fid())) {
+            read.data_groups.insert(dg, bytes.clone());
         }
-        let name = match fid {
-            0x011E => "COM".to_owned(),
-            0x011D => "SOD".to_owned(),
-            _ => match (1..=16).filter_map(DgNumber::new).find(|dg| dg.fid() == *fid) {
-                Some(dg) => dg.to_string(),
-                None => continue,
-            },
-        };
-        std::fs::write(dir.join(format!("{name}.bin")), bytes)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    for (name, bytes) in read.dump_files() {
+        std::fs::write(dir.join(name), bytes)?;
     }
     Ok(())
 }
