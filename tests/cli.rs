@@ -69,12 +69,33 @@ fn demo_prints_the_hospital_projections() {
 }
 
 #[test]
+fn a_trace_recorded_with_a_dump_and_no_photo_replays_with_the_same_options() {
+    let dir = scratch("trace-options");
+    let trace = dir.join("demo.apdu");
+    let dump = dir.join("dump");
+    let args = ["demo", "--no-photo", "--json", "--out", dump.to_str().unwrap(), "--trace", trace.to_str().unwrap()];
+    let out = cancuoc(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dump.join("COM.bin").is_file(), "a dump reads EF.COM");
+    assert!(!dump.join("DG2.bin").exists(), "--no-photo");
+    let text = std::fs::read_to_string(&trace).unwrap();
+    assert!(text.contains("# cancuoc-read: no-photo ef-com"), "{text}");
+    // The replay reads as the recording did (EF.COM, no DG2), to the last event.
+    let out = cancuoc(&["replay", trace.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["holder"]["id_number"], "001090012345");
+    assert_eq!(report["access"]["apdus"], 17, "16 without DG2, and EF.COM");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn replays_the_committed_trace_through_the_binary() {
     let out = cancuoc(&["replay", fixture("cccd-specimen-bac.apdu").to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["holder"]["id_number"], "001090012345");
-    assert_eq!(report["access"]["apdus"], 16);
+    assert_eq!(report["access"]["apdus"], 15);
     assert_eq!(report["verification"]["chip"]["status"], "untrusted");
     assert!(report["verification"]["active"]["algorithm"].as_str().unwrap().contains("ECDSA"));
     assert_eq!(report["access"]["protocol"], "BAC");

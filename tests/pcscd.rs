@@ -273,15 +273,27 @@ fn a_chip_listing_an_unsigned_dg11_shows_only_what_ef_sod_signs() {
     let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
     // A forger's chip: EF.COM lists a DG11 naming someone else, DG13 is gone.
     let bed = TestBed::start(&["--unsigned-dg11", "EVIL<<MALLORY", "--hide-dg", "13"]);
-    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]);
+    let read = ["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()];
+    let out = bed.cancuoc(&read);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("EVIL") && !text.contains("MALLORY"), "{text}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["holder"]["full_name"], "NGUYEN VAN MAU");
-    assert!(report["document"]["ignored"]["DG11"].as_str().unwrap().contains("not signed by EF.SOD"));
+    // The list comes from EF.SOD; EF.COM is not read, so DG11 is never asked for.
+    assert_eq!(report["document"]["ignored"], serde_json::json!({}), "{}", report["document"]);
     assert_eq!(report["verification"]["passive"]["status"], "valid", "what is shown is what the issuer signed");
     assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "not_read");
+    // A dump keeps EF.COM: then the data group it lists that EF.SOD does not sign is named.
+    let dir = bed.dir.join("forged-dump");
+    let out = bed.cancuoc(&[&read[..], &["--out", dir.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("COM.bin").is_file());
+    assert!(!dir.join("DG11.bin").exists(), "DG11 is not read");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["document"]["ignored"]["DG11"].as_str().unwrap().contains("not signed by EF.SOD"));
+    assert_eq!(report["verification"]["passive"]["status"], "valid");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("MALLORY"));
 }
 
 #[test]

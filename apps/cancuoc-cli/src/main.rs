@@ -209,7 +209,8 @@ struct OutputArgs {
     /// What to print: text, report, checkin, bhxh, record or csv.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Write every file as read, the photo and report.json to this folder.
+    /// Write every file of the chip (EF.COM too: one READ BINARY more), the photo and
+    /// report.json to this folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Do not read the photo (DG2): faster where no face check is done.

@@ -22,6 +22,57 @@ use crate::progress::ReadProgress;
 /// Trace comment that names the key of a virtual-card trace (fictional data only).
 const TRACE_KEY_COMMENT: &str = "cancuoc-key: ";
 
+/// Trace comment that names what the read asked for beyond the defaults ([`ReadWords`]), so
+/// that `cancuoc replay` sends the same commands.
+const TRACE_READ_COMMENT: &str = "cancuoc-read:";
+
+/// The read's options as trace words: `no-photo` (DG2 not read), `ef-com` (EF.COM read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ReadWords {
+    photo: bool,
+    ef_com: bool,
+}
+
+impl ReadWords {
+    /// A dump (`--out`) keeps every file of the chip, EF.COM included: other tools and the
+    /// C06 online check take it.
+    fn of(output: &OutputArgs) -> Self {
+        Self { photo: !output.no_photo, ef_com: output.out.is_some() }
+    }
+
+    fn options(self) -> ReadOptions {
+        ReadOptions::default().with_photo(self.photo).with_ef_com(self.ef_com)
+    }
+
+    /// The trace comment, or `None` for a read with the defaults.
+    fn comment(self) -> Option<String> {
+        let words: Vec<&str> = [(!self.photo, "no-photo"), (self.ef_com, "ef-com")]
+            .into_iter()
+            .filter_map(|(on, word)| on.then_some(word))
+            .collect();
+        (!words.is_empty()).then(|| format!("{TRACE_READ_COMMENT} {}", words.join(" ")))
+    }
+
+    /// The words of a trace's comment; the defaults when it has none.
+    fn from_trace(trace: &Trace) -> Self {
+        let mut words = Self { photo: true, ef_com: false };
+        for event in &trace.events {
+            if let cancuoc::transport::TraceEvent::Comment(text) = event
+                && let Some(list) = text.strip_prefix(TRACE_READ_COMMENT)
+            {
+                for word in list.split_whitespace() {
+                    match word {
+                        "no-photo" => words.photo = false,
+                        "ef-com" => words.ef_com = true,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        words
+    }
+}
+
 /// `cancuoc readers`.
 pub(crate) fn readers() -> Result<ExitCode, CliError> {
     let readers = cancuoc_pcsc::list_readers().map_err(|e| CliError::Read(e.into()))?;
@@ -57,7 +108,7 @@ pub(crate) fn read_pcsc(
             None => Ok(PcscTransport::connect(reader)?),
         }
     };
-    run(connect, key, &mut rng, output, None)
+    run(connect, key, &mut rng, output, ReadWords::of(output), None)
 }
 
 /// `cancuoc demo`: the built-in virtual CCCD, in process.
@@ -69,7 +120,7 @@ pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     // The specimen is fictional, so its trace may name its key for `cancuoc replay`.
     let comment = format!("{TRACE_KEY_COMMENT}can 012345");
-    run(once(chip), &key, &mut rng, output, Some(&comment))
+    run(once(chip), &key, &mut rng, output, ReadWords::of(output), Some(&comment))
 }
 
 /// `cancuoc replay`.
@@ -85,7 +136,7 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
     let (transport, mut rng) = ReplayTransport::new(&trace);
     let check = transport.clone();
     let output = OutputArgs { json, ..OutputArgs::default() };
-    let code = run(once(transport), &key, &mut rng, &output, None)?;
+    let code = run(once(transport), &key, &mut rng, &output, ReadWords::from_trace(&trace), None)?;
     if !check.is_finished() {
         return Err(CliError::Io(format!("the read ended with {} trace events unplayed", check.remaining())));
     }
@@ -120,20 +171,21 @@ fn run<T: Transport>(
     key: &AccessKey,
     rng: &mut impl CryptoRng,
     output: &OutputArgs,
+    words: ReadWords,
     trace_comment: Option<&str>,
 ) -> Result<ExitCode, CliError> {
     let checks = CheckInputs::load(&output.trust)?;
     let checks = checks.checks();
     let started = Instant::now();
     let progress = ReadProgress::new();
-    let options = ReadOptions::default().with_photo(!output.no_photo);
+    let options = words.options();
     let result = match &output.trace {
         None => cancuoc::inspect(connect, key, &options, &checks, rng, &mut |p| progress.update(p)),
         Some(path) => {
             let recorder = Recorder::new();
             recorder.comment("cancuoc APDU trace (DESIGN.md section 3.4)");
-            if let Some(comment) = trace_comment {
-                recorder.comment(comment);
+            for comment in [trace_comment.map(str::to_owned), words.comment()].into_iter().flatten() {
+                recorder.comment(&comment);
             }
             let mut recording_rng = RecordingRng::new(&mut *rng, recorder.clone());
             let recording = |attempt| connect(attempt).map(|t| RecordingTransport::new(t, recorder.clone()));

@@ -113,8 +113,8 @@ fn someone_working_with_the_result_keeps_it_on_screen() {
 
 #[test]
 fn a_card_lifted_mid_read_is_waited_for_and_the_read_goes_on_and_a_bad_id_is_flagged() {
-    // The demo card is lifted after 16 APDUs (mid EF.SOD) and put back 0.8 s later.
-    let faults = cancuoc_sim::Faults { tear_after: Some(16), ..cancuoc_sim::Faults::default() };
+    // The demo card is lifted during DG2 (APDU 11 of 17) and put back 0.8 s later.
+    let faults = cancuoc_sim::Faults { tear_after: Some(10), ..cancuoc_sim::Faults::default() };
     let mut harness = harness(Options { source: Source::Demo(faults.into()), ..Options::default() });
     type_id(&mut harness, "001090012345");
     harness.get_by_label("Đọc thẻ").click();
@@ -156,7 +156,7 @@ fn save_writes_the_dump_of_the_read() {
     let dir = &folders[0];
     // No personal data in the path: the folder is named by the clock.
     assert!(dir.file_name().unwrap().to_str().unwrap().starts_with("cancuoc-20"));
-    for name in ["COM.bin", "SOD.bin", "DG1.bin", "DG2.bin", "DG13.bin", "photo.jpg", "report.json"] {
+    for name in ["SOD.bin", "DG1.bin", "DG2.bin", "DG13.bin", "photo.jpg", "report.json"] {
         assert!(dir.join(name).is_file(), "{name} missing from the dump");
     }
     let report = std::fs::read_to_string(dir.join("report.json")).unwrap();
@@ -475,8 +475,9 @@ fn specimen() -> cancuoc_sim::IssuedDocument {
 }
 
 #[test]
-fn a_forged_card_shows_only_the_signed_data_and_names_the_unsigned_dg11() {
-    // EF.COM lists a DG11 naming someone else, which EF.SOD does not sign; DG13 is gone.
+fn a_forged_card_shows_only_the_signed_data() {
+    // EF.COM lists a DG11 naming someone else, which EF.SOD does not sign; DG13 is gone. The
+    // desk takes the list from EF.SOD and does not read EF.COM: DG11 is never asked for.
     let forged = specimen().with_unsigned_dg11("EVIL<<MALLORY", "19000101").without(cancuoc::lds::DgNumber::DG13);
     let mut harness = harness_for(forged);
     read_demo(&mut harness);
@@ -485,7 +486,7 @@ fn a_forged_card_shows_only_the_signed_data_and_names_the_unsigned_dg11() {
     harness.get_by_label("NGUYEN VAN MAU");
     assert!(harness.query_by_label_contains("EVIL").is_none());
     assert!(harness.query_by_label_contains("MALLORY").is_none());
-    harness.get_by_label_contains("DG11 — không dùng: EF.SOD không ký nhóm dữ liệu này");
+    assert!(harness.query_by_label_contains("DG11").is_none());
 }
 
 #[test]

@@ -114,7 +114,8 @@ pub fn perform(
         }
         Ok(Cancellable { inner: cards.connect(&reader)?, cancel: cancel.clone() })
     };
-    let mut options = ReadOptions::default().with_photo(request.want.photo);
+    // Raw files go to other checks (the C06 online check takes EF.COM too): read it then.
+    let mut options = ReadOptions::default().with_photo(request.want.photo).with_ef_com(request.want.raw);
     if let Some(challenge) = request.challenge {
         options = options.with_active_challenge(challenge);
     }

@@ -271,6 +271,8 @@ mod tests {
     fn a_dump_verifies_from_its_files_and_a_changed_byte_fails_the_check() {
         let read = demo(r#"{"want":["raw"]}"#);
         let raw = read.json["raw"].as_object().unwrap().clone();
+        // Raw files are every file of the chip: EF.COM is read for them.
+        assert!(raw.contains_key("COM") && raw.contains_key("SOD"), "{:?}", raw.keys());
         let request = json!({ "files": raw }).to_string();
         let outcome = verify(&request);
         assert_eq!(outcome.code, 0, "{}", outcome.json);

@@ -62,9 +62,13 @@ fn report(doc: &Document, trust: &TrustStore) -> Report {
 }
 
 fn read(transport: impl Transport, key: &AccessKey) -> Result<Document, Error> {
+    read_with(transport, key, &ReadOptions::default())
+}
+
+fn read_with(transport: impl Transport, key: &AccessKey, options: &ReadOptions) -> Result<Document, Error> {
     let mut rng = SeededRng::new(b"terminal");
     let mut session = Reader::open(transport).authenticate(key, &mut rng)?;
-    let mut doc = session.read(&ReadOptions::default(), &mut rng, &mut |_| {})?;
+    let mut doc = session.read(options, &mut rng, &mut |_| {})?;
     session.authenticate_chip(&mut doc, &mut rng)?;
     Ok(doc)
 }
@@ -128,16 +132,29 @@ fn without_ef_sod_the_data_are_shown_under_not_checked() {
 
 #[test]
 fn a_chip_listing_an_unsigned_dg11_in_ef_com_is_read_by_ef_sod_and_genuine() {
-    let chip = VirtualChip::new(forged(), Faults::default(), DEMO_SEED);
-    let doc = read(chip, &id_key()).unwrap();
+    // The read takes its list from EF.SOD and does not read EF.COM: DG11 is never asked for.
+    let doc = read(VirtualChip::new(forged(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    assert!(doc.com.is_none(), "EF.COM is not read when EF.SOD lists the data groups");
+    assert!(doc.dg(DgNumber::DG11).is_none(), "EF.COM is unsigned: DG11 is not read");
+    let skipped: Vec<_> = doc.skipped.iter().map(|s| (s.dg.get(), s.not_signed)).collect();
+    assert!(skipped.contains(&(13, false)), "DG13 is signed but absent: {skipped:?}");
+    assert!(!skipped.iter().any(|(dg, _)| *dg == 11), "{skipped:?}");
+    let plain = report(&doc, &test_csca());
+    // What is shown is what the issuer signed, so the verdict is right to be genuine.
+    assert_eq!(plain.verdict(), Verdict::Genuine, "{:?}", plain.verification.passive.problems);
+    assert_eq!(plain.holder.full_name.as_deref(), Some("NGUYEN VAN MAU"));
+    assert!(plain.document.ignored.is_empty(), "{:?}", plain.document.ignored);
+    assert!(!plain.to_json().contains("EVIL"));
+
+    // Asked to read EF.COM (a dump), the reader names what EF.COM lists and EF.SOD does not sign.
+    let options = ReadOptions::default().with_ef_com(true);
+    let doc = read_with(VirtualChip::new(forged(), Faults::default(), DEMO_SEED), &id_key(), &options).unwrap();
+    assert!(doc.com.is_some());
     assert!(doc.dg(DgNumber::DG11).is_none(), "EF.COM is unsigned: DG11 is not read");
     let skipped: Vec<_> = doc.skipped.iter().map(|s| (s.dg.get(), s.not_signed)).collect();
     assert!(skipped.contains(&(11, true)), "{skipped:?}");
-    assert!(skipped.contains(&(13, false)), "DG13 is signed but absent: {skipped:?}");
     let report = report(&doc, &test_csca());
-    // What is shown is what the issuer signed, so the verdict is right to be genuine.
     assert_eq!(report.verdict(), Verdict::Genuine, "{:?}", report.verification.passive.problems);
-    assert_eq!(report.holder.full_name.as_deref(), Some("NGUYEN VAN MAU"));
     assert!(report.document.ignored["DG11"].contains("not signed"), "{:?}", report.document.ignored);
     assert!(!report.to_json().contains("EVIL"));
 }
@@ -146,14 +163,37 @@ fn a_chip_listing_an_unsigned_dg11_in_ef_com_is_read_by_ef_sod_and_genuine() {
 fn a_malformed_or_missing_ef_com_does_not_stop_the_read() {
     let mut issued = specimen();
     issued.files.insert(0x011E, vec![0x60, 0x05, 0x5F, 0x01]);
-    let doc = read(VirtualChip::new(issued.clone(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    let with_com = ReadOptions::default().with_ef_com(true);
+    let doc = read_with(VirtualChip::new(issued.clone(), Faults::default(), DEMO_SEED), &id_key(), &with_com).unwrap();
     assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
     let report = report(&doc, &test_csca());
     assert!(report.document.problems.iter().any(|p| p.contains("EF.COM")), "{:?}", report.document);
     assert_eq!(report.verdict(), Verdict::Genuine);
+    // Not asked for, the malformed EF.COM is not read, so it is no problem of this read.
+    let doc = read(VirtualChip::new(issued.clone(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    assert!(doc.com.is_none() && doc.read_problems.is_empty(), "{:?}", doc.read_problems);
     issued.files.remove(&0x011E);
-    let doc = read(VirtualChip::new(issued, Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    let doc = read_with(VirtualChip::new(issued, Faults::default(), DEMO_SEED), &id_key(), &with_com).unwrap();
     assert_eq!(doc.data_groups.len(), 5, "DG1, DG2, DG13, DG14, DG15 from EF.SOD: {doc:?}");
+}
+
+#[test]
+fn without_ef_sod_the_reader_takes_ef_com_as_its_hint() {
+    // No EF.SOD on the chip: EF.COM is read whatever the options say, and its list is read.
+    let mut issued = specimen();
+    issued.files.remove(&0x011D);
+    let doc = read(VirtualChip::new(issued.clone(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    assert!(doc.sod.is_none());
+    assert!(doc.com.is_some(), "EF.COM read as the only list");
+    let listed: Vec<u8> = doc.data_groups.keys().map(|dg| dg.get()).collect();
+    assert_eq!(listed, [1, 2, 13, 14, 15], "EF.COM's list, DG3 not asked for");
+    let report = report(&doc, &test_csca());
+    assert_eq!(report.verdict(), Verdict::NotChecked);
+    // An EF.SOD that does not parse gives no list either.
+    issued.files.insert(0x011D, vec![0x77, 0x03, 0x30, 0x01, 0x00]);
+    let doc = read(VirtualChip::new(issued, Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    assert!(doc.com.is_some(), "EF.COM read when EF.SOD gives no list");
+    assert_eq!(doc.data_groups.len(), 5, "{doc:?}");
 }
 
 // 2. Master lists vouch for themselves.

@@ -180,13 +180,13 @@ fn a_chip_refusing_extended_reads_past_the_end_of_a_file_is_read_with_short_firs
     assert_eq!(doc.sod, whole.sod);
     assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok());
     let log = log.borrow();
-    // The first whole-file read (EF.COM's, the extended-length probe) was refused under
+    // The first whole-file read (EF.SOD's, the extended-length probe) was refused under
     // secure messaging: no reset; later files start short and take the rest in one extended
     // read, which works within the file.
     assert!(!log.contains(&Wire::Reset));
     println!("{} APDUs, {} when whole-file first reads work", doc.access.apdus, whole.access.apdus);
     // The refused read, then EF.SOD, DG2 and DG13 in two reads each (DG1, DG14, DG15 fit a
-    // short one).
+    // short one; EF.COM is not read).
     assert_eq!(doc.access.apdus, whole.access.apdus + 1 + 3);
 }
 
@@ -263,16 +263,16 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
     }
     println!("a full read: {total} APDUs; torn at each, {kept_work} resumed with fewer bytes than a fresh read");
     // A tear before EF.SOD's first bytes arrive (access control: EF.CardAccess 1, EF.ATR/INFO
-    // 1, PACE 5, the application 1; EF.COM 1 = the first 9 APDUs, files read by short EF
-    // identifier) keeps nothing that identifies the chip, so the read starts over; every later
-    // tear keeps work.
-    assert_eq!(kept_work, total - 1 - 9);
+    // 1, PACE 5, the application 1 = the first 8 APDUs; EF.SOD is the first file, read by its
+    // short EF identifier) keeps nothing that identifies the chip, so the read starts over;
+    // every later tear keeps work.
+    assert_eq!(kept_work, total - 1 - 8);
 }
 
 #[test]
 fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
-    // Torn during DG2 (APDU 12 of 18), EF.SOD read: the card put back must be the same one.
-    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(11), ..Faults::default() }, DEMO_SEED));
+    // Torn during DG2 (APDU 11 of 17), EF.SOD read: the card put back must be the same one.
+    let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(10), ..Faults::default() }, DEMO_SEED));
     let other_doc =
         IssuedDocument::issue_with_face(&CitizenProfile::specimen(), b"another card", &face_17k(), 240, 320).unwrap();
     let other = Shared::new(VirtualChip::new(other_doc, Faults::default(), b"another card"));

@@ -139,7 +139,7 @@ fn reads_a_file_by_short_identifier_and_a_plain_command_ends_the_session() {
 }
 
 /// Passes everything through, but takes DO'99' out of the answer to the first protected READ
-/// BINARY by short EF identifier (CLA 0C, INS B0, P1 with bit 8: EF.COM's, the read's first
+/// BINARY by short EF identifier (CLA 0C, INS B0, P1 with bit 8: EF.SOD's, the read's first
 /// file), which carries it after the data object DO'87'.
 struct StripStatusObject {
     chip: VirtualChip,
@@ -183,7 +183,7 @@ fn an_answer_without_do99_is_refused_naming_the_command_that_got_it() {
     let mut session = Reader::open(transport).authenticate(&key, &mut rng).unwrap();
     let err = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("READ BINARY of EF.COM"), "{text}");
+    assert!(text.starts_with("READ BINARY of EF.SOD"), "{text}");
     assert!(text.contains("DO'99'"), "{text}");
     assert_eq!(err.class(), ErrorClass::Tampered);
 }

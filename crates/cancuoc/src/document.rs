@@ -70,7 +70,8 @@ pub struct RecordedClaim {
 /// Everything read from one chip.
 #[derive(Clone, Default)]
 pub struct Document {
-    /// EF.COM as read.
+    /// EF.COM as read (a chip read reads it only when EF.SOD gives no data-group list or
+    /// [`crate::ReadOptions::ef_com`] asks).
     pub com: Option<Vec<u8>>,
     /// EF.SOD as read.
     pub sod: Option<Vec<u8>>,

@@ -35,8 +35,13 @@ pub use resuming::{Connect, MAX_TEARS, read_resuming};
 pub struct ReadOptions {
     /// Read DG2 (the face). Off saves most of the read time where no face check is done.
     pub photo: bool,
-    /// Read only these data groups (of those EF.COM lists); `None` reads all.
+    /// Read only these data groups (of those EF.SOD lists); `None` reads all.
     pub only: Option<Vec<DgNumber>>,
+    /// Read EF.COM too when EF.SOD lists the data groups (one READ BINARY more): for a dump
+    /// that keeps every file of the chip, and to name a data group EF.COM lists that EF.SOD
+    /// does not sign. EF.COM is unsigned and the list comes from EF.SOD, so a read needs it
+    /// only when EF.SOD gives none — it is then read whatever this says.
+    pub ef_com: bool,
     /// Starting assumptions about the card's READ BINARY sizes (the defaults probe).
     pub limits: ReadLimits,
     /// The 8 bytes active authentication signs, when a remote party chose them (its server
@@ -47,7 +52,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { photo: true, only: None, limits: ReadLimits::default(), active_challenge: None }
+        Self { photo: true, only: None, ef_com: false, limits: ReadLimits::default(), active_challenge: None }
     }
 }
 
@@ -61,6 +66,12 @@ impl ReadOptions {
     /// Reads only these data groups.
     pub fn with_only(mut self, only: Vec<DgNumber>) -> Self {
         self.only = Some(only);
+        self
+    }
+
+    /// Reads EF.COM even when EF.SOD lists the data groups ([`ReadOptions::ef_com`]).
+    pub fn with_ef_com(mut self, ef_com: bool) -> Self {
+        self.ef_com = ef_com;
         self
     }
 
@@ -85,7 +96,7 @@ pub struct Progress {
     pub file: &'static str,
     /// Index of this file among those to read.
     pub index: usize,
-    /// How many files are to be read (known once EF.COM is read; until then 1).
+    /// How many files are to be read (known once EF.SOD is read; until then 1).
     pub count: usize,
     /// Bytes of this file read so far, and its length (0 until known).
     pub bytes: FileProgress,
@@ -209,7 +220,7 @@ impl<T: Transport> Session<T> {
         self.established.fallback.as_deref()
     }
 
-    /// Reads EF.COM, EF.SOD and the data groups EF.SOD hashes, reporting progress: a whole
+    /// Reads EF.SOD and the data groups EF.SOD hashes, reporting progress: a whole
     /// [`Session::read_into`] from nothing.
     ///
     /// # Errors
@@ -225,13 +236,15 @@ impl<T: Transport> Session<T> {
         Ok(partial.into_document())
     }
 
-    /// Reads into `partial` what it does not hold yet: EF.COM, EF.SOD and the data groups
-    /// EF.SOD hashes, reporting progress.
+    /// Reads into `partial` what it does not hold yet: EF.SOD and the data groups EF.SOD
+    /// hashes, reporting progress.
     ///
     /// The list of data groups comes from EF.SOD's LDSSecurityObject (ICAO 9303-10 §4.6.2),
-    /// the signed one: EF.COM is unsigned, so a data group only EF.COM lists is not read (it is
-    /// named in [`Document::skipped`]), and a missing or malformed EF.COM is no reason to stop.
-    /// Without a readable EF.SOD, EF.COM's list is used, else the usual data groups are tried.
+    /// the signed one, so EF.COM (unsigned) is not read unless [`ReadOptions::ef_com`] asks:
+    /// one READ BINARY less. When it is read, a data group only EF.COM lists is not read (it
+    /// is named in [`Document::skipped`]), and a missing or malformed EF.COM is no reason to
+    /// stop. Without a readable EF.SOD, EF.COM's list is used, else the usual data groups are
+    /// tried.
     /// DG3 and DG4 (fingerprints, irises: terminal authentication) are not asked for unless
     /// [`ReadOptions::only`] names them; data groups the chip protects beyond this access are
     /// recorded in [`Document::skipped`] and the read goes on. Files are read by their short EF
@@ -276,44 +289,38 @@ impl<T: Transport> Session<T> {
         if partial.files.limits().extended == ExtendedLength::Unknown {
             partial.files.set_extended(self.established.extended);
         }
-        if !partial.com_done {
-            let estimate = 2;
-            // EF.COM is unsigned and only a hint: a broken one is a listed problem, never fatal.
-            partial.doc.com = match self.read_file(partial, slot(FID_COM.0, "EF.COM", 0, estimate), rng, progress) {
-                Ok(com) => Some(com),
-                Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => None,
-                Err(Error::File(
-                    e @ (FileError::Malformed { .. }
-                    | FileError::TooLarge { .. }
-                    | FileError::Truncated { .. }
-                    | FileError::Refused { .. }),
-                )) => {
-                    partial.doc.read_problems.push(format!("{e}: the data groups were taken from EF.SOD"));
-                    None
-                }
-                Err(e) => return Err(e),
-            };
-            partial.com_done = true;
-        }
-        let com_list = partial.doc.com.as_deref().and_then(|b| EfCom::parse(b).ok()).map(|com| com.data_groups);
         if !partial.sod_done {
-            let estimate = com_list.as_ref().map_or(0, Vec::len).saturating_add(2);
-            partial.doc.sod = match self.read_file(partial, slot(FID_SOD.0, "EF.SOD", 1, estimate), rng, progress) {
+            partial.doc.sod = match self.read_file(partial, slot(FID_SOD.0, "EF.SOD", 0, 1), rng, progress) {
                 Ok(sod) => Some(sod),
                 Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => None,
                 Err(e) => return Err(e),
             };
             partial.sod_done = true;
         }
+        let signed_list = partial
+            .doc
+            .sod
+            .as_deref()
+            .and_then(|b| LdsSecurityObject::parse_sod(b).ok())
+            .map(|sod| sod.hashes.keys().copied().collect::<Vec<_>>());
+        if !partial.com_done {
+            // EF.COM is unsigned: only a hint, read when EF.SOD gives no list or when asked.
+            if signed_list.is_none() || options.ef_com {
+                partial.doc.com = self.read_ef_com(partial, rng, progress)?;
+            }
+            partial.com_done = true;
+        }
+        let com_list = partial.doc.com.as_deref().and_then(|b| EfCom::parse(b).ok()).map(|com| com.data_groups);
         let (wanted, guessed) = match &partial.plan {
-            Some(plan) => (plan.clone(), partial.doc.sod.is_none() && com_list.is_none()),
+            Some(plan) => (plan.clone(), signed_list.is_none() && com_list.is_none()),
             None => {
-                let (wanted, guessed) = plan(&mut partial.doc, com_list.as_deref(), options);
+                let (wanted, guessed) = plan(&mut partial.doc, signed_list, com_list.as_deref(), options);
                 partial.plan = Some(wanted.clone());
                 (wanted, guessed)
             }
         };
-        let count = wanted.len().saturating_add(2);
+        let first = 1 + usize::from(partial.doc.com.is_some());
+        let count = wanted.len().saturating_add(first);
         for (i, dg) in wanted.iter().enumerate() {
             let done = partial.doc.data_groups.contains_key(dg)
                 || partial.doc.skipped.iter().any(|s| s.dg == *dg)
@@ -322,7 +329,7 @@ impl<T: Transport> Session<T> {
                 continue;
             }
             let name = DG_NAMES.get(usize::from(dg.get()).saturating_sub(1)).copied().unwrap_or("DG");
-            match self.read_file(partial, slot(dg.fid(), name, i.saturating_add(2), count), rng, progress) {
+            match self.read_file(partial, slot(dg.fid(), name, i.saturating_add(first), count), rng, progress) {
                 Ok(bytes) => {
                     partial.doc.data_groups.insert(*dg, bytes);
                 }
@@ -335,6 +342,31 @@ impl<T: Transport> Session<T> {
             }
         }
         Ok(())
+    }
+
+    /// EF.COM, or `None` when the chip has none or refuses it. EF.COM is unsigned and only a
+    /// hint: a broken one is a listed problem, never fatal.
+    fn read_ef_com(
+        &mut self,
+        partial: &mut PartialRead,
+        rng: &mut impl CryptoRng,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Option<Vec<u8>>, Error> {
+        match self.read_file(partial, slot(FID_COM.0, "EF.COM", 1, 2), rng, progress) {
+            Ok(com) => Ok(Some(com)),
+            Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => Ok(None),
+            Err(Error::File(
+                e @ (FileError::Malformed { .. }
+                | FileError::TooLarge { .. }
+                | FileError::Truncated { .. }
+                | FileError::Refused { .. }),
+            )) => {
+                let from = if partial.doc.sod.is_some() { "EF.SOD" } else { "the usual data groups" };
+                partial.doc.read_problems.push(format!("{e}: the data groups were taken from {from}"));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Reads one file whole into `partial`'s pending bytes, recovering lost sessions.
@@ -423,13 +455,13 @@ fn slot(fid: u16, name: &'static str, index: usize, count: usize) -> FileSlot {
 
 /// The data groups to read: EF.SOD's list, else EF.COM's, else the usual ones (`true`: then
 /// absent ones are no finding). Data groups only EF.COM lists are named as not signed.
-fn plan(doc: &mut Document, com_list: Option<&[DgNumber]>, options: &ReadOptions) -> (Vec<DgNumber>, bool) {
-    let sod_list = doc
-        .sod
-        .as_deref()
-        .and_then(|b| LdsSecurityObject::parse_sod(b).ok())
-        .map(|sod| sod.hashes.keys().copied().collect::<Vec<_>>());
-    let (listed, guessed) = match (sod_list, com_list) {
+fn plan(
+    doc: &mut Document,
+    signed_list: Option<Vec<DgNumber>>,
+    com_list: Option<&[DgNumber]>,
+    options: &ReadOptions,
+) -> (Vec<DgNumber>, bool) {
+    let (listed, guessed) = match (signed_list, com_list) {
         (Some(signed), com) => {
             for dg in com.into_iter().flatten().filter(|dg| !signed.contains(dg)) {
                 doc.skipped.push(Skipped { dg: *dg, reason: UNSIGNED_IN_COM.to_owned(), not_signed: true });

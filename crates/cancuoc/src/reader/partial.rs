@@ -70,9 +70,9 @@ impl PartialRead {
         files.saturating_add(groups).saturating_add(pending)
     }
 
-    /// True once nothing of the card was kept (a read that stopped before EF.COM).
+    /// True once nothing of the card was kept (a read that stopped before EF.SOD).
     pub fn is_empty(&self) -> bool {
-        !self.com_done && self.pending.is_none()
+        !self.sod_done && self.pending.is_none()
     }
 
     /// How many times the read went on under a new session or on a card put back.

@@ -8,7 +8,7 @@ use super::Session;
 use crate::access::AccessError;
 use crate::document::Document;
 use crate::error::Error;
-use crate::files::{FID_COM, FileError, FileReader, ReadLimits};
+use crate::files::{FID_SOD, FileError, FileReader, ReadLimits};
 use crate::lds::{DgNumber, SecurityInfos};
 use crate::transport::Transport;
 
@@ -140,7 +140,7 @@ impl<T: Transport> Session<T> {
             return Ok(());
         }
         let files = FileReader::new(ReadLimits::default());
-        files.select_ef(&mut self.channel, FID_COM, "EF.COM").map_err(|e| match e {
+        files.select_ef(&mut self.channel, FID_SOD, "EF.SOD").map_err(|e| match e {
             FileError::Channel { .. } | FileError::Refused { .. } => not_under_new_keys(),
             other => Error::File(other),
         })?;
