@@ -149,6 +149,46 @@ impl Transport for CountShortIds {
     }
 }
 
+/// Counts every command a transport sends, by instruction byte.
+struct CountInstructions {
+    chip: VirtualChip,
+    sent: Rc<RefCell<Vec<u8>>>,
+}
+
+impl Transport for CountInstructions {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.sent.borrow_mut().push(apdu.get(1).copied().unwrap_or(0));
+        self.chip.transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.chip.reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(VirtualChip::atr(&self.chip))
+    }
+}
+
+#[test]
+fn a_full_cccd_read_takes_17_apdus_and_8_read_binary() {
+    // PACE-CAN, EF.SOD, DG1, the 17 KB DG2, DG13, DG14, DG15, chip and active authentication:
+    // EF.CardAccess and EF.ATR/INFO (2 READ BINARY), PACE (5), the application (1 SELECT), one
+    // READ BINARY per file (6: EF.COM is not read, the list is EF.SOD's), CA (2), AA (1).
+    let sent = Rc::new(RefCell::new(Vec::new()));
+    let chip = VirtualChip::new(card(), Faults::default(), DEMO_SEED);
+    let doc = read(CountInstructions { chip, sent: sent.clone() }).unwrap();
+    assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok());
+    assert!(doc.active_authentication.is_some());
+    assert_eq!(doc.face().unwrap().data, face_17k());
+    let sent = sent.borrow();
+    let read_binary = sent.iter().filter(|ins| **ins == 0xB0).count();
+    let select = sent.iter().filter(|ins| **ins == 0xA4).count();
+    assert_eq!((sent.len(), read_binary, select), (17, 8, 1), "{sent:02X?}");
+    assert_eq!(doc.access.apdus, 17);
+    assert!(doc.com.is_none());
+}
+
 #[test]
 fn a_chip_without_short_ef_identifiers_is_read_by_select_whichever_way_it_refuses() {
     let whole = read(VirtualChip::new(card(), Faults::default(), DEMO_SEED)).unwrap();
