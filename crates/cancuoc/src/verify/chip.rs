@@ -293,24 +293,33 @@ mod tests {
             sm.protect(&step.set_at).unwrap().to_bytes().unwrap(),
             hex!("0C2241A41D8711015D8F69B1EA365CCE4304970DB12421F38E085340D338128085E700")
         );
-        // That chip answered MSE:Set AT with a plain 6A82 and went on under the same session,
-        // its counter moved: the secure-messaging layer reports the clear answer (the channel
-        // then ends the session) and has counted it, as the next command's MAC shows.
-        assert_eq!(
-            sm.unprotect(&crate::apdu::Response::new(Vec::new(), crate::apdu::StatusWord::FILE_NOT_FOUND)),
-            Err(crate::sm::SmError::PlainAnswer(crate::apdu::StatusWord::FILE_NOT_FOUND))
-        );
+        // The chip's answers, as recorded: each MAC checks under the keys and counter of its
+        // place in the session (MSE:Set AT at …F2, GENERAL AUTHENTICATE at …F4, then SELECT
+        // under chip authentication's new keys at 2).
+        let ok = |sm: &mut SecureMessaging, answer: &[u8]| {
+            let response = crate::apdu::Response::from_bytes(answer).unwrap();
+            sm.unprotect(&response).unwrap()
+        };
+        assert_eq!(ok(&mut sm, &hex!("990290008E083F5136E82A6C34779000")).sw, crate::apdu::StatusWord::OK);
         assert_eq!(
             sm.protect(&step.general_authenticate).unwrap().to_bytes().unwrap(),
             hex!(
                 "0C860000608751019E18F1BA79D805379752BB560EB70AAC3CE3BC5AFE2FDD4AEB325CA8B578B4A93B9F66A5DF40005F8E878535251D33DD974AAF77FB858773E5799FA9DC1034E89B1150EC7F0BB3DB4BF37A1B9EA4458A9701008E089D204D950C0B95DB00"
             )
         );
+        let answer = ok(&mut sm, &hex!("8711010B0A5DFFC7432DE4DEB604291377A05B990290008E08B3384A1F5D1579739000"));
+        assert_eq!((answer.data.as_slice(), answer.sw), (&hex!("7C00")[..], crate::apdu::StatusWord::OK));
         let mut new = step.session();
         let select = Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(hex!("010E").to_vec());
         assert_eq!(
             new.protect(&select).unwrap().to_bytes().unwrap(),
             hex!("0CA4020C1D8711011B2EE500E84960DF7F37AFE7ADFF53838E084500F3B43E192A5700")
         );
+        assert_eq!(ok(&mut new, &hex!("990290008E0803C4B125B4218CEF9000")).sw, crate::apdu::StatusWord::OK);
+        // A byte changed in an answer's MAC is refused.
+        let mut again = step.session();
+        again.protect(&select).unwrap();
+        let forged = crate::apdu::Response::from_bytes(&hex!("990290008E0803C4B125B4218CEE9000")).unwrap();
+        assert!(again.unprotect(&forged).is_err());
     }
 }
