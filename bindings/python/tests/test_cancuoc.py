@@ -67,6 +67,8 @@ def test_a_missing_trust_file_is_a_file_error():
 def test_a_dump_verifies_from_its_folder_and_its_files(tmp_path):
     raw = cancuoc.demo(raw=True)["raw"]
     files = {name: base64.b64decode(data) for name, data in raw.items()}
+    # Every file of the chip, EF.COM included (the C06 online check takes it).
+    assert {"COM", "SOD", "DG1", "DG2", "DG13", "DG14", "DG15"} <= files.keys()
     for name, data in files.items():
         (tmp_path / f"{name}.bin").write_bytes(data)
     from_dir = cancuoc.verify(tmp_path, trust=[TEST_CSCA], at="2026-12-04")

@@ -196,7 +196,8 @@ def read(
     (``dd/mm/yyyy`` or ``YYYY-MM-DD``). ``trust`` lists CSCA certificates, master lists,
     CRLs or folders of them; without it the chain is reported ``no_anchor`` (not genuine).
     ``challenge`` (16 hex digits) makes active authentication sign the caller's nonce (a
-    remote verifier's proof of liveness). ``raw`` adds the files read, base64, for a dump.
+    remote verifier's proof of liveness). ``raw`` adds every file of the chip, base64, EF.COM
+    included (read for it), for a dump or an online check such as C06's.
     ``wait_seconds`` (0–60, default 20) is how long to wait for a card to be put down.
 
     Returns ``{"report": …, "checkin": …, "bhxh": …, "photo": …}``; ``photo`` (when asked)
