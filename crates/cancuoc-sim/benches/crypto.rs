@@ -21,6 +21,7 @@ use cancuoc::internals::crypto::curves;
 use cancuoc::internals::crypto::group::{self, EcGroup};
 use cancuoc::internals::crypto::hash::HashAlgorithm;
 use cancuoc::internals::crypto::rsa::RsaPublicKey;
+use crypto_bigint::U576;
 
 /// Microseconds per call of `f`, over enough calls to take about 0.3 s.
 fn micros(mut f: impl FnMut() -> bool) -> f64 {
@@ -36,19 +37,10 @@ fn micros(mut f: impl FnMut() -> bool) -> f64 {
     started.elapsed().as_secs_f64() * 1e6 / rounds as f64
 }
 
-/// a + b, big-endian, one byte longer.
+/// a + b, big-endian (scalars of at most 66 bytes: no overflow at 576 bits).
 fn add(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let len = a.len().max(b.len()) + 1;
-    let pad = |x: &[u8]| [vec![0u8; len - x.len()], x.to_vec()].concat();
-    let (a, b) = (pad(a), pad(b));
-    let mut out = vec![0u8; len];
-    let mut carry = 0u16;
-    for i in (0..len).rev() {
-        let total = u16::from(a[i]) + u16::from(b[i]) + carry;
-        out[i] = total.to_be_bytes()[1];
-        carry = total >> 8;
-    }
-    out
+    let wide = |x: &[u8]| U576::from_be_slice(&[vec![0; 72 - x.len()], x.to_vec()].concat());
+    wide(a).wrapping_add(&wide(b)).to_be_bytes().as_ref().to_vec()
 }
 
 /// A key and an ECDSA signature over `digest` (no longer than the order): s = k⁻¹(e + r·d).

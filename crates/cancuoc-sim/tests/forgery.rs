@@ -191,8 +191,17 @@ fn without_ef_sod_the_reader_takes_ef_com_as_its_hint() {
     assert_eq!(report.verdict(), Verdict::NotChecked);
     // An EF.SOD that does not parse gives no list either.
     issued.files.insert(0x011D, vec![0x77, 0x03, 0x30, 0x01, 0x00]);
-    let doc = read(VirtualChip::new(issued, Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    let doc = read(VirtualChip::new(issued.clone(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
     assert!(doc.com.is_some(), "EF.COM read when EF.SOD gives no list");
+    assert_eq!(doc.data_groups.len(), 5, "{doc:?}");
+    // Neither gives a list: the usual data groups are tried, and the problem says so.
+    issued.files.insert(0x011E, vec![0x60, 0x05, 0x5F, 0x01]);
+    let doc = read(VirtualChip::new(issued, Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    assert!(
+        doc.read_problems.iter().any(|p| p.ends_with("the usual data groups were tried")),
+        "{:?}",
+        doc.read_problems
+    );
     assert_eq!(doc.data_groups.len(), 5, "{doc:?}");
 }
 

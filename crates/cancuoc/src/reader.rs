@@ -306,7 +306,7 @@ impl<T: Transport> Session<T> {
         if !partial.com_done {
             // EF.COM is unsigned: only a hint, read when EF.SOD gives no list or when asked.
             if signed_list.is_none() || options.ef_com {
-                partial.doc.com = self.read_ef_com(partial, rng, progress)?;
+                partial.doc.com = self.read_ef_com(partial, signed_list.is_some(), rng, progress)?;
             }
             partial.com_done = true;
         }
@@ -345,10 +345,11 @@ impl<T: Transport> Session<T> {
     }
 
     /// EF.COM, or `None` when the chip has none or refuses it. EF.COM is unsigned and only a
-    /// hint: a broken one is a listed problem, never fatal.
+    /// hint: a broken one is a listed problem, never fatal. `signed_list`: EF.SOD gave the list.
     fn read_ef_com(
         &mut self,
         partial: &mut PartialRead,
+        signed_list: bool,
         rng: &mut impl CryptoRng,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Option<Vec<u8>>, Error> {
@@ -361,8 +362,12 @@ impl<T: Transport> Session<T> {
                 | FileError::Truncated { .. }
                 | FileError::Refused { .. }),
             )) => {
-                let from = if partial.doc.sod.is_some() { "EF.SOD" } else { "the usual data groups" };
-                partial.doc.read_problems.push(format!("{e}: the data groups were taken from {from}"));
+                let instead = if signed_list {
+                    "the data groups were taken from EF.SOD"
+                } else {
+                    "the usual data groups were tried"
+                };
+                partial.doc.read_problems.push(format!("{e}: {instead}"));
                 Ok(None)
             }
             Err(e) => Err(e),

@@ -138,17 +138,8 @@ fn product(curve: &Curve, a: &[u8], b: &[u8]) -> Vec<u8> {
     curve.scalar_div(a, &b_inverse).unwrap()
 }
 
-/// a + b as big-endian integers, one byte longer.
+/// a + b as big-endian integers (scalars of at most 66 bytes: no overflow at 576 bits).
 fn sum(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let len = a.len().max(b.len()) + 1;
-    let pad = |x: &[u8]| [vec![0u8; len - x.len()], x.to_vec()].concat();
-    let (a, b) = (pad(a), pad(b));
-    let mut out = vec![0u8; len];
-    let mut carry = 0u16;
-    for i in (0..len).rev() {
-        let total = u16::from(a[i]) + u16::from(b[i]) + carry;
-        out[i] = (total & 0xFF) as u8;
-        carry = total >> 8;
-    }
-    out
+    let wide = |x: &[u8]| crate::crypto::bigint::from_be::<9>(x).unwrap();
+    crate::crypto::bigint::to_be(&wide(a).wrapping_add(&wide(b)), 72)
 }
