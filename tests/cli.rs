@@ -180,6 +180,13 @@ fn verify_with_trust_says_valid_and_an_expired_chain_is_invalid() {
     assert_eq!(out.status.code(), Some(3));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verification"]["passive"]["chain"]["status"], "expired");
+    assert_eq!(report["verdict"], "expired", "expired is its own word, not altered");
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", csca.to_str().unwrap(), "--at", "2040-01-01"]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Authenticity        EXPIRED: genuine"), "{text}");
+    assert!(!text.contains("INVALID"), "{text}");
+    assert!(text.contains("Verdict             EXPIRED"), "{text}");
     // A file that is no certificate, named with --trust: a clear error.
     let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", dir.join("DG1.bin").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -235,6 +242,57 @@ fn a_revoked_document_signer_makes_verify_exit_3() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["verification"]["passive"]["chain"]["status"], "revoked");
     assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn verify_follows_a_csca_key_rollover_through_its_link_certificate() {
+    // The demo card's document signer was issued under the second generation of
+    // `Rollover::generate(DEMO_SEED)`: the store holds the first generation only.
+    let dir = scratch("rollover");
+    let dump = dir.join("dump");
+    assert!(cancuoc(&["demo", "--out", dump.to_str().unwrap()]).status.success());
+    let pkis = cancuoc_sim::pki::Rollover::generate(cancuoc_sim::DEMO_SEED);
+    let trust = dir.join("trust");
+    std::fs::create_dir_all(&trust).unwrap();
+    std::fs::write(trust.join("csca-2016.der"), &pkis.old.csca.certificate).unwrap();
+    let verify = |args: &[&str]| {
+        let out = cancuoc(
+            &[&["verify", dump.to_str().unwrap(), "--json", "--trust", trust.to_str().unwrap()][..], args].concat(),
+        );
+        (out.status.code(), serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap())
+    };
+    // The older generation alone: untrusted, exit 0, the key looked for named; never invalid.
+    let (code, report) = verify(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(report["verdict"], "untrusted");
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "no_anchor");
+    let problems = report["verification"]["passive"]["problems"].to_string();
+    assert!(problems.contains("authority key identifier"), "{problems}");
+    // With the link certificate in the same folder: genuine.
+    std::fs::write(trust.join("link-2024.der"), &pkis.link).unwrap();
+    let (code, report) = verify(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(report["verdict"], "genuine", "{report}");
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "trusted");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_dump_of_ef_sod_alone_is_not_called_genuine() {
+    let dir = scratch("sod-only");
+    assert!(cancuoc(&["demo", "--out", dir.to_str().unwrap()]).status.success());
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "SOD.bin" {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", test_csca().to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("GENUINE"), "{text}");
+    assert!(text.contains("no data group was there to check"), "{text}");
+    assert!(text.contains("Verdict             not_checked"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -269,6 +269,29 @@ fn passive_authentication_through_pcscd_genuine_unanchored_and_tampered() {
 }
 
 #[test]
+fn a_live_read_follows_a_csca_key_rollover_through_its_link_certificate() {
+    // The virtual card's document signer was issued under the second generation of
+    // `Rollover::generate(DEMO_SEED)`; the trust folder holds the first generation.
+    let pkis = cancuoc_sim::pki::Rollover::generate(cancuoc_sim::DEMO_SEED);
+    let trust = std::env::temp_dir().join(format!("cancuoc-rollover-live-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&trust);
+    std::fs::create_dir_all(&trust).unwrap();
+    std::fs::write(trust.join("csca-2016.der"), &pkis.old.csca.certificate).unwrap();
+    let bed = TestBed::start(&[]);
+    let read = ["read", "--id", "001090012345", "--json", "--trust", trust.to_str().unwrap()];
+    let out = bed.cancuoc(&read);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    assert_eq!(report["verdict"], "untrusted", "a missing generation is no forgery");
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "no_anchor");
+    std::fs::write(trust.join("link-2024.der"), &pkis.link).unwrap();
+    let report = json(&bed.cancuoc(&read));
+    assert_eq!(report["verdict"], "genuine", "{report}");
+    assert_eq!(report["verification"]["passive"]["chain"]["status"], "trusted");
+    let _ = std::fs::remove_dir_all(&trust);
+}
+
+#[test]
 fn a_chip_listing_an_unsigned_dg11_shows_only_what_ef_sod_signs() {
     let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
     // A forger's chip: EF.COM lists a DG11 naming someone else, DG13 is gone.

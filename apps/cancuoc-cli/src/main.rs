@@ -1,7 +1,8 @@
 //! `cancuoc`: read Vietnamese CCCD and ICAO 9303 chips from the command line.
 //!
 //! Exit codes (DESIGN.md §3.1): 0 read; 1 error (no reader, no card, wrong keys, card
-//! removed…) with a one-line reason on stderr; 2 usage; 3 read, but a check failed.
+//! removed…) with a one-line reason on stderr; 2 usage; 3 read, but a check failed (verdict
+//! altered, cloned, expired, revoked or bad_certificate).
 
 mod batch;
 mod console;
@@ -25,7 +26,8 @@ use crate::console::errln;
 #[command(
     name = "cancuoc",
     version,
-    about = "Read Vietnamese citizen ID cards (CCCD) and ICAO 9303 passports over PC/SC"
+    about = "Read Vietnamese citizen ID cards (CCCD) and ICAO 9303 passports over PC/SC",
+    after_help = "Exit codes: 0 read, verdict genuine, untrusted or not_checked; 1 error (no reader, no card, wrong keys, card removed…); 2 usage; 3 read, but a check failed: verdict altered, cloned, expired (genuine data under an expired certificate), revoked or bad_certificate. The verdict is the last line of the text output and the top-level \"verdict\" of the JSON report."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus};
+use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus, Verdict};
 use cancuoc::{Checks, Inspection, Report};
 
 use crate::OutputArgs;
@@ -139,18 +139,25 @@ fn print_verdicts(report: &Report) {
     let signature = passive.signature.as_deref().unwrap_or("?");
     let anchor = passive.chain.as_ref().and_then(|c| c.anchor.as_deref()).unwrap_or("?");
     let problems = passive.problems.join("; ");
-    match passive.status {
-        PassiveStatus::Valid(_) => outln!(
-            "{:<20}GENUINE: {matched} data groups match EF.SOD, signed ({signature}) under {anchor}",
-            "Authenticity"
+    let label = "Authenticity";
+    match report.passive_verdict() {
+        Verdict::Genuine => {
+            outln!("{label:<20}GENUINE: {matched} data groups match EF.SOD, signed ({signature}) under {anchor}")
+        }
+        Verdict::Untrusted => outln!(
+            "{label:<20}intact: {matched} data groups match EF.SOD and its signature ({signature}) verifies, but no trust anchor vouches for the signer (add --trust){}",
+            if problems.is_empty() { String::new() } else { format!(": {problems}") }
         ),
-        PassiveStatus::Untrusted => outln!(
-            "{:<20}intact: {matched} data groups match EF.SOD and its signature ({signature}) verifies, but no trust anchor vouches for the signer (add --trust)",
-            "Authenticity"
+        Verdict::Expired => outln!(
+            "{label:<20}EXPIRED: genuine ({matched} data groups match EF.SOD, signed ({signature}) under {anchor}), but {problems}"
         ),
-        PassiveStatus::Invalid => outln!("{:<20}INVALID: {problems}", "Authenticity"),
-        PassiveStatus::Unsupported => outln!("{:<20}not checked: {problems}", "Authenticity"),
-        _ => outln!("{:<20}not checked (no EF.SOD)", "Authenticity"),
+        Verdict::Revoked => outln!("{label:<20}REVOKED: {problems}"),
+        Verdict::BadCertificate => outln!("{label:<20}INVALID CERTIFICATE: {problems}"),
+        Verdict::Altered => outln!("{label:<20}INVALID: {problems}"),
+        _ if passive.status == PassiveStatus::NotChecked && problems.is_empty() => {
+            outln!("{label:<20}not checked (no EF.SOD)")
+        }
+        _ => outln!("{label:<20}not checked: {problems}"),
     }
     let v = &report.verification;
     let recorded =
@@ -168,6 +175,10 @@ fn print_verdicts(report: &Report) {
             );
         }
     }
+    // The one word every front end uses (the report's `verdict`), upper case when it fails.
+    let verdict = report.verdict();
+    let word = if report.check_failed() { verdict.as_str().to_uppercase() } else { verdict.as_str().to_owned() };
+    outln!("{:<20}{}", "Verdict", word);
 }
 
 /// Today's date (UTC) from the system clock.

@@ -157,6 +157,14 @@ pub fn trust_file(data: &[u8]) {
     let _ = store.add_file("fuzz", data);
 }
 
+/// Two X.501 names compared as RFC 5280 §7.1 says (the data split in two): the name
+/// preparation of every certificate's issuer and subject.
+pub fn name(data: &[u8]) {
+    let (a, b) = data.split_at(data.len() / 2);
+    let _ = crate::pki::name::same_name(a, b);
+    let _ = crate::pki::name::NameKey::new(data);
+}
+
 /// What a card says of extended length: an ATR's historical bytes, EF.ATR/INFO's content.
 pub fn capabilities(data: &[u8]) {
     let _ = crate::files::capabilities::extended_length_in_atr(data);

@@ -5,5 +5,6 @@
 
 pub mod certificate;
 pub mod cms;
+pub mod name;
 pub mod signature;
 pub mod signer;

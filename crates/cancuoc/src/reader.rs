@@ -338,6 +338,14 @@ impl<T: Transport> Session<T> {
                 Err(Error::File(e @ (FileError::AccessDenied { .. } | FileError::NotFound { .. }))) => {
                     partial.doc.skipped.push(Skipped { dg: *dg, reason: e.to_string(), not_signed: false });
                 }
+                // A file whose structure is broken (an empty DG13, a header claiming more than
+                // any file) never ends the read: what the chip gave is kept, EF.SOD's hash
+                // judges it, and the problem is listed.
+                Err(Error::File(e @ (FileError::Malformed { .. } | FileError::TooLarge { .. }))) => {
+                    let bytes = partial.take_pending(dg.fid());
+                    partial.doc.read_problems.push(format!("{e}: kept as the chip gave it ({} bytes)", bytes.len()));
+                    partial.doc.data_groups.insert(*dg, bytes);
+                }
                 Err(e) => return Err(e),
             }
         }

@@ -7,6 +7,7 @@
 //! come only from [`Document::signed_view`]: a data group EF.SOD does not sign never feeds them.
 
 mod holder;
+mod problems;
 pub mod recorded;
 mod verification;
 
@@ -20,7 +21,8 @@ use crate::lds::{Dg1, Dg11, DgNumber, EfCom, ImageFormat};
 use crate::verify::passive::PassiveResult;
 pub use crate::verify::status::{ChainStatus, CheckStatus, HashResult, PassiveStatus, SignatureStatus};
 pub use verification::{
-    ActiveReport, ChainReport, ChipReport, DgMap, PassiveReport, RecordedReport, SignerReport, VerificationReport,
+    ActiveReport, CardSecurityReport, ChainReport, ChipReport, DgMap, PassiveReport, RecordedReport, SignerReport,
+    VerificationReport,
 };
 
 /// The schema identifier.
@@ -47,9 +49,34 @@ pub enum Verdict {
     /// Data and signature are right, but the document signer certificate is not one its CSCA
     /// issued for signing documents.
     BadCertificate,
-    /// Nothing could be checked (no EF.SOD), or a check could not be performed here
-    /// (`unsupported`: the reason is in `verification.passive.problems`).
+    /// Nothing could be checked (no EF.SOD, or no data group to compare with it), or a check
+    /// could not be performed here (`unsupported`: the reason is in
+    /// `verification.passive.problems`).
     NotChecked,
+}
+
+impl Verdict {
+    /// The report's word (`verdict` at the top of `cancuoc/1`): `genuine`, `untrusted`,
+    /// `altered`, `cloned`, `expired`, `revoked`, `bad_certificate` or `not_checked`. Every
+    /// front end names the outcome with it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Genuine => "genuine",
+            Self::Untrusted => "untrusted",
+            Self::Altered => "altered",
+            Self::Cloned => "cloned",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::BadCertificate => "bad_certificate",
+            Self::NotChecked => "not_checked",
+        }
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// What the report needs besides the document.
@@ -83,6 +110,9 @@ pub struct ReportContext {
 pub struct Report {
     /// Always [`SCHEMA`].
     pub schema: &'static str,
+    /// [`Report::verdict`] as it was when the report was built: the one word a desk, a log
+    /// line or a hospital system acts on.
+    verdict: Verdict,
     /// The document.
     pub document: DocumentReport,
     /// The holder.
@@ -199,7 +229,10 @@ impl Report {
             recorded: doc.access_recorded,
         };
         let verification = VerificationReport::new(doc, passive);
-        Self { schema: SCHEMA, document, holder, photo, access, verification }
+        let mut report =
+            Self { schema: SCHEMA, verdict: Verdict::NotChecked, document, holder, photo, access, verification };
+        report.verdict = report.verdict();
+        report
     }
 
     /// The one answer for a desk, from the three checks: the worst finding wins (a clone over
@@ -210,7 +243,13 @@ impl Report {
         if v.chip.status == CheckStatus::Invalid || v.active.status == CheckStatus::Invalid {
             return Verdict::Cloned;
         }
-        let passive = &v.passive;
+        self.passive_verdict()
+    }
+
+    /// What passive authentication alone says, in [`Verdict`]'s words (never `cloned`): the
+    /// line a report prints for EF.SOD, its signature and its chain.
+    pub fn passive_verdict(&self) -> Verdict {
+        let passive = &self.verification.passive;
         match passive.status {
             PassiveStatus::Valid(_) => Verdict::Genuine,
             PassiveStatus::Untrusted => Verdict::Untrusted,
@@ -299,24 +338,8 @@ fn document_report(doc: &Document, signed: &Document, unsigned: &[DgNumber]) -> 
     if let Some(Err(e)) = doc.com.as_deref().map(EfCom::parse) {
         problems.push(format!("EF.COM is malformed ({e}): the data groups were taken from EF.SOD"));
     }
-    match (&dg1, signed.dg(DgNumber::DG1)) {
-        (Some(dg1), _) => problems.extend(
-            dg1.problems
-                .iter()
-                .map(|p| format!("DG1: {p}; its fields are kept, as EF.SOD's hash decides their integrity")),
-        ),
-        (None, Some(bytes)) => {
-            if let Err(e) = Dg1::parse(bytes) {
-                problems.push(format!("DG1 cannot be read: {e}"));
-            }
-        }
-        (None, None) => {}
-    }
-    if signed.dg(DgNumber::DG2).is_some()
-        && let Err(e) = signed.face()
-    {
-        problems.push(format!("DG2 holds no face image this reader can take: {e}; no photo is shown"));
-    }
+    problems.extend(problems::data_group_problems(signed, dg1.as_ref()));
+    problems.extend(problems::card_security_problems(doc));
     DocumentReport {
         kind,
         issuing_state: mrz.map(|m| m.issuing_state.clone()),

@@ -12,6 +12,8 @@
 //! with the issuer's published one. Otherwise [`TrustError::MasterListUnanchored`] names the
 //! CSCA and its fingerprint to check.
 
+mod path;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -158,9 +160,27 @@ impl TrustStore {
         Self::default()
     }
 
-    /// The anchors.
+    /// The certificates: CSCA certificates that can anchor a chain
+    /// ([`Certificate::is_anchor_form`]) and the link certificates between CSCA keys, which
+    /// count only on a path to one of them.
     pub fn anchors(&self) -> &[Certificate] {
         &self.anchors
+    }
+
+    /// Every certification path from `cert` (a document signer's) to a CSCA of the store, each
+    /// signature along it verified ([`path`]): the issuers, nearest first, the last an anchor.
+    pub(crate) fn issuer_paths(&self, cert: &Certificate) -> path::Search<'_> {
+        let pool: Vec<&Certificate> = self.anchors.iter().collect();
+        let rules = path::Rules {
+            signed_by: &|cert, issuer| self.verify_issued_by(cert, issuer),
+            is_anchor: &Certificate::is_anchor_form,
+        };
+        path::search(cert, &pool, &rules)
+    }
+
+    /// The certificates of the store whose subject is `cert`'s issuer name (RFC 5280 §7.1).
+    pub(crate) fn named_issuers<'a>(&'a self, cert: &'a Certificate) -> impl Iterator<Item = &'a Certificate> + 'a {
+        self.anchors.iter().filter(move |c| cert.named_issuer(c))
     }
 
     /// The CRLs.
@@ -168,21 +188,31 @@ impl TrustStore {
         &self.crls
     }
 
-    /// True when a CRL of `csca` (issuer name matching, signature verifying under its key)
-    /// lists `serial` (RFC 5280 §6.3).
+    /// True when a CRL of `csca` lists `serial` (RFC 5280 §6.3): a CRL whose issuer is
+    /// `csca`'s name (RFC 5280 §7.1 comparison) and whose signature verifies under **any key of
+    /// that CSCA** the store holds (its self-signed certificates and link certificates: a CSCA
+    /// signs its CRLs with its current key, whichever generation the document signer was
+    /// issued under).
     pub fn is_revoked(&self, csca: &Certificate, serial: &[u8]) -> bool {
-        let Ok(key) = csca.public_key(None) else { return false };
-        self.crls.iter().filter(|crl| crl.issuer == csca.subject).any(|crl| {
-            let signed = [&crl.tbs[..], &crl.signature[..]].concat();
-            let genuine = self.checked.get_or_check(&csca.der, &signed, || {
-                verify(&key, &crl.signature_algorithm, None, &crl.tbs, &crl.signature).map(|_| ())
-            });
-            genuine.is_ok() && crl.revoked.iter().any(|s| s.as_slice() == serial)
+        let keys: Vec<&Certificate> = self.anchors.iter().filter(|c| c.subject_name == csca.subject_name).collect();
+        self.crls.iter().filter(|crl| crl.issuer_name == csca.subject_name).any(|crl| {
+            crl.revoked.iter().any(|s| s.as_slice() == serial) && keys.iter().any(|key| self.signed_crl(key, crl))
         })
     }
 
-    /// Verifies that `csca` signed the certificate `ds`, once per pair for the store and its
-    /// clones (ICAO 9303-12 §7.1.1's chain step; the outcome is cached).
+    /// True when `csca`'s key signed `crl` (the outcome is cached).
+    fn signed_crl(&self, csca: &Certificate, crl: &Crl) -> bool {
+        let signed = [&crl.tbs[..], &crl.signature[..]].concat();
+        self.checked
+            .get_or_check(&csca.der, &signed, || {
+                let key = csca.public_key(None)?;
+                verify(&key, &crl.signature_algorithm, None, &crl.tbs, &crl.signature).map(|_| ())
+            })
+            .is_ok()
+    }
+
+    /// Verifies that `csca`'s key signed the certificate `ds`, once per pair for the store and
+    /// its clones (ICAO 9303-12 §7.1.1's chain step; the outcome is cached).
     ///
     /// # Errors
     /// The signature's error: the CSCA's key or the algorithm unsupported, or no match.
@@ -303,15 +333,22 @@ impl TrustStore {
                 None => skipped.push(format!("{name}: entry at byte {} is not a certificate", tlv.value_offset)),
             }
         }
-        let certifies_signer = |csca: &&Certificate| {
-            csca.subject == signer_cert.issuer
-                && csca.public_key(None).is_ok_and(|k| signer_cert.verify_signed_by(&k).is_ok())
-        };
+        // The signer's path: through the list's own certificates (a link certificate, the
+        // CSCA's other keys) to a CSCA the user supplied or pinned, names compared as RFC 5280
+        // §7.1 says (a list signer's issuer is often encoded in another string type than its
+        // CSCA's subject).
         let supplied = self.anchors.get(..self.supplied).unwrap_or_default();
-        let in_list: Vec<&Certificate> = certs.iter().filter(certifies_signer).collect();
-        let anchored = supplied.iter().any(|c| certifies_signer(&c))
-            || in_list.iter().any(|c| self.pinned.contains(&fingerprint(&c.der)));
+        let pool: Vec<&Certificate> = supplied.iter().chain(certs.iter()).collect();
+        let is_anchor =
+            |c: &Certificate| supplied.iter().any(|s| s.der == c.der) || self.pinned.contains(&fingerprint(&c.der));
+        let rules =
+            path::Rules { signed_by: &|cert, issuer| self.verify_issued_by(cert, issuer), is_anchor: &is_anchor };
+        let anchored = !path::search(&signer_cert, &pool, &rules).paths.is_empty();
         if !anchored {
+            let certifies_signer = |csca: &&Certificate| {
+                signer_cert.named_issuer(csca) && self.verify_issued_by(&signer_cert, csca).is_ok()
+            };
+            let in_list: Vec<&Certificate> = certs.iter().filter(certifies_signer).collect();
             let csca = match in_list.first() {
                 Some(c) => ListCsca { subject: c.subject_text.clone(), fingerprint: Some(hex(&fingerprint(&c.der))) },
                 None => ListCsca { subject: signer_cert.issuer_text.clone(), fingerprint: None },

@@ -214,7 +214,8 @@ fn every_real_sod_signature_verifies_and_chains_to_its_csca() {
             let csca = root.join("gmrtd/csca/IDN_2010_SERIES_CSCA_CERT/2020-10_CSCA.cer");
             trust.add_file("2020-10_CSCA.cer", &std::fs::read(csca).unwrap()).unwrap();
         }
-        if name == "SG-2" {
+        // A link certificate is no anchor: these chain to their CSCA of the German list.
+        if name == "SG-2" || LINKED.contains(&name.as_str()) {
             let added = german_master_list(&root, &mut trust);
             assert!(added > 300, "{added}");
         }
@@ -358,4 +359,55 @@ fn the_colombian_crl_parses_and_verifies_under_its_csca() {
     assert_eq!(store.add_file("COL.crl", &crl_der), Ok(0));
     // `is_revoked` counts a CRL only when its signature verifies under the CSCA's key.
     assert!(colombian.iter().any(|c| store.is_revoked(c, &revoked)), "no Colombian CSCA verifies the CRL");
+}
+/// The documents whose `CSCA.bin` is a link certificate (a newer CSCA key certified by the
+/// older one, ICAO 9303-12 §5.1.1), as gmrtd expects them.
+const LINKED: [&str; 3] = ["AT", "RU", "SG"];
+
+#[test]
+fn a_link_certificate_alone_is_no_anchor_and_never_forgery() {
+    let Some(root) = samples() else { return };
+    for name in LINKED {
+        let dir = root.join("gmrtd/documents").join(name);
+        let link = cancuoc::trust::Certificate::parse(&read(&dir, "CSCA.bin")).unwrap();
+        assert!(!link.is_anchor_form(), "{name}: a link certificate");
+        let mut trust = cancuoc::TrustStore::new();
+        trust.add_file("CSCA.bin", &read(&dir, "CSCA.bin")).unwrap();
+        let doc = Document { sod: Some(read(&dir, "EF_SOD.bin")), ..Document::default() };
+        let result = cancuoc::verify::passive::passive(&doc, &trust, None);
+        assert_eq!(result.chain.as_ref().map(|c| c.0), Some(cancuoc::verify::passive::ChainStatus::NoAnchor), "{name}");
+        assert!(result.problems.iter().any(|p| p.contains("link certificate")), "{name}: {:?}", result.problems);
+    }
+}
+
+#[test]
+fn a_real_link_certificate_carries_trust_from_the_older_csca_key() {
+    let Some(root) = samples() else { return };
+    // The Singapore document signer was issued under "Singapore Passport CA 5"; its CSCA.bin
+    // is CA 5's key certified by CA 4's. The store: CA 4's self-signed certificate, taken out
+    // of the German master list, and the link certificate.
+    let dir = root.join("gmrtd/documents/SG");
+    let link = cancuoc::trust::Certificate::parse(&read(&dir, "CSCA.bin")).unwrap();
+    let mut german = cancuoc::TrustStore::new();
+    german_master_list(&root, &mut german);
+    let older = german
+        .anchors()
+        .iter()
+        .find(|c| c.is_anchor_form() && c.subject_key_id == link.authority_key_id)
+        .expect("the German master list holds the CSCA key that signed the Singapore link certificate")
+        .clone();
+    assert!(older.subject_text.contains("Singapore Passport CA 4"), "{}", older.subject_text);
+    let doc = Document { sod: Some(read(&dir, "EF_SOD.bin")), ..Document::default() };
+    let chain = |files: &[&[u8]]| {
+        let mut trust = cancuoc::TrustStore::new();
+        for (i, der) in files.iter().enumerate() {
+            trust.add_file(&format!("cert{i}"), der).unwrap();
+        }
+        cancuoc::verify::passive::passive(&doc, &trust, None).chain.unwrap()
+    };
+    let (status, anchor) = chain(&[&older.der, &link.der]);
+    assert_eq!(status, cancuoc::verify::passive::ChainStatus::Trusted);
+    assert!(anchor.unwrap().contains("Singapore Passport CA 4"));
+    // The older CSCA alone: its key did not issue the document signer. Untrusted, not invalid.
+    assert_eq!(chain(&[&older.der]).0, cancuoc::verify::passive::ChainStatus::NoAnchor);
 }

@@ -72,13 +72,23 @@ impl FaceImage {
     pub fn parse_all_dg2(bytes: &[u8]) -> Result<Vec<Self>, LdsError> {
         let d = || LdsError::decode("DG2");
         let mut file = ByteReader::new(bytes, "DG2");
-        let dg2 = file.expect_tlv(TAG_DG2).map_err(d())?;
+        let outer = file.tlv().map_err(d())?;
         file.finish_file().map_err(d())?;
-        // Some issuers put the templates (7F60) straight under 75, without the group (7F61):
-        // EF.SOD's hash vouches for the bytes, so the face is taken from there too.
-        let mut group = match dg2.reader("DG2").find_tlv(TAG_BIT_GROUP).map_err(d())? {
-            Some(group) => group.reader("DG2"),
-            None => dg2.reader("DG2"),
+        let mut group = match outer.tag {
+            // Some issuers put the templates (7F60) straight under 75, without the group (7F61):
+            // EF.SOD's hash vouches for the bytes, so the face is taken from there too.
+            TAG_DG2 => match outer.reader("DG2").find_tlv(TAG_BIT_GROUP).map_err(d())? {
+                Some(group) => group.reader("DG2"),
+                None => outer.reader("DG2"),
+            },
+            // Others start the file with the group itself, without the outer template (75).
+            TAG_BIT_GROUP => outer.reader("DG2"),
+            _ => {
+                return Err(LdsError::Invalid {
+                    file: "DG2",
+                    what: "neither a DG2 template (75) nor a biometric group (7F61)",
+                });
+            }
         };
         let mut faces = Vec::new();
         while let Some(bit) = group.find_tlv(TAG_BIT).map_err(d())? {
@@ -240,6 +250,17 @@ mod tests {
         assert_eq!(FaceImage::parse_dg2(&tlv(0x75, &bit)).unwrap(), sample());
         // 75 { } names what is missing.
         let err = FaceImage::parse_dg2(&tlv(0x75, &[])).unwrap_err();
+        assert!(err.to_string().contains("7F61"), "{err}");
+    }
+
+    #[test]
+    fn a_group_without_the_outer_template_still_gives_the_face() {
+        // 7F61 { 02 01, 7F60 … } as the whole file, without 75 around it.
+        let dg2 = encode_dg2(&sample());
+        let group = ByteReader::new(&dg2, "t").expect_tlv(0x75).unwrap().value.to_vec();
+        assert_eq!(FaceImage::parse_dg2(&group).unwrap(), sample());
+        // Any other outer tag is no DG2, said in words.
+        let err = FaceImage::parse_dg2(&crate::codec::tlv::tlv(0x76, &group)).unwrap_err();
         assert!(err.to_string().contains("7F61"), "{err}");
     }
 

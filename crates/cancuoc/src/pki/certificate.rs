@@ -3,6 +3,7 @@
 //! signed kept for verification.
 
 use super::cms::Algorithm;
+use super::name::NameKey;
 use super::signature::{PublicKey, SignatureError, verify};
 use crate::codec::ByteReader;
 use std::sync::Arc;
@@ -46,6 +47,13 @@ pub struct Certificate {
     pub key_usage: Option<(bool, bool)>,
     /// subjectKeyIdentifier.
     pub subject_key_id: Option<Vec<u8>>,
+    /// authorityKeyIdentifier's keyIdentifier: which of its issuer's keys signed it (mandatory
+    /// in ICAO 9303-12 §7.1.1's DS profile and in link certificates).
+    pub authority_key_id: Option<Vec<u8>>,
+    /// The subject, prepared for RFC 5280 §7.1 comparison.
+    pub(crate) subject_name: NameKey,
+    /// The issuer, prepared likewise.
+    pub(crate) issuer_name: NameKey,
 }
 
 impl std::fmt::Debug for Certificate {
@@ -76,6 +84,12 @@ impl Certificate {
             x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0.to_vec()),
             _ => None,
         });
+        let authority_key_id = cert.iter_extensions().find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki.key_identifier.as_ref().map(|id| id.0.to_vec())
+            }
+            _ => None,
+        });
         Some(Self {
             der: der.get(..r.offset()).unwrap_or(der).to_vec(),
             tbs,
@@ -91,6 +105,9 @@ impl Certificate {
             signature,
             key_usage,
             subject_key_id,
+            authority_key_id,
+            subject_name: NameKey::new(cert.subject().as_raw()),
+            issuer_name: NameKey::new(cert.issuer().as_raw()),
         })
     }
 
@@ -110,6 +127,37 @@ impl Certificate {
         verify(issuer_key, &self.signature_algorithm, None, &self.tbs, &self.signature)
     }
 
+    /// True when `issuer`'s subject is this certificate's issuer, compared as RFC 5280 §7.1
+    /// says ([`super::name`]): string types, case and inner spaces do not matter.
+    pub fn named_issuer(&self, issuer: &Certificate) -> bool {
+        self.issuer_name == issuer.subject_name
+    }
+
+    /// True when the subject and issuer are the same name (a self-issued certificate).
+    pub fn is_self_issued(&self) -> bool {
+        self.issuer_name == self.subject_name
+    }
+
+    /// True for a CSCA certificate that can be a trust anchor: self-issued, and not signed by
+    /// another key of the same CSCA. A **link certificate** (ICAO 9303-12 §5.1.1: a new CSCA
+    /// key certified by the previous one) is self-issued too, but its authority key
+    /// identifier names another key than its subject key identifier: it is a path element,
+    /// trusted only through the CSCA certificate that signed it. A certificate between two
+    /// differently named CSCAs (a name change) is never an anchor.
+    pub fn is_anchor_form(&self) -> bool {
+        self.is_self_issued()
+            && match (&self.authority_key_id, &self.subject_key_id) {
+                (Some(aki), Some(ski)) => aki == ski,
+                _ => true,
+            }
+    }
+
+    /// True when this certificate's key is the one `issued`'s authority key identifier names
+    /// (`None` when either identifier is absent: then only the signature can tell).
+    pub fn is_key_named_by(&self, issued: &Certificate) -> Option<bool> {
+        Some(self.subject_key_id.as_ref()? == issued.authority_key_id.as_ref()?)
+    }
+
     /// True when `at` (seconds since 1970) lies in the validity period.
     pub fn valid_at(&self, at: i64) -> bool {
         self.not_before <= at && at <= self.not_after
@@ -127,6 +175,8 @@ impl Certificate {
 pub struct Crl {
     /// The issuer Name, DER.
     pub issuer: Vec<u8>,
+    /// The issuer, prepared for RFC 5280 §7.1 comparison.
+    pub(crate) issuer_name: NameKey,
     /// The TBSCertList, as encoded.
     pub tbs: Vec<u8>,
     /// The signature algorithm.
@@ -169,6 +219,7 @@ impl Crl {
             }
         }
         Some(Self {
+            issuer_name: NameKey::new(&issuer),
             issuer,
             tbs: tbs_tlv.raw.to_vec(),
             signature_algorithm: Algorithm { oid, parameters },

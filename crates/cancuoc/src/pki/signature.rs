@@ -39,6 +39,10 @@ pub enum SignatureError {
     /// The signature does not verify (or is malformed).
     #[error("the signature does not verify")]
     Invalid,
+    /// The signature's algorithm is for another kind of key (ECDSA against an RSA key, RSA
+    /// against an EC key): this key did not make it.
+    #[error("the signature's algorithm does not fit the key")]
+    KeyMismatch,
 }
 
 /// A verification key.
@@ -317,7 +321,7 @@ pub fn verify(
             ecdsa(key, hash, message, &r, &s)?;
         }
         (Scheme::EcdsaPlain(hash), _) => {
-            let curve = key.curve().ok_or(SignatureError::Unsupported("ECDSA with an RSA key"))?;
+            let curve = key.curve().ok_or(SignatureError::KeyMismatch)?;
             let (r, s) = ecdsa_plain_pair(curve.as_ref(), signature).ok_or(SignatureError::Invalid)?;
             ecdsa(key, hash, message, r, s)?;
         }
@@ -332,13 +336,13 @@ pub fn verify(
             }
         }
         (Scheme::Pss(..) | Scheme::Pkcs1(_), PublicKey::Ec { .. }) => {
-            return Err(SignatureError::Unsupported("signature algorithm for an EC key"));
+            return Err(SignatureError::KeyMismatch);
         }
     }
     Ok(scheme.name())
 }
 
 fn ecdsa(key: &PublicKey, hash: HashAlgorithm, message: &[u8], r: &[u8], s: &[u8]) -> Result<(), SignatureError> {
-    let PublicKey::Ec { curve, point } = key else { return Err(SignatureError::Unsupported("ECDSA with an RSA key")) };
+    let PublicKey::Ec { curve, point } = key else { return Err(SignatureError::KeyMismatch) };
     if curve.verify_ecdsa(point, &hash.digest(message), r, s) { Ok(()) } else { Err(SignatureError::Invalid) }
 }

@@ -14,7 +14,9 @@ use crate::lds::sod::HashAlgorithm;
 pub fn find_signer_certificate(certificates: &[Vec<u8>], sid: &SignerId) -> Option<Certificate> {
     let certs: Vec<Certificate> = certificates.iter().filter_map(|der| Certificate::parse(der)).collect();
     let exact = certs.iter().find(|cert| match sid {
-        SignerId::IssuerAndSerial { issuer, serial } => cert.issuer == *issuer && cert.serial == *serial,
+        SignerId::IssuerAndSerial { issuer, serial } => {
+            cert.serial == *serial && super::name::same_name(&cert.issuer, issuer)
+        }
         SignerId::SubjectKeyIdentifier(ski) => cert.subject_key_id.as_deref() == Some(ski.as_slice()),
     });
     let by_serial = || match sid {
@@ -65,6 +67,7 @@ pub fn check_signer(signed: &SignedData, signer: &SignerInfo, key: &PublicKey) -
         |e| match e {
             SignatureError::Invalid => Invalid("the signature does not verify"),
             SignatureError::BadKey => Invalid("the signer's key is malformed"),
+            SignatureError::KeyMismatch => Invalid("the signature's algorithm does not fit the signer's key"),
             SignatureError::Unsupported(what) => Unsupported(what),
         },
     )

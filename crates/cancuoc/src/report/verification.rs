@@ -41,6 +41,23 @@ pub struct PassiveReport {
     pub chain: Option<ChainReport>,
     /// What went wrong or could not be checked, in words.
     pub problems: Vec<String>,
+    /// EF.CardSecurity's signature and chain, when the document holds the file.
+    pub card_security: Option<CardSecurityReport>,
+}
+
+/// `verification.passive.card_security`: EF.CardSecurity checked as EF.SOD is.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardSecurityReport {
+    /// `valid`, `invalid`, `untrusted`, `unsupported` or `not_checked`.
+    pub status: PassiveStatus,
+    /// Its signature algorithm.
+    pub signature: Option<String>,
+    /// The signature check alone.
+    pub signature_status: SignatureStatus,
+    /// Its signer's chain to a trust anchor.
+    pub chain: Option<ChainReport>,
+    /// What went wrong or could not be checked, in words.
+    pub problems: Vec<String>,
 }
 
 /// `verification.passive.signer`.
@@ -164,6 +181,13 @@ fn passive_report(result: PassiveResult) -> PassiveReport {
         }),
         chain: result.chain.map(|(status, anchor)| ChainReport { status, anchor }),
         problems: result.problems,
+        card_security: result.card_security.map(|c| CardSecurityReport {
+            status: c.status,
+            signature: c.signature,
+            signature_status: c.signature_status,
+            chain: c.chain.map(|(status, anchor)| ChainReport { status, anchor }),
+            problems: c.problems,
+        }),
     }
 }
 

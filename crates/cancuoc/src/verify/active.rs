@@ -36,7 +36,9 @@ pub enum ActiveError {
 /// when the signature verifies and `passive` vouches for DG15. A chip that holds DG15 but gave
 /// no signature failed the check: a copy of the data cannot answer.
 pub fn verdict(doc: &Document, passive: &PassiveResult) -> CheckOutcome {
-    let Some(dg15) = doc.dg(DgNumber::DG15) else { return CheckOutcome::new(CheckStatus::NotSupported, None) };
+    let Some(dg15) = doc.dg(DgNumber::DG15) else {
+        return super::status::absent_key_group(passive, DgNumber::DG15, "active authentication");
+    };
     let Some(evidence) = &doc.active_authentication else { return CheckOutcome::new(CheckStatus::NotChecked, None) };
     if evidence.response.is_empty() {
         return CheckOutcome::new(

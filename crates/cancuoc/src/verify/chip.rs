@@ -73,8 +73,10 @@ pub fn verdict(doc: &Document, passive: &PassiveResult) -> CheckOutcome {
         verdict.name.clone_from(&claim.protocol);
         return verdict;
     }
-    let status = if doc.dg(DgNumber::DG14).is_none() { CheckStatus::NotSupported } else { CheckStatus::NotChecked };
-    CheckOutcome::new(status, None)
+    if doc.dg(DgNumber::DG14).is_none() {
+        return super::status::absent_key_group(passive, DgNumber::DG14, "chip authentication");
+    }
+    CheckOutcome::new(CheckStatus::NotChecked, None)
 }
 
 /// bsi-de protocols 0.4.0.127.0.7.2.2.

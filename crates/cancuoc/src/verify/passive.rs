@@ -74,6 +74,38 @@ pub struct PassiveResult {
     pub chain: Option<(ChainStatus, Option<String>)>,
     /// What went wrong or could not be checked, in words.
     pub problems: Vec<String>,
+    /// EF.CardSecurity's own check, when the document holds one.
+    pub card_security: Option<CardSecurityResult>,
+}
+
+/// EF.CardSecurity checked as the CMS SignedData it is (ICAO 9303-11 §9.2.1; BSI TR-03110-3
+/// §A.1.2.5): its signature by the document signer it names, and that signer's chain to a
+/// CSCA, exactly as EF.SOD's ([`passive`]). A signature that does not verify is altered
+/// data, and makes passive authentication `invalid`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardSecurityResult {
+    /// `valid`, `invalid`, `untrusted`, `unsupported`, or `not_checked` (no trust store).
+    pub status: PassiveStatus,
+    /// The signature algorithm its SignerInfo names.
+    pub signature: Option<String>,
+    /// The signature check alone.
+    pub signature_status: SignatureStatus,
+    /// The chain's verdict and the anchor's subject.
+    pub chain: Option<(ChainStatus, Option<String>)>,
+    /// What went wrong or could not be checked, in words.
+    pub problems: Vec<String>,
+}
+
+impl CardSecurityResult {
+    fn not_checked(why: &str) -> Self {
+        Self {
+            status: PassiveStatus::NotChecked,
+            signature: None,
+            signature_status: SignatureStatus::NotChecked,
+            chain: None,
+            problems: vec![why.to_owned()],
+        }
+    }
 }
 
 impl PassiveResult {
@@ -88,6 +120,7 @@ impl PassiveResult {
             signer: None,
             chain: None,
             problems: Vec::new(),
+            card_security: None,
         }
     }
 
@@ -133,18 +166,60 @@ pub fn passive(doc: &Document, trust: &TrustStore, at: Option<i64>) -> PassiveRe
     }
     compare_hashes(doc, &mut result, &mut findings);
     check_signature(&signed, trust, at, &mut result, &mut findings);
-    result.status = match (&findings, result.chain.as_ref().map(|(status, _)| *status)) {
+    if let Some(card_security) = doc.card_security.as_deref().map(|bytes| card_security(bytes, trust, at)) {
+        if card_security.signature_status == SignatureStatus::Invalid {
+            result.problems.push("EF.CardSecurity's signature does not verify: the file was altered".to_owned());
+            findings.altered = true;
+        }
+        result.card_security = Some(card_security);
+    }
+    result.status = rank(&findings, result.chain.as_ref().map(|(status, _)| *status));
+    // Missing is not proven: a signed EF.SOD with nothing of the holder to compare (a dump
+    // holding EF.SOD alone) vouches for nothing.
+    let compared = result.data_groups.values().any(|r| *r == HashResult::Match);
+    if !compared && matches!(result.status, PassiveStatus::Valid(_) | PassiveStatus::Untrusted) {
+        result.problems.push(
+            "EF.SOD is signed, but no data group was there to check: nothing of the holder is vouched for".to_owned(),
+        );
+        result.status = PassiveStatus::NotChecked;
+    }
+    if at.is_none() {
+        result.problems.push("no date given: certificate validity periods were not checked".to_owned());
+    }
+    result
+}
+
+/// The verdict from what the steps found: altered data over a check that could not be
+/// performed over the chain's verdict.
+fn rank(findings: &Findings, chain: Option<ChainStatus>) -> PassiveStatus {
+    match (findings, chain) {
         (Findings { altered: true, .. }, _) => PassiveStatus::Invalid,
         (Findings { unsupported: true, .. }, _) => PassiveStatus::Unsupported,
         (_, Some(ChainStatus::Trusted)) => PassiveStatus::Valid(Verified::new()),
         (_, Some(ChainStatus::NoAnchor)) => PassiveStatus::Untrusted,
         (_, Some(ChainStatus::Unsupported)) => PassiveStatus::Unsupported,
         _ => PassiveStatus::Invalid,
-    };
-    if at.is_none() {
-        result.problems.push("no date given: certificate validity periods were not checked".to_owned());
     }
-    result
+}
+
+/// EF.CardSecurity's signature and its signer's chain ([`CardSecurityResult`]).
+fn card_security(bytes: &[u8], trust: &TrustStore, at: Option<i64>) -> CardSecurityResult {
+    let Ok(signed) = SignedData::parse(bytes) else {
+        let mut result = CardSecurityResult::not_checked("EF.CardSecurity is not a CMS SignedData: not checked");
+        result.signature_status = SignatureStatus::Invalid;
+        result.status = PassiveStatus::Invalid;
+        return result;
+    };
+    let mut checked = PassiveResult::not_checked();
+    let mut findings = Findings::default();
+    check_signature(&signed, trust, at, &mut checked, &mut findings);
+    CardSecurityResult {
+        status: rank(&findings, checked.chain.as_ref().map(|(status, _)| *status)),
+        signature: checked.signature,
+        signature_status: checked.signature_status,
+        chain: checked.chain,
+        problems: checked.problems,
+    }
 }
 
 /// The data-group hashes alone, for a report made without a trust store: a mismatch or an
@@ -159,6 +234,10 @@ pub fn hashes_only(doc: &Document) -> PassiveResult {
     compare_hashes(doc, &mut result, &mut findings);
     if findings.altered {
         result.status = PassiveStatus::Invalid;
+    }
+    if doc.card_security.is_some() {
+        result.card_security =
+            Some(CardSecurityResult::not_checked("no trust store: EF.CardSecurity's signature was not checked"));
     }
     result
 }
@@ -227,9 +306,8 @@ fn check_signature(
         not_after: ds.not_after,
         signed_at: signer.signing_time,
     });
-    let candidates: Vec<&Certificate> = trust.anchors().iter().filter(|a| a.subject == ds.issuer).collect();
     // An implicitlyCA DS key takes its curve from the CSCA.
-    let inherited = candidates.iter().find_map(|c| c.public_key(None).ok().and_then(|k| k.curve().cloned()));
+    let inherited = trust.named_issuers(&ds).find_map(|c| c.public_key(None).ok().and_then(|k| k.curve().cloned()));
     let ds_key = match ds.public_key(inherited.as_ref()) {
         Ok(key) => key,
         Err(e) => {
@@ -265,7 +343,7 @@ fn check_signature(
         }
     }
     let times = Times { at, signed_at: signer.signing_time };
-    result.chain = Some(chain(&ds, &candidates, trust, times, &mut result.problems));
+    result.chain = Some(chain(&ds, trust, times, &mut result.problems));
 }
 /// The moments the chain is checked at.
 #[derive(Debug, Clone, Copy)]
@@ -280,23 +358,27 @@ fn day(seconds: i64) -> String {
     crate::codec::time::CalendarDate::from_unix(seconds).iso()
 }
 
-/// The validity checks of one DS/CSCA pair (ICAO 9303-12 §5.1, §7.1.1), in the order a reader
-/// of the report needs them:
-/// 1. at signing: the CSCA was valid when it issued the DS certificate (its notBefore), and,
-///    when EF.SOD carries a signingTime, both were valid when the document was signed;
-/// 2. at the chosen date: both valid then (ICAO sizes the DS certificate's validity to cover
-///    every document it signed, so an expired DS certificate means an expired document).
-fn validity_problem(ds: &Certificate, csca: &Certificate, times: Times) -> Option<String> {
-    if !csca.valid_at(ds.not_before) {
+/// The validity checks of one path, DS first (ICAO 9303-12 §5.1, §7.1.1; RFC 5280 §6.1.3's
+/// shell model), in the order a reader of the report needs them:
+/// 1. at signing: the certificate that issued the DS certificate (the CSCA, or the link
+///    certificate of the CSCA key that signed it) was valid when it did (the DS certificate's
+///    notBefore), and, when EF.SOD carries a signingTime, the DS certificate and its issuer
+///    were valid when the document was signed;
+/// 2. at the chosen date: every certificate of the path valid then (ICAO sizes the DS
+///    certificate's validity to cover every document it signed, so an expired DS certificate
+///    means an expired document).
+fn validity_problem(ds: &Certificate, issuers: &[&Certificate], times: Times) -> Option<String> {
+    let issuer = issuers.first()?;
+    if !issuer.valid_at(ds.not_before) {
         return Some(format!(
             "the CSCA certificate (valid {} to {}) was not valid when it issued the document signer certificate on {}",
-            day(csca.not_before),
-            day(csca.not_after),
+            day(issuer.not_before),
+            day(issuer.not_after),
             day(ds.not_before)
         ));
     }
     if let Some(signed) = times.signed_at {
-        for (who, cert) in [("document signer", ds), ("CSCA", csca)] {
+        for (who, cert) in [("document signer", ds), ("CSCA", *issuer)] {
             if !cert.valid_at(signed) {
                 return Some(format!(
                     "EF.SOD was signed on {}, outside the {who} certificate's validity ({} to {})",
@@ -308,7 +390,11 @@ fn validity_problem(ds: &Certificate, csca: &Certificate, times: Times) -> Optio
         }
     }
     let at = times.at?;
-    for (who, cert) in [("document signer", ds), ("CSCA", csca)] {
+    let path = std::iter::once(("document signer", ds)).chain(issuers.iter().enumerate().map(|(i, c)| {
+        let who = if i + 1 == issuers.len() { "CSCA" } else { "CSCA link" };
+        (who, *c)
+    }));
+    for (who, cert) in path {
         if !cert.valid_at(at) {
             return Some(format!(
                 "the {who} certificate is outside its validity period ({} to {}) on {}",
@@ -321,42 +407,42 @@ fn validity_problem(ds: &Certificate, csca: &Certificate, times: Times) -> Optio
     None
 }
 
-/// DS → CSCA: every candidate with the issuer's name whose key verifies the DS certificate is
-/// tried (CSCA re-issues and link certificates share names and keys); the first that passes
-/// every check makes the chain `trusted`, else the first candidate's failure is reported.
+fn hex(bytes: &[u8]) -> String {
+    crate::transport::trace::encode_hex(bytes)
+}
+
+/// DS → CSCA, built as PKIX builds paths ([`crate::trust::TrustStore::issuer_paths`]): the
+/// CSCA key the DS certificate's authority key identifier names first, every CSCA of the
+/// issuer's name after it (string type and case do not matter), link certificates between a
+/// CSCA's keys as path elements. The first path that passes every check makes the chain
+/// `trusted`; else the first path's failure is reported. Without a path:
+/// - `invalid` when the key the authority key identifier names is in the store and refuses
+///   the signature (a forged or altered DS certificate);
+/// - `unsupported` when a candidate's check could not be performed;
+/// - otherwise `no_anchor`: the store lacks the CSCA generation that issued the DS
+///   certificate (missing is not forged), and the problem names the key identifier looked for.
 fn chain(
     ds: &Certificate,
-    candidates: &[&Certificate],
     trust: &TrustStore,
     times: Times,
     problems: &mut Vec<String>,
 ) -> (ChainStatus, Option<String>) {
-    if candidates.is_empty() {
-        return (ChainStatus::NoAnchor, None);
-    }
+    let search = trust.issuer_paths(ds);
     let mut first_failure: Option<(ChainStatus, String, String)> = None;
-    let mut unsupported = None;
-    for csca in candidates {
-        match trust.verify_issued_by(ds, csca) {
-            Ok(_) => {}
-            Err(SignatureError::Unsupported(what)) => {
-                unsupported.get_or_insert(what);
-                continue;
-            }
-            Err(_) => continue,
-        }
-        let anchor = csca.subject_text.clone();
+    for issuers in &search.paths {
+        let Some(anchor) = issuers.last() else { continue };
+        let issuer = issuers.first().copied().unwrap_or(anchor);
         let failure = if ds.key_usage.is_some_and(|(digital_signature, _)| !digital_signature) {
             Some((ChainStatus::Invalid, "the document signer certificate is not for digital signatures".to_owned()))
-        } else if trust.is_revoked(csca, &ds.serial) {
+        } else if trust.is_revoked(issuer, &ds.serial) {
             Some((ChainStatus::Revoked, "the document signer certificate is revoked by its CSCA's CRL".to_owned()))
         } else {
-            validity_problem(ds, csca, times).map(|why| (ChainStatus::Expired, why))
+            validity_problem(ds, issuers, times).map(|why| (ChainStatus::Expired, why))
         };
         match failure {
-            None => return (ChainStatus::Trusted, Some(anchor)),
+            None => return (ChainStatus::Trusted, Some(anchor.subject_text.clone())),
             Some((status, why)) => {
-                first_failure.get_or_insert((status, why, anchor));
+                first_failure.get_or_insert((status, why, anchor.subject_text.clone()));
             }
         }
     }
@@ -364,10 +450,39 @@ fn chain(
         problems.push(why);
         return (status, Some(anchor));
     }
-    if let Some(what) = unsupported {
-        problems.push(format!("the CSCA's key or its signature on the document signer certificate cannot be checked here: unsupported {what}"));
+    let key_id = ds.authority_key_id.as_deref().map(|id| format!(" (authority key identifier {})", hex(id)));
+    if search.named_key_refused {
+        problems.push(format!(
+            "the document signer certificate's signature does not verify under the CSCA key it names{}: the certificate was altered or forged",
+            key_id.unwrap_or_default()
+        ));
+        return (ChainStatus::Invalid, None);
+    }
+    if let Some(what) = search.unsupported {
+        problems.push(format!(
+            "the CSCA's key or its signature on the document signer certificate cannot be checked here: unsupported {what}"
+        ));
         return (ChainStatus::Unsupported, None);
     }
-    problems.push("the document signer certificate is not signed by any CSCA with its issuer's name".to_owned());
-    (ChainStatus::Invalid, None)
+    let mut why = format!(
+        "no CSCA key in the trust store issued the document signer certificate: looked for \"{}\"{}",
+        ds.issuer_text,
+        key_id.unwrap_or_default()
+    );
+    if search.same_name_refused > 0 {
+        why.push_str(&format!(
+            "; the store holds {} certificate(s) of that name, with other keys (another CSCA generation: add the one that issued this document, or the link certificate to it)",
+            search.same_name_refused
+        ));
+    }
+    for link in &search.dangling {
+        why.push_str(&format!(
+            "; the link certificate \"{}\" (valid {} to {}) leads to a CSCA key the store does not hold",
+            link.subject_text,
+            day(link.not_before),
+            day(link.not_after)
+        ));
+    }
+    problems.push(why);
+    (ChainStatus::NoAnchor, None)
 }

@@ -114,6 +114,24 @@ impl CheckOutcome {
     }
 }
 
+/// The outcome of a check whose key group (DG14 for chip authentication, DG15 for active
+/// authentication) is not in the document: `not_supported` when EF.SOD does not list it either
+/// (the document does not offer the check), `not_checked` when EF.SOD lists it (a dump that
+/// lacks the file cannot check what the chip offers: missing is not forged).
+pub(super) fn absent_key_group(
+    passive: &super::passive::PassiveResult,
+    dg: crate::lds::DgNumber,
+    check: &str,
+) -> CheckOutcome {
+    if passive.data_groups.get(&dg) == Some(&HashResult::NotRead) {
+        return CheckOutcome::new(
+            CheckStatus::NotChecked,
+            Some(format!("EF.SOD lists {dg}, which is not here: {check} cannot be checked")),
+        );
+    }
+    CheckOutcome::new(CheckStatus::NotSupported, None)
+}
+
 /// A proof from the chip counts only when passive authentication vouches for the data group
 /// holding the key (gmrtd #349).
 pub(super) const NOT_VOUCHED: &str =
