@@ -313,8 +313,11 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
 fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
     // Torn during DG2 (APDU 11 of 17), EF.SOD read: the card put back must be the same one.
     let first = Shared::new(VirtualChip::new(card(), Faults { tear_after: Some(10), ..Faults::default() }, DEMO_SEED));
-    let other_doc =
-        IssuedDocument::issue_with_face(&CitizenProfile::specimen(), b"another card", &face_17k(), 240, 320).unwrap();
+    // Another citizen's card: EF.SOD's first bytes (its header and the first data-group hashes,
+    // DG1's among them) differ. (A card with the same holder, number and face differs only
+    // from DG14's hash on, past the probe: that was a twin, not another card.)
+    let other_citizen = CitizenProfile::specimen().named("Trần Thị Bình");
+    let other_doc = IssuedDocument::issue_with_face(&other_citizen, b"another card", &face_17k(), 240, 320).unwrap();
     let other = Shared::new(VirtualChip::new(other_doc, Faults::default(), b"another card"));
     let mut rng = SeededRng::new(b"terminal");
     let mut torn = false;
