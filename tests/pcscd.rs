@@ -68,6 +68,44 @@ fn falls_back_to_bac_on_a_chip_without_pace_and_says_so() {
 }
 
 #[test]
+fn a_pace_refusal_is_visible_in_every_output_and_require_pace_refuses_it() {
+    let bed = TestBed::start(&["--refuse-pace", "6982"]);
+    let read = [&["read"][..], &SPECIMEN_ID_AND_DATES].concat();
+    let out = bed.cancuoc(&read);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Not PACE            PACE refused by the card (6982"), "{text}");
+    let csv = bed.cancuoc(&[&read[..], &["--format", "csv"]].concat());
+    assert!(String::from_utf8_lossy(&csv.stdout).contains("PACE refused by the card (6982"));
+    let out = bed.cancuoc(&[&read[..], &["--require-pace"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("PACE is required") && stderr(&out).contains("6982"), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "nothing of the holder is printed");
+}
+
+#[test]
+fn a_truncated_ef_card_access_is_a_listed_problem_and_a_visible_fallback() {
+    let bed = TestBed::start(&["--truncate-card-access", "12"]);
+    let report = json(&bed.cancuoc(&[&["read"][..], &SPECIMEN_ID_AND_DATES, &["--json"]].concat()));
+    assert_eq!(report["access"]["protocol"], "BAC");
+    assert!(report["access"]["fallback"].as_str().unwrap().contains("EF.CardAccess is malformed"), "{report}");
+    assert!(report["document"]["problems"].to_string().contains("EF.CardAccess is malformed"), "{report}");
+}
+
+#[test]
+fn a_chip_that_withholds_dg15_is_a_clone_through_pcscd() {
+    let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    let bed = TestBed::start(&["--hide-dg", "15"]);
+    let out = bed.cancuoc(&["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "cloned");
+    assert_eq!(report["verification"]["passive"]["data_groups"]["DG15"], "withheld");
+    assert_eq!(report["verification"]["active"]["status"], "invalid");
+    assert!(stderr(&out).contains("withholds DG15"), "{}", stderr(&out));
+}
+
+#[test]
 fn reads_over_pace_with_other_curves_and_ciphers() {
     let bed = TestBed::start(&["--pace", "ecdh:aes256:17"]);
     let report = json(&bed.cancuoc(&["read", "--can", "012345", "--json"]));
@@ -294,19 +332,19 @@ fn a_live_read_follows_a_csca_key_rollover_through_its_link_certificate() {
 #[test]
 fn a_chip_listing_an_unsigned_dg11_shows_only_what_ef_sod_signs() {
     let csca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
-    // A forger's chip: EF.COM lists a DG11 naming someone else, DG13 is gone.
-    let bed = TestBed::start(&["--unsigned-dg11", "EVIL<<MALLORY", "--hide-dg", "13"]);
+    // A forger's chip: EF.COM lists a DG11 naming someone else.
+    let bed = TestBed::start(&["--unsigned-dg11", "EVIL<<MALLORY"]);
     let read = ["read", "--id", "001090012345", "--json", "--trust", csca.to_str().unwrap()];
     let out = bed.cancuoc(&read);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("EVIL") && !text.contains("MALLORY"), "{text}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["holder"]["full_name"], "NGUYEN VAN MAU");
+    assert_eq!(report["holder"]["full_name"], "Nguyễn Văn Mẫu");
     // The list comes from EF.SOD; EF.COM is not read, so DG11 is never asked for.
     assert_eq!(report["document"]["ignored"], serde_json::json!({}), "{}", report["document"]);
     assert_eq!(report["verification"]["passive"]["status"], "valid", "what is shown is what the issuer signed");
-    assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "not_read");
+    assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "match");
     // A dump keeps EF.COM: then the data group it lists that EF.SOD does not sign is named.
     let dir = bed.dir.join("forged-dump");
     let out = bed.cancuoc(&[&read[..], &["--out", dir.to_str().unwrap()]].concat());

@@ -63,6 +63,56 @@ fn the_python_suite_passes_against_the_virtual_card_behind_pcscd() {
 }
 
 #[test]
+fn python_sees_a_pace_fallback_refuses_it_on_request_and_a_withheld_dg15_fails() {
+    let Some(python) = python() else { return };
+    let script = r#"
+import sys, cancuoc
+reader, csca = sys.argv[1], sys.argv[2]
+key = dict(id="001090012345", dob="1990-01-15", expiry="2030-01-15")
+answer = cancuoc.read(reader=reader, photo=False, **key)
+fallback = answer["report"]["access"]["fallback"]
+assert fallback.startswith("PACE refused by the card (6982"), fallback
+try:
+    cancuoc.read(reader=reader, photo=False, require_pace=True, **key)
+    raise SystemExit("require_pace=True read a card that refuses PACE")
+except cancuoc.PaceRequired as e:
+    assert e.code == "pace_required" and "6982" in e.message and "PACE" in e.message_vi, vars(e)
+print("ok")
+"#;
+    let csca = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    let bed = TestBed::start(&["--refuse-pace", "6982"]);
+    let out = Command::new(&python)
+        .args(["-c", script, "Virtual PCD 00 00"])
+        .arg(&csca)
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("ok"), "{text}");
+    // A chip that withholds the DG15 its EF.SOD lists: CheckFailed, verdict cloned.
+    let script = r#"
+import sys, cancuoc
+try:
+    cancuoc.read(reader=sys.argv[1], id="001090012345", trust=[sys.argv[2]], photo=False)
+    raise SystemExit("a chip withholding DG15 was not a failed check")
+except cancuoc.CheckFailed as e:
+    report = e.answer["report"]
+    assert report["verdict"] == "cloned", report["verdict"]
+    assert report["verification"]["passive"]["data_groups"]["DG15"] == "withheld"
+print("ok")
+"#;
+    let bed = TestBed::start(&["--hide-dg", "15"]);
+    let out = Command::new(&python)
+        .args(["-c", script, "Virtual PCD 00 00"])
+        .arg(&csca)
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("ok"), "{text}");
+}
+
+#[test]
 fn the_package_type_checks_strictly_against_its_stubs() {
     let Some(python) = python() else { return };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -149,8 +149,9 @@ struct TrustArgs {
     /// list given with --trust, as its issuer publishes it; repeatable.
     #[arg(long, value_name = "SHA256HEX")]
     fingerprint: Vec<String>,
-    /// Check certificate validity at this date (YYYY-MM-DD) instead of today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// Check certificate validity at this moment instead of now: a date (YYYY-MM-DD, its
+    /// start) or a date and time (YYYY-MM-DDTHH:MM[:SS]), in UTC.
+    #[arg(long, value_name = "YYYY-MM-DD[THH:MM[:SS]]")]
     at: Option<String>,
 }
 
@@ -218,6 +219,11 @@ struct OutputArgs {
     /// Do not read the photo (DG2): faster where no face check is done.
     #[arg(long)]
     no_photo: bool,
+    /// Refuse to read a card with BAC (a chip that offers no PACE, declines it, or whose
+    /// EF.CardAccess is malformed): exit 1 instead of a read that can be copied more easily.
+    /// For banks.
+    #[arg(long)]
+    require_pace: bool,
     /// Record every APDU (and the terminal's random bytes) to this file. The trace can reveal
     /// the holder's data to whoever knows the access key: keep it private.
     #[arg(long, value_name = "FILE")]

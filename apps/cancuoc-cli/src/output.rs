@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus, Verdict};
+use cancuoc::report::{CheckStatus, HashResult, PassiveStatus, Verdict};
 use cancuoc::{Checks, Inspection, Report};
 
 use crate::OutputArgs;
@@ -15,22 +15,26 @@ use crate::error::CliError;
 /// the card is read so a bad trust file stops the command at once.
 pub(crate) struct CheckInputs {
     store: cancuoc::TrustStore,
-    at: CalendarDate,
+    /// `--at`, seconds since 1970; `None`: the instant of the check.
+    at: Option<i64>,
 }
 
 impl CheckInputs {
     pub(crate) fn load(trust: &crate::TrustArgs) -> Result<Self, CliError> {
         let store = crate::trust_files::load(trust)?;
         let at = match &trust.at {
-            Some(text) => CalendarDate::parse_iso(text)
-                .ok_or_else(|| CliError::Usage(format!("--at {text}: expected YYYY-MM-DD")))?,
-            None => today(),
+            Some(text) => Some(cancuoc::report::parse_instant(text).ok_or_else(|| {
+                CliError::Usage(format!("--at {text}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC)"))
+            })?),
+            None => None,
         };
         Ok(Self { store, at })
     }
 
+    /// The checks at `--at`, or now: validity is judged at this instant, not at midnight.
     pub(crate) fn checks(&self) -> Checks<'_> {
-        Checks::new(&self.store, today()).at(self.at)
+        let now = now();
+        Checks::at_instant(&self.store, now).at_time(self.at.unwrap_or(now))
     }
 }
 
@@ -129,6 +133,10 @@ fn print_text(report: &Report) {
         let label = if a.recorded { "Access (recorded)" } else { "Access" };
         let millis = a.millis.map(|m| format!(", {m} ms")).unwrap_or_default();
         outln!("{label:<20}{}, {} APDUs, {} bytes{millis}", a.protocol, a.apdus, a.bytes);
+        // A downgrade is never silent (`--require-pace` refuses it).
+        if let Some(fallback) = &a.fallback {
+            outln!("{:<20}{fallback}", "Not PACE");
+        }
     }
     print_verdicts(report);
 }
@@ -181,8 +189,8 @@ fn print_verdicts(report: &Report) {
     outln!("{:<20}{}", "Verdict", word);
 }
 
-/// Today's date (UTC) from the system clock.
-fn today() -> CalendarDate {
+/// This instant (UTC), seconds since 1970, from the system clock.
+fn now() -> i64 {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    CalendarDate::from_unix(i64::try_from(secs).unwrap_or(0))
+    i64::try_from(secs).unwrap_or(0)
 }

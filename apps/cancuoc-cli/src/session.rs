@@ -178,7 +178,7 @@ fn run<T: Transport>(
     let checks = checks.checks();
     let started = Instant::now();
     let progress = ReadProgress::new();
-    let options = words.options();
+    let options = words.options().with_require_pace(output.require_pace);
     let result = match &output.trace {
         None => cancuoc::inspect(connect, key, &options, &checks, rng, &mut |p| progress.update(p)),
         Some(path) => {

@@ -8,7 +8,6 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use cancuoc::profile::key_input::{KeyField, KeyInput};
-use cancuoc::report::CalendarDate;
 use cancuoc::{AccessKey, ErrorClass, TrustStore};
 use eframe::egui::{self, Color32, RichText};
 
@@ -99,7 +98,8 @@ enum State {
         /// The last save: the line to show, or why it failed.
         saved: Option<Result<String, String>>,
     },
-    Failed(ErrorClass),
+    /// The read failed: what the banner says.
+    Failed(&'static text::Text),
 }
 
 /// The application.
@@ -269,16 +269,16 @@ impl DeskApp {
         self.armed = false;
         if matches!(self.options.source, Source::Demo(_)) && !self.card_present() {
             // As a real reader would answer with no card on it.
-            self.state = State::Failed(ErrorClass::NoReader);
+            self.state = State::Failed(text::error(ErrorClass::NoReader));
             return;
         }
         self.reads_started += 1;
-        let today = today();
+        let policy = worker::Policy { now: now_unix(), require_pace: self.mode == Mode::Bank };
         let source = match &self.options.source {
             Source::Demo(card) => Source::Demo(card.clone()),
             Source::Reader(_) => Source::Reader(self.effective_reader()),
         };
-        let rx = worker::start(source, key, self.trust.clone(), today);
+        let rx = worker::start(source, key, self.trust.clone(), policy);
         self.armed = false;
         self.state = State::Reading { rx, permille: 0, file: "", put_back: false };
     }
@@ -324,7 +324,8 @@ impl DeskApp {
                     }
                     Message::PutBack => *put_back = true,
                     Message::Done(outcome) => finished = Some(Ok(outcome)),
-                    Message::Failed(class, _) => finished = Some(Err(class)),
+                    Message::Failed(class, _) => finished = Some(Err(text::error(class))),
+                    Message::PaceRequired => finished = Some(Err(&text::ERR_PACE_REQUIRED)),
                 }
             }
             match finished {
@@ -344,7 +345,7 @@ impl DeskApp {
                     });
                     self.state = State::Done { outcome, texture, at: Instant::now(), saved: None };
                 }
-                Some(Err(class)) => self.state = State::Failed(class),
+                Some(Err(message)) => self.state = State::Failed(message),
                 None => ctx.request_repaint_after(Duration::from_millis(30)),
             }
         }
@@ -402,9 +403,8 @@ impl DeskApp {
                 let label = format!("{} {file}", self.t(text::READING));
                 ui.add(egui::ProgressBar::new(f32::from(*permille) / 1000.0).text(label));
             }
-            State::Failed(class) => {
-                let message = text::error(*class).get(self.options.lang);
-                banner(ui, message, Color32::from_rgb(180, 30, 30));
+            State::Failed(message) => {
+                banner(ui, message.get(self.options.lang), Color32::from_rgb(180, 30, 30));
             }
             State::Done { .. } => self.draw_result(ui),
         }
@@ -425,11 +425,6 @@ pub fn install_fonts(ctx: &egui::Context) {
         fonts.families.entry(family).or_default().insert(0, "dejavu".to_owned());
     }
     ctx.set_fonts(fonts);
-}
-
-/// Today's date (UTC) from the system clock.
-fn today() -> CalendarDate {
-    CalendarDate::from_unix(now_unix())
 }
 
 /// Seconds since 1970 on the system clock (UTC).

@@ -36,6 +36,13 @@ pub(crate) fn ignored_lines(report: &Report, lang: Lang) -> Vec<String> {
     report.document.ignored.keys().map(|dg| format!("{dg} — {}", text::IGNORED.get(lang))).collect()
 }
 
+/// A warning when the card was not read with PACE although it should have been (PACE
+/// refused, or an EF.CardAccess that could not be used): shown under the badge, in the printed
+/// summary too, with the reason the library gave.
+pub(crate) fn downgrade_line(report: &Report, lang: Lang) -> Option<String> {
+    report.access.fallback.as_ref().map(|why| format!("{} ({why})", text::DOWNGRADE.get(lang)))
+}
+
 /// A report date as the screen shows it: `dd/mm/yyyy` in Vietnamese, ISO in English; a value
 /// that is no full date (a card's `00/00/1950`, a year) as the card gives it.
 fn shown_date(value: Option<&String>, lang: Lang) -> Option<String> {
@@ -102,8 +109,13 @@ fn png(photo: &Rgba) -> Option<Vec<u8>> {
 /// The summary page of `report` in `lang`, read at `read_at` (`YYYY-MM-DD HH:MM UTC`).
 pub fn summary_html(report: &Report, photo: Option<&Rgba>, lang: Lang, read_at: &str) -> String {
     let (badge, why, [r, g, b]) = verdict(report, lang);
-    let why =
-        [why].into_iter().chain(ignored_lines(report, lang)).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ");
+    let why = [why]
+        .into_iter()
+        .chain(downgrade_line(report, lang))
+        .chain(ignored_lines(report, lang))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
     let lang_code = match lang {
         Lang::Vi => "vi",
         Lang::En => "en",

@@ -54,6 +54,7 @@ texts! {
     NO_READERS: "Chưa thấy đầu đọc nào — cắm đầu đọc thẻ", "No reader found — plug in the card reader";
     MODE_CLINIC: "Phòng khám: tự đọc khi đặt thẻ", "Clinic: read when a card is placed";
     MODE_BANK: "Ngân hàng: đọc khi bấm nút", "Bank: read on the button";
+    DOWNGRADE: "⚠ Thẻ không được đọc bằng PACE mà bằng BAC, kém an toàn hơn", "⚠ The card was read with BAC, not PACE: less secure";
     DEMO_PLACE: "Đặt thẻ demo lên", "Place the demo card";
     DEMO_REMOVE: "Lấy thẻ demo ra", "Remove the demo card";
     PLACE_CARD: "Đặt thẻ lên đầu đọc để đọc", "Place the card on the reader to read it";
@@ -119,6 +120,7 @@ texts! {
     ERR_NO_READER: "Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên", "No reader or no card — plug in the reader and place the card";
     ERR_TAMPERED: "Thẻ trả lời sai khi đọc — đọc lại; nếu lặp lại, không tin thẻ này", "The card answered wrongly — read again; if it repeats, do not trust this card";
     ERR_UNSUPPORTED: "Thẻ này cần chức năng chưa hỗ trợ", "This card needs something not supported yet";
+    ERR_PACE_REQUIRED: "Chế độ ngân hàng chỉ đọc thẻ qua PACE: thẻ này chỉ đọc được bằng BAC — không dùng để giao dịch", "Bank mode reads only over PACE: this card could be read only with BAC — do not use it for the transaction";
     ERR_OTHER: "Không đọc được thẻ", "The card could not be read";
     WEB: "Cho phép trang web đọc thẻ", "Let web pages read the card";
     WEB_PORT: "cổng", "port";

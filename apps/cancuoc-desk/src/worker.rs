@@ -8,7 +8,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use cancuoc::photo::Rgba;
-use cancuoc::report::CalendarDate;
 use cancuoc::{AccessKey, Checks, Connect, ErrorClass, ReadOptions, Report, Transport, TrustStore};
 
 /// Where the card is.
@@ -76,6 +75,8 @@ pub enum Message {
     Done(Box<Outcome>),
     /// The read failed.
     Failed(ErrorClass, String),
+    /// Bank mode: the card would have been read with BAC, and was not read.
+    PaceRequired,
 }
 
 /// A finished read.
@@ -88,8 +89,19 @@ pub struct Outcome {
     pub dump: Vec<(String, Vec<u8>)>,
 }
 
+/// How a read is checked: the instant certificate validity is judged at, and whether a
+/// fallback to BAC is refused (bank mode).
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Seconds since 1970 (UTC): now.
+    pub now: i64,
+    /// Refuse to read a card with BAC (a chip without PACE, one that declines it, a malformed
+    /// EF.CardAccess): the teller's mode.
+    pub require_pace: bool,
+}
+
 /// Starts a read of `source` with `key` in a new thread.
-pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarDate) -> Receiver<Message> {
+pub fn start(source: Source, key: AccessKey, trust: TrustStore, policy: Policy) -> Receiver<Message> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         let result = match source {
@@ -104,7 +116,7 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
                         }
                         Ok(DemoConnection(chip.clone()))
                     };
-                    run(connect, &key, &trust, today, &tx)
+                    run(connect, &key, &trust, policy, &tx)
                 }
                 Err(e) => Err(e),
             },
@@ -116,11 +128,12 @@ pub fn start(source: Source, key: AccessKey, trust: TrustStore, today: CalendarD
                     }
                     cancuoc_pcsc::PcscTransport::connect(name.as_deref()).map_err(cancuoc::Error::from)
                 };
-                run(connect, &key, &trust, today, &tx)
+                run(connect, &key, &trust, policy, &tx)
             }
         };
         let message = match result {
             Ok(outcome) => Message::Done(Box::new(outcome)),
+            Err(cancuoc::Error::Access(cancuoc::access::AccessError::PaceRequired { .. })) => Message::PaceRequired,
             Err(e) => Message::Failed(e.class(), e.to_string()),
         };
         let _ = tx.send(message);
@@ -132,13 +145,14 @@ fn run<T: Transport>(
     connect: impl FnMut(Connect) -> Result<T, cancuoc::Error>,
     key: &AccessKey,
     trust: &TrustStore,
-    today: CalendarDate,
+    policy: Policy,
     tx: &Sender<Message>,
 ) -> Result<Outcome, cancuoc::Error> {
     let started = std::time::Instant::now();
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-    let checks = Checks::new(trust, today);
-    let mut inspection = cancuoc::inspect(connect, key, &ReadOptions::default(), &checks, &mut rng, &mut |p| {
+    let checks = Checks::at_instant(trust, policy.now);
+    let options = ReadOptions::default().with_require_pace(policy.require_pace);
+    let mut inspection = cancuoc::inspect(connect, key, &options, &checks, &mut rng, &mut |p| {
         let _ = tx.send(Message::Progress(p.permille(), p.file));
     })?;
     inspection.set_read_time(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));

@@ -476,17 +476,69 @@ fn specimen() -> cancuoc_sim::IssuedDocument {
 
 #[test]
 fn a_forged_card_shows_only_the_signed_data() {
-    // EF.COM lists a DG11 naming someone else, which EF.SOD does not sign; DG13 is gone. The
-    // desk takes the list from EF.SOD and does not read EF.COM: DG11 is never asked for.
-    let forged = specimen().with_unsigned_dg11("EVIL<<MALLORY", "19000101").without(cancuoc::lds::DgNumber::DG13);
-    let mut harness = harness_for(forged);
+    // EF.COM lists a DG11 naming someone else, which EF.SOD does not sign. The desk takes the
+    // list from EF.SOD and does not read EF.COM: DG11 is never asked for.
+    let forged = specimen().with_unsigned_dg11("EVIL<<MALLORY", "19000101");
+    let mut harness = harness_for(forged.clone());
     read_demo(&mut harness);
-    // What is shown is what the issuer signed (DG1): genuine, under the MRZ name.
+    // What is shown is what the issuer signed: genuine.
     harness.get_by_label("Thẻ thật");
-    harness.get_by_label("NGUYEN VAN MAU");
+    harness.get_by_label("Nguyễn Văn Mẫu");
     assert!(harness.query_by_label_contains("EVIL").is_none());
     assert!(harness.query_by_label_contains("MALLORY").is_none());
     assert!(harness.query_by_label_contains("DG11").is_none());
+    // The same chip withholding the DG13 its EF.SOD lists: never genuine.
+    let mut harness = harness_for(forged.without(cancuoc::lds::DgNumber::DG13));
+    read_demo(&mut harness);
+    assert!(harness.query_by_label("Thẻ thật").is_none());
+    harness.get_by_label("Dữ liệu bị sửa đổi");
+    harness.get_by_label_contains("withholds DG13");
+}
+
+#[test]
+fn a_chip_that_withholds_dg15_is_shown_as_a_clone() {
+    let mut harness = harness_for(specimen().without(cancuoc::lds::DgNumber::DG15));
+    read_demo(&mut harness);
+    harness.get_by_label("Chip giả (bản sao)");
+    assert!(harness.query_by_label("Thẻ thật").is_none());
+}
+
+#[test]
+fn a_pace_refusal_is_a_warning_at_the_clinic_and_refused_in_bank_mode() {
+    use cancuoc_desk::settings::Mode;
+    let csca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/cancuoc-test-csca.der")).unwrap();
+    let refusing = || {
+        let faults = cancuoc_sim::Faults { refuse_pace: Some(cancuoc::StatusWord(0x6982)), ..Default::default() };
+        Source::Demo(cancuoc_desk::worker::DemoCard { faults, ..Default::default() })
+    };
+    let trust = || {
+        let mut trust = cancuoc::TrustStore::new();
+        trust.add_file("csca", &csca).unwrap();
+        trust
+    };
+    // The card's QR code gives the date of birth: BAC can be tried with it.
+    let type_qr = |harness: &mut Harness<'static, DeskApp>| {
+        let qr = "001090012345|123456789|Nguyễn Văn Mẫu|15011990|Nam|Số 1 phố Tràng Tiền, Hà Nội|10042021";
+        harness.get_by_role_and_label(Role::TextInput, "Mã QR trên thẻ").focus();
+        harness.run_steps(1);
+        harness.get_by_role_and_label(Role::TextInput, "Mã QR trên thẻ").type_text(qr);
+        harness.run_steps(2);
+    };
+    // The clinic reads with BAC and says so under the badge (the scan starts the read).
+    let mut clinic = harness(Options { source: refusing(), trust: trust(), ..Options::default() });
+    type_qr(&mut clinic);
+    wait(&mut clinic);
+    clinic.get_by_label("Thẻ thật");
+    clinic.get_by_label_contains("không được đọc bằng PACE");
+    clinic.get_by_label_contains("PACE refused by the card (6982");
+    // The bank refuses it: no data, the reason in the banner.
+    let mut bank =
+        harness(Options { source: refusing(), trust: trust(), mode: Some(Mode::Bank), ..Options::default() });
+    type_qr(&mut bank);
+    bank.get_by_label("Đọc thẻ").click();
+    wait(&mut bank);
+    bank.get_by_label_contains("Chế độ ngân hàng chỉ đọc thẻ qua PACE");
+    assert!(bank.state().shown_name().is_none());
 }
 
 #[test]

@@ -54,6 +54,7 @@ impl Cards for PcscCards {
 pub struct DemoCards {
     present: Arc<AtomicBool>,
     commands: Arc<Mutex<usize>>,
+    faults: cancuoc_sim::Faults,
 }
 
 /// The virtual reader's name.
@@ -61,11 +62,20 @@ pub const DEMO_READER: &str = "cancuoc virtual reader";
 
 impl Default for DemoCards {
     fn default() -> Self {
-        Self { present: Arc::new(AtomicBool::new(true)), commands: Arc::new(Mutex::new(0)) }
+        Self {
+            present: Arc::new(AtomicBool::new(true)),
+            commands: Arc::new(Mutex::new(0)),
+            faults: cancuoc_sim::Faults::default(),
+        }
     }
 }
 
 impl DemoCards {
+    /// The virtual card with `faults` (a chip that refuses PACE, for instance), for tests.
+    pub fn with_faults(faults: cancuoc_sim::Faults) -> Self {
+        Self { faults, ..Self::default() }
+    }
+
     /// Puts the card on the reader or takes it away.
     pub fn set_card_present(&self, present: bool) {
         self.present.store(present, Ordering::SeqCst);
@@ -91,7 +101,7 @@ impl Cards for DemoCards {
         }
         // Issuing the specimen cannot fail with its fixed, valid data.
         let (chip, _) =
-            cancuoc_sim::specimen_chip(cancuoc_sim::Faults::default()).map_err(|_| TransportError::CardUnresponsive)?;
+            cancuoc_sim::specimen_chip(self.faults.clone()).map_err(|_| TransportError::CardUnresponsive)?;
         Ok(Box::new(CountingCard { chip, present: self.present.clone(), commands: self.commands.clone() }))
     }
 }

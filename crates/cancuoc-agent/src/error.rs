@@ -27,6 +27,12 @@ pub enum Code {
     BadRequest,
     /// The card answered, but not as a readable identity document.
     CardError,
+    /// The chip's answers prove it is not a genuine chip (inconsistent PACE answers, a
+    /// protected answer whose MAC does not verify): no retry, no record.
+    NotGenuine,
+    /// PACE was required (`"require_pace": true`) and the card would have been read with
+    /// BAC (it offers no PACE, declines it, or its EF.CardAccess is malformed).
+    PaceRequired,
     /// No such route.
     NotFound,
     /// A trust file or a saved dump could not be read or used (the C ABI and the bindings,
@@ -50,6 +56,8 @@ impl Code {
             Self::Forbidden => "forbidden",
             Self::BadRequest => "bad_request",
             Self::CardError => "card_error",
+            Self::NotGenuine => "not_genuine",
+            Self::PaceRequired => "pace_required",
             Self::NotFound => "not_found",
             Self::FileError => "file_error",
             Self::Internal => "internal",
@@ -61,7 +69,7 @@ impl Code {
         match self {
             Self::NoReader => 503,
             Self::NoCard | Self::NotFound => 404,
-            Self::WrongKey => 422,
+            Self::WrongKey | Self::NotGenuine | Self::PaceRequired => 422,
             Self::CardRemoved => 410,
             Self::Busy | Self::Cancelled => 409,
             Self::Timeout => 408,
@@ -87,6 +95,12 @@ impl Code {
             }
             Self::BadRequest => "Yêu cầu không hợp lệ: báo cho bộ phận kỹ thuật của phần mềm.",
             Self::CardError => "Không đọc được thẻ: đặt lại thẻ và thử lại; nếu vẫn lỗi, thẻ có thể không được hỗ trợ.",
+            Self::NotGenuine => {
+                "Chip trả lời không nhất quán: có thể không phải thẻ thật. Không dùng thẻ này; không đọc lại."
+            }
+            Self::PaceRequired => {
+                "Thẻ không đọc được bằng PACE (chỉ đọc được bằng BAC, kém an toàn): quầy này yêu cầu PACE, không dùng thẻ này để giao dịch."
+            }
             Self::NotFound => "Không có chức năng này.",
             Self::FileError => "Không đọc được tệp chứng thư hoặc hồ sơ thẻ: kiểm tra đường dẫn và tệp, rồi thử lại.",
             Self::Internal => "Lỗi bên trong cancuoc: hãy báo cho bộ phận kỹ thuật.",
@@ -119,8 +133,12 @@ impl ApiError {
         if cancelled {
             return Self::new(Code::Cancelled, "the read was cancelled");
         }
+        if let cancuoc::Error::Access(cancuoc::access::AccessError::PaceRequired { .. }) = error {
+            return Self::new(Code::PaceRequired, error.to_string());
+        }
         let code = match error.class() {
             ErrorClass::WrongKey => Code::WrongKey,
+            ErrorClass::Tampered => Code::NotGenuine,
             ErrorClass::CardRemoved | ErrorClass::DifferentCard => Code::CardRemoved,
             ErrorClass::NoReader => match error {
                 cancuoc::Error::Transport(cancuoc::TransportError::NoCard) => Code::NoCard,
@@ -149,6 +167,8 @@ mod tests {
             Code::Forbidden,
             Code::BadRequest,
             Code::CardError,
+            Code::NotGenuine,
+            Code::PaceRequired,
             Code::NotFound,
             Code::FileError,
             Code::Internal,

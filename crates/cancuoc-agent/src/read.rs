@@ -78,8 +78,13 @@ impl Transport for Cancellable {
 
 /// Today (UTC) from the system clock: the date certificates are checked at.
 pub fn today() -> CalendarDate {
+    CalendarDate::from_unix(now())
+}
+
+/// This instant, seconds since 1970 (UTC): what certificate validity is judged at.
+pub fn now() -> i64 {
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    CalendarDate::from_unix(i64::try_from(seconds).unwrap_or(0))
+    i64::try_from(seconds).unwrap_or(0)
 }
 
 /// A read's answer.
@@ -115,11 +120,14 @@ pub fn perform(
         Ok(Cancellable { inner: cards.connect(&reader)?, cancel: cancel.clone() })
     };
     // Raw files go to other checks (the C06 online check takes EF.COM too): read it then.
-    let mut options = ReadOptions::default().with_photo(request.want.photo).with_ef_com(request.want.raw);
+    let mut options = ReadOptions::default()
+        .with_photo(request.want.photo)
+        .with_ef_com(request.want.raw)
+        .with_require_pace(request.require_pace);
     if let Some(challenge) = request.challenge {
         options = options.with_active_challenge(challenge);
     }
-    let checks = Checks::new(trust, today());
+    let checks = Checks::at_instant(trust, now());
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     let inspection = cancuoc::inspect(connect, &request.key, &options, &checks, &mut rng, &mut |_| {})
         .map_err(|e| ApiError::from_read(&e, cancel.load(Ordering::SeqCst)))?;

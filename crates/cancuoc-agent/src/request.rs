@@ -40,6 +40,8 @@ pub struct ReadRequest {
     pub challenge: Option<[u8; 8]>,
     /// How long to wait for a card.
     pub wait: Duration,
+    /// Refuse a card that would be read with BAC (`"require_pace": true`, a bank's page).
+    pub require_pace: bool,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +56,8 @@ struct Body {
     challenge: Option<String>,
     #[serde(default)]
     wait_seconds: Option<u64>,
+    #[serde(default)]
+    require_pace: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -101,7 +105,14 @@ pub fn parse_body(body: &[u8]) -> Result<ReadRequest, ApiError> {
         Some(s) => return Err(bad(format!("wait_seconds: {s} is over 60"))),
     };
     let challenge = body.challenge.as_deref().map(parse_challenge).transpose()?;
-    Ok(ReadRequest { reader: body.reader, key: access_key(body.key)?, want, challenge, wait })
+    Ok(ReadRequest {
+        reader: body.reader,
+        key: access_key(body.key)?,
+        want,
+        challenge,
+        wait,
+        require_pace: body.require_pace,
+    })
 }
 
 /// Parses the query of `GET /v1/checkin` into a read of the holder, and the `return` and
@@ -112,6 +123,7 @@ pub fn parse_body(body: &[u8]) -> Result<ReadRequest, ApiError> {
 pub fn parse_query(query: &str) -> Result<(ReadRequest, String, String), ApiError> {
     let mut key = KeyBody::default();
     let (mut return_to, mut state, mut reader, mut wait) = (None, String::new(), None, DEFAULT_WAIT);
+    let mut require_pace = false;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = percent_decode(value).ok_or_else(|| bad(format!("{name}: bad percent-encoding")))?;
@@ -120,6 +132,14 @@ pub fn parse_query(query: &str) -> Result<(ReadRequest, String, String), ApiErro
             "reader" => &mut reader,
             "state" => {
                 state = value;
+                continue;
+            }
+            "require_pace" => {
+                require_pace = match value.as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(bad("require_pace: true or false")),
+                };
                 continue;
             }
             "wait_seconds" => {
@@ -148,7 +168,7 @@ pub fn parse_query(query: &str) -> Result<(ReadRequest, String, String), ApiErro
         return Err(bad("state: at most 512 characters"));
     }
     let want = Want { holder: true, photo: false, raw: false };
-    Ok((ReadRequest { reader, key: access_key(key)?, want, challenge: None, wait }, return_to, state))
+    Ok((ReadRequest { reader, key: access_key(key)?, want, challenge: None, wait, require_pace }, return_to, state))
 }
 
 fn access_key(key: KeyBody) -> Result<AccessKey, ApiError> {

@@ -375,3 +375,34 @@ fn stopping_closes_the_port_at_once_and_it_can_be_taken_again() {
         assert_eq!(again.port(), port);
     }
 }
+
+#[test]
+fn a_pace_fallback_is_in_the_answer_and_require_pace_refuses_it() {
+    // The chip refuses PACE at MSE:Set AT (6982): with the dates, BAC reads it, and says so.
+    let cards = DemoCards::with_faults(cancuoc_sim::Faults {
+        refuse_pace: Some(cancuoc::StatusWord(0x6982)),
+        ..cancuoc_sim::Faults::default()
+    });
+    let agent = start(&cards);
+    let key = format!(r#""key":{{"id":"{ID}","dob":"1990-01-15","expiry":"2030-01-15"}}"#);
+    let answer = read_as_page(&agent, &format!("{{{key}}}"));
+    assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    let body = answer.json();
+    assert_eq!(body["report"]["access"]["protocol"], "BAC");
+    let fallback = body["report"]["access"]["fallback"].as_str().unwrap_or_default();
+    assert!(fallback.starts_with("PACE refused by the card (6982"), "{fallback}");
+    // A bank's page asks for PACE: refused, in both languages, no record.
+    let answer = read_as_page(&agent, &format!(r#"{{{key},"require_pace":true}}"#));
+    assert_eq!(answer.status, 422, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(answer.code(), "pace_required");
+    let body = answer.json();
+    assert!(body["error"]["message"].as_str().unwrap().contains("6982"), "{body}");
+    assert!(body["error"]["message_vi"].as_str().unwrap().contains("PACE"), "{body}");
+    assert!(body.get("checkin").is_none() && body.get("report").is_none(), "{body}");
+    // And a chip that offers PACE passes the requirement.
+    let cards = DemoCards::default();
+    let agent = start(&cards);
+    let answer = read_as_page(&agent, &format!(r#"{{{key},"require_pace":true}}"#));
+    assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    assert!(answer.json()["report"]["access"]["fallback"].is_null());
+}

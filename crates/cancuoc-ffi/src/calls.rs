@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use base64ct::{Base64, Encoding};
-use cancuoc::{CalendarDate, Checks, TrustStore};
+use cancuoc::{Checks, TrustStore};
 use cancuoc_agent::request::parse_body;
 use cancuoc_agent::{ApiError, Cards, Code, DemoCards, PcscCards};
 use serde_json::{Map, Value, json};
@@ -139,14 +139,14 @@ pub fn verify(request: &str) -> Outcome {
         Ok(trust) => trust,
         Err(outcome) => return outcome,
     };
-    let today = cancuoc_agent::read::today();
+    let now = cancuoc_agent::read::now();
     let at = match object.remove("at") {
-        None | Some(Value::Null) => today,
-        Some(Value::String(text)) => match CalendarDate::parse_iso(&text) {
-            Some(date) => date,
-            None => return Outcome::bad_request("at: YYYY-MM-DD"),
+        None | Some(Value::Null) => now,
+        Some(Value::String(text)) => match cancuoc::report::parse_instant(&text) {
+            Some(at) => at,
+            None => return Outcome::bad_request("at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"),
         },
-        Some(_) => return Outcome::bad_request("at: YYYY-MM-DD"),
+        Some(_) => return Outcome::bad_request("at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"),
     };
     let (files, report_json) = match (object.remove("dir"), object.remove("files")) {
         (Some(Value::String(dir)), None) => match cancuoc_agent::dump::read_dir(std::path::Path::new(&dir)) {
@@ -162,7 +162,7 @@ pub fn verify(request: &str) -> Outcome {
     if let Some(name) = object.keys().next() {
         return Outcome::bad_request(&format!("unknown field {name:?}"));
     }
-    let checks = Checks::new(&trust, today).at(at);
+    let checks = Checks::at_instant(&trust, now).at_time(at);
     let Some(inspection) = cancuoc::inspect_dump(files, report_json.as_deref(), &checks) else {
         return Outcome::error(&ApiError::new(
             Code::FileError,

@@ -54,6 +54,11 @@ pub struct Faults {
     /// Refuse (`6700`) an extended READ BINARY asking for more than the file holds from its
     /// offset, instead of answering what there is with `6282` as ISO/IEC 7816-4 has it.
     pub extended_within_file_only: bool,
+    /// Refuse PACE's MSE:Set AT with this status word (6A80, 6982, 6D00, …) although
+    /// EF.CardAccess offers it: what a chip stripped of PACE, or a relay that wants BAC, does.
+    pub refuse_pace: Option<StatusWord>,
+    /// Serve only the first N bytes of EF.CardAccess (its PACEInfo cut short).
+    pub truncate_card_access: Option<usize>,
 }
 
 /// How a chip without short EF identifiers answers a READ BINARY that names one.
@@ -136,8 +141,11 @@ impl std::fmt::Debug for VirtualChip {
 
 impl VirtualChip {
     /// A chip holding `document`, drawing its nonces from `seed`.
-    pub fn new(document: IssuedDocument, faults: Faults, seed: &[u8]) -> Self {
+    pub fn new(mut document: IssuedDocument, faults: Faults, seed: &[u8]) -> Self {
         let mut pace = if faults.no_pace { None } else { pace_card(&document) };
+        if let (Some(keep), Some(card_access)) = (faults.truncate_card_access, &mut document.card_access) {
+            *card_access = truncated_security_infos(card_access, keep);
+        }
         let atr_info = faults.atr_info_says_extended.map(atr_info);
         if let Some(pace) = &mut pace {
             pace.bad_token = faults.pace_bad_token;
@@ -284,6 +292,9 @@ impl VirtualChip {
             0x86 if secure && self.ca_selected => self.chip_authentication(command),
             0x88 if secure && self.faults.refuse_active_authentication => status(StatusWord::INS_NOT_SUPPORTED),
             0x88 if secure => self.active_authentication(command),
+            0x22 if command.p1 == 0xC1 && command.p2 == 0xA4 && self.faults.refuse_pace.is_some() => {
+                status(self.faults.refuse_pace.unwrap_or(StatusWord::INS_NOT_SUPPORTED))
+            }
             0x22 if command.p1 == 0xC1 && command.p2 == 0xA4 => match &mut self.pace {
                 Some(pace) => match pace.set_at(command) {
                     pace::Outcome::Answer(r) | pace::Outcome::Established(r, _) => r,
@@ -533,6 +544,14 @@ fn atr_info(extended: bool) -> Vec<u8> {
     let (command, response): (&[u8], &[u8]) =
         if extended { (&[0x10, 0x00], &[0x10, 0x00]) } else { (&[0xFF], &[0x01, 0x00]) };
     tlv(0x7F66, &[tlv(0x02, command), tlv(0x02, response)].concat())
+}
+
+/// EF.CardAccess whose SecurityInfos contents are cut after `keep` bytes, the SET's length
+/// rewritten to match: a well-formed file around a PACEInfo cut short.
+fn truncated_security_infos(card_access: &[u8], keep: usize) -> Vec<u8> {
+    let mut r = ByteReader::new(card_access, "EF.CardAccess");
+    let contents = r.expect_tlv(0x31).map(|set| set.value.to_vec()).unwrap_or_else(|_| card_access.to_vec());
+    tlv(0x31, contents.get(..keep.min(contents.len())).unwrap_or_default())
 }
 
 #[cfg(test)]

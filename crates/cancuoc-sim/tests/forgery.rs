@@ -133,22 +133,32 @@ fn without_ef_sod_the_data_are_shown_under_not_checked() {
 #[test]
 fn a_chip_listing_an_unsigned_dg11_in_ef_com_is_read_by_ef_sod_and_genuine() {
     // The read takes its list from EF.SOD and does not read EF.COM: DG11 is never asked for.
-    let doc = read(VirtualChip::new(forged(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    let injected = specimen().with_unsigned_dg11(FORGED_NAME, "19000101");
+    let doc = read(VirtualChip::new(injected, Faults::default(), DEMO_SEED), &id_key()).unwrap();
     assert!(doc.com.is_none(), "EF.COM is not read when EF.SOD lists the data groups");
     assert!(doc.dg(DgNumber::DG11).is_none(), "EF.COM is unsigned: DG11 is not read");
     let skipped: Vec<_> = doc.skipped.iter().map(|s| (s.dg.get(), s.not_signed)).collect();
-    assert!(skipped.contains(&(13, false)), "DG13 is signed but absent: {skipped:?}");
     assert!(!skipped.iter().any(|(dg, _)| *dg == 11), "{skipped:?}");
     let plain = report(&doc, &test_csca());
     // What is shown is what the issuer signed, so the verdict is right to be genuine.
     assert_eq!(plain.verdict(), Verdict::Genuine, "{:?}", plain.verification.passive.problems);
-    assert_eq!(plain.holder.full_name.as_deref(), Some("NGUYEN VAN MAU"));
+    assert_eq!(plain.holder.full_name.as_deref(), Some("Nguyễn Văn Mẫu"));
     assert!(plain.document.ignored.is_empty(), "{:?}", plain.document.ignored);
     assert!(!plain.to_json().contains("EVIL"));
 
+    // The forger's chip also withholds the DG13 its EF.SOD lists: never genuine (issue 24).
+    let doc = read(VirtualChip::new(forged(), Faults::default(), DEMO_SEED), &id_key()).unwrap();
+    let skipped: Vec<_> = doc.skipped.iter().map(|s| (s.dg.get(), s.withheld)).collect();
+    assert!(skipped.contains(&(13, true)), "DG13 is signed but withheld: {skipped:?}");
+    let withheld = report(&doc, &test_csca());
+    assert_ne!(withheld.verdict(), Verdict::Genuine);
+    assert_eq!(withheld.verification.passive.data_groups.0[&DgNumber::DG13], cancuoc::report::HashResult::Withheld);
+    assert!(!withheld.to_json().contains("EVIL"));
+
     // Asked to read EF.COM (a dump), the reader names what EF.COM lists and EF.SOD does not sign.
     let options = ReadOptions::default().with_ef_com(true);
-    let doc = read_with(VirtualChip::new(forged(), Faults::default(), DEMO_SEED), &id_key(), &options).unwrap();
+    let injected = specimen().with_unsigned_dg11(FORGED_NAME, "19000101");
+    let doc = read_with(VirtualChip::new(injected, Faults::default(), DEMO_SEED), &id_key(), &options).unwrap();
     assert!(doc.com.is_some());
     assert!(doc.dg(DgNumber::DG11).is_none(), "EF.COM is unsigned: DG11 is not read");
     let skipped: Vec<_> = doc.skipped.iter().map(|s| (s.dg.get(), s.not_signed)).collect();

@@ -208,6 +208,13 @@ pub enum AccessError {
         /// The step whose answer was wrong.
         during: &'static str,
     },
+    /// PACE was required (a bank's setting: `--require-pace`, `"require_pace": true`) and
+    /// the card would have been read with BAC: the read stops before any data group.
+    #[error("PACE is required, but {why}: the card was not read (a BAC read can be copied more easily)")]
+    PaceRequired {
+        /// Why BAC would have been used.
+        why: String,
+    },
     /// The exchange failed.
     #[error(transparent)]
     Channel(#[from] ChannelError),

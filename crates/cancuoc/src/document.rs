@@ -31,6 +31,9 @@ pub struct Skipped {
     pub reason: String,
     /// Not read because only EF.COM (unsigned) lists it: EF.SOD does not sign it.
     pub not_signed: bool,
+    /// The chip refused it or said it has no such file, although it was asked for (a live
+    /// read; never set for DG3/DG4, which need terminal authentication and are not asked for).
+    pub withheld: bool,
 }
 
 /// What Chip Authentication did.

@@ -76,7 +76,7 @@ impl Error {
                 AccessError::WrongKey { .. } | AccessError::BadInput(_) => ErrorClass::WrongKey,
                 AccessError::Unsupported(_) => ErrorClass::Unsupported,
                 AccessError::RandomSource => ErrorClass::Internal,
-                AccessError::Refused { .. } => ErrorClass::Unsupported,
+                AccessError::Refused { .. } | AccessError::PaceRequired { .. } => ErrorClass::Unsupported,
                 AccessError::CardMisbehaved(_) | AccessError::Inconsistent { .. } => ErrorClass::Tampered,
                 AccessError::Channel(c) => channel_class(c),
             },

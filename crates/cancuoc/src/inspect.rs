@@ -38,18 +38,32 @@ pub struct Checks<'a> {
     pub trust: &'a TrustStore,
     /// Today, to place two-digit MRZ years.
     pub today: CalendarDate,
-    /// When the certificates must be valid (default: today).
-    pub at: CalendarDate,
+    /// The moment certificate and CRL validity are judged at, seconds since 1970 (UTC).
+    pub at: i64,
 }
 
 impl<'a> Checks<'a> {
-    /// Checks against `trust`, today's date and validity today.
-    pub fn new(trust: &'a TrustStore, today: CalendarDate) -> Self {
-        Self { trust, today, at: today }
+    /// Checks against `trust` at the instant `now` (seconds since 1970, UTC: a certificate
+    /// issued earlier the same day is valid), today's date taken from it. What the apps use.
+    pub fn at_instant(trust: &'a TrustStore, now: i64) -> Self {
+        Self { trust, today: CalendarDate::from_unix(now), at: now }
     }
 
-    /// Certificate validity checked at `at` instead of today (`cancuoc verify --at`).
-    pub fn at(mut self, at: CalendarDate) -> Self {
+    /// Checks against `trust` with `today`'s date, validity judged at the start of that day
+    /// (for tests and batch jobs that think in dates; [`Checks::at_instant`] for a read now).
+    pub fn new(trust: &'a TrustStore, today: CalendarDate) -> Self {
+        Self { trust, today, at: today.to_unix() }
+    }
+
+    /// Certificate validity checked at the start of `date` instead (`cancuoc verify --at
+    /// YYYY-MM-DD`).
+    pub fn at(mut self, date: CalendarDate) -> Self {
+        self.at = date.to_unix();
+        self
+    }
+
+    /// Certificate validity checked at the instant `at` (seconds since 1970, UTC).
+    pub fn at_time(mut self, at: i64) -> Self {
         self.at = at;
         self
     }
@@ -65,7 +79,7 @@ pub struct Inspection {
 
 impl Inspection {
     fn new(document: Document, checks: &Checks<'_>) -> Self {
-        let passive = crate::verify::passive::passive(&document, checks.trust, Some(checks.at.to_unix()));
+        let passive = crate::verify::passive::passive(&document, checks.trust, Some(checks.at));
         let context = ReportContext { today: Some(checks.today), passive: Some(passive), ..ReportContext::default() };
         let report = Report::new(&document, &context);
         Self { document, context, report }

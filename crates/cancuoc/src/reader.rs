@@ -48,15 +48,31 @@ pub struct ReadOptions {
     /// then checks the signature against DG15 for itself: this chip was on the reader now);
     /// `None` draws them from the read's randomness.
     pub active_challenge: Option<[u8; 8]>,
+    /// Refuse any fallback to BAC ([`Reader::require_pace`]), for the paved path
+    /// ([`crate::read_resuming`], [`crate::inspect()`]).
+    pub require_pace: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { photo: true, only: None, ef_com: false, limits: ReadLimits::default(), active_challenge: None }
+        Self {
+            photo: true,
+            only: None,
+            ef_com: false,
+            limits: ReadLimits::default(),
+            active_challenge: None,
+            require_pace: false,
+        }
     }
 }
 
 impl ReadOptions {
+    /// Refuses a fallback to BAC, or not ([`ReadOptions::require_pace`]).
+    pub fn with_require_pace(mut self, required: bool) -> Self {
+        self.require_pace = required;
+        self
+    }
+
     /// Reads DG2 or not.
     pub fn with_photo(mut self, photo: bool) -> Self {
         self.photo = photo;
@@ -130,12 +146,21 @@ impl Progress {
 #[derive(Debug)]
 pub struct Reader<T> {
     channel: Channel<T>,
+    require_pace: bool,
 }
 
 impl<T: Transport> Reader<T> {
     /// Wraps a transport connected to a card.
     pub fn open(transport: T) -> Self {
-        Self { channel: Channel::new(transport) }
+        Self { channel: Channel::new(transport), require_pace: false }
+    }
+
+    /// Refuses any fallback to BAC ([`AccessError::PaceRequired`]): a chip that offers no
+    /// PACE, declines it, or whose EF.CardAccess is malformed is not read. A bank's setting.
+    #[must_use]
+    pub fn require_pace(mut self, required: bool) -> Self {
+        self.require_pace = required;
+        self
     }
 
     /// Runs access control with `key` in the ICAO order (ICAO 9303-11 §4.2): what the card
@@ -151,8 +176,14 @@ impl<T: Transport> Reader<T> {
     /// [`Error::NotADocument`] when there is no eMRTD application; an access error (wrong key:
     /// class [`crate::ErrorClass::WrongKey`]) or a transport error.
     pub fn authenticate(mut self, key: &AccessKey, rng: &mut impl CryptoRng) -> Result<Session<T>, Error> {
-        let established = establish(&mut self.channel, key, rng)?;
-        Ok(Session { channel: self.channel, key: key.clone(), established, earlier: ChannelStats::default() })
+        let established = establish(&mut self.channel, key, self.require_pace, rng)?;
+        Ok(Session {
+            channel: self.channel,
+            key: key.clone(),
+            require_pace: self.require_pace,
+            established,
+            earlier: ChannelStats::default(),
+        })
     }
 
     /// Opens a card put back after it was taken away mid-read, and makes it go on with
@@ -204,6 +235,8 @@ pub struct Session<T> {
     channel: Channel<T>,
     /// Kept to run access control again after a lost session; zeroised on drop.
     key: AccessKey,
+    /// No fallback to BAC, on the first access control as on a recovery.
+    require_pace: bool,
     established: Established,
     /// APDUs and bytes of the sessions before this one (a resumed read).
     earlier: ChannelStats,
@@ -285,6 +318,11 @@ impl<T: Transport> Session<T> {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(), Error> {
         partial.doc.card_access.clone_from(&self.established.card_access);
+        for problem in &self.established.problems {
+            if !partial.doc.read_problems.contains(problem) {
+                partial.doc.read_problems.push(problem.clone());
+            }
+        }
         partial.doc.card_security.clone_from(&self.established.card_security);
         if partial.files.limits().extended == ExtendedLength::Unknown {
             partial.files.set_extended(self.established.extended);
@@ -336,7 +374,12 @@ impl<T: Transport> Session<T> {
                 // A guessed data group that is absent is no finding.
                 Err(Error::File(FileError::NotFound { .. })) if guessed => partial.absent.push(*dg),
                 Err(Error::File(e @ (FileError::AccessDenied { .. } | FileError::NotFound { .. }))) => {
-                    partial.doc.skipped.push(Skipped { dg: *dg, reason: e.to_string(), not_signed: false });
+                    partial.doc.skipped.push(Skipped {
+                        dg: *dg,
+                        reason: e.to_string(),
+                        not_signed: false,
+                        withheld: true,
+                    });
                 }
                 // A file whose structure is broken (an empty DG13, a header claiming more than
                 // any file) never ends the read: what the chip gave is kept, EF.SOD's hash
@@ -428,7 +471,7 @@ impl<T: Transport> Session<T> {
     /// a downgrade and stops the read.
     fn recover(&mut self, rng: &mut impl CryptoRng) -> Result<(), Error> {
         self.channel.reset()?;
-        let again = establish(&mut self.channel, &self.key, rng)?;
+        let again = establish(&mut self.channel, &self.key, self.require_pace, rng)?;
         if again.protocol != self.established.protocol {
             return Err(AccessError::Inconsistent { during: "access control after the card ended its session" }.into());
         }
@@ -477,7 +520,12 @@ fn plan(
     let (listed, guessed) = match (signed_list, com_list) {
         (Some(signed), com) => {
             for dg in com.into_iter().flatten().filter(|dg| !signed.contains(dg)) {
-                doc.skipped.push(Skipped { dg: *dg, reason: UNSIGNED_IN_COM.to_owned(), not_signed: true });
+                doc.skipped.push(Skipped {
+                    dg: *dg,
+                    reason: UNSIGNED_IN_COM.to_owned(),
+                    not_signed: true,
+                    withheld: false,
+                });
             }
             (signed, false)
         }
@@ -496,7 +544,7 @@ fn plan(
         // DG3 and DG4 answer only after terminal authentication (EAC), which needs the
         // issuing state's terminal certificates: asking costs an APDU for a sure refusal.
         if EAC_DATA_GROUPS.contains(&dg.get()) && !asked(&dg) {
-            doc.skipped.push(Skipped { dg, reason: NEEDS_EAC.to_owned(), not_signed: false });
+            doc.skipped.push(Skipped { dg, reason: NEEDS_EAC.to_owned(), not_signed: false, withheld: false });
             continue;
         }
         wanted.push(dg);

@@ -28,7 +28,7 @@ pub fn escape_html(text: &str) -> String {
 }
 
 /// The record's field names, in column order.
-pub const FIELDS: [&str; 20] = [
+pub const FIELDS: [&str; 23] = [
     "id_number",
     "full_name",
     "date_of_birth",
@@ -49,10 +49,13 @@ pub const FIELDS: [&str; 20] = [
     "passive_authentication",
     "chip_authentication",
     "active_authentication",
+    "verdict",
+    "access_protocol",
+    "access_fallback",
 ];
 
 /// The record's values, in the order of [`FIELDS`]; `None` where the card has no such field.
-pub fn values(report: &Report) -> [Option<&str>; 20] {
+pub fn values(report: &Report) -> [Option<&str>; 23] {
     let h = &report.holder;
     let v = &report.verification;
     fn s(o: &Option<String>) -> Option<&str> {
@@ -79,6 +82,9 @@ pub fn values(report: &Report) -> [Option<&str>; 20] {
         Some(v.passive.status.as_str()),
         Some(v.chip.status.as_str()),
         Some(v.active.status.as_str()),
+        Some(report.verdict().as_str()),
+        Some(report.access.protocol.as_str()).filter(|p| !p.is_empty()),
+        s(&report.access.fallback),
     ]
 }
 
@@ -133,8 +139,9 @@ mod tests {
         assert_eq!(lines[0], FIELDS.join(","));
         assert!(lines[1].starts_with("001090012345,Nguyễn Thị Ánh Tuyết,"));
         assert!(csv.contains("\"Số 1, phố \"\"Tràng Tiền\"\"\nHà Nội\""));
-        // No DG14/DG15 in an empty document: chip and active authentication are not supported.
-        assert!(csv.ends_with(",not_checked,not_supported,not_supported\r\n"), "{csv:?}");
+        // No DG14/DG15 in an empty document: chip and active authentication are not supported;
+        // nothing checked, and no access (not read from a chip here).
+        assert!(csv.ends_with(",not_checked,not_supported,not_supported,not_checked,,\r\n"), "{csv:?}");
         assert_eq!(quote("plain"), "plain");
         assert_eq!(quote(""), "");
     }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::codec::time::{CalendarDate, iso_date_time};
+pub use crate::codec::time::{CalendarDate, iso_date_time, parse_instant};
 use crate::document::Document;
 use crate::lds::{Dg1, Dg11, DgNumber, EfCom, ImageFormat};
 use crate::verify::passive::PassiveResult;
@@ -36,8 +36,8 @@ pub enum Verdict {
     Genuine,
     /// Hashes and signature are right, but no trust anchor vouches for the signer.
     Untrusted,
-    /// A data group or EF.SOD does not match its signature, or data EF.SOD does not sign were
-    /// added: the data were changed.
+    /// A data group or EF.SOD does not match its signature, data EF.SOD does not sign were
+    /// added, or the chip withholds the holder's data its EF.SOD lists: the data were changed.
     Altered,
     /// Chip or active authentication failed: the chip does not hold the original card's key.
     Cloned,
@@ -254,9 +254,11 @@ impl Report {
             PassiveStatus::Valid(_) => Verdict::Genuine,
             PassiveStatus::Untrusted => Verdict::Untrusted,
             PassiveStatus::Invalid => {
-                let altered =
-                    passive.data_groups.values().any(|r| matches!(r, HashResult::Mismatch | HashResult::NotHashed))
-                        || !matches!(passive.signature_status, SignatureStatus::Valid(_));
+                let altered = passive
+                    .data_groups
+                    .values()
+                    .any(|r| matches!(r, HashResult::Mismatch | HashResult::NotHashed | HashResult::Withheld))
+                    || !matches!(passive.signature_status, SignatureStatus::Valid(_));
                 match passive.chain.as_ref().map(|c| c.status) {
                     _ if altered => Verdict::Altered,
                     Some(ChainStatus::Revoked) => Verdict::Revoked,

@@ -13,6 +13,9 @@ impl DeskApp {
         if !why.is_empty() {
             ui.label(why);
         }
+        if let Some(line) = crate::print::downgrade_line(report, lang) {
+            ui.label(RichText::new(line).color(Color32::from_rgb(170, 100, 0)).strong());
+        }
         for line in crate::print::ignored_lines(report, lang) {
             ui.label(RichText::new(line).color(Color32::from_rgb(180, 30, 30)).strong());
         }

@@ -59,7 +59,7 @@ impl DeskApp {
                 self.shot = ShotStage::Settling(0);
             }
             (_, ShotStage::Start) => self.shot = ShotStage::Settling(0),
-            (State::Failed(class), _) => job.finish(Err(format!("the read failed: {}", text::error(*class).en))),
+            (State::Failed(message), _) => job.finish(Err(format!("the read failed: {}", message.en))),
             (State::Done { .. }, ShotStage::Settling(frames)) if frames < 3 => {
                 self.shot = ShotStage::Settling(frames + 1)
             }

@@ -44,6 +44,8 @@ __all__ = [
     "Cancelled",
     "CheckFailed",
     "BadRequest",
+    "NotGenuine",
+    "PaceRequired",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -89,6 +91,16 @@ class BadRequest(Error):
     """The arguments are wrong: a programming error, not the clerk's."""
 
 
+class NotGenuine(Error):
+    """The chip's answers prove it is not a genuine chip (inconsistent PACE answers): do not
+    read it again, do not file a record."""
+
+
+class PaceRequired(Error):
+    """``require_pace=True`` and the card would have been read with BAC (it offers no PACE,
+    refuses it, or its EF.CardAccess is malformed): the card was not read."""
+
+
 class CheckFailed(Error):
     """The card or dump was read, but a check failed: forged, altered, cloned or untrusted.
 
@@ -110,6 +122,8 @@ _ERRORS = {
     "card_removed": CardRemoved,
     "cancelled": Cancelled,
     "bad_request": BadRequest,
+    "not_genuine": NotGenuine,
+    "pace_required": PaceRequired,
 }
 
 
@@ -162,9 +176,12 @@ def _request(
     photo: bool,
     challenge: Optional[str],
     raw: bool,
+    require_pace: bool = False,
 ) -> Dict[str, Any]:
     want = ["holder", "verification"] + (["photo"] if photo else []) + (["raw"] if raw else [])
     request: Dict[str, Any] = {"want": want, "trust": _paths(trust)}
+    if require_pace:
+        request["require_pace"] = True
     if reader is not None:
         request["reader"] = reader
     if key is not None:
@@ -187,6 +204,7 @@ def read(
     challenge: Optional[str] = None,
     raw: bool = False,
     wait_seconds: Optional[int] = None,
+    require_pace: bool = False,
 ) -> Dict[str, Any]:
     """Reads and checks the card on ``reader`` (None: the only reader, or the one with a card).
 
@@ -199,12 +217,14 @@ def read(
     remote verifier's proof of liveness). ``raw`` adds every file of the chip, base64, EF.COM
     included (read for it), for a dump or an online check such as C06's.
     ``wait_seconds`` (0–60, default 20) is how long to wait for a card to be put down.
+    ``require_pace`` refuses a card that would be read with BAC (:class:`PaceRequired`): a
+    bank's setting. A read that fell back to BAC says why in ``report["access"]["fallback"]``.
 
     Returns ``{"report": …, "checkin": …, "bhxh": …, "photo": …}``; ``photo`` (when asked)
     is ``{"base64": …}``, the chip's JPEG or JPEG 2000 face. Raises :class:`CheckFailed` when the card fails a check.
     """
     key = _key(can, id, dob, expiry, mrz, qr)
-    request = _request(reader, key, trust, photo, challenge, raw)
+    request = _request(reader, key, trust, photo, challenge, raw, require_pace)
     if wait_seconds is not None:
         request["wait_seconds"] = wait_seconds
     return _call("read", request)

@@ -8,7 +8,7 @@
 //!               [--seed TEXT] [--document cccd|passport] [--once]
 //!               [--full-name NAME] [--father NAME] [--mother NAME] [--sex M|F]
 //!               [--clone] [--tamper DG] [--unsigned-dg11 MRZ-NAME] [--hide-dg DG]...
-//!               [--pace-bad-token] [--face-bytes N]
+//!               [--pace-bad-token] [--refuse-pace SW] [--truncate-card-access N] [--face-bytes N]
 //! ```
 //! It connects to vpcd (inserting the card), serves APDUs, and reconnects when pcscd drops
 //! the connection, unless `--once`. After `--tear-after N` APDUs it disconnects (removing the
@@ -103,6 +103,13 @@ struct Options {
     /// without the right keys. The reader must stop, not fall back to BAC.
     #[arg(long)]
     pace_bad_token: bool,
+    /// Refuse PACE's MSE:Set AT with this status word (4 hex digits: 6A80, 6982, 6D00…)
+    /// although EF.CardAccess offers PACE: the reader may fall back to BAC, and must say so.
+    #[arg(long, value_name = "SW", value_parser = parse_status_word)]
+    refuse_pace: Option<u16>,
+    /// Serve EF.CardAccess with its SecurityInfos cut after N bytes (a PACEInfo cut short).
+    #[arg(long, value_name = "N")]
+    truncate_card_access: Option<usize>,
     /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
     /// 9303-4 specimen, TD3).
     #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
@@ -129,6 +136,13 @@ struct Options {
     /// Seconds to keep trying to reach vpcd.
     #[arg(long, default_value_t = 20)]
     connect_timeout: u64,
+}
+
+fn parse_status_word(text: &str) -> Result<u16, String> {
+    u16::from_str_radix(text, 16)
+        .ok()
+        .filter(|_| text.len() == 4)
+        .ok_or_else(|| format!("{text:?}: expected 4 hex digits, e.g. 6982"))
 }
 
 fn parse_pace(text: &str) -> Option<PaceOffer> {
@@ -199,6 +213,8 @@ fn main() -> ExitCode {
         refuse_active_authentication: false,
         no_short_ef_ids: options.no_short_ef_ids.as_deref().and_then(NoShortEfIds::parse).unwrap_or_default(),
         extended_within_file_only: options.extended_within_file_only,
+        refuse_pace: options.refuse_pace.map(cancuoc::StatusWord),
+        truncate_card_access: options.truncate_card_access,
     };
     let document = if options.aa == "rsa" { document.with_rsa_active_authentication() } else { document };
     let document = if options.clone { document.cloned() } else { document };

@@ -118,6 +118,34 @@ impl CalendarDate {
     }
 }
 
+/// A moment a person typed, in UTC, to seconds since 1970: `YYYY-MM-DD` (the start of that
+/// day), or with a time `YYYY-MM-DDTHH:MM[:SS]` (`T` or a space; a trailing `Z` allowed).
+/// `None` for anything else or an impossible date or time.
+pub fn parse_instant(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let t = t.strip_suffix('Z').or_else(|| t.strip_suffix('z')).unwrap_or(t);
+    let (date, time) = match t.get(10..11) {
+        None => (t, None),
+        Some("T" | "t" | " ") => (t.get(..10)?, Some(t.get(11..)?)),
+        Some(_) => return None,
+    };
+    let day = CalendarDate::parse_iso(date)?.to_unix();
+    let Some(time) = time else { return Some(day) };
+    let mut parts = time.split(':');
+    let mut next = |max: i64| -> Option<i64> {
+        let part = parts.next()?;
+        let value: i64 = (part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse().ok())??;
+        (value <= max).then_some(value)
+    };
+    let (hours, minutes) = (next(23)?, next(59)?);
+    let seconds = match time.matches(':').count() {
+        1 => 0,
+        2 => next(59)?,
+        _ => return None,
+    };
+    Some(day + hours * 3600 + minutes * 60 + seconds)
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339) for seconds since 1970.
 pub fn iso_date_time(seconds: i64) -> String {
     let date = CalendarDate::from_unix(seconds);
@@ -166,6 +194,26 @@ pub fn asn1_time(tag: u32, value: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_instants_are_utc_moments() {
+        let day = CalendarDate { year: 2026, month: 12, day: 7 }.to_unix();
+        assert_eq!(parse_instant("2026-12-07"), Some(day));
+        assert_eq!(parse_instant("2026-12-07T09:30"), Some(day + 9 * 3600 + 30 * 60));
+        assert_eq!(parse_instant("2026-12-07 09:30:15Z"), Some(day + 9 * 3600 + 30 * 60 + 15));
+        assert_eq!(iso_date_time(parse_instant("2026-12-07T23:59:59Z").unwrap()), "2026-12-07T23:59:59Z");
+        for bad in [
+            "2026-12-07T24:00",
+            "2026-12-07T9:30",
+            "2026-12-07T09:60",
+            "2026-12-07X09:30",
+            "2026-13-01",
+            "",
+            "2026-12-07T09:30:15:00",
+        ] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn unix_dates_round_trip() {

@@ -27,28 +27,57 @@ pub(super) struct Established {
     pub(super) cam_key_matched: bool,
     /// Extended length as the ATR or EF.ATR/INFO state it; `Unknown` when they say nothing.
     pub(super) extended: ExtendedLength,
+    /// What was wrong with the card's security offers (a malformed EF.CardAccess), for the
+    /// report's `document.problems`.
+    pub(super) problems: Vec<String>,
 }
 
-/// Runs access control with `key` on `channel` (see [`super::Reader::authenticate`]).
+/// Runs access control with `key` on `channel` (see [`super::Reader::authenticate`]); with
+/// `require_pace`, any fallback to BAC is [`AccessError::PaceRequired`] instead.
 pub(super) fn establish<T: Transport>(
     channel: &mut Channel<T>,
     key: &AccessKey,
+    require_pace: bool,
     rng: &mut impl CryptoRng,
 ) -> Result<Established, Error> {
     // Before access control the files are small and the commands plain: no extended length
     // (nor a probe for it) until the ATR or EF.ATR/INFO says.
     let mut files = FileReader::new(ReadLimits { extended: ExtendedLength::Unsupported, ..ReadLimits::default() });
     let mut card_access_bytes = Vec::new();
+    // A file whose structure is broken is an offer that cannot be read, not an absent one.
+    let mut unreadable = None;
     let card_access =
         match files.read_file_into(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut card_access_bytes, &mut |_| {}) {
             Ok(()) => Some(card_access_bytes),
             Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
+            Err(e @ (FileError::Malformed { .. } | FileError::TooLarge { .. } | FileError::Truncated { .. })) => {
+                unreadable = Some(e.to_string());
+                None
+            }
             Err(_) => None,
         };
     let extended = extended_length(channel, &mut files)?;
     files.set_extended(extended);
-    let infos = card_access.as_deref().and_then(|b| SecurityInfos::parse(b).ok()).filter(|i| i.pace().next().is_some());
-    let mut fallback = None;
+    let mut problems = Vec::new();
+    // Why PACE was not used, when it was offered (or its offer could not be read).
+    let mut not_pace: Option<String> = None;
+    // A malformed EF.CardAccess is loud: PACE it may offer cannot be used, and a BAC read after
+    // it is a fallback, never a normal read (a truncated PACEInfo must not turn into BAC
+    // without a word).
+    let parsed = match (card_access.as_deref(), unreadable) {
+        (Some(bytes), _) => Some(SecurityInfos::parse(bytes).map_err(|e| e.to_string())),
+        (None, Some(why)) => Some(Err(why)),
+        (None, None) => None,
+    };
+    let infos = match parsed {
+        Some(Ok(infos)) => Some(infos).filter(|i| i.pace().next().is_some()),
+        Some(Err(e)) => {
+            problems.push(format!("EF.CardAccess is malformed ({e}): the PACE it offers could not be used"));
+            not_pace = Some(format!("EF.CardAccess is malformed ({e}), so PACE could not be used"));
+            None
+        }
+        None => None,
+    };
     if let Some(infos) = &infos {
         match pace::authenticate(channel, infos, &key.pace_password(), rng) {
             Ok(outcome) => {
@@ -60,16 +89,20 @@ pub(super) fn establish<T: Transport>(
                 select_application(&files, channel)?;
                 return Ok(Established {
                     protocol: outcome.description,
-                    fallback,
+                    fallback: None,
                     card_access,
                     cam_key_matched: card_security.is_some(),
                     card_security,
                     extended,
+                    problems,
                 });
             }
             Err(e) => match pace::PaceFailure::of(&e) {
-                pace::PaceFailure::Declined if !key.bac_keys().is_empty() => {
-                    fallback = Some(format!("PACE did not succeed ({e}); BAC used instead"));
+                pace::PaceFailure::Declined if !key.bac_keys().is_empty() || require_pace => {
+                    not_pace = Some(match &e {
+                        AccessError::Refused { sw, .. } => format!("PACE refused by the card ({sw})"),
+                        _ => format!("PACE did not succeed ({e})"),
+                    });
                 }
                 pace::PaceFailure::Inconsistent(during) => {
                     return Err(AccessError::Inconsistent { during }.into());
@@ -77,10 +110,25 @@ pub(super) fn establish<T: Transport>(
                 _ => return Err(e.into()),
             },
         }
-    } else if matches!(key, AccessKey::CanOrMrz { .. }) {
-        fallback = Some("the card offers no PACE; BAC used with the dates".to_owned());
     }
+    if require_pace {
+        let why = not_pace.unwrap_or_else(|| "the card offers no PACE".to_owned());
+        return Err(AccessError::PaceRequired { why }.into());
+    }
+    let fallback = match not_pace {
+        Some(why) => Some(format!("{why}: BAC used")),
+        None if matches!(key, AccessKey::CanOrMrz { .. }) => {
+            Some("the card offers no PACE; BAC used with the dates".to_owned())
+        }
+        None => None,
+    };
     let candidates = key.bac_keys();
+    if candidates.is_empty() && !problems.is_empty() {
+        return Err(AccessError::Unsupported(
+            "access by CAN alone: this card's EF.CardAccess is malformed, so PACE cannot be used; give the date of birth and date of expiry too",
+        )
+        .into());
+    }
     if candidates.is_empty() {
         return Err(AccessError::Unsupported(
             "access by CAN alone (this card offers no PACE): give the date of birth and date of expiry too",
@@ -101,6 +149,7 @@ pub(super) fn establish<T: Transport>(
                     card_security: None,
                     cam_key_matched: false,
                     extended,
+                    problems,
                 });
             }
             Err(e @ AccessError::WrongKey { .. }) => last = Some(e),

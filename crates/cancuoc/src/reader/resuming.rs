@@ -57,7 +57,7 @@ fn read_once<T: Transport>(
     progress: &mut dyn FnMut(Progress),
     partial: &mut PartialRead,
 ) -> Result<Document, Error> {
-    let mut session = Reader::open(transport).resume(key, rng, partial)?;
+    let mut session = Reader::open(transport).require_pace(options.require_pace).resume(key, rng, partial)?;
     session.read_into(partial, options, rng, progress)?;
     let mut doc = partial.document().clone();
     session.authenticate_chip_over(&mut doc, options.active_challenge, rng)?;

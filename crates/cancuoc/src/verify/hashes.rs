@@ -31,6 +31,11 @@ impl HashCheck {
         self.with(HashResult::NotHashed)
     }
 
+    /// The data groups EF.SOD lists that the chip withheld.
+    pub fn withheld(&self) -> Vec<DgNumber> {
+        self.with(HashResult::Withheld)
+    }
+
     fn with(&self, wanted: HashResult) -> Vec<DgNumber> {
         self.data_groups.iter().filter(|(_, r)| **r == wanted).map(|(dg, _)| *dg).collect()
     }
@@ -52,6 +57,8 @@ pub fn check(doc: &Document) -> Result<HashCheck, LdsError> {
             (Some(bytes), Some(algorithm)) if ct_eq(&algorithm.digest(bytes), expected) => HashResult::Match,
             (Some(_), Some(_)) => HashResult::Mismatch,
             (Some(_), None) => HashResult::NotCompared,
+            // A live chip that refused or lacked a file its EF.SOD lists withheld it.
+            (None, _) if doc.skipped.iter().any(|s| s.dg == *dg && s.withheld) => HashResult::Withheld,
             (None, _) => HashResult::NotRead,
         };
         data_groups.insert(*dg, result);

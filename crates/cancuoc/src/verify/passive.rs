@@ -32,6 +32,10 @@ use crate::pki::signature::{SignatureError, algorithm_name};
 use crate::pki::signer::{SignerProblem, check_signer, find_signer_certificate};
 use crate::trust::TrustStore;
 
+/// The data groups that hold the holder's identity: the MRZ, the face, and a CCCD's citizen
+/// record. A chip that withholds one its EF.SOD lists is never genuine.
+const HOLDER_DATA_GROUPS: [DgNumber; 3] = [DgNumber::DG1, DgNumber::DG2, DgNumber::DG13];
+
 /// id-data 1.2.840.113549.1.7.1.
 const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
 /// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
@@ -257,6 +261,14 @@ fn compare_hashes(doc: &Document, result: &mut PassiveResult, findings: &mut Fin
             }
             for dg in check.mismatches() {
                 result.problems.push(format!("{dg} does not match its hash in EF.SOD: the data were altered"));
+                findings.altered = true;
+            }
+            // What EF.SOD promises of the holder, the chip must deliver (a live read: a dump
+            // that lacks a file says `not_read`).
+            for dg in check.withheld().into_iter().filter(|dg| HOLDER_DATA_GROUPS.contains(dg)) {
+                result.problems.push(format!(
+                    "the chip withholds {dg}, which its EF.SOD lists: the holder's data are not authenticated"
+                ));
                 findings.altered = true;
             }
             for dg in check.unsigned() {

@@ -116,13 +116,22 @@ impl CheckOutcome {
 
 /// The outcome of a check whose key group (DG14 for chip authentication, DG15 for active
 /// authentication) is not in the document: `not_supported` when EF.SOD does not list it either
-/// (the document does not offer the check), `not_checked` when EF.SOD lists it (a dump that
-/// lacks the file cannot check what the chip offers: missing is not forged).
+/// (the document does not offer the check); `invalid` when the chip withheld it although its
+/// EF.SOD lists it (refusing to prove itself, as a copy without the key would); `not_checked`
+/// when EF.SOD lists it and a dump lacks the file (missing is not forged).
 pub(super) fn absent_key_group(
     passive: &super::passive::PassiveResult,
     dg: crate::lds::DgNumber,
     check: &str,
 ) -> CheckOutcome {
+    if passive.data_groups.get(&dg) == Some(&HashResult::Withheld) {
+        return CheckOutcome::new(
+            CheckStatus::Invalid,
+            Some(format!(
+                "the chip withholds {dg}, which its EF.SOD lists: a copy without the key would do this, so {check} failed"
+            )),
+        );
+    }
     if passive.data_groups.get(&dg) == Some(&HashResult::NotRead) {
         return CheckOutcome::new(
             CheckStatus::NotChecked,
@@ -207,8 +216,12 @@ pub enum HashResult {
     Match,
     /// Read, and its hash differs from the SOD's: the data were altered.
     Mismatch,
-    /// Hashed in the SOD but not read (e.g. DG3 behind EAC, or a skipped photo).
+    /// Hashed in the SOD but not read (e.g. DG3 behind EAC, a skipped photo, or a file a
+    /// dump lacks).
     NotRead,
+    /// Hashed in the SOD, but the chip refused it or said it has no such file (a live read):
+    /// the chip withholds what its EF.SOD promises.
+    Withheld,
     /// Read but not in the SOD: nothing vouches for it, and it is never shown as the
     /// holder's data.
     NotHashed,
@@ -217,12 +230,14 @@ pub enum HashResult {
 }
 
 impl HashResult {
-    /// The report's word: `match`, `mismatch`, `not_read`, `not_hashed`, `not_compared`.
+    /// The report's word: `match`, `mismatch`, `not_read`, `withheld`, `not_hashed`,
+    /// `not_compared`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Match => "match",
             Self::Mismatch => "mismatch",
             Self::NotRead => "not_read",
+            Self::Withheld => "withheld",
             Self::NotHashed => "not_hashed",
             Self::NotCompared => "not_compared",
         }
