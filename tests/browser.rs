@@ -264,3 +264,16 @@ fn navigate_and_return_brings_the_record_back_to_a_listed_page_in_chromium() {
     assert!(page.contains("ngay_sinh=199001150000;"), "{page}");
     assert!(page.contains("state=visit-42"), "{page}");
 }
+
+#[test]
+fn a_tampered_card_reaches_the_page_as_check_failed_and_never_as_a_name() {
+    // DG13 (the mother's name, the address…) changed after signing.
+    let bed = TestBed::start(&["--tamper", "13"]);
+    let his = His::start();
+    let serve = Serve::start(&bed, &[&his.origin()]);
+    let page = dom(&format!("{}/his.html?agent={}", his.origin(), serve.port), &bed.dir.join("chrome-tampered"));
+    assert!(page.contains("<div id=\"out\">error:check_failed</div>"), "{page}\nlog: {}", serve.log());
+    assert!(!page.contains(&format!("name:{NAME}")), "a forged record reached the page: {page}");
+    let log = serve.log_with("POST /v1/read -> 422");
+    assert!(log.contains("POST /v1/read -> 422"), "{log}");
+}

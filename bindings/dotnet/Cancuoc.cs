@@ -43,6 +43,9 @@ namespace Cancuoc
         private static extern int cancuoc_cancel();
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        private static extern int cancuoc_cancel_read(byte[] token);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         private static extern void cancuoc_string_free(IntPtr text);
 
         /// <summary>The library's version, e.g. "0.1.0".</summary>
@@ -104,6 +107,13 @@ namespace Cancuoc
         public static void Cancel()
         {
             cancuoc_cancel();
+        }
+
+        /// <summary>Ends only the reads whose request carried "cancel_token": token (the others
+        /// go on); true when one was ended. Safe from any thread.</summary>
+        public static bool CancelRead(string token)
+        {
+            return cancuoc_cancel_read(ToUtf8(token)) == 0;
         }
 
         private static byte[] ToUtf8(string text)
@@ -168,8 +178,14 @@ namespace Cancuoc
         public string MessageVi { get; private set; }
 
         /// <summary>The whole answer: for Code 3 the report of the card that failed a check
-        /// (a bank must not act on it; a back office wants to see why).</summary>
+        /// (a bank must not act on it; a back office wants to see why), without the holder's
+        /// fields and with no check-in record.</summary>
         public string AnswerJson { get; private set; }
+
+        /// <summary>For Code 3, the report's verdict: "altered", "cloned", "expired", "revoked"
+        /// or "bad_certificate" (the same word the endpoint, the CLI and the desk use); null
+        /// otherwise.</summary>
+        public string Verdict { get; private set; }
 
         /// <summary>A failure with its parts.</summary>
         public CancuocException(int code, string errorCode, string message, string messageVi, string answerJson)
@@ -189,11 +205,14 @@ namespace Cancuoc
 
         internal static CancuocException FromAnswer(int code, string json)
         {
-            // Code 3 carries "check_failed" beside the report; the others "error".
+            // Every failure carries "error" (code 3: check_failed, with the verdict).
             ErrorAnswer parsed = Json.Parse<ErrorAnswer>(json);
-            ErrorBody error = parsed == null ? null : (code == 3 ? parsed.CheckFailed : parsed.Error);
+            ErrorBody error = parsed == null ? null : (parsed.Error ?? parsed.CheckFailed);
             error = error ?? new ErrorBody();
-            return new CancuocException(code, error.Code ?? "internal", error.Message ?? json, error.MessageVi ?? "", json);
+            CancuocException exception =
+                new CancuocException(code, error.Code ?? "internal", error.Message ?? json, error.MessageVi ?? "", json);
+            exception.Verdict = error.Verdict;
+            return exception;
         }
     }
 
@@ -267,6 +286,9 @@ namespace Cancuoc
 
         [DataMember(Name = "message_vi")]
         public string MessageVi { get; set; }
+
+        [DataMember(Name = "verdict")]
+        public string Verdict { get; set; }
     }
 
     internal static class Json

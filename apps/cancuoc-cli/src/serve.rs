@@ -22,7 +22,16 @@ pub(crate) fn serve(args: &ServeArgs) -> Result<ExitCode, CliError> {
     }
     origins.sort();
     origins.dedup();
+    if args.trust.at.is_some() {
+        return Err(CliError::Usage(
+            "--at is not for serve: the endpoint judges certificates at the instant of each read".to_owned(),
+        ));
+    }
     let token = config::load_or_create_token(&dir).map_err(|e| io("cannot make agent.token", e))?;
+    if let Some(why) = &token.replaced {
+        errln!("cancuoc serve: warning: {why} (programs must read the new agent.token)");
+    }
+    let token = token.value;
     let trust = crate::trust_files::load(&args.trust)?;
     let cards: Box<dyn Cards> = if args.demo { Box::new(DemoCards::default()) } else { Box::new(PcscCards) };
     let settings = Settings {

@@ -68,6 +68,8 @@ internal static class CancuocTests
         Check("altered DG13: Code 3", altered.Code == 3 && altered.ErrorCode == "check_failed");
         Check("altered DG13: the report comes along", Passive(altered.AnswerJson) == "invalid");
         Check("altered DG13: the reason named", altered.Message.Contains("DG13") && altered.MessageVi.Length > 0);
+        Check("altered DG13: the verdict travels", altered.Verdict == "altered");
+        Check("altered DG13: no record to file", Checkin.FromAnswer(altered.AnswerJson) == null);
     }
 
     private static void BehindPcscd(string csca, string reader)

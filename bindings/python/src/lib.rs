@@ -41,9 +41,15 @@ mod native {
         Ok((outcome.code, outcome.json.to_string()))
     }
 
-    /// Ends the read under way (it raises `cancuoc.Cancelled`).
+    /// Ends every read under way (each raises `cancuoc.Cancelled`).
     #[pyfunction]
     fn cancel() {
         calls::cancel();
+    }
+
+    /// Ends the reads started with `cancel_token=token`; how many.
+    #[pyfunction]
+    fn cancel_read(token: &str) -> usize {
+        calls::cancel_read(token)
     }
 }

@@ -17,6 +17,7 @@ def test_version_is_the_librarys():
 
 def test_the_demo_reads_and_verifies_the_specimen():
     answer = cancuoc.demo(trust=[TEST_CSCA])
+    assert answer["verdict"] == "genuine"
     assert answer["checkin"]["so_cccd"] == SPECIMEN_ID
     assert answer["checkin"]["ho_ten"] == "Nguyễn Văn Mẫu"
     verification = answer["report"]["verification"]
@@ -92,6 +93,10 @@ def test_an_altered_dump_raises_check_failed_with_the_answer():
     assert "DG13" in error.message and error.message_vi and error.code == "check_failed"
     assert error.answer["report"]["verification"]["passive"]["status"] == "invalid"
     assert error.answer["report"]["verification"]["passive"]["data_groups"]["DG13"] == "mismatch"
+    # The verdict travels; nothing a page or a back office could file does.
+    assert error.verdict == "altered"
+    assert "checkin" not in error.answer and "bhxh" not in error.answer
+    assert error.answer["report"]["holder"]["full_name"] is None
 
 
 def test_reads_run_in_parallel_threads():
@@ -129,7 +134,7 @@ def test_cancel_ends_a_read_on_the_slow_card(reader):
 
     def work():
         try:
-            cancuoc.read(reader=reader, id=SPECIMEN_ID)
+            cancuoc.read(reader=reader, id=SPECIMEN_ID, cancel_token="desk-1")
         except cancuoc.Error as e:
             errors.append(e)
 
@@ -137,7 +142,9 @@ def test_cancel_ends_a_read_on_the_slow_card(reader):
     started = time.monotonic()
     thread.start()
     time.sleep(0.3)
-    cancuoc.cancel()
+    # Another read's token ends nothing; this read's token ends this read.
+    assert cancuoc.cancel("desk-2") is False
+    assert cancuoc.cancel("desk-1") is True
     thread.join(timeout=30)
     assert not thread.is_alive()
     assert [type(e) for e in errors] == [cancuoc.Cancelled], errors

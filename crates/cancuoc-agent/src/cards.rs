@@ -55,6 +55,8 @@ pub struct DemoCards {
     present: Arc<AtomicBool>,
     commands: Arc<Mutex<usize>>,
     faults: cancuoc_sim::Faults,
+    /// Another card's files than the specimen's (tests: a forged, tampered or cloned card).
+    document: Option<Arc<cancuoc_sim::IssuedDocument>>,
 }
 
 /// The virtual reader's name.
@@ -66,6 +68,7 @@ impl Default for DemoCards {
             present: Arc::new(AtomicBool::new(true)),
             commands: Arc::new(Mutex::new(0)),
             faults: cancuoc_sim::Faults::default(),
+            document: None,
         }
     }
 }
@@ -74,6 +77,11 @@ impl DemoCards {
     /// The virtual card with `faults` (a chip that refuses PACE, for instance), for tests.
     pub fn with_faults(faults: cancuoc_sim::Faults) -> Self {
         Self { faults, ..Self::default() }
+    }
+
+    /// A virtual card holding `document` (a forged, tampered or cloned one), for tests.
+    pub fn with_document(document: cancuoc_sim::IssuedDocument) -> Self {
+        Self { document: Some(Arc::new(document)), ..Self::default() }
     }
 
     /// Puts the card on the reader or takes it away.
@@ -99,9 +107,13 @@ impl Cards for DemoCards {
         if !self.present.load(Ordering::SeqCst) {
             return Err(TransportError::NoCard);
         }
-        // Issuing the specimen cannot fail with its fixed, valid data.
-        let (chip, _) =
-            cancuoc_sim::specimen_chip(self.faults.clone()).map_err(|_| TransportError::CardUnresponsive)?;
+        let chip = match &self.document {
+            Some(document) => {
+                cancuoc_sim::VirtualChip::new((**document).clone(), self.faults.clone(), cancuoc_sim::DEMO_SEED)
+            }
+            // Issuing the specimen cannot fail with its fixed, valid data.
+            None => cancuoc_sim::specimen_chip(self.faults.clone()).map_err(|_| TransportError::CardUnresponsive)?.0,
+        };
         Ok(Box::new(CountingCard { chip, present: self.present.clone(), commands: self.commands.clone() }))
     }
 }

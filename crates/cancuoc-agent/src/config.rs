@@ -22,17 +22,63 @@ pub fn config_dir() -> Option<PathBuf> {
     xdg.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config"))).map(|d| d.join("cancuoc"))
 }
 
-/// The token in `dir/agent.token`, made (32 random bytes, hex) when absent. On Unix the file
-/// is created with mode 0600; on Windows the per-user `%APPDATA%` is already the user's only.
+/// The bearer token of `dir/agent.token`, and why an unsafe file was replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The token.
+    pub value: String,
+    /// When the file was not safe to use and a new token was made: why (for a warning).
+    pub replaced: Option<String>,
+}
+
+/// Why `path` cannot be trusted to hold the token, or `None` when it can: it must be a regular
+/// file (not a symlink), on Unix owned by the owner of its folder and readable by nobody else
+/// (mode 0600 or stricter), and hold a token of at least 32 characters that is not a short
+/// pattern repeated.
+fn token_file_problem(dir: &Path, path: &Path, token: &str) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() {
+        return Some("it is not a regular file (a symbolic link?)".to_owned());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Some(format!("other users may read it (mode {mode:o}; it must be 600)"));
+        }
+        if std::fs::metadata(dir).is_ok_and(|d| d.uid() != meta.uid()) {
+            return Some("it belongs to another user than its folder".to_owned());
+        }
+    }
+    let _ = dir;
+    if token.len() < 32 {
+        return Some("it holds fewer than 32 characters".to_owned());
+    }
+    let bytes = token.as_bytes();
+    let periodic = (1..=bytes.len() / 2).any(|p| bytes.iter().zip(bytes.iter().skip(p)).all(|(a, b)| a == b));
+    if periodic {
+        return Some("it is a short pattern repeated, which anyone can guess".to_owned());
+    }
+    None
+}
+
+/// The token in `dir/agent.token`, made (32 random bytes, hex) when absent — or when the file
+/// is not safe ([`Token::replaced`] says why: a symlink, a file others may read or that another
+/// user owns, a short or guessable token). On Unix the file is created with mode 0600; on
+/// Windows the per-user `%APPDATA%` is already the user's only.
 ///
 /// # Errors
 /// When the folder or the file cannot be read or written, or the system has no randomness.
-pub fn load_or_create_token(dir: &Path) -> std::io::Result<String> {
+pub fn load_or_create_token(dir: &Path) -> std::io::Result<Token> {
     let path = dir.join("agent.token");
-    if let Ok(text) = std::fs::read_to_string(&path) {
+    let mut replaced = None;
+    if std::fs::symlink_metadata(&path).is_ok() {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
         let token = text.trim().to_owned();
-        if token.len() >= 32 {
-            return Ok(token);
+        match token_file_problem(dir, &path, &token) {
+            None => return Ok(Token { value: token, replaced: None }),
+            Some(why) => replaced = Some(format!("{} was not used: {why}; a new token was made", path.display())),
         }
     }
     std::fs::create_dir_all(dir)?;
@@ -45,7 +91,7 @@ pub fn load_or_create_token(dir: &Path) -> std::io::Result<String> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(&path)?.write_all(token.as_bytes())?;
-    Ok(token)
+    Ok(Token { value: token, replaced })
 }
 
 /// Writes `dir/agent.port`.
@@ -184,13 +230,43 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cancuoc-agent-token-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let first = load_or_create_token(&dir).unwrap();
-        assert_eq!(first.len(), 64);
+        assert_eq!(first.value.len(), 64);
+        assert_eq!(first.replaced, None);
         assert_eq!(load_or_create_token(&dir).unwrap(), first);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(dir.join("agent.token")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+        }
+        // Unsafe files are replaced, with a reason, never used.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.join("agent.token");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let token = load_or_create_token(&dir).unwrap();
+            assert_ne!(token.value, first.value, "a world-readable token is not used");
+            assert!(token.replaced.unwrap().contains("mode 644"));
+            let target = dir.join("elsewhere");
+            std::fs::write(&target, "f".repeat(64)).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            std::os::unix::fs::symlink(&target, &path).unwrap();
+            let token = load_or_create_token(&dir).unwrap();
+            assert!(token.replaced.unwrap().contains("not a regular file"));
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), "f".repeat(64), "the link's target is left alone");
+            assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_file());
+        }
+        for trivial in ["0123456789abcdef0123456789abcdef", "short"] {
+            std::fs::remove_file(dir.join("agent.token")).unwrap();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(dir.join("agent.token")).unwrap().write_all(trivial.as_bytes()).unwrap();
+            let token = load_or_create_token(&dir).unwrap();
+            assert_ne!(token.value, trivial);
+            assert!(token.replaced.is_some(), "{trivial}");
         }
         std::fs::write(dir.join("agent.origins"), "# the HIS\nhttps://HIS.example.vn/ \n\n").unwrap();
         assert_eq!(read_origins_file(&dir), Ok(vec!["https://his.example.vn".to_owned()]));

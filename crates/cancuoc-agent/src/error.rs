@@ -40,6 +40,9 @@ pub enum Code {
     FileError,
     /// A bug in cancuoc (a panic stopped at the C boundary).
     Internal,
+    /// The card (or dump) was read, but a check failed: forged, altered, cloned, expired,
+    /// revoked. The answer carries the verdict and the reasons, never the holder's record.
+    CheckFailed,
 }
 
 impl Code {
@@ -61,6 +64,7 @@ impl Code {
             Self::NotFound => "not_found",
             Self::FileError => "file_error",
             Self::Internal => "internal",
+            Self::CheckFailed => "check_failed",
         }
     }
 
@@ -69,7 +73,7 @@ impl Code {
         match self {
             Self::NoReader => 503,
             Self::NoCard | Self::NotFound => 404,
-            Self::WrongKey | Self::NotGenuine | Self::PaceRequired => 422,
+            Self::WrongKey | Self::NotGenuine | Self::PaceRequired | Self::CheckFailed => 422,
             Self::CardRemoved => 410,
             Self::Busy | Self::Cancelled => 409,
             Self::Timeout => 408,
@@ -104,8 +108,43 @@ impl Code {
             Self::NotFound => "Không có chức năng này.",
             Self::FileError => "Không đọc được tệp chứng thư hoặc hồ sơ thẻ: kiểm tra đường dẫn và tệp, rồi thử lại.",
             Self::Internal => "Lỗi bên trong cancuoc: hãy báo cho bộ phận kỹ thuật.",
+            Self::CheckFailed => "Thẻ không qua được kiểm tra: không chấp nhận thẻ này.",
         }
     }
+}
+
+/// What the clerk is told of a failed check, in Vietnamese, by the report's verdict word.
+fn verdict_vietnamese(verdict: cancuoc::Verdict) -> &'static str {
+    use cancuoc::Verdict;
+    match verdict {
+        Verdict::Altered => {
+            "Dữ liệu trên chip đã bị sửa đổi, bị thêm hoặc bị giữ lại: không chấp nhận thẻ này, không lưu hồ sơ."
+        }
+        Verdict::Cloned => {
+            "Chip không chứng minh được là chip gốc (có thể là thẻ sao chép): không chấp nhận thẻ này, không lưu hồ sơ."
+        }
+        Verdict::Expired => {
+            "Dữ liệu đúng nhưng chứng thư ký của thẻ đã hết hạn: không chấp nhận thẻ này; đề nghị công dân làm lại thẻ."
+        }
+        Verdict::Revoked => "Chứng thư ký của thẻ đã bị cơ quan cấp thu hồi: không chấp nhận thẻ này, không lưu hồ sơ.",
+        Verdict::BadCertificate => "Chứng thư ký của thẻ không hợp lệ: không chấp nhận thẻ này, không lưu hồ sơ.",
+        _ => "Thẻ không qua được kiểm tra: không chấp nhận thẻ này.",
+    }
+}
+
+/// The `error` object of a read whose check failed: `{"code":"check_failed","verdict",
+/// "message","message_vi","reasons"}`, the same in the endpoint, the C ABI and the bindings.
+pub fn check_failed(report: &cancuoc::Report) -> serde_json::Value {
+    let verdict = report.verdict();
+    let reasons = report.verdict_reasons();
+    let why = if reasons.is_empty() { "see the report's verification".to_owned() } else { reasons.join("; ") };
+    json!({
+        "code": Code::CheckFailed.word(),
+        "verdict": verdict.as_str(),
+        "message": format!("the card failed a check (verdict {}): do not accept it, do not file its record. {why}", verdict.as_str()),
+        "message_vi": verdict_vietnamese(verdict),
+        "reasons": reasons,
+    })
 }
 
 /// An error response.
@@ -172,6 +211,7 @@ mod tests {
             Code::NotFound,
             Code::FileError,
             Code::Internal,
+            Code::CheckFailed,
         ];
         for code in all {
             let body = ApiError::new(code, "x").body();

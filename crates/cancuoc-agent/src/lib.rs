@@ -400,6 +400,8 @@ fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, reques
         read_request.reader.clone_from(&shared.reader);
     }
     match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
+        // A failed check is never a success: 422, the verdict and why, no record.
+        Ok(answer) if answer.check_failed => Reply::json(Code::CheckFailed.status(), &answer.body),
         Ok(answer) => Reply::json(200, &answer.body),
         Err(e) => Reply::error(&e),
     }
@@ -428,6 +430,11 @@ fn checkin_route(shared: &Shared, caller: &Caller, query: &str) -> Reply {
                 read_request.reader.clone_from(&shared.reader);
             }
             match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
+                // A card that failed a check posts back its verdict, never a record.
+                Ok(answer) if answer.check_failed => vec![
+                    ("error", Code::CheckFailed.word().to_owned()),
+                    ("verdict", answer.body.get("verdict").and_then(Value::as_str).unwrap_or_default().to_owned()),
+                ],
                 Ok(answer) => checkin_fields(&answer.body),
                 Err(e) => vec![("error", e.code.word().to_owned())],
             }
@@ -461,5 +468,6 @@ fn checkin_fields(body: &Value) -> Vec<(&'static str, String)> {
         .collect();
     let passive = body.pointer("/report/verification/passive/status").and_then(Value::as_str).unwrap_or("").to_owned();
     fields.push(("passive_authentication", passive));
+    fields.push(("verdict", body.get("verdict").and_then(Value::as_str).unwrap_or_default().to_owned()));
     fields
 }

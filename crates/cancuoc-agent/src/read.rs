@@ -90,7 +90,8 @@ pub fn now() -> i64 {
 /// A read's answer.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    /// The response body: the report and what was asked.
+    /// The response body: `verdict`, the report and what was asked ([`success_body`]); when a
+    /// check failed, [`failed_body`] instead.
     pub body: Value,
     /// True when a check failed (the report's verdict; the CLI's exit code 3).
     pub check_failed: bool,
@@ -134,13 +135,47 @@ pub fn perform(
     let report = inspection.report();
     let check_failed = report.check_failed();
     let reasons = if check_failed { report.verdict_reasons() } else { Vec::new() };
-    Ok(Answer { body: answer(&inspection, request), check_failed, reasons })
+    let body = if check_failed { failed_body(report) } else { success_body(&inspection, request) };
+    Ok(Answer { body, check_failed, reasons })
 }
 
-/// The response body of a read.
-fn answer(inspection: &cancuoc::Inspection, request: &ReadRequest) -> Value {
+/// The answer for a card or dump whose check failed (`docs/DESIGN.md` §3.5): `verdict`, the
+/// `error` ([`crate::error::check_failed`]: code `check_failed`, the verdict, the reasons, both
+/// languages) and the report for the record — without the holder's fields, the MRZ or the
+/// photo, and with no check-in record, lookup inputs, photo or raw files: nothing a page could
+/// file for a forged card.
+pub fn failed_body(report: &cancuoc::Report) -> Value {
+    let mut shown = report.clone();
+    shown.holder = cancuoc::report::HolderReport::default();
+    shown.document.mrz = None;
+    shown.photo = None;
+    json!({
+        "verdict": report.verdict().as_str(),
+        "error": crate::error::check_failed(report),
+        "report": serde_json::to_value(&shown).unwrap_or(Value::Null),
+    })
+}
+
+/// The answer of a saved dump that passed (`cancuoc_verify`): `verdict`, the report, the
+/// check-in record and the lookup inputs; [`failed_body`] when a check failed.
+pub fn dump_body(report: &cancuoc::Report) -> Value {
+    if report.check_failed() {
+        return failed_body(report);
+    }
+    json!({
+        "verdict": report.verdict().as_str(),
+        "report": serde_json::to_value(report).unwrap_or(Value::Null),
+        "checkin": serde_json::to_value(cancuoc::record::checkin(report)).unwrap_or(Value::Null),
+        "bhxh": serde_json::to_value(cancuoc::record::bhxh(report)).unwrap_or(Value::Null),
+    })
+}
+
+/// The response body of a read whose checks did not fail: `verdict` (genuine, untrusted or
+/// not_checked: the page decides what it accepts), the report and what was asked.
+fn success_body(inspection: &cancuoc::Inspection, request: &ReadRequest) -> Value {
     let mut report = inspection.report().clone();
     let mut body = serde_json::Map::new();
+    body.insert("verdict".to_owned(), Value::String(report.verdict().as_str().to_owned()));
     if request.want.holder {
         body.insert(
             "checkin".to_owned(),

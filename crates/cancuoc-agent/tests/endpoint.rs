@@ -406,3 +406,52 @@ fn a_pace_fallback_is_in_the_answer_and_require_pace_refuses_it() {
     assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
     assert!(answer.json()["report"]["access"]["fallback"].is_null());
 }
+
+fn specimen() -> cancuoc_sim::IssuedDocument {
+    cancuoc_sim::IssuedDocument::issue(&cancuoc_sim::CitizenProfile::specimen(), cancuoc_sim::DEMO_SEED).unwrap()
+}
+
+#[test]
+fn a_forged_or_cloned_card_is_never_a_success_and_files_no_record() {
+    // The specimen's card answers 200 with its verdict (no CSCA given: untrusted).
+    let genuine = start(&DemoCards::default());
+    let answer = read_as_page(&genuine, &format!(r#"{{"key":{{"id":"{ID}"}},"want":["holder","photo"]}}"#));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()["verdict"], "untrusted");
+    for (card, verdict) in [
+        (specimen().tampered(cancuoc::lds::DgNumber::DG13), "altered"),
+        (specimen().cloned(), "cloned"),
+        (specimen().without(cancuoc::lds::DgNumber::DG15), "cloned"),
+    ] {
+        let cards = DemoCards::with_document(card);
+        let agent = start(&cards);
+        let answer = read_as_page(&agent, &format!(r#"{{"key":{{"id":"{ID}"}},"want":["holder","photo","raw"]}}"#));
+        let text = String::from_utf8_lossy(&answer.body).into_owned();
+        assert_eq!(answer.status, 422, "{verdict}: {text}");
+        let body = answer.json();
+        assert_eq!(body["verdict"], verdict, "{text}");
+        assert_eq!(body["error"]["code"], "check_failed");
+        assert_eq!(body["error"]["verdict"], verdict);
+        assert!(body["error"]["message_vi"].as_str().unwrap().contains("không chấp nhận"), "{text}");
+        assert!(!body["error"]["reasons"].as_array().unwrap().is_empty(), "{text}");
+        for absent in ["checkin", "bhxh", "photo", "raw"] {
+            assert!(body.get(absent).is_none(), "{verdict}: {absent} in {text}");
+        }
+        assert!(body["report"]["holder"]["full_name"].is_null() && body["report"]["holder"]["mother_name"].is_null());
+        assert!(!text.contains("Nguyễn Văn Mẫu") && !text.contains("NGUYEN"), "{verdict}: {text}");
+        assert_eq!(body["report"]["verdict"], verdict);
+        // Navigate-and-return posts the verdict back, and no record.
+        let host = host(&agent);
+        let page = send(
+            agent.port(),
+            "GET",
+            &format!("/v1/checkin?id={ID}&return=http%3A%2F%2F127.0.0.1%3A9%2Freturn&state=3"),
+            &[("Host", &host)],
+            "",
+        );
+        let html = String::from_utf8(page.body).unwrap();
+        assert!(html.contains("name=\"error\" value=\"check_failed\""), "{html}");
+        assert!(html.contains(&format!("name=\"verdict\" value=\"{verdict}\"")), "{html}");
+        assert!(!html.contains("so_cccd") && !html.contains("ho_ten"), "{html}");
+    }
+}

@@ -60,9 +60,20 @@ int32_t cancuoc_verify(const char *request_json, char **out_json);
 int32_t cancuoc_demo(const char *request_json, char **out_json);
 
 /*
- Ends the read under way (it answers `cancelled`); 0.
+ Ends every read under way (each answers `cancelled`); 0. To end one read of several, give
+ each request a `"cancel_token"` and call [`cancuoc_cancel_read`].
  */
 int32_t cancuoc_cancel(void);
+
+/*
+ Ends the reads under way whose request carried `"cancel_token": token` (each answers
+ `cancelled`); the others go on. Returns 0 when one was ended, 1 when none carries the token
+ (it finished, or never started), 2 for a null or non-UTF-8 token. Safe from any thread.
+
+ # Safety
+ `token` is null or a NUL-terminated string.
+ */
+int32_t cancuoc_cancel_read(const char *token);
 
 /*
  Frees a string this library returned; null is ignored.

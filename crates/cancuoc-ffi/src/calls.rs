@@ -4,7 +4,7 @@
 //! requests, answers and codes, without the C strings. Run them through [`guarded`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use base64ct::{Base64, Encoding};
 use cancuoc::{Checks, TrustStore};
@@ -12,12 +12,36 @@ use cancuoc_agent::request::parse_body;
 use cancuoc_agent::{ApiError, Cards, Code, DemoCards, PcscCards};
 use serde_json::{Map, Value, json};
 
-/// The one global: the flag [`cancel`] raises for the read under way.
-static CANCEL: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(false)));
+/// The reads under way, each with its own cancel flag and the caller's `cancel_token`: a
+/// cancel ends the reads it names and no other, from any thread.
+static READS: LazyLock<Mutex<Vec<RunningRead>>> = LazyLock::new(|| Mutex::new(Vec::new()));
 
-/// What a clerk is told, in Vietnamese, of a card or dump that failed a check.
-const CHECK_FAILED_VI: &str =
-    "Thẻ hoặc hồ sơ không qua được kiểm tra chữ ký (giả, bị sửa, sao chép hoặc không rõ nguồn gốc): không chấp nhận.";
+/// A read under way.
+struct RunningRead {
+    flag: Arc<AtomicBool>,
+    token: Option<String>,
+}
+
+/// A read's registration in [`READS`], removed when the read ends.
+struct Registered(Arc<AtomicBool>);
+
+impl Registered {
+    fn new(token: Option<String>) -> Self {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Ok(mut reads) = READS.lock() {
+            reads.push(RunningRead { flag: flag.clone(), token });
+        }
+        Self(flag)
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Ok(mut reads) = READS.lock() {
+            reads.retain(|read| !Arc::ptr_eq(&read.flag, &self.0));
+        }
+    }
+}
 
 /// The specimen's ID number: the demo's key when the request names none.
 const DEMO_ID: &str = "001090012345";
@@ -36,24 +60,18 @@ impl Outcome {
         Self { code: 0, json }
     }
 
-    /// The answer of a card or dump that was read; when a check failed, code 3 and
-    /// `"check_failed":{"code","message","message_vi","reasons"}` beside the report, so every
-    /// binding says the same thing in both languages.
-    fn read(mut json: Value, check_failed: bool, reasons: Vec<String>) -> Self {
+    /// The answer of a card or dump that was read (`verdict`, the report, what was asked);
+    /// when a check failed, code 3 and the endpoint's failed answer
+    /// ([`cancuoc_agent::read::failed_body`]: `verdict`, `error` with code `check_failed`, the
+    /// verdict and the reasons in both languages, the report without the holder's data, no
+    /// record), with the same `error` object also as `check_failed` (its name before 0.2).
+    fn read(mut json: Value, check_failed: bool) -> Self {
         if !check_failed {
             return Self::ok(json);
         }
-        let why = if reasons.is_empty() { "see the report's verification".to_owned() } else { reasons.join("; ") };
         if let Value::Object(object) = &mut json {
-            object.insert(
-                "check_failed".to_owned(),
-                json!({
-                    "code": "check_failed",
-                    "message": format!("the card or dump failed a check (forged, altered, cloned or untrusted): do not accept it. {why}"),
-                    "message_vi": CHECK_FAILED_VI,
-                    "reasons": reasons,
-                }),
-            );
+            let error = object.get("error").cloned().unwrap_or(Value::Null);
+            object.insert("check_failed".to_owned(), error);
         }
         Self { code: 3, json }
     }
@@ -92,7 +110,22 @@ pub fn readers() -> Outcome {
 
 /// Ends the read under way: it answers `cancelled` (`cancuoc_cancel`).
 pub fn cancel() {
-    CANCEL.store(true, Ordering::SeqCst);
+    if let Ok(reads) = READS.lock() {
+        for read in reads.iter() {
+            read.flag.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Ends the reads under way whose request named `token` as its `cancel_token`
+/// (`cancuoc_cancel_read`); how many it ended.
+pub fn cancel_read(token: &str) -> usize {
+    let Ok(reads) = READS.lock() else { return 0 };
+    let named: Vec<&RunningRead> = reads.iter().filter(|read| read.token.as_deref() == Some(token)).collect();
+    for read in &named {
+        read.flag.store(true, Ordering::SeqCst);
+    }
+    named.len()
 }
 
 /// Reads and checks the card on a reader; `request` as for `cancuoc_read` (`cancuoc_read`).
@@ -117,14 +150,19 @@ fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
         Ok(trust) => trust,
         Err(outcome) => return outcome,
     };
+    let token = match object.remove("cancel_token") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(token)) if !token.is_empty() && token.len() <= 128 => Some(token),
+        Some(_) => return Outcome::bad_request("cancel_token: a string of 1 to 128 characters"),
+    };
     let body = Value::Object(object).to_string();
     let request = match parse_body(body.as_bytes()) {
         Ok(request) => request,
         Err(e) => return Outcome::error(&e),
     };
-    CANCEL.store(false, Ordering::SeqCst);
-    match cancuoc_agent::read::perform(cards, &trust, &request, &CANCEL) {
-        Ok(answer) => Outcome::read(answer.body, answer.check_failed, answer.reasons),
+    let registered = Registered::new(token);
+    match cancuoc_agent::read::perform(cards, &trust, &request, &registered.0) {
+        Ok(answer) => Outcome::read(answer.body, answer.check_failed),
         Err(e) => Outcome::error(&e),
     }
 }
@@ -170,13 +208,7 @@ pub fn verify(request: &str) -> Outcome {
         ));
     };
     let report = inspection.report();
-    let body = json!({
-        "report": serde_json::to_value(report).unwrap_or(Value::Null),
-        "checkin": serde_json::to_value(cancuoc::record::checkin(report)).unwrap_or(Value::Null),
-        "bhxh": serde_json::to_value(cancuoc::record::bhxh(report)).unwrap_or(Value::Null),
-    });
-    let reasons = if report.check_failed() { report.verdict_reasons() } else { Vec::new() };
-    Outcome::read(body, report.check_failed(), reasons)
+    Outcome::read(cancuoc_agent::read::dump_body(report), report.check_failed())
 }
 
 /// The request as a JSON object; empty text is `{}`.
@@ -243,6 +275,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_cancel_token_ends_its_own_read_and_no_other() {
+        let absent = DemoCards::default();
+        absent.set_card_present(false);
+        let request = |wait: u64, token: &str| {
+            format!(r#"{{"key":{{"id":"001090012345"}},"wait_seconds":{wait},"cancel_token":"{token}"}}"#)
+        };
+        let (a, b) = (absent.clone(), absent.clone());
+        let (first_request, second_request) = (request(20, "first"), request(2, "second"));
+        let first = std::thread::spawn(move || read_with(&a, &first_request, false));
+        let second = std::thread::spawn(move || read_with(&b, &second_request, false));
+        let registered = |token: &str| READS.lock().unwrap().iter().any(|r| r.token.as_deref() == Some(token));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !(registered("first") && registered("second")) {
+            assert!(std::time::Instant::now() < deadline, "the reads did not start");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(cancel_read("first"), 1);
+        let first = first.join().unwrap();
+        assert_eq!(first.json["error"]["code"], "cancelled", "{}", first.json);
+        // The other read was not touched: it ends by its own wait.
+        let second = second.join().unwrap();
+        assert_ne!(second.json["error"]["code"], "cancelled", "{}", second.json);
+        assert_eq!(cancel_read("first"), 0, "a finished read is no longer listed");
+        assert_eq!(demo(r#"{"cancel_token":7}"#).code, 2);
+    }
+
+    #[test]
     fn the_demo_reads_the_specimen_and_gives_the_projections() {
         let outcome = demo("");
         assert_eq!(outcome.code, 0, "{}", outcome.json);
@@ -289,7 +348,15 @@ mod tests {
         assert_eq!(failed["code"], "check_failed");
         assert!(failed["reasons"][0].as_str().unwrap().contains("DG1 "), "{failed}");
         assert!(failed["message"].as_str().unwrap().contains("DG1 ") && failed["message_vi"].is_string());
-        assert!(verify(&json!({ "files": raw_files }).to_string()).json.get("check_failed").is_none());
+        // The same answer as the endpoint's: the verdict, the error, no record to file.
+        assert_eq!(outcome.json["verdict"], "altered");
+        assert_eq!(outcome.json["error"], *failed);
+        assert_eq!(failed["verdict"], "altered");
+        assert!(outcome.json.get("checkin").is_none() && outcome.json.get("bhxh").is_none(), "{}", outcome.json);
+        assert!(outcome.json["report"]["holder"]["full_name"].is_null(), "{}", outcome.json);
+        let passed = verify(&json!({ "files": raw_files }).to_string()).json;
+        assert!(passed.get("check_failed").is_none() && passed.get("error").is_none());
+        assert!(passed["verdict"].is_string() && passed["checkin"].is_object(), "{passed}");
         assert_eq!(verify(r#"{"dir":"/x","files":{}}"#).code, 2);
         assert_eq!(verify(r#"{"files":{"SOD":"%%"}}"#).code, 2);
     }

@@ -75,11 +75,32 @@ pub unsafe extern "C" fn cancuoc_demo(request_json: *const c_char, out_json: *mu
     unsafe { with_request(request_json, out_json, calls::demo) }
 }
 
-/// Ends the read under way (it answers `cancelled`); 0.
+/// Ends every read under way (each answers `cancelled`); 0. To end one read of several, give
+/// each request a `"cancel_token"` and call [`cancuoc_cancel_read`].
 #[unsafe(no_mangle)]
 pub extern "C" fn cancuoc_cancel() -> i32 {
     calls::cancel();
     0
+}
+
+/// Ends the reads under way whose request carried `"cancel_token": token` (each answers
+/// `cancelled`); the others go on. Returns 0 when one was ended, 1 when none carries the token
+/// (it finished, or never started), 2 for a null or non-UTF-8 token. Safe from any thread.
+///
+/// # Safety
+/// `token` is null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cancuoc_cancel_read(token: *const c_char) -> i32 {
+    if token.is_null() {
+        return 2;
+    }
+    // SAFETY: the caller passes a NUL-terminated string (checked non-null above).
+    let token = unsafe { CStr::from_ptr(token) };
+    match token.to_str() {
+        Ok(token) if calls::cancel_read(token) > 0 => 0,
+        Ok(_) => 1,
+        Err(_) => 2,
+    }
 }
 
 /// Frees a string this library returned; null is ignored.

@@ -34,7 +34,9 @@ impl DeskApp {
             .or_else(config::config_dir)
             .ok_or("no config folder (HOME or APPDATA is not set)")?;
         let origins = config::read_origins_file(&dir)?;
-        let token = config::load_or_create_token(&dir).map_err(|e| format!("agent.token: {e}"))?;
+        // An unsafe token file is replaced by the library; the programs that read it read the
+        // new one.
+        let token = config::load_or_create_token(&dir).map_err(|e| format!("agent.token: {e}"))?.value;
         // The demo serves its own virtual card on its own virtual reader.
         let (cards, reader): (Box<dyn Cards>, _) = match &self.options.source {
             Source::Demo(_) => (Box::new(DemoCards::default()), None),

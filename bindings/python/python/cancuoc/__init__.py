@@ -102,16 +102,19 @@ class PaceRequired(Error):
 
 
 class CheckFailed(Error):
-    """The card or dump was read, but a check failed: forged, altered, cloned or untrusted.
+    """The card or dump was read, but a check failed: do not accept it, do not file it.
 
-    ``answer`` is the whole answer (``report``, ``checkin``, ``bhxh``); ``reasons`` lists
-    the failed checks' reasons, as the library gives them (``answer["check_failed"]``).
+    ``verdict`` is the report's word (``altered``, ``cloned``, ``expired``, ``revoked``,
+    ``bad_certificate``); ``reasons`` lists the failed checks' reasons as the library gives
+    them; ``answer`` is the whole answer: ``verdict``, ``error`` and the ``report`` for the
+    record, without the holder's fields and with no ``checkin`` or ``bhxh``.
     """
 
     def __init__(self, answer: Dict[str, Any]) -> None:
-        failed = answer.get("check_failed", {})
+        failed = answer.get("error") or answer.get("check_failed") or {}
         super().__init__("check_failed", failed.get("message", ""), failed.get("message_vi", ""), 3)
         self.answer = answer
+        self.verdict: str = str(answer.get("verdict") or failed.get("verdict", ""))
         self.reasons: List[str] = [str(r) for r in failed.get("reasons", [])]
 
 
@@ -205,6 +208,7 @@ def read(
     raw: bool = False,
     wait_seconds: Optional[int] = None,
     require_pace: bool = False,
+    cancel_token: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Reads and checks the card on ``reader`` (None: the only reader, or the one with a card).
 
@@ -217,6 +221,7 @@ def read(
     remote verifier's proof of liveness). ``raw`` adds every file of the chip, base64, EF.COM
     included (read for it), for a dump or an online check such as C06's.
     ``wait_seconds`` (0–60, default 20) is how long to wait for a card to be put down.
+    ``cancel_token`` names the read for :func:`cancel`, which then ends it and no other.
     ``require_pace`` refuses a card that would be read with BAC (:class:`PaceRequired`): a
     bank's setting. A read that fell back to BAC says why in ``report["access"]["fallback"]``.
 
@@ -227,6 +232,8 @@ def read(
     request = _request(reader, key, trust, photo, challenge, raw, require_pace)
     if wait_seconds is not None:
         request["wait_seconds"] = wait_seconds
+    if cancel_token is not None:
+        request["cancel_token"] = cancel_token
     return _call("read", request)
 
 
@@ -270,6 +277,13 @@ def verify(
     return _call("verify", request)
 
 
-def cancel() -> None:
-    """Ends the read under way in another thread: it raises :class:`Cancelled`."""
-    _cancuoc.cancel()
+def cancel(token: Optional[str] = None) -> bool:
+    """Ends a read under way in another thread: it raises :class:`Cancelled`.
+
+    With ``token``, only the reads started with ``read(..., cancel_token=token)`` end (the
+    others go on) and the answer says whether one did; without it, every read under way ends.
+    """
+    if token is None:
+        _cancuoc.cancel()
+        return True
+    return _cancuoc.cancel_read(token) > 0

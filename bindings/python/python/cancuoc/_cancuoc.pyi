@@ -11,4 +11,7 @@ def call(operation: str, request: str) -> Tuple[int, str]:
     1 error, 2 bad request, 3 a check failed) and the answer as JSON text."""
 
 def cancel() -> None:
-    """Ends the read under way (it answers ``cancelled``)."""
+    """Ends every read under way (each answers ``cancelled``)."""
+
+def cancel_read(token: str) -> int:
+    """Ends the reads whose request carried ``"cancel_token": token``; how many."""
