@@ -18,9 +18,12 @@
 //! a time; the result goes only to the connection that asked; nothing is kept; the log
 //! holds no personal data. A refused request never reaches the card.
 //!
-//! Built on `tiny_http`: a small blocking HTTP/1.1 server, no async runtime. A desk serves
-//! one read at a time and the reader and the core are blocking, so a thread per request
-//! (bounded) is all the concurrency needed.
+//! Built to be attacked by the page next door: `hyper`'s HTTP/1.1 server on a small tokio
+//! runtime ([`server`]). Headers must arrive within [`server::HEADER_TIMEOUT`], a body within
+//! [`server::BODY_TIMEOUT`]; a body over 16 KiB is refused from its declared length before
+//! anything is allocated, and bodies are read only for a request the gate admitted. Idle or
+//! slow connections cost a task each, never a thread, so they cannot starve a listed page.
+//! The read itself (PC/SC and the core are blocking) runs on tokio's blocking pool.
 
 #![forbid(unsafe_code)]
 
@@ -32,16 +35,14 @@ pub mod gate;
 mod page;
 pub mod read;
 pub mod request;
+mod server;
 
-use std::io::Read as _;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
 
 use cancuoc::TrustStore;
 use serde_json::{Value, json};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 pub use cards::{Cards, DEMO_READER, DemoCards, PcscCards, ReaderState};
 pub use config::DEFAULT_PORT;
@@ -50,8 +51,6 @@ use gate::{Caller, Gate, RequestHeaders};
 
 /// The status route's schema name.
 pub const SCHEMA: &str = "cancuoc-agent/1";
-/// Requests handled at once; more are answered 503 at once.
-const MAX_IN_FLIGHT: usize = 16;
 
 /// What the endpoint serves and to whom.
 pub struct Settings {
@@ -102,15 +101,14 @@ struct Shared {
     busy: AtomicBool,
     cancel: Arc<AtomicBool>,
     reading: Mutex<Option<Reading>>,
-    in_flight: AtomicUsize,
     log: Box<dyn Fn(&str) + Send + Sync>,
 }
 
 /// The running endpoint; stops when dropped.
 pub struct Agent {
-    server: Option<Arc<Server>>,
     port: u16,
     shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -120,10 +118,10 @@ impl Agent {
     /// # Errors
     /// [`AgentError::Bind`] when the port cannot be had.
     pub fn start(settings: Settings, cards: Box<dyn Cards>) -> Result<Self, AgentError> {
-        let server = Server::http(("127.0.0.1", settings.port))
-            .map_err(|e| AgentError::Bind { port: settings.port, reason: e.to_string() })?;
-        let port = server.server_addr().to_ip().map_or(settings.port, |a| a.port());
-        let server = Arc::new(server);
+        let bind = |e: std::io::Error| AgentError::Bind { port: settings.port, reason: e.to_string() };
+        let listener = std::net::TcpListener::bind(("127.0.0.1", settings.port)).map_err(bind)?;
+        listener.set_nonblocking(true).map_err(bind)?;
+        let port = listener.local_addr().map_or(settings.port, |a| a.port());
         let shared = Arc::new(Shared {
             gate: Gate::new(port, settings.origins, settings.token),
             cards,
@@ -132,14 +130,11 @@ impl Agent {
             busy: AtomicBool::new(false),
             cancel: Arc::new(AtomicBool::new(false)),
             reading: Mutex::new(None),
-            in_flight: AtomicUsize::new(0),
             log: settings.log,
         });
-        let thread = {
-            let (server, shared) = (server.clone(), shared.clone());
-            std::thread::spawn(move || serve(&server, &shared))
-        };
-        Ok(Self { server: Some(server), port, shared, thread: Some(thread) })
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let thread = server::start(listener, shared.clone(), stopped).map_err(bind)?;
+        Ok(Self { port, shared, stop: Some(stop), thread: Some(thread) })
     }
 
     /// The port it listens on.
@@ -165,37 +160,13 @@ impl Drop for Agent {
     /// again on the same port at once (the desk's switch off and on).
     fn drop(&mut self) {
         self.cancel();
-        if let Some(server) = &self.server {
-            server.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
+        // The serving thread drops the listener and shuts its runtime down before it ends.
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-        // tiny_http closes its listener on a thread of its own, a moment after the server is
-        // dropped: wait (at most 2 s) until nothing answers on the port.
-        drop(self.server.take());
-        let address = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
-        let deadline = Instant::now() + std::time::Duration::from_secs(2);
-        while Instant::now() < deadline
-            && std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(100)).is_ok()
-        {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-    }
-}
-
-fn serve(server: &Arc<Server>, shared: &Arc<Shared>) {
-    for request in server.incoming_requests() {
-        if shared.in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_IN_FLIGHT {
-            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-            let _ = request.respond(Response::from_string("busy").with_status_code(503));
-            continue;
-        }
-        let shared = shared.clone();
-        std::thread::spawn(move || {
-            handle(&shared, request);
-            shared.in_flight.fetch_sub(1, Ordering::SeqCst);
-        });
     }
 }
 
@@ -222,58 +193,16 @@ impl Reply {
     }
 }
 
-fn header(request: &Request, name: &'static str) -> Option<String> {
-    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_owned())
-}
-
-fn handle(shared: &Shared, mut request: Request) {
-    let started = Instant::now();
-    let url = request.url().to_owned();
-    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-    let headers = RequestHeaders {
-        host: header(&request, "Host"),
-        origin: header(&request, "Origin"),
-        authorization: header(&request, "Authorization"),
-        content_type: header(&request, "Content-Type"),
-        private_network: header(&request, "Access-Control-Request-Private-Network").is_some(),
-    };
-    let method = request.method().clone();
-    let (caller, reply) = route(shared, &method, path, query, &headers, &mut request);
-    let who = match &caller {
-        Some(Caller::Page(origin)) => origin.as_str(),
-        Some(Caller::Program) => "program",
-        Some(Caller::Navigation) => "navigation",
-        None => "refused",
-    };
-    (shared.log)(&format!("{method} {path} -> {} ({who}, {} ms)", reply.status, started.elapsed().as_millis()));
-    let mut response = Response::from_data(reply.body).with_status_code(StatusCode(reply.status));
-    let mut all = vec![
-        ("Content-Type", reply.content_type.to_owned()),
-        ("Cache-Control", "no-store".to_owned()),
-        ("X-Content-Type-Options", "nosniff".to_owned()),
-    ];
-    if let Some(caller) = &caller {
-        all.extend(gate::cors_headers(caller));
-    }
-    all.extend(reply.headers);
-    for (name, value) in all {
-        if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(h);
-        }
-    }
-    let _ = request.respond(response);
-}
-
 /// Routes a request; the caller is `None` when the gate refused it.
 fn route(
     shared: &Shared,
-    method: &Method,
+    method: &str,
     path: &str,
     query: &str,
     headers: &RequestHeaders,
-    request: &mut Request,
+    body: &[u8],
 ) -> (Option<Caller>, Reply) {
-    if *method == Method::Options {
+    if method == "OPTIONS" {
         return match shared.gate.preflight(headers) {
             Ok(mut cors) => {
                 // The origin's own CORS headers are added with every answer to a page.
@@ -296,19 +225,19 @@ fn route(
         )
     };
     let reply = match (method, path) {
-        (Method::Get, "/v1/status") if caller == Caller::Navigation => Reply::error(&needs_identity()),
-        (Method::Get, "/v1/status") => Reply::json(200, &status(shared)),
-        (Method::Post, "/v1/read") if caller == Caller::Navigation => Reply::error(&needs_identity()),
-        (Method::Post, "/v1/read") => read_route(shared, &caller, headers, request),
-        (Method::Post, "/v1/cancel") if caller == Caller::Navigation => Reply::error(&needs_identity()),
-        (Method::Post, "/v1/cancel") => {
+        ("GET", "/v1/status") if caller == Caller::Navigation => Reply::error(&needs_identity()),
+        ("GET", "/v1/status") => Reply::json(200, &status(shared)),
+        ("POST", "/v1/read") if caller == Caller::Navigation => Reply::error(&needs_identity()),
+        ("POST", "/v1/read") => read_route(shared, &caller, headers, body),
+        ("POST", "/v1/cancel") if caller == Caller::Navigation => Reply::error(&needs_identity()),
+        ("POST", "/v1/cancel") => {
             let running = shared.busy.load(Ordering::SeqCst);
             if running {
                 shared.cancel.store(true, Ordering::SeqCst);
             }
             Reply::json(200, &json!({"cancelled": running}))
         }
-        (Method::Get, "/v1/checkin") => checkin_route(shared, &caller, query),
+        ("GET", "/v1/checkin") => checkin_route(shared, &caller, query),
         (_, "/v1/status" | "/v1/read" | "/v1/cancel" | "/v1/checkin") => {
             let allow = if matches!(path, "/v1/status" | "/v1/checkin") { "GET" } else { "POST" };
             let mut reply = Reply::error(&ApiError::new(Code::BadRequest, format!("{path} takes {allow} only")));
@@ -370,24 +299,15 @@ fn reading_of(caller: &Caller) -> Reading {
     }
 }
 
-fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, request: &mut Request) -> Reply {
+fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, body: &[u8]) -> Reply {
     if !gate::is_json(headers.content_type.as_deref()) {
         let mut reply =
             Reply::error(&ApiError::new(Code::BadRequest, "/v1/read takes a Content-Type: application/json body"));
         reply.status = 415;
         return reply;
     }
-    let mut body = Vec::new();
-    let limit = u64::try_from(request::MAX_BODY + 1).unwrap_or(u64::MAX);
-    if request.as_reader().take(limit).read_to_end(&mut body).is_err() {
-        return Reply::error(&ApiError::new(Code::BadRequest, "the body could not be read"));
-    }
-    if body.len() > request::MAX_BODY {
-        let mut reply = Reply::error(&ApiError::new(Code::BadRequest, "the body is over 16 KiB"));
-        reply.status = 413;
-        return reply;
-    }
-    let read_request = match request::parse_body(&body) {
+    // The server read the body within its size and time limits ([`server`]).
+    let read_request = match request::parse_body(body) {
         Ok(r) => r,
         Err(e) => return Reply::error(&e),
     };

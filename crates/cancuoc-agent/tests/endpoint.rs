@@ -455,3 +455,85 @@ fn a_forged_or_cloned_card_is_never_a_success_and_files_no_record() {
         assert!(!html.contains("so_cccd") && !html.contains("ho_ten"), "{html}");
     }
 }
+
+/// Writes `head` (a request without its body, or part of one) and returns the status line of
+/// the answer, or `None` when the connection closed or stayed silent for `wait`.
+fn raw_status(port: u16, head: &str, wait: Duration) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).lines().next().map(str::to_owned).filter(|l| l.starts_with("HTTP/1.1"))
+}
+
+fn alive(agent: &Agent) -> bool {
+    let host = host(agent);
+    send(agent.port(), "GET", "/v1/status", &[("Host", &host), ("Origin", HIS)], "").status == 200
+}
+
+#[test]
+fn a_huge_content_length_is_refused_before_anything_is_allocated() {
+    let cards = DemoCards::default();
+    let agent = start(&cards);
+    let port = agent.port();
+    let host = host(&agent);
+    let tera = "Content-Length: 1000000000000\r\n";
+    for head in [
+        // Refused by the gate (a foreign Host, no Origin): its body is never read.
+        format!("POST /v1/read HTTP/1.1\r\nHost: evil.example\r\n{tera}\r\n"),
+        format!("POST /nowhere HTTP/1.1\r\nHost: {host}\r\n{tera}\r\n"),
+        // From the listed page itself: 413 from the declared length.
+        format!(
+            "POST /v1/read HTTP/1.1\r\nHost: {host}\r\nOrigin: {HIS}\r\nContent-Type: application/json\r\n{tera}\r\n"
+        ),
+        // Chunked, without a length: cut at 16 KiB.
+        format!(
+            "POST /v1/read HTTP/1.1\r\nHost: {host}\r\nOrigin: {HIS}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n{}\r\n",
+            "x".repeat(0x8000)
+        ),
+    ] {
+        let status = raw_status(port, &head, Duration::from_secs(10));
+        let status = status.unwrap_or_else(|| panic!("no answer to {:.80}", head));
+        assert!(["403", "404", "413"].iter().any(|code| status.contains(code)), "{status}");
+        assert!(alive(&agent), "the endpoint died after {head:.80}");
+    }
+    assert_eq!(cards.commands(), 0, "no refused request touched the card");
+}
+
+#[test]
+fn idle_and_slow_connections_do_not_starve_a_listed_page() {
+    let cards = DemoCards::default();
+    let agent = start(&cards);
+    let port = agent.port();
+    let host = host(&agent);
+    // 40 connections that say nothing, 40 that stop in their headers, 40 that promise a body
+    // and never send it: all held open.
+    let mut held = Vec::new();
+    for i in 0..120 {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        match i % 3 {
+            0 => {}
+            1 => stream.write_all(b"POST /v1/read HTTP/1.1\r\nHost: ").unwrap(),
+            _ => stream
+                .write_all(
+                    format!("POST /v1/read HTTP/1.1\r\nHost: {host}\r\nOrigin: {HIS}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+                        .as_bytes(),
+                )
+                .unwrap(),
+        }
+        held.push(stream);
+    }
+    let started = Instant::now();
+    let answer = read_as_page(&agent, &format!(r#"{{"key":{{"id":"{ID}"}}}}"#));
+    assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    // The held connections are closed by their time limits: headers, then the body.
+    let mut stream = held.pop().unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    assert!(String::from_utf8_lossy(&raw).starts_with("HTTP/1.1 408"), "{}", String::from_utf8_lossy(&raw));
+    drop(held);
+    assert!(alive(&agent));
+}
