@@ -251,18 +251,47 @@ fn a_listed_page_reads_the_card_in_chromium_and_an_unlisted_one_is_refused() {
     assert!(!log.contains(NAME) && !log.contains("001090012345"), "personal data in the log: {log}");
 }
 
+/// POSTs `body` as a form to `path` on the endpoint, as the confirmation page's button does;
+/// the answer's body.
+fn post_form(port: u16, path: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(90))).unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    raw.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+}
+
 #[test]
-fn navigate_and_return_brings_the_record_back_to_a_listed_page_in_chromium() {
+fn navigate_and_return_asks_the_clerk_then_brings_the_record_back_in_chromium() {
     let bed = TestBed::start(&[]);
     let his = His::start();
     let serve = Serve::start(&bed, &[&his.origin()]);
     let return_to = format!("{}/return", his.origin()).replace(':', "%3A").replace('/', "%2F");
     let url = format!("http://127.0.0.1:{}/v1/checkin?id=001090012345&return={return_to}&state=visit-42", serve.port);
+    // The navigation (a link, an <img>, a redirect from any page) reads nothing: the page names
+    // the site the record would go to and waits for the clerk.
+    let before = bed.apdus_answered();
     let page = dom(&url, &bed.dir.join("chrome-checkin"));
-    assert!(page.contains("returned:so_cccd=001090012345;"), "{page}\nlog: {}", serve.log());
-    assert!(page.contains(&format!("ho_ten={NAME};")), "{page}");
-    assert!(page.contains("ngay_sinh=199001150000;"), "{page}");
-    assert!(page.contains("state=visit-42"), "{page}");
+    assert!(page.contains(&format!("<span id=\"site\">{}</span>", his.origin())), "{page}\nlog: {}", serve.log());
+    assert_eq!(bed.apdus_answered(), before, "a navigation read the card");
+    // The clerk's click (the page's own form), then the page that posts the record back,
+    // loaded in Chromium: the record reaches the listed address.
+    let ticket = page.split("name=\"ticket\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+    let post_back = post_form(serve.port, "/v1/checkin/confirm", &format!("ticket={ticket}&answer=read"));
+    assert!(bed.apdus_answered() > before);
+    let file = bed.dir.join("post-back.html");
+    std::fs::write(&file, post_back).unwrap();
+    let back = dom(&format!("file://{}", file.display()), &bed.dir.join("chrome-back"));
+    assert!(back.contains("returned:so_cccd=001090012345;"), "{back}\nlog: {}", serve.log());
+    assert!(back.contains(&format!("ho_ten={NAME};")), "{back}");
+    assert!(back.contains("ngay_sinh=199001150000;"), "{back}");
+    assert!(back.contains("verdict=untrusted;"), "{back}");
+    assert!(back.contains("state=visit-42"), "{back}");
 }
 
 #[test]

@@ -81,6 +81,30 @@ impl Gate {
         }
     }
 
+    /// Checks a request from the endpoint's own confirmation page (the navigate-and-return
+    /// flow's `POST /v1/checkin/confirm`): `Host` as for [`Gate::admit`], and an `Origin` that
+    /// is the endpoint's own or none. What proves the clerk confirmed is the one-time ticket
+    /// the page carries, which no other page can read.
+    ///
+    /// # Errors
+    /// `forbidden` for another host or origin.
+    pub fn admit_own_page(&self, headers: &RequestHeaders) -> Result<Caller, ApiError> {
+        self.check_host(headers.host.as_deref())?;
+        let port = self.port;
+        match headers.origin.as_deref().map(str::to_ascii_lowercase) {
+            None => Ok(Caller::Navigation),
+            Some(origin)
+                if origin == format!("http://127.0.0.1:{port}") || origin == format!("http://localhost:{port}") =>
+            {
+                Ok(Caller::Navigation)
+            }
+            Some(origin) => Err(ApiError::new(
+                Code::Forbidden,
+                format!("only the endpoint's own confirmation page may confirm a read (not {origin})"),
+            )),
+        }
+    }
+
     fn check_host(&self, host: Option<&str>) -> Result<(), ApiError> {
         let host = host.unwrap_or("").to_ascii_lowercase();
         let port = self.port;

@@ -9,7 +9,8 @@
 //! | `GET /v1/status` | `{"schema":"cancuoc-agent/1","version","busy","readers":[{"name","card"}]}`, no personal data |
 //! | `POST /v1/read` | waits for a card, reads and checks it: `{"report","checkin","bhxh","photo"?,"raw"?,"active_authentication"?}` |
 //! | `POST /v1/cancel` | ends a waiting or running read |
-//! | `GET /v1/checkin?return=URL&state=S&id=…` | navigate-and-return for plain-`http://` intranet pages |
+//! | `GET /v1/checkin?return=URL&state=S&id=…` | navigate-and-return for plain-`http://` intranet pages: a confirmation page naming the site; nothing is read |
+//! | `POST /v1/checkin/confirm` | the clerk's click on that page (a one-time ticket): reads, then posts the record back |
 //!
 //! Every request passes the [`gate`] first: `Host` must be the loopback with this port, a
 //! page's `Origin` must be on the allow-list (exactly; CORS answers name it, never `*`), and
@@ -19,8 +20,8 @@
 //! holds no personal data. A refused request never reaches the card.
 //!
 //! Built to be attacked by the page next door: `hyper`'s HTTP/1.1 server on a small tokio
-//! runtime ([`server`]). Headers must arrive within [`server::HEADER_TIMEOUT`], a body within
-//! [`server::BODY_TIMEOUT`]; a body over 16 KiB is refused from its declared length before
+//! runtime (the private `server` module). Headers must arrive within 5 s, a body within
+//! 5 s after them; a body over 16 KiB is refused from its declared length before
 //! anything is allocated, and bodies are read only for a request the gate admitted. Idle or
 //! slow connections cost a task each, never a thread, so they cannot starve a listed page.
 //! The read itself (PC/SC and the core are blocking) runs on tokio's blocking pool.
@@ -43,6 +44,7 @@ use std::thread::JoinHandle;
 
 use cancuoc::TrustStore;
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
 pub use cards::{Cards, DEMO_READER, DemoCards, PcscCards, ReaderState};
 pub use config::DEFAULT_PORT;
@@ -101,8 +103,24 @@ struct Shared {
     busy: AtomicBool,
     cancel: Arc<AtomicBool>,
     reading: Mutex<Option<Reading>>,
+    /// Navigate-and-return reads waiting for the clerk's confirmation.
+    tickets: Mutex<Vec<Ticket>>,
     log: Box<dyn Fn(&str) + Send + Sync>,
 }
+
+/// A navigate-and-return read shown on the confirmation page, waiting for the clerk's click.
+struct Ticket {
+    /// 32 random bytes, hex: what the page's form sends back.
+    id: String,
+    /// The checked query (key, reader, wait) to read with.
+    query: String,
+    issued: std::time::Instant,
+}
+
+/// How long a confirmation page stays valid.
+const TICKET_LIFETIME: std::time::Duration = std::time::Duration::from_secs(120);
+/// Confirmation pages open at once (the oldest goes first).
+const MAX_TICKETS: usize = 16;
 
 /// The running endpoint; stops when dropped.
 pub struct Agent {
@@ -130,6 +148,7 @@ impl Agent {
             busy: AtomicBool::new(false),
             cancel: Arc::new(AtomicBool::new(false)),
             reading: Mutex::new(None),
+            tickets: Mutex::new(Vec::new()),
             log: settings.log,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -214,6 +233,16 @@ fn route(
             Err(e) => (None, Reply::error(&e)),
         };
     }
+    // The confirmation page's own form: the ticket, not an origin, proves the clerk clicked.
+    if (method, path) == ("POST", "/v1/checkin/confirm") {
+        return match shared.gate.admit_own_page(headers) {
+            Ok(caller) => {
+                let reply = checkin_confirmed(shared, &caller, body);
+                (Some(caller), reply)
+            }
+            Err(e) => (None, Reply::error(&e)),
+        };
+    }
     let caller = match shared.gate.admit(headers) {
         Ok(caller) => caller,
         Err(e) => return (None, Reply::error(&e)),
@@ -237,8 +266,8 @@ fn route(
             }
             Reply::json(200, &json!({"cancelled": running}))
         }
-        ("GET", "/v1/checkin") => checkin_route(shared, &caller, query),
-        (_, "/v1/status" | "/v1/read" | "/v1/cancel" | "/v1/checkin") => {
+        ("GET", "/v1/checkin") => checkin_page(shared, query),
+        (_, "/v1/status" | "/v1/read" | "/v1/cancel" | "/v1/checkin" | "/v1/checkin/confirm") => {
             let allow = if matches!(path, "/v1/status" | "/v1/checkin") { "GET" } else { "POST" };
             let mut reply = Reply::error(&ApiError::new(Code::BadRequest, format!("{path} takes {allow} only")));
             reply.status = 405;
@@ -327,36 +356,104 @@ fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, body: 
     }
 }
 
-fn checkin_route(shared: &Shared, caller: &Caller, query: &str) -> Reply {
-    let (mut read_request, return_to, state) = match request::parse_query(query) {
+/// `GET /v1/checkin`: checks the query and its return address, and answers the confirmation
+/// page ([`page::confirm`]) naming the site the record would go to. Nothing touches the card:
+/// an `<img>`, a link or a form from any page gets this page and no more.
+fn checkin_page(shared: &Shared, query: &str) -> Reply {
+    let (_, return_to, _) = match request::parse_query(query) {
         Ok(parsed) => parsed,
         Err(e) => return Reply::error(&e),
     };
-    // Only an allow-listed address ever receives the record.
-    let return_origin = match config::origin_of_url(&return_to) {
-        Ok(origin) if shared.gate.allows_origin(&origin) => origin,
-        Ok(origin) => {
-            return Reply::error(&ApiError::new(
-                Code::Forbidden,
-                format!("the return address's origin {origin} is not allowed"),
-            ));
-        }
-        Err(e) => return Reply::error(&ApiError::new(Code::BadRequest, format!("return: {e}"))),
+    let return_origin = match allowed_return(shared, &return_to) {
+        Ok(origin) => origin,
+        Err(e) => return Reply::error(&e),
     };
-    let fields = match ReadSlot::take(shared, reading_of(caller)) {
-        Err(e) => vec![("error", e.code.word().to_owned())],
-        Ok(_slot) => {
-            if read_request.reader.is_none() {
-                read_request.reader.clone_from(&shared.reader);
-            }
-            match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
-                // A card that failed a check posts back its verdict, never a record.
-                Ok(answer) if answer.check_failed => vec![
-                    ("error", Code::CheckFailed.word().to_owned()),
-                    ("verdict", answer.body.get("verdict").and_then(Value::as_str).unwrap_or_default().to_owned()),
-                ],
-                Ok(answer) => checkin_fields(&answer.body),
-                Err(e) => vec![("error", e.code.word().to_owned())],
+    let mut bytes = [0u8; 32];
+    if getrandom::fill(&mut bytes).is_err() {
+        return Reply::error(&ApiError::new(Code::Internal, "no randomness for the confirmation"));
+    }
+    let id = hex::encode(bytes);
+    if let Ok(mut tickets) = shared.tickets.lock() {
+        tickets.retain(|t| t.issued.elapsed() < TICKET_LIFETIME);
+        if tickets.len() >= MAX_TICKETS {
+            tickets.remove(0);
+        }
+        tickets.push(Ticket { id: id.clone(), query: query.to_owned(), issued: std::time::Instant::now() });
+    }
+    let (html, csp) = page::confirm(&return_origin, &id);
+    Reply {
+        status: 200,
+        body: html.into_bytes(),
+        content_type: "text/html; charset=utf-8",
+        headers: vec![
+            ("Content-Security-Policy", csp),
+            ("X-Frame-Options", "DENY".to_owned()),
+            ("Referrer-Policy", "no-referrer".to_owned()),
+        ],
+    }
+}
+
+/// The return address's origin when it is on the allow-list: only a listed address ever
+/// receives the record.
+fn allowed_return(shared: &Shared, return_to: &str) -> Result<String, ApiError> {
+    match config::origin_of_url(return_to) {
+        Ok(origin) if shared.gate.allows_origin(&origin) => Ok(origin),
+        Ok(origin) => {
+            Err(ApiError::new(Code::Forbidden, format!("the return address's origin {origin} is not allowed")))
+        }
+        Err(e) => Err(ApiError::new(Code::BadRequest, format!("return: {e}"))),
+    }
+}
+
+/// `POST /v1/checkin/confirm` (`ticket=…&answer=read|cancel`, from the confirmation page):
+/// takes the ticket once, reads the card (on `read`), and answers the page that posts the
+/// check-in fields with the verdict (or `error`) and `state` back to the return address.
+fn checkin_confirmed(shared: &Shared, caller: &Caller, body: &[u8]) -> Reply {
+    let form = String::from_utf8_lossy(body);
+    let field = |name: &str| {
+        form.split('&')
+            .find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
+            .map(str::to_owned)
+    };
+    let ticket = field("ticket").unwrap_or_default();
+    let taken = shared.tickets.lock().ok().and_then(|mut tickets| {
+        let at = tickets.iter().position(|t| {
+            t.issued.elapsed() < TICKET_LIFETIME && bool::from(t.id.as_bytes().ct_eq(ticket.as_bytes()))
+        })?;
+        Some(tickets.remove(at))
+    });
+    let Some(taken) = taken else {
+        return Reply::error(&ApiError::new(
+            Code::Forbidden,
+            "this confirmation is unknown, used or expired: start again from your system's page",
+        ));
+    };
+    let (mut read_request, return_to, state) = match request::parse_query(&taken.query) {
+        Ok(parsed) => parsed,
+        Err(e) => return Reply::error(&e),
+    };
+    let return_origin = match allowed_return(shared, &return_to) {
+        Ok(origin) => origin,
+        Err(e) => return Reply::error(&e),
+    };
+    let fields = if field("answer").as_deref() != Some("read") {
+        vec![("error", Code::Cancelled.word().to_owned())]
+    } else {
+        match ReadSlot::take(shared, reading_of(caller)) {
+            Err(e) => vec![("error", e.code.word().to_owned())],
+            Ok(_slot) => {
+                if read_request.reader.is_none() {
+                    read_request.reader.clone_from(&shared.reader);
+                }
+                match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
+                    // A card that failed a check posts back its verdict, never a record.
+                    Ok(answer) if answer.check_failed => vec![
+                        ("error", Code::CheckFailed.word().to_owned()),
+                        ("verdict", answer.body.get("verdict").and_then(Value::as_str).unwrap_or_default().to_owned()),
+                    ],
+                    Ok(answer) => checkin_fields(&answer.body),
+                    Err(e) => vec![("error", e.code.word().to_owned())],
+                }
             }
         }
     };
@@ -367,7 +464,11 @@ fn checkin_route(shared: &Shared, caller: &Caller, query: &str) -> Reply {
         status: 200,
         body: html.into_bytes(),
         content_type: "text/html; charset=utf-8",
-        headers: vec![("Content-Security-Policy", csp), ("Referrer-Policy", "no-referrer".to_owned())],
+        headers: vec![
+            ("Content-Security-Policy", csp),
+            ("X-Frame-Options", "DENY".to_owned()),
+            ("Referrer-Policy", "no-referrer".to_owned()),
+        ],
     }
 }
 

@@ -36,6 +36,30 @@ pub(crate) fn post_back(return_to: &str, return_origin: &str, fields: &[(&str, S
     (html, csp)
 }
 
+/// The confirmation page of navigate-and-return: it names the site the record goes to and
+/// reads nothing; the clerk's click POSTs `ticket` to `/v1/checkin/confirm`. No script, no
+/// framing (`frame-ancestors 'none'`: no page can lay it under a decoy and steal the click),
+/// forms only to the endpoint itself. Returns the page and its Content-Security-Policy.
+pub(crate) fn confirm(return_origin: &str, ticket: &str) -> (String, String) {
+    let site = escape(return_origin);
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>cancuoc: đọc thẻ?</title></head>\
+         <body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\">\
+         <h1>Đọc thẻ và gửi thông tin về <span id=\"site\">{site}</span>?</h1>\
+         <p>Read the card on this desk's reader and send the holder's data to <b>{site}</b>?</p>\
+         <p>Chỉ bấm nếu bạn vừa mở trang này từ phần mềm của cơ sở mình. / Only if you just came here from your own system.</p>\
+         <form method=\"post\" action=\"/v1/checkin/confirm\">\
+         <input type=\"hidden\" name=\"ticket\" value=\"{}\">\
+         <button type=\"submit\" name=\"answer\" value=\"read\" style=\"font-size:1.4em\">Đọc thẻ / Read the card</button> \
+         <button type=\"submit\" name=\"answer\" value=\"cancel\">Hủy / Cancel</button></form></body></html>",
+        escape(ticket)
+    );
+    let csp =
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+            .to_owned();
+    (html, csp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,8 +90,8 @@ pub fn now() -> i64 {
 /// A read's answer.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    /// The response body: `verdict`, the report and what was asked ([`success_body`]); when a
-    /// check failed, [`failed_body`] instead.
+    /// The response body: `verdict`, the report and what was asked; when a check failed,
+    /// [`failed_body`] instead.
     pub body: Value,
     /// True when a check failed (the report's verdict; the CLI's exit code 3).
     pub check_failed: bool,

@@ -2,7 +2,8 @@
 //! built so that no request can stop it (issue 23):
 //! - headers must arrive within [`HEADER_TIMEOUT`] (hyper's header read timeout), and a
 //!   connection lives at most [`CONNECTION_LIMIT`];
-//! - a body is read only for `POST /v1/read` from a caller the gate admitted, only when its
+//! - a body is read only for `POST /v1/read` (and the confirmation page's
+//!   `POST /v1/checkin/confirm`) from a caller the gate admitted, only when its
 //!   declared length is at most 16 KiB (else 413 at once, nothing allocated), through a limit
 //!   that stops at 16 KiB whatever the header said, and within [`BODY_TIMEOUT`]; an unread body
 //!   is never drained: the connection is closed after the answer;
@@ -131,10 +132,12 @@ async fn body_of(
     headers: &RequestHeaders,
     request: Request<Incoming>,
 ) -> Result<Vec<u8>, (Option<Caller>, Reply)> {
-    if method != "POST" || path != "/v1/read" {
-        return Ok(Vec::new());
-    }
-    let Ok(caller) = shared.gate.admit(headers) else { return Ok(Vec::new()) };
+    let admitted = match (method, path) {
+        ("POST", "/v1/read") => shared.gate.admit(headers),
+        ("POST", "/v1/checkin/confirm") => shared.gate.admit_own_page(headers),
+        _ => return Ok(Vec::new()),
+    };
+    let Ok(caller) = admitted else { return Ok(Vec::new()) };
     let too_large = || {
         let mut reply = Reply::error(&ApiError::new(Code::BadRequest, "the body is over 16 KiB"));
         reply.status = 413;

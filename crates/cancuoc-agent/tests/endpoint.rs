@@ -79,6 +79,29 @@ fn host(agent: &Agent) -> String {
     format!("127.0.0.1:{}", agent.port())
 }
 
+/// The navigate-and-return flow as a clerk lives it: the navigation to `/v1/checkin?…`
+/// (answered with the confirmation page), then the page's form (the ticket, and `answer`).
+fn navigate_and_confirm(agent: &Agent, path_and_query: &str, answer: &str) -> (Answer, Answer) {
+    let host = host(agent);
+    let page = send(agent.port(), "GET", path_and_query, &[("Host", &host)], "");
+    let html = String::from_utf8_lossy(&page.body).into_owned();
+    let ticket = html
+        .split("name=\"ticket\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no ticket in {html}"))
+        .to_owned();
+    let own = format!("http://{host}");
+    let posted = send(
+        agent.port(),
+        "POST",
+        "/v1/checkin/confirm",
+        &[("Host", &host), ("Origin", &own), ("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("ticket={ticket}&answer={answer}"),
+    );
+    (page, posted)
+}
+
 fn read_as_page(agent: &Agent, body: &str) -> Answer {
     let host = host(agent);
     send(
@@ -328,14 +351,12 @@ fn no_card_in_time_is_a_timeout_and_a_wrong_can_is_wrong_key() {
 fn navigate_and_return_posts_the_record_to_the_listed_address() {
     let cards = DemoCards::default();
     let agent = start(&cards);
-    let host = host(&agent);
-    let answer = send(
-        agent.port(),
-        "GET",
+    let (page, answer) = navigate_and_confirm(
+        &agent,
         &format!("/v1/checkin?id={ID}&return=http%3A%2F%2F127.0.0.1%3A9%2Freturn%3Fvisit%3D7&state=s%3C1%3E"),
-        &[("Host", &host)],
-        "",
+        "read",
     );
+    assert!(String::from_utf8_lossy(&page.body).contains("http://127.0.0.1:9"), "the page names the site");
     assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
     let html = String::from_utf8(answer.body.clone()).unwrap();
     assert!(answer.header("Content-Type").unwrap().starts_with("text/html"));
@@ -345,12 +366,10 @@ fn navigate_and_return_posts_the_record_to_the_listed_address() {
     assert!(html.contains("name=\"ngay_sinh\" value=\"199001150000\""));
     assert!(html.contains("name=\"state\" value=\"s&lt;1&gt;\""));
     // A failed read still goes back, with the error code, so the page can say what to do.
-    let failed = send(
-        agent.port(),
-        "GET",
+    let (_, failed) = navigate_and_confirm(
+        &agent,
         "/v1/checkin?can=999999&return=http%3A%2F%2F127.0.0.1%3A9%2Freturn&state=2",
-        &[("Host", &host)],
-        "",
+        "read",
     );
     let html = String::from_utf8(failed.body).unwrap();
     assert!(html.contains("name=\"error\" value=\"wrong_key\""), "{html}");
@@ -441,15 +460,12 @@ fn a_forged_or_cloned_card_is_never_a_success_and_files_no_record() {
         assert!(!text.contains("Nguyễn Văn Mẫu") && !text.contains("NGUYEN"), "{verdict}: {text}");
         assert_eq!(body["report"]["verdict"], verdict);
         // Navigate-and-return posts the verdict back, and no record.
-        let host = host(&agent);
-        let page = send(
-            agent.port(),
-            "GET",
+        let (_, posted) = navigate_and_confirm(
+            &agent,
             &format!("/v1/checkin?id={ID}&return=http%3A%2F%2F127.0.0.1%3A9%2Freturn&state=3"),
-            &[("Host", &host)],
-            "",
+            "read",
         );
-        let html = String::from_utf8(page.body).unwrap();
+        let html = String::from_utf8(posted.body).unwrap();
         assert!(html.contains("name=\"error\" value=\"check_failed\""), "{html}");
         assert!(html.contains(&format!("name=\"verdict\" value=\"{verdict}\"")), "{html}");
         assert!(!html.contains("so_cccd") && !html.contains("ho_ten"), "{html}");
@@ -536,4 +552,41 @@ fn idle_and_slow_connections_do_not_starve_a_listed_page() {
     assert!(String::from_utf8_lossy(&raw).starts_with("HTTP/1.1 408"), "{}", String::from_utf8_lossy(&raw));
     drop(held);
     assert!(alive(&agent));
+}
+
+#[test]
+fn a_navigation_or_an_image_from_any_page_never_reads_the_card() {
+    let cards = DemoCards::default();
+    let agent = start(&cards);
+    let host = host(&agent);
+    let port = agent.port();
+    let target = format!("/v1/checkin?id={ID}&return=http%3A%2F%2F127.0.0.1%3A9%2Freturn&state=4&wait_seconds=60");
+    // An <img>, a link or a navigation (no Origin): the confirmation page, naming the site; no read.
+    let page = send(port, "GET", &target, &[("Host", &host)], "");
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8_lossy(&page.body).into_owned();
+    assert!(html.contains("<span id=\"site\">http://127.0.0.1:9</span>"), "{html}");
+    assert_eq!(page.header("X-Frame-Options"), Some("DENY"));
+    assert!(page.header("Content-Security-Policy").unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(cards.commands(), 0, "a navigation touched the card");
+    let busy = send(port, "GET", "/v1/status", &[("Host", &host), ("Origin", HIS)], "");
+    assert_eq!(busy.json()["busy"], false, "nothing holds the read slot");
+    let ticket = html.split("name=\"ticket\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let confirm = |origin: &str, body: &str| {
+        let form = [("Host", host.as_str()), ("Origin", origin), ("Content-Type", "application/x-www-form-urlencoded")];
+        send(port, "POST", "/v1/checkin/confirm", &form, body)
+    };
+    // A forged confirmation: another page's form, a guessed ticket.
+    assert_eq!(confirm("https://evil.example", &format!("ticket={ticket}&answer=read")).status, 403);
+    assert_eq!(confirm(&format!("http://{host}"), &format!("ticket={}&answer=read", "0".repeat(64))).status, 403);
+    assert_eq!(cards.commands(), 0, "a forged confirmation touched the card");
+    // The clerk cancels: the page is told, nothing is read, and the ticket is spent.
+    let cancelled = confirm(&format!("http://{host}"), &format!("ticket={ticket}&answer=cancel"));
+    assert!(String::from_utf8_lossy(&cancelled.body).contains("name=\"error\" value=\"cancelled\""));
+    assert_eq!(cards.commands(), 0);
+    assert_eq!(confirm(&format!("http://{host}"), &format!("ticket={ticket}&answer=read")).status, 403, "used once");
+    // The clerk confirms a fresh one: the card is read.
+    let (_, read) = navigate_and_confirm(&agent, &target, "read");
+    assert!(String::from_utf8_lossy(&read.body).contains(&format!("name=\"so_cccd\" value=\"{ID}\"")));
+    assert!(cards.commands() > 0);
 }
