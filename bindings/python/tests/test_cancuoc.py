@@ -62,7 +62,7 @@ def test_a_missing_trust_file_is_a_file_error():
     with pytest.raises(cancuoc.Error) as caught:
         cancuoc.demo(trust=["/nonexistent/csca.der"])
     assert caught.value.code == "file_error"
-    assert type(caught.value) is cancuoc.Error
+    assert type(caught.value) is cancuoc.FileError
 
 
 def test_a_dump_verifies_from_its_folder_and_its_files(tmp_path):
@@ -149,3 +149,17 @@ def test_cancel_ends_a_read_on_the_slow_card(reader):
     assert not thread.is_alive()
     assert [type(e) for e in errors] == [cancuoc.Cancelled], errors
     assert time.monotonic() - started < 10
+
+
+def test_every_error_code_has_its_own_exception_class():
+    # The codes of the endpoint and the C ABI (cancuoc_agent::Code), check_failed apart: it
+    # comes with return code 3 and raises CheckFailed.
+    codes = [
+        "no_reader", "no_card", "wrong_key", "card_removed", "busy", "cancelled", "timeout",
+        "forbidden", "bad_request", "card_error", "not_genuine", "pace_required", "not_found",
+        "file_error", "internal",
+    ]
+    classes = [cancuoc._ERRORS[code] for code in codes]
+    assert len(set(classes)) == len(codes)
+    assert all(issubclass(kind, cancuoc.Error) and kind is not cancuoc.Error for kind in classes)
+    assert all(kind.__name__ in cancuoc.__all__ for kind in classes)

@@ -46,6 +46,13 @@ __all__ = [
     "BadRequest",
     "NotGenuine",
     "PaceRequired",
+    "Busy",
+    "Timeout",
+    "Forbidden",
+    "NotFound",
+    "CardError",
+    "FileError",
+    "Internal",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -91,6 +98,36 @@ class BadRequest(Error):
     """The arguments are wrong: a programming error, not the clerk's."""
 
 
+class Busy(Error):
+    """Another read is under way: wait for it to end."""
+
+
+class Timeout(Error):
+    """No card came within ``wait_seconds``."""
+
+
+class Forbidden(Error):
+    """The caller is not allowed (the local endpoint's rules; not raised by this module's own
+    calls)."""
+
+
+class NotFound(Error):
+    """No such route or resource."""
+
+
+class CardError(Error):
+    """The card answered, but not as a readable identity document: put it back and try again;
+    if it repeats, the card is not supported yet."""
+
+
+class FileError(Error):
+    """A trust file or a saved dump could not be read or used: check the path and the file."""
+
+
+class Internal(Error):
+    """A bug in cancuoc (a panic stopped at the boundary): please report it."""
+
+
 class NotGenuine(Error):
     """The chip's answers prove it is not a genuine chip (inconsistent PACE answers): do not
     read it again, do not file a record."""
@@ -127,6 +164,13 @@ _ERRORS = {
     "bad_request": BadRequest,
     "not_genuine": NotGenuine,
     "pace_required": PaceRequired,
+    "busy": Busy,
+    "timeout": Timeout,
+    "forbidden": Forbidden,
+    "not_found": NotFound,
+    "card_error": CardError,
+    "file_error": FileError,
+    "internal": Internal,
 }
 
 
