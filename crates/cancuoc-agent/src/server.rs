@@ -87,6 +87,28 @@ async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut stop
     }
 }
 
+/// Cancels the read under way when dropped armed: the request's future was dropped before
+/// its answer (its connection went away).
+struct CancelOnDrop {
+    shared: Arc<Shared>,
+    armed: bool,
+}
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if self.armed && self.shared.busy.load(std::sync::atomic::Ordering::SeqCst) {
+            (self.shared.log)("the caller went away: the read under way is cancelled");
+            self.shared.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
 fn header(request: &Request<Incoming>, name: &str) -> Option<String> {
     request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
@@ -106,11 +128,19 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Respo
     let (caller, reply) = match body_of(&shared, &method, &path, &headers, request).await {
         Err(refusal) => refusal,
         Ok(body) => {
+            // A read whose caller goes away (the page closed, the connection dropped) is ended:
+            // hyper drops this future then, and the guard cancels the read it started.
+            let guard = CancelOnDrop { shared: shared.clone(), armed: method == "POST" && path.starts_with("/v1/") };
             let shared = shared.clone();
             let (method, path, headers) = (method.clone(), path.clone(), headers.clone());
-            tokio::task::spawn_blocking(move || crate::route(&shared, &method, &path, &query, &headers, &body))
-                .await
-                .unwrap_or_else(|_| (None, Reply::error(&ApiError::new(Code::Internal, "internal error in cancuoc"))))
+            let routed =
+                tokio::task::spawn_blocking(move || crate::route(&shared, &method, &path, &query, &headers, &body))
+                    .await
+                    .unwrap_or_else(|_| {
+                        (None, Reply::error(&ApiError::new(Code::Internal, "internal error in cancuoc")))
+                    });
+            guard.disarm();
+            routed
         }
     };
     let who = match &caller {

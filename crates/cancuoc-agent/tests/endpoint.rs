@@ -590,3 +590,32 @@ fn a_navigation_or_an_image_from_any_page_never_reads_the_card() {
     assert!(String::from_utf8_lossy(&read.body).contains(&format!("name=\"so_cccd\" value=\"{ID}\"")));
     assert!(cards.commands() > 0);
 }
+
+#[test]
+fn a_waiting_read_ends_when_its_page_goes_away() {
+    let cards = DemoCards::default();
+    cards.set_card_present(false);
+    let agent = start(&cards);
+    let port = agent.port();
+    let host = host(&agent);
+    let body = format!(r#"{{"key":{{"id":"{ID}"}},"wait_seconds":60}}"#);
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let request = format!(
+        "POST /v1/read HTTP/1.1\r\nHost: {host}\r\nOrigin: {HIS}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let status = || send(port, "GET", "/v1/status", &[("Host", &host), ("Origin", HIS)], "").json();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while status()["busy"] != true {
+        assert!(Instant::now() < deadline, "the read did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The page is closed: its connection goes away, and with it the read that held the slot.
+    drop(stream);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status()["busy"] == true {
+        assert!(Instant::now() < deadline, "the read outlived its page");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
