@@ -304,6 +304,13 @@ fn passive_authentication_through_pcscd_genuine_unanchored_and_tampered() {
     assert_eq!(report["verification"]["passive"]["status"], "invalid");
     assert_eq!(report["verification"]["passive"]["data_groups"]["DG13"], "mismatch");
     assert!(stderr(&out).contains("DG13"), "{}", stderr(&out));
+    // No record format writes a record for it: nothing on stdout a script could file.
+    for format in ["checkin", "bhxh", "record", "csv"] {
+        let out = bed.cancuoc(&["read", "--id", "001090012345", "--format", format, "--trust", csca.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(3), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(stderr(&out).contains("verdict altered"), "{format}: {}", stderr(&out));
+    }
 }
 
 #[test]

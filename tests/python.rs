@@ -62,6 +62,20 @@ fn the_python_suite_passes_against_the_virtual_card_behind_pcscd() {
     assert!(summary.contains("13 passed"), "{text}");
 }
 
+/// Runs a Python `script` with the virtual card of `bed` as `sys.argv[1]`'s reader and the test
+/// CSCA as `sys.argv[2]`; it must print "ok".
+fn run_script(python: &Path, script: &str, bed: &TestBed) {
+    let csca = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
+    let out = Command::new(python)
+        .args(["-c", script, "Virtual PCD 00 00"])
+        .arg(&csca)
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("ok"), "{text}");
+}
+
 #[test]
 fn python_sees_a_pace_fallback_refuses_it_on_request_and_a_withheld_dg15_fails() {
     let Some(python) = python() else { return };
@@ -79,16 +93,7 @@ except cancuoc.PaceRequired as e:
     assert e.code == "pace_required" and "6982" in e.message and "PACE" in e.message_vi, vars(e)
 print("ok")
 "#;
-    let csca = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pki/cancuoc-test-csca.der");
-    let bed = TestBed::start(&["--refuse-pace", "6982"]);
-    let out = Command::new(&python)
-        .args(["-c", script, "Virtual PCD 00 00"])
-        .arg(&csca)
-        .env("PCSCLITE_CSOCK_NAME", bed.socket())
-        .output()
-        .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && text.contains("ok"), "{text}");
+    run_script(&python, script, &TestBed::start(&["--refuse-pace", "6982"]));
     // A chip that withholds the DG15 its EF.SOD lists: CheckFailed, verdict cloned.
     let script = r#"
 import sys, cancuoc
@@ -101,15 +106,7 @@ except cancuoc.CheckFailed as e:
     assert report["verification"]["passive"]["data_groups"]["DG15"] == "withheld"
 print("ok")
 "#;
-    let bed = TestBed::start(&["--hide-dg", "15"]);
-    let out = Command::new(&python)
-        .args(["-c", script, "Virtual PCD 00 00"])
-        .arg(&csca)
-        .env("PCSCLITE_CSOCK_NAME", bed.socket())
-        .output()
-        .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && text.contains("ok"), "{text}");
+    run_script(&python, script, &TestBed::start(&["--hide-dg", "15"]));
 }
 
 #[test]

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use cancuoc::report::{CheckStatus, HashResult, PassiveStatus, Verdict};
 use cancuoc::{Checks, Inspection, Report};
@@ -33,7 +32,7 @@ impl CheckInputs {
 
     /// The checks at `--at`, or now: validity is judged at this instant, not at midnight.
     pub(crate) fn checks(&self) -> Checks<'_> {
-        let now = now();
+        let now = cancuoc_agent::read::now();
         Checks::at_instant(&self.store, now).at_time(self.at.unwrap_or(now))
     }
 }
@@ -47,6 +46,19 @@ pub(crate) fn emit(mut inspection: Inspection, output: &OutputArgs) -> Result<Ex
     let report = inspection.report();
     let format = if output.json { crate::Format::Report } else { output.format };
     let pretty = |value: serde_json::Result<String>| value.unwrap_or_default();
+    let is_record =
+        matches!(format, crate::Format::Checkin | crate::Format::Bhxh | crate::Format::Record | crate::Format::Csv);
+    if is_record && report.check_failed() {
+        // A failed check never becomes a record a script could file: the verdict and why, exit 3.
+        errln!(
+            "cancuoc: the card failed a check (verdict {}): no record is written; --format report shows why",
+            report.verdict().as_str()
+        );
+        for reason in report.verdict_reasons() {
+            errln!("cancuoc: {reason}");
+        }
+        return Ok(ExitCode::from(3));
+    }
     match format {
         crate::Format::Text => print_text(report),
         crate::Format::Report => outln!("{}", report.to_json()),
@@ -187,10 +199,4 @@ fn print_verdicts(report: &Report) {
     let verdict = report.verdict();
     let word = if report.check_failed() { verdict.as_str().to_uppercase() } else { verdict.as_str().to_owned() };
     outln!("{:<20}{}", "Verdict", word);
-}
-
-/// This instant (UTC), seconds since 1970, from the system clock.
-fn now() -> i64 {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    i64::try_from(secs).unwrap_or(0)
 }

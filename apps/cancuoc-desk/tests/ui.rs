@@ -501,6 +501,10 @@ fn a_chip_that_withholds_dg15_is_shown_as_a_clone() {
     read_demo(&mut harness);
     harness.get_by_label("Chip giả (bản sao)");
     assert!(harness.query_by_label("Thẻ thật").is_none());
+    // No record to file for it; the dump stays, for the fraud report.
+    assert!(harness.query_by_label("Xuất hồ sơ JSON").is_none());
+    assert!(harness.query_by_label("Xuất hồ sơ CSV").is_none());
+    harness.get_by_label("Lưu hồ sơ đọc thẻ");
 }
 
 #[test]

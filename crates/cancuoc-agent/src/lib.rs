@@ -210,6 +210,21 @@ impl Reply {
     fn error(error: &ApiError) -> Self {
         Self::json(error.code.status(), &error.body())
     }
+
+    /// An HTML page of the navigate-and-return flow, under its Content-Security-Policy, never
+    /// framed, never telling the next site where it came from.
+    fn page(html: String, csp: String) -> Self {
+        Self {
+            status: 200,
+            body: html.into_bytes(),
+            content_type: "text/html; charset=utf-8",
+            headers: vec![
+                ("Content-Security-Policy", csp),
+                ("X-Frame-Options", "DENY".to_owned()),
+                ("Referrer-Policy", "no-referrer".to_owned()),
+            ],
+        }
+    }
 }
 
 /// Routes a request; the caller is `None` when the gate refused it.
@@ -381,16 +396,7 @@ fn checkin_page(shared: &Shared, query: &str) -> Reply {
         tickets.push(Ticket { id: id.clone(), query: query.to_owned(), issued: std::time::Instant::now() });
     }
     let (html, csp) = page::confirm(&return_origin, &id);
-    Reply {
-        status: 200,
-        body: html.into_bytes(),
-        content_type: "text/html; charset=utf-8",
-        headers: vec![
-            ("Content-Security-Policy", csp),
-            ("X-Frame-Options", "DENY".to_owned()),
-            ("Referrer-Policy", "no-referrer".to_owned()),
-        ],
-    }
+    Reply::page(html, csp)
 }
 
 /// The return address's origin when it is on the allow-list: only a listed address ever
@@ -460,16 +466,7 @@ fn checkin_confirmed(shared: &Shared, caller: &Caller, body: &[u8]) -> Reply {
     let mut fields = fields;
     fields.push(("state", state));
     let (html, csp) = page::post_back(&return_to, &return_origin, &fields);
-    Reply {
-        status: 200,
-        body: html.into_bytes(),
-        content_type: "text/html; charset=utf-8",
-        headers: vec![
-            ("Content-Security-Policy", csp),
-            ("X-Frame-Options", "DENY".to_owned()),
-            ("Referrer-Policy", "no-referrer".to_owned()),
-        ],
-    }
+    Reply::page(html, csp)
 }
 
 /// The check-in record's fields as form fields, with the verdict.

@@ -210,7 +210,9 @@ pub enum AccessError {
     },
     /// PACE was required (a bank's setting: `--require-pace`, `"require_pace": true`) and
     /// the card would have been read with BAC: the read stops before any data group.
-    #[error("PACE is required, but {why}: the card was not read (a BAC read can be copied more easily)")]
+    #[error(
+        "PACE is required, but {why}: the card was not read (a BAC read can be copied more easily); do not accept this card where PACE is required"
+    )]
     PaceRequired {
         /// Why BAC would have been used.
         why: String,

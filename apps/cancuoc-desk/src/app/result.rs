@@ -28,11 +28,15 @@ impl DeskApp {
             if ui.button(text::SAVE.get(lang)).clicked() {
                 action = Some(Save::Dump);
             }
-            if ui.button(text::EXPORT_JSON.get(lang)).clicked() {
-                action = Some(Save::RecordJson);
-            }
-            if ui.button(text::EXPORT_CSV.get(lang)).clicked() {
-                action = Some(Save::RecordCsv);
+            // A card that failed a check gives no record to file: the dump and the printed
+            // summary (with its red verdict) remain, for the fraud report.
+            if !report.check_failed() {
+                if ui.button(text::EXPORT_JSON.get(lang)).clicked() {
+                    action = Some(Save::RecordJson);
+                }
+                if ui.button(text::EXPORT_CSV.get(lang)).clicked() {
+                    action = Some(Save::RecordCsv);
+                }
             }
             if ui.button(text::PRINT_SUMMARY.get(lang)).clicked() {
                 action = Some(Save::Summary);

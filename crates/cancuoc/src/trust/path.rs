@@ -104,15 +104,14 @@ fn extend<'a>(
             }
         }
         above.push(issuer);
+        let before = found.paths.len();
         if (rules.is_anchor)(issuer) {
             found.paths.push(above.clone());
         } else if above.len() < MAX_DEPTH {
-            let before = found.paths.len();
             extend(issuer, pool, rules, above, found);
-            if found.paths.len() == before && !found.dangling.iter().any(|c| c.der == issuer.der) {
-                found.dangling.push(issuer);
-            }
-        } else if !found.dangling.iter().any(|c| c.der == issuer.der) {
+        }
+        // An intermediate that verified but led to no anchor: named in the verdict.
+        if found.paths.len() == before && !found.dangling.iter().any(|c| c.der == issuer.der) {
             found.dangling.push(issuer);
         }
         above.pop();
