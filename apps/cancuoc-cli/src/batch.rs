@@ -39,7 +39,7 @@ fn verdict_word(verdict: Verdict) -> &'static str {
 
 fn check_one(dir: &Path, checks: &Checks<'_>, json: bool) -> Outcome {
     let name = dir.display().to_string();
-    let found = cancuoc_agent::dump::read_dir(dir).and_then(|(files, report_json)| {
+    let found = cancuoc_kit::dump::read_dir(dir).and_then(|(files, report_json)| {
         cancuoc::inspect_dump(files, report_json.as_deref(), checks)
             .ok_or_else(|| format!("{name} holds no dump (no DGn.bin or SOD.bin files)"))
     });

@@ -32,7 +32,7 @@ impl CheckInputs {
 
     /// The checks at `--at`, or now: validity is judged at this instant, not at midnight.
     pub(crate) fn checks(&self) -> Checks<'_> {
-        let now = cancuoc_agent::read::now();
+        let now = cancuoc_kit::clock::now();
         Checks::at_instant(&self.store, now).at_time(self.at.unwrap_or(now))
     }
 }

@@ -5,7 +5,9 @@
 use std::process::ExitCode;
 
 use cancuoc_agent::config;
-use cancuoc_agent::{Agent, Cards, DemoCards, PcscCards, Settings};
+use cancuoc_agent::{Agent, Settings};
+use cancuoc_kit::cards::{Cards, PcscCards};
+use cancuoc_kit::demo::DemoCards;
 
 use crate::ServeArgs;
 use crate::console::errln;

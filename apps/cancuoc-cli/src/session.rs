@@ -3,13 +3,16 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use cancuoc::profile::cccd::CccdId;
 use cancuoc::transport::{Recorder, RecordingRng, RecordingTransport, ReplayTransport, Trace};
 use cancuoc::{AccessKey, Connect, Error, ReadOptions, Transport, TransportError};
-use cancuoc_pcsc::PcscTransport;
-use cancuoc_sim::Faults;
+use cancuoc_kit::cards::PcscCards;
+use cancuoc_kit::demo::DemoCards;
+use cancuoc_kit::wait::Connector;
 use rand_core::CryptoRng;
 
 use crate::OutputArgs;
@@ -87,40 +90,47 @@ pub(crate) fn readers() -> Result<ExitCode, CliError> {
 }
 
 /// `cancuoc read`: connects to the reader, waiting up to `wait` for a card to be placed and,
-/// after a tear, for it to be put back.
+/// after a tear, for it to be put back (the waiting rule of `cancuoc_kit::wait`: a card being
+/// swapped is waited out, never taken for "no card"). Without `--wait`, one look each time.
 pub(crate) fn read_pcsc(
     reader: Option<&str>,
     wait: Option<Duration>,
     key: &AccessKey,
     output: &OutputArgs,
 ) -> Result<ExitCode, CliError> {
+    // Trust is loaded before waiting for the card: a bad trust file stops the command at once.
+    let checks = CheckInputs::load(&output.trust)?;
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-    let connect = |attempt| {
-        if attempt == Connect::PutBack {
-            let Some(wait) = wait else { return Err(Error::Transport(TransportError::CardRemoved)) };
-            errln!(
-                "cancuoc: the card was removed: put it back on the reader to go on (waiting {} s) — đặt lại thẻ để đọc tiếp",
-                wait.as_secs()
-            );
-        }
-        match wait {
-            Some(wait) => Ok(PcscTransport::connect_waiting(reader, wait)?),
-            None => Ok(PcscTransport::connect(reader)?),
-        }
-    };
-    run(connect, key, &mut rng, output, ReadWords::of(output), None)
+    let wait = wait.unwrap_or_default();
+    let mut connector = Connector::wait(&PcscCards, reader, wait, Arc::new(AtomicBool::new(false)))
+        .map_err(CliError::Wait)?
+        .put_back_wait(wait)
+        .on_put_back(|wait| {
+            if !wait.is_zero() {
+                errln!(
+                    "cancuoc: the card was removed: put it back on the reader to go on (waiting {} s) — đặt lại thẻ để đọc tiếp",
+                    wait.as_secs()
+                );
+            }
+        });
+    run_checked(|attempt| connector.connect(attempt), key, &mut rng, output, &checks, ReadWords::of(output), None)
 }
 
-/// `cancuoc demo`: the built-in virtual CCCD, in process.
+/// `cancuoc demo`: the built-in virtual CCCD on its virtual reader, in process (the kit's
+/// `DemoCards`, as `serve --demo`, the desk and `cancuoc_demo` read it).
 pub(crate) fn demo(output: &OutputArgs) -> Result<ExitCode, CliError> {
-    let (chip, _) = cancuoc_sim::specimen_chip(Faults::default()).map_err(|e| CliError::Read(e.into()))?;
+    let checks = CheckInputs::load(&output.trust)?;
+    let cards = DemoCards::default();
+    let mut connector =
+        Connector::wait(&cards, None, Duration::ZERO, Arc::new(AtomicBool::new(false))).map_err(CliError::Wait)?;
     // As at a clinic desk: the ID number alone (PACE with its last 6 digits as CAN).
     let id = CccdId::parse(&cancuoc_sim::CitizenProfile::specimen().id_number).map_err(|e| CliError::Read(e.into()))?;
     let key = id.can_key().map_err(|e| CliError::Read(e.into()))?;
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     // The specimen is fictional, so its trace may name its key for `cancuoc replay`.
     let comment = format!("{TRACE_KEY_COMMENT}can 012345");
-    run(once(chip), &key, &mut rng, output, ReadWords::of(output), Some(&comment))
+    let connect = |attempt| connector.connect(attempt);
+    run_checked(connect, &key, &mut rng, output, &checks, ReadWords::of(output), Some(&comment))
 }
 
 /// `cancuoc replay`.
@@ -146,7 +156,7 @@ pub(crate) fn replay(path: &Path, key_args: &KeyArgs, json: bool) -> Result<Exit
 /// `cancuoc verify DIR`: the dump's files and report.json, checked by the core.
 pub(crate) fn verify_dump(dir: &Path, json: bool, trust: &crate::TrustArgs) -> Result<ExitCode, CliError> {
     let checks = CheckInputs::load(trust)?;
-    let (files, report_json) = cancuoc_agent::dump::read_dir(dir).map_err(CliError::Io)?;
+    let (files, report_json) = cancuoc_kit::dump::read_dir(dir).map_err(CliError::Io)?;
     let inspection = cancuoc::inspect_dump(files, report_json.as_deref(), &checks.checks())
         .ok_or_else(|| CliError::Io(format!("{} holds no dump (no DGn.bin or SOD.bin files)", dir.display())))?;
     let output = OutputArgs { json, trust: trust.clone(), ..OutputArgs::default() };
@@ -167,7 +177,7 @@ fn trace_key(trace: &Trace) -> Result<Option<AccessKey>, CliError> {
 /// Authenticates, reads with progress (going on after a tear when `connect` brings the card
 /// back), records a trace if asked, checks against the trust given, and prints the result.
 fn run<T: Transport>(
-    mut connect: impl FnMut(Connect) -> Result<T, Error>,
+    connect: impl FnMut(Connect) -> Result<T, Error>,
     key: &AccessKey,
     rng: &mut impl CryptoRng,
     output: &OutputArgs,
@@ -175,6 +185,19 @@ fn run<T: Transport>(
     trace_comment: Option<&str>,
 ) -> Result<ExitCode, CliError> {
     let checks = CheckInputs::load(&output.trust)?;
+    run_checked(connect, key, rng, output, &checks, words, trace_comment)
+}
+
+/// [`run`] with the trust already loaded.
+fn run_checked<T: Transport>(
+    mut connect: impl FnMut(Connect) -> Result<T, Error>,
+    key: &AccessKey,
+    rng: &mut impl CryptoRng,
+    output: &OutputArgs,
+    checks: &CheckInputs,
+    words: ReadWords,
+    trace_comment: Option<&str>,
+) -> Result<ExitCode, CliError> {
     let checks = checks.checks();
     let started = Instant::now();
     let progress = ReadProgress::new();

@@ -8,13 +8,15 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use cancuoc::profile::key_input::{KeyField, KeyInput};
-use cancuoc::{AccessKey, ErrorClass, TrustStore};
+use cancuoc::{AccessKey, TrustStore};
+use cancuoc_kit::demo::{DEMO_READER, DemoCards};
+use cancuoc_kit::error::Code;
 use eframe::egui::{self, Color32, RichText};
 
-use crate::presence::{DEMO_READER, POLL_INTERVAL, Snapshot, Watch, WatchHandle};
+use crate::presence::{POLL_INTERVAL, Snapshot, Watch, WatchHandle};
 use crate::settings::{Mode, Settings};
 use crate::text::{self, Lang};
-use crate::worker::{self, DemoCard, Message, Outcome, Source};
+use crate::worker::{self, Message, Outcome, Source};
 
 mod controls;
 mod result;
@@ -64,7 +66,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            source: Source::Demo(DemoCard::default()),
+            source: Source::Demo(DemoCards::default()),
             lang: Lang::Vi,
             auto_clear: Duration::from_secs(120),
             trust: TrustStore::new(),
@@ -99,7 +101,7 @@ enum State {
         saved: Option<Result<String, String>>,
     },
     /// The read failed: what the banner says.
-    Failed(&'static text::Text),
+    Failed(text::Text),
 }
 
 /// The application.
@@ -269,11 +271,11 @@ impl DeskApp {
         self.armed = false;
         if matches!(self.options.source, Source::Demo(_)) && !self.card_present() {
             // As a real reader would answer with no card on it.
-            self.state = State::Failed(text::error(ErrorClass::NoReader));
+            self.state = State::Failed(text::error(Code::NoCard));
             return;
         }
         self.reads_started += 1;
-        let policy = worker::Policy { now: now_unix(), require_pace: self.mode == Mode::Bank };
+        let policy = worker::Policy { now: cancuoc_kit::clock::now(), require_pace: self.mode == Mode::Bank };
         let source = match &self.options.source {
             Source::Demo(card) => Source::Demo(card.clone()),
             Source::Reader(_) => Source::Reader(self.effective_reader()),
@@ -324,8 +326,7 @@ impl DeskApp {
                     }
                     Message::PutBack => *put_back = true,
                     Message::Done(outcome) => finished = Some(Ok(outcome)),
-                    Message::Failed(class, _) => finished = Some(Err(text::error(class))),
-                    Message::PaceRequired => finished = Some(Err(&text::ERR_PACE_REQUIRED)),
+                    Message::Failed(code, _) => finished = Some(Err(text::error(code))),
                 }
             }
             match finished {
@@ -425,12 +426,6 @@ pub fn install_fonts(ctx: &egui::Context) {
         fonts.families.entry(family).or_default().insert(0, "dejavu".to_owned());
     }
     ctx.set_fonts(fonts);
-}
-
-/// Seconds since 1970 on the system clock (UTC).
-fn now_unix() -> i64 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    i64::try_from(secs).unwrap_or(0)
 }
 
 impl eframe::App for DeskApp {

@@ -1,4 +1,4 @@
-//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--anchor CERT]... [--fingerprint SHA256HEX]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
+//! `cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust PATH]... [--anchor CERT]... [--fingerprint SHA256HEX]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]`
 //!
 //! `--mode`: `clinic` reads as soon as a card is on the reader and the ID (or QR) is in; `bank`
 //! reads on Enter or the button. The chosen reader and mode are remembered in
@@ -8,9 +8,11 @@
 //! `--clear-after`: seconds without input after which the result is cleared (default 120), so
 //! personal data do not linger on a shared desk screen.
 //!
-//! `--trust FILE`: a CSCA certificate, a CRL or a CSCA master list; a master list counts only
-//! when a CSCA given with `--trust`/`--anchor CERT` or pinned with `--fingerprint SHA256HEX`
-//! certifies its signer (else the app does not start, naming the CSCA and its fingerprint).
+//! `--trust PATH`: a CSCA certificate, a CRL, a CSCA master list, or a folder of them (walked
+//! four levels deep, its unusable files skipped with a warning), by the rules of the CLI and
+//! the C ABI (`cancuoc_kit::trust`); a master list counts only when a CSCA given with
+//! `--trust`/`--anchor CERT` or pinned with `--fingerprint SHA256HEX` certifies its signer
+//! (else the app does not start, naming the CSCA and its fingerprint).
 //!
 //! `--save-dir`: where "save the dump" creates its folders (default `$HOME/cancuoc`;
 //! `Documents\cancuoc` on Windows).
@@ -25,8 +27,10 @@ use std::process::ExitCode;
 
 use cancuoc_desk::settings::{self, Mode};
 use cancuoc_desk::text::Lang;
-use cancuoc_desk::worker::{DemoCard, Source};
+use cancuoc_desk::worker::Source;
 use cancuoc_desk::{DeskApp, Options, Screenshot};
+use cancuoc_kit::demo::DemoCards;
+use cancuoc_kit::trust::TrustSources;
 
 fn main() -> ExitCode {
     let mut options = Options {
@@ -36,12 +40,12 @@ fn main() -> ExitCode {
         ..Options::default()
     };
     let mut reader_named = false;
-    let mut trust_files = Vec::new();
+    let mut trust = TrustSources::default();
     options.save_dir = settings::default_save_dir();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--demo" => options.source = Source::Demo(DemoCard::default()),
+            "--demo" => options.source = Source::Demo(DemoCards::default()),
             "--reader" => {
                 options.source = Source::Reader(args.next());
                 reader_named = true;
@@ -65,34 +69,34 @@ fn main() -> ExitCode {
                 options.screenshot = Some(Screenshot::new(path.into()));
             }
             "--lang" => options.lang = if args.next().as_deref() == Some("en") { Lang::En } else { Lang::Vi },
-            "--trust" | "--anchor" => {
+            "--trust" => {
                 let Some(path) = args.next() else { return usage() };
-                match std::fs::read(&path) {
-                    Ok(bytes) => trust_files.push((path, bytes)),
-                    Err(e) => {
-                        eprintln!("cancuoc-desk: cannot read {path}: {e}");
-                        return ExitCode::from(1);
-                    }
-                }
+                trust.paths.push(path.into());
+            }
+            "--anchor" => {
+                let Some(path) = args.next() else { return usage() };
+                trust.anchors.push(path.into());
             }
             "--fingerprint" => {
-                let Some(sha256) = args.next().as_deref().and_then(cancuoc::trust::parse_fingerprint) else {
-                    return usage();
-                };
-                options.trust.pin_fingerprint(sha256);
+                let Some(sha256) = args.next() else { return usage() };
+                trust.fingerprints.push(sha256);
             }
             _ => return usage(),
         }
     }
-    // A named trust file that cannot be used is an error, not a silent "untrusted" badge: a
-    // master list counts only when a CSCA given directly (or its fingerprint) anchors it.
-    for ((name, _), outcome) in trust_files.iter().zip(options.trust.add_files(&trust_files)) {
-        if let Err(e) = outcome {
-            eprintln!("cancuoc-desk: {e}");
-            if matches!(e, cancuoc::trust::TrustError::MasterListUnanchored { .. }) {
-                eprintln!("cancuoc-desk: {name}: give its CSCA with --anchor CERT or --fingerprint SHA256HEX");
+    // The rules every front end follows (cancuoc_kit::trust): a named trust file that cannot
+    // be used is an error, not a silent "untrusted" badge; a folder's unusable files are
+    // skipped with a warning; a master list counts only when a CSCA given beside it anchors it.
+    match cancuoc_kit::trust::load(&trust) {
+        Ok(loaded) => {
+            for warning in &loaded.warnings {
+                eprintln!("cancuoc-desk: warning: {warning}");
             }
-            return ExitCode::from(1);
+            options.trust = loaded.store;
+        }
+        Err(e) => {
+            eprintln!("cancuoc-desk: {e}");
+            return ExitCode::from(if e.is_usage() { 2 } else { 1 });
         }
     }
     if options.screenshot.is_some() {
@@ -100,7 +104,7 @@ fn main() -> ExitCode {
         options.settings_path = None;
     }
     if options.screenshot.is_some() && !reader_named {
-        options.source = Source::Demo(DemoCard::default());
+        options.source = Source::Demo(DemoCards::default());
     }
     if options.screenshot.is_some() && options.id.is_empty() && matches!(options.source, Source::Demo(_)) {
         options.id = cancuoc_sim::CitizenProfile::specimen().id_number;
@@ -138,7 +142,7 @@ fn main() -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust FILE]... [--anchor CERT]... [--fingerprint SHA256HEX]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
+        "usage: cancuoc-desk [--demo] [--reader NAME] [--mode clinic|bank] [--clear-after SECONDS] [--lang vi|en] [--trust PATH]... [--anchor CERT]... [--fingerprint SHA256HEX]... [--id ID] [--save-dir DIR] [--screenshot FILE.png]"
     );
     ExitCode::from(2)
 }

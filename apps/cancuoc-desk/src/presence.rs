@@ -12,8 +12,8 @@ pub use cancuoc_pcsc::ReaderInfo;
 /// read at once, slow enough to cost nothing.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
-/// The demo's one reader.
-pub const DEMO_READER: &str = "cancuoc demo (virtual CCCD)";
+/// The demo's one reader: the name every front end gives the virtual reader.
+pub use cancuoc_kit::demo::DEMO_READER;
 
 /// The latest look at the readers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub enum Lang {
 }
 
 /// One text in both languages.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Text {
     pub(crate) vi: &'static str,
     pub(crate) en: &'static str,
@@ -24,17 +25,11 @@ impl Text {
     }
 }
 
-/// The banner for a failed read: what to do next.
-pub(crate) fn error(class: cancuoc::ErrorClass) -> &'static Text {
-    use cancuoc::ErrorClass;
-    match class {
-        ErrorClass::WrongKey => &ERR_WRONG_KEY,
-        ErrorClass::CardRemoved => &ERR_REMOVED,
-        ErrorClass::NoReader => &ERR_NO_READER,
-        ErrorClass::Tampered => &ERR_TAMPERED,
-        ErrorClass::Unsupported => &ERR_UNSUPPORTED,
-        _ => &ERR_OTHER,
-    }
+/// The banner for a failed read: what to do next, in the words of the table every front end
+/// uses (`cancuoc_kit::error`: the endpoint's `message_vi`, the end of the CLI's error line).
+pub(crate) fn error(code: cancuoc_kit::error::Code) -> Text {
+    let advice = code.advice();
+    Text { vi: advice.vi, en: advice.en }
 }
 
 macro_rules! texts {
@@ -114,14 +109,7 @@ texts! {
     CLONE_WHY: "Chip không chứng minh được khóa của thẻ gốc", "The chip could not prove it holds the original card's key";
     NOT_CHECKED: "Chưa kiểm tra", "Not checked";
     IGNORED: "không dùng: EF.SOD không ký nhóm dữ liệu này (có thể là dữ liệu cài thêm)", "not used: EF.SOD does not sign this data group (possibly injected data)";
-    ERR_WRONG_KEY: "Số định danh (hoặc ngày) không mở được thẻ — kiểm tra lại 12 số", "The ID number (or dates) does not open this card — check the 12 digits";
     PUT_BACK: "Đặt lại thẻ để đọc tiếp", "Put the card back to go on reading";
-    ERR_REMOVED: "Thẻ bị rút ra — đặt lại thẻ lên đầu đọc", "Card removed — place it on the reader again";
-    ERR_NO_READER: "Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên", "No reader or no card — plug in the reader and place the card";
-    ERR_TAMPERED: "Thẻ trả lời sai khi đọc — đọc lại; nếu lặp lại, không tin thẻ này", "The card answered wrongly — read again; if it repeats, do not trust this card";
-    ERR_UNSUPPORTED: "Thẻ này cần chức năng chưa hỗ trợ", "This card needs something not supported yet";
-    ERR_PACE_REQUIRED: "Chế độ ngân hàng chỉ đọc thẻ qua PACE: thẻ này chỉ đọc được bằng BAC — không dùng để giao dịch", "Bank mode reads only over PACE: this card could be read only with BAC — do not use it for the transaction";
-    ERR_OTHER: "Không đọc được thẻ", "The card could not be read";
     WEB: "Cho phép trang web đọc thẻ", "Let web pages read the card";
     WEB_PORT: "cổng", "port";
     WEB_ALLOWED: "Trang được phép", "Allowed pages";

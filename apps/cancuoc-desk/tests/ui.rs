@@ -247,7 +247,7 @@ fn bank_mode_reads_on_the_button_only() {
     harness.run_steps(2);
     harness.get_by_label("Đọc thẻ").click();
     harness.run_steps(2);
-    harness.get_by_label("Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên");
+    harness.get_by_label("Chưa có thẻ trên đầu đọc: đặt thẻ lên đầu đọc.");
 }
 
 fn temp_path(tag: &str) -> std::path::PathBuf {
@@ -334,7 +334,8 @@ fn in_clinic_mode_a_card_arriving_on_the_chosen_reader_starts_the_read() {
     // The read went to PC/SC (not running in this test, so it fails — with its banner).
     assert_eq!(harness.state().reads_started(), 1);
     wait(&mut harness);
-    harness.get_by_label("Không có đầu đọc hoặc không có thẻ — cắm đầu đọc, đặt thẻ lên");
+    // The words of every front end's error table (cancuoc_kit::error).
+    harness.get_by_label("Không tìm thấy đầu đọc thẻ: cắm đầu đọc và thử lại.");
     // Not again for the same card; again once it was taken off and put back.
     harness.run_steps(3);
     assert_eq!(harness.state().reads_started(), 1);
@@ -466,7 +467,7 @@ fn harness_for(document: cancuoc_sim::IssuedDocument) -> Harness<'static, DeskAp
     let csca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/cancuoc-test-csca.der")).unwrap();
     let mut trust = cancuoc::TrustStore::new();
     trust.add_file("csca", &csca).unwrap();
-    let card = cancuoc_desk::worker::DemoCard { document: Some(Box::new(document)), ..Default::default() };
+    let card = cancuoc_kit::demo::DemoCards::with_document(document, cancuoc_sim::Faults::default());
     harness(Options { source: Source::Demo(card), trust, ..Options::default() })
 }
 
@@ -513,7 +514,7 @@ fn a_pace_refusal_is_a_warning_at_the_clinic_and_refused_in_bank_mode() {
     let csca = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/pki/cancuoc-test-csca.der")).unwrap();
     let refusing = || {
         let faults = cancuoc_sim::Faults { refuse_pace: Some(cancuoc::StatusWord(0x6982)), ..Default::default() };
-        Source::Demo(cancuoc_desk::worker::DemoCard { faults, ..Default::default() })
+        Source::Demo(faults.into())
     };
     let trust = || {
         let mut trust = cancuoc::TrustStore::new();
@@ -541,7 +542,7 @@ fn a_pace_refusal_is_a_warning_at_the_clinic_and_refused_in_bank_mode() {
     type_qr(&mut bank);
     bank.get_by_label("Đọc thẻ").click();
     wait(&mut bank);
-    bank.get_by_label_contains("Chế độ ngân hàng chỉ đọc thẻ qua PACE");
+    bank.get_by_label_contains("quầy này yêu cầu PACE");
     assert!(bank.state().shown_name().is_none());
 }
 

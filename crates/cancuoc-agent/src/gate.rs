@@ -9,7 +9,7 @@
 
 use subtle::ConstantTimeEq;
 
-use crate::error::{ApiError, Code};
+use cancuoc_kit::error::{ApiError, Code};
 
 /// The headers the gate looks at.
 #[derive(Debug, Clone, Default)]

@@ -25,17 +25,16 @@
 //! anything is allocated, and bodies are read only for a request the gate admitted. Idle or
 //! slow connections cost a task each, never a thread, so they cannot starve a listed page.
 //! The read itself (PC/SC and the core are blocking) runs on tokio's blocking pool.
+//!
+//! HTTP and no more: the reading, waiting, answer shapes and error table are `cancuoc-kit`'s,
+//! the same the CLI, the desk and the C ABI use.
 
 #![forbid(unsafe_code)]
 
-pub mod cards;
 pub mod config;
-pub mod dump;
-pub mod error;
 pub mod gate;
 mod page;
-pub mod read;
-pub mod request;
+pub mod query;
 mod server;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,12 +42,13 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use cancuoc::TrustStore;
+use cancuoc_kit::answer;
+use cancuoc_kit::cards::Cards;
+use cancuoc_kit::error::{ApiError, Code};
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-pub use cards::{Cards, DEMO_READER, DemoCards, PcscCards, ReaderState};
 pub use config::DEFAULT_PORT;
-pub use error::{ApiError, Code};
 use gate::{Caller, Gate, RequestHeaders};
 
 /// The status route's schema name.
@@ -300,7 +300,7 @@ fn status(shared: &Shared) -> Value {
         .readers()
         .unwrap_or_default()
         .into_iter()
-        .map(|r| json!({"name": r.name, "card": r.card}))
+        .map(|r| json!({"name": r.name, "card": r.card_present}))
         .collect();
     json!({
         "schema": SCHEMA,
@@ -351,7 +351,7 @@ fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, body: 
         return reply;
     }
     // The server read the body within its size and time limits ([`server`]).
-    let read_request = match request::parse_body(body) {
+    let read_request = match cancuoc_kit::request::parse_body(body) {
         Ok(r) => r,
         Err(e) => return Reply::error(&e),
     };
@@ -363,7 +363,7 @@ fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, body: 
     if read_request.reader.is_none() {
         read_request.reader.clone_from(&shared.reader);
     }
-    match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
+    match answer::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
         // A failed check is never a success: 422, the verdict and why, no record.
         Ok(answer) if answer.check_failed => Reply::json(Code::CheckFailed.status(), &answer.body),
         Ok(answer) => Reply::json(200, &answer.body),
@@ -375,7 +375,7 @@ fn read_route(shared: &Shared, caller: &Caller, headers: &RequestHeaders, body: 
 /// page ([`page::confirm`]) naming the site the record would go to. Nothing touches the card:
 /// an `<img>`, a link or a form from any page gets this page and no more.
 fn checkin_page(shared: &Shared, query: &str) -> Reply {
-    let (_, return_to, _) = match request::parse_query(query) {
+    let (_, return_to, _) = match query::parse_query(query) {
         Ok(parsed) => parsed,
         Err(e) => return Reply::error(&e),
     };
@@ -434,7 +434,7 @@ fn checkin_confirmed(shared: &Shared, caller: &Caller, body: &[u8]) -> Reply {
             "this confirmation is unknown, used or expired: start again from your system's page",
         ));
     };
-    let (mut read_request, return_to, state) = match request::parse_query(&taken.query) {
+    let (mut read_request, return_to, state) = match query::parse_query(&taken.query) {
         Ok(parsed) => parsed,
         Err(e) => return Reply::error(&e),
     };
@@ -451,7 +451,7 @@ fn checkin_confirmed(shared: &Shared, caller: &Caller, body: &[u8]) -> Reply {
                 if read_request.reader.is_none() {
                     read_request.reader.clone_from(&shared.reader);
                 }
-                match read::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
+                match answer::perform(shared.cards.as_ref(), &shared.trust, &read_request, &shared.cancel) {
                     // A card that failed a check posts back its verdict, never a record.
                     Ok(answer) if answer.check_failed => vec![
                         ("error", Code::CheckFailed.word().to_owned()),

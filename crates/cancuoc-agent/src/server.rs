@@ -24,9 +24,9 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 
-use crate::error::{ApiError, Code};
 use crate::gate::{Caller, RequestHeaders};
 use crate::{Reply, Shared};
+use cancuoc_kit::error::{ApiError, Code};
 
 /// How long a client has to send its request line and headers.
 pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -36,6 +36,8 @@ pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECTION_LIMIT: Duration = Duration::from_secs(150);
 /// Connections open at once; more are closed as they arrive.
 const MAX_CONNECTIONS: usize = 256;
+/// The largest body read (a read request is well under 1 KiB).
+pub(crate) const MAX_BODY: usize = 16 * 1024;
 
 /// Serves `listener` on a thread of its own until `stop` fires (or its sender is dropped);
 /// the thread ends once the listener is closed and the runtime shut down.
@@ -178,10 +180,10 @@ async fn body_of(
         Some(None) => {
             return Err((Some(caller.clone()), Reply::error(&ApiError::new(Code::BadRequest, "bad Content-Length"))));
         }
-        Some(Some(length)) if length > crate::request::MAX_BODY as u64 => return Err(too_large()),
+        Some(Some(length)) if length > MAX_BODY as u64 => return Err(too_large()),
         _ => {}
     }
-    let limited = Limited::new(request.into_body(), crate::request::MAX_BODY);
+    let limited = Limited::new(request.into_body(), MAX_BODY);
     match tokio::time::timeout(BODY_TIMEOUT, limited.collect()).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes().to_vec()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),

@@ -10,7 +10,8 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use base64ct::{Base64, Encoding};
-use cancuoc_agent::{Agent, DemoCards, Settings};
+use cancuoc_agent::{Agent, Settings};
+use cancuoc_kit::demo::{DEMO_READER, DemoCards};
 use serde_json::Value;
 
 const HIS: &str = "https://his.example.vn";
@@ -123,7 +124,7 @@ fn status_names_readers_and_nothing_personal() {
     let status = answer.json();
     assert_eq!(status["schema"], "cancuoc-agent/1");
     assert_eq!(status["busy"], false);
-    assert_eq!(status["readers"][0]["name"], cancuoc_agent::DEMO_READER);
+    assert_eq!(status["readers"][0]["name"], DEMO_READER);
     assert_eq!(status["readers"][0]["card"], true);
     assert_eq!(answer.header("Access-Control-Allow-Origin"), Some(HIS));
     assert_eq!(answer.header("Vary"), Some("Origin"));
@@ -442,7 +443,7 @@ fn a_forged_or_cloned_card_is_never_a_success_and_files_no_record() {
         (specimen().cloned(), "cloned"),
         (specimen().without(cancuoc::lds::DgNumber::DG15), "cloned"),
     ] {
-        let cards = DemoCards::with_document(card);
+        let cards = DemoCards::with_document(card, cancuoc_sim::Faults::default());
         let agent = start(&cards);
         let answer = read_as_page(&agent, &format!(r#"{{"key":{{"id":"{ID}"}},"want":["holder","photo","raw"]}}"#));
         let text = String::from_utf8_lossy(&answer.body).into_owned();

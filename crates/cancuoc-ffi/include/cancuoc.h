@@ -52,7 +52,8 @@ int32_t cancuoc_verify(const char *request_json, char **out_json);
 
 /*
  Reads the built-in virtual CCCD (no reader needed): the request of [`cancuoc_read`], all of
- it optional (`{}` or null reads with the specimen's ID number).
+ it optional (`{}` or null reads with the specimen's ID number). A library built without the
+ feature `demo` answers 1 and `no_reader`, saying so.
 
  # Safety
  As [`cancuoc_read`].

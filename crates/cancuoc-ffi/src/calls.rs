@@ -1,5 +1,5 @@
-//! What each C entry point does, in safe Rust: parse the request, run the endpoint's read (or
-//! check a dump), answer JSON with the CLI's exit code. Other language bindings written in Rust
+//! What each C entry point does, in safe Rust: parse the request, run the read every front end
+//! runs (`cancuoc_kit::answer`, or check a dump), answer JSON with the CLI's exit code. Other language bindings written in Rust
 //! (the Python module, `bindings/python`) call these instead of the C functions: the same
 //! requests, answers and codes, without the C strings. Run them through [`guarded`].
 
@@ -8,8 +8,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use base64ct::{Base64, Encoding};
 use cancuoc::{Checks, TrustStore};
-use cancuoc_agent::request::parse_body;
-use cancuoc_agent::{ApiError, Cards, Code, DemoCards, PcscCards};
+use cancuoc_kit::cards::{Cards, PcscCards};
+use cancuoc_kit::error::{ApiError, Code};
+use cancuoc_kit::request::parse_body;
 use serde_json::{Map, Value, json};
 
 /// The reads under way, each with its own cancel flag and the caller's `cancel_token`: a
@@ -62,7 +63,7 @@ impl Outcome {
 
     /// The answer of a card or dump that was read (`verdict`, the report, what was asked);
     /// when a check failed, code 3 and the endpoint's failed answer
-    /// ([`cancuoc_agent::read::failed_body`]: `verdict`, `error` with code `check_failed`, the
+    /// ([`cancuoc_kit::answer::failed_body`]: `verdict`, `error` with code `check_failed`, the
     /// verdict and the reasons in both languages, the report without the holder's data, no
     /// record), with the same `error` object also as `check_failed` (its name before 0.2).
     fn read(mut json: Value, check_failed: bool) -> Self {
@@ -101,7 +102,8 @@ pub fn guarded(call: impl FnOnce() -> Outcome) -> Outcome {
 pub fn readers() -> Outcome {
     match PcscCards.readers() {
         Ok(list) => {
-            let readers: Vec<Value> = list.into_iter().map(|r| json!({"name": r.name, "card": r.card})).collect();
+            let readers: Vec<Value> =
+                list.into_iter().map(|r| json!({"name": r.name, "card": r.card_present})).collect();
             Outcome::ok(json!({ "readers": readers }))
         }
         Err(e) => Outcome::error(&ApiError::from_read(&cancuoc::Error::Transport(e), false)),
@@ -134,8 +136,18 @@ pub fn read(request: &str) -> Outcome {
 }
 
 /// Reads the built-in virtual CCCD; `request` as for `cancuoc_read`, all optional (`cancuoc_demo`).
+/// A library built without the feature `demo` has no virtual card: `no_reader`, saying so.
 pub fn demo(request: &str) -> Outcome {
-    read_with(&DemoCards::default(), request, true)
+    #[cfg(feature = "demo")]
+    return read_with(&cancuoc_kit::demo::DemoCards::default(), request, true);
+    #[cfg(not(feature = "demo"))]
+    {
+        let _ = request;
+        Outcome::error(&ApiError::new(
+            Code::NoReader,
+            "this build of cancuoc has no virtual card: build cancuoc-ffi with the feature demo to try it",
+        ))
+    }
 }
 
 fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
@@ -161,7 +173,7 @@ fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
         Err(e) => return Outcome::error(&e),
     };
     let registered = Registered::new(token);
-    match cancuoc_agent::read::perform(cards, &trust, &request, &registered.0) {
+    match cancuoc_kit::answer::perform(cards, &trust, &request, &registered.0) {
         Ok(answer) => Outcome::read(answer.body, answer.check_failed),
         Err(e) => Outcome::error(&e),
     }
@@ -177,7 +189,7 @@ pub fn verify(request: &str) -> Outcome {
         Ok(trust) => trust,
         Err(outcome) => return outcome,
     };
-    let now = cancuoc_agent::read::now();
+    let now = cancuoc_kit::clock::now();
     let at = match object.remove("at") {
         None | Some(Value::Null) => now,
         Some(Value::String(text)) => match cancuoc::report::parse_instant(&text) {
@@ -187,7 +199,7 @@ pub fn verify(request: &str) -> Outcome {
         Some(_) => return Outcome::bad_request("at: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"),
     };
     let (files, report_json) = match (object.remove("dir"), object.remove("files")) {
-        (Some(Value::String(dir)), None) => match cancuoc_agent::dump::read_dir(std::path::Path::new(&dir)) {
+        (Some(Value::String(dir)), None) => match cancuoc_kit::dump::read_dir(std::path::Path::new(&dir)) {
             Ok(found) => found,
             Err(message) => return Outcome::error(&ApiError::new(Code::FileError, message)),
         },
@@ -208,7 +220,7 @@ pub fn verify(request: &str) -> Outcome {
         ));
     };
     let report = inspection.report();
-    Outcome::read(cancuoc_agent::read::dump_body(report), report.check_failed())
+    Outcome::read(cancuoc_kit::answer::dump_body(report), report.check_failed())
 }
 
 /// The request as a JSON object; empty text is `{}`.
@@ -223,39 +235,23 @@ fn request_object(request: &str) -> Result<Map<String, Value>, Outcome> {
     }
 }
 
-/// Removes `"trust":[PATH…]` from the request and loads it: certificates, CRLs, master lists
-/// (anchored by a certificate among them), and the files of folders.
+/// Removes `"trust":[PATH…]` from the request and loads it by the rules every front end
+/// follows (`cancuoc_kit::trust`): certificates, CRLs, master lists anchored by a certificate
+/// beside them, folders walked four levels deep (their unusable files skipped).
 fn take_trust(object: &mut Map<String, Value>) -> Result<TrustStore, Outcome> {
-    let paths: Vec<String> = match object.remove("trust") {
+    let paths: Vec<std::path::PathBuf> = match object.remove("trust") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
             .into_iter()
-            .map(|v| v.as_str().map(str::to_owned))
+            .map(|v| v.as_str().map(std::path::PathBuf::from))
             .collect::<Option<_>>()
             .ok_or_else(|| Outcome::bad_request("trust: a list of paths"))?,
         Some(_) => return Err(Outcome::bad_request("trust: a list of paths")),
     };
-    let mut files = Vec::new();
-    for path in &paths {
-        let fail = |e: std::io::Error| Outcome::error(&ApiError::new(Code::FileError, format!("trust {path}: {e}")));
-        let meta = std::fs::metadata(path).map_err(fail)?;
-        if meta.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(path).map_err(fail)?.filter_map(Result::ok).collect();
-            entries.sort_by_key(std::fs::DirEntry::path);
-            for entry in entries.into_iter().filter(|e| e.path().is_file()) {
-                files.push((entry.path().display().to_string(), std::fs::read(entry.path()).map_err(fail)?));
-            }
-        } else {
-            files.push((path.clone(), std::fs::read(path).map_err(fail)?));
-        }
-    }
-    let mut trust = TrustStore::new();
-    for result in trust.add_files(&files) {
-        if let Err(e) = result {
-            return Err(Outcome::error(&ApiError::new(Code::FileError, e.to_string())));
-        }
-    }
-    Ok(trust)
+    let sources = cancuoc_kit::trust::TrustSources { paths, ..Default::default() };
+    cancuoc_kit::trust::load(&sources)
+        .map(|loaded| loaded.store)
+        .map_err(|e| Outcome::error(&ApiError::new(Code::FileError, format!("trust: {e}"))))
 }
 
 /// `{"SOD":"base64",…}` as dump files (`SOD.bin`, …).
@@ -270,8 +266,10 @@ fn decode_files(files: &Map<String, Value>) -> Result<Vec<(String, Vec<u8>)>, St
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "demo"))]
 mod tests {
+    use cancuoc_kit::demo::DemoCards;
+
     use super::*;
 
     #[test]

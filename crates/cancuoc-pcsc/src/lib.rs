@@ -155,34 +155,6 @@ impl PcscTransport {
         })
     }
 
-    /// [`PcscTransport::connect`], waiting up to `wait` for a card to be placed (polling every
-    /// [`CARD_POLL`]): what `cancuoc read --wait` and the desk do while a card is put on the reader
-    /// or put back after a tear. Waited out: no card, and no reader or no service — Windows stops
-    /// the Smart Card service when the last reader is unplugged (`SCARD_E_NO_SERVICE`,
-    /// `SCARD_E_SERVICE_STOPPED`) and starts it again when one is plugged in; each try
-    /// establishes a new context, so a replugged reader is found. Any other failure returns at
-    /// once.
-    ///
-    /// # Errors
-    /// As [`PcscTransport::connect`]; [`TransportError::NoCard`] when the wait runs out.
-    pub fn connect_waiting(reader: Option<&str>, wait: std::time::Duration) -> Result<Self, TransportError> {
-        let deadline = std::time::Instant::now() + wait;
-        loop {
-            match Self::connect(reader) {
-                Err(
-                    TransportError::NoCard
-                    | TransportError::CardRemoved
-                    | TransportError::CardUnresponsive
-                    | TransportError::NoReader
-                    | TransportError::NoService,
-                ) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(CARD_POLL);
-                }
-                other => return other,
-            }
-        }
-    }
-
     /// True when the connection is exclusive (see [`PcscTransport::connect`]).
     pub fn exclusive(&self) -> bool {
         self.exclusive
@@ -208,7 +180,7 @@ impl Transport for PcscTransport {
     /// [`TransportError::ShortResponse`] (vpcd answers a vanished card with an empty success:
     /// `docs/research/testbed.md` pitfall 3).
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let response = self.card.transmit(apdu, &mut self.buffer).map_err(map_error)?;
+        let response = self.card.transmit(apdu, &mut self.buffer).map_err(card_gone)?;
         if response.len() < 2 {
             return Err(TransportError::ShortResponse(response.len()));
         }
@@ -220,7 +192,7 @@ impl Transport for PcscTransport {
     /// [MSDN](https://learn.microsoft.com/en-us/windows/win32/api/winscard/nf-winscard-scardreconnect)).
     fn reset(&mut self) -> Result<(), TransportError> {
         let mode = if self.exclusive { ShareMode::Exclusive } else { ShareMode::Shared };
-        self.card.reconnect(mode, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(map_error)?;
+        self.card.reconnect(mode, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(card_gone)?;
         if !self.exclusive {
             hold_transaction(&mut self.card)?;
         }
@@ -233,10 +205,9 @@ impl Transport for PcscTransport {
     }
 }
 
-/// How long an exclusive connection is retried while another program briefly holds the card.
-/// How often [`PcscTransport::connect_waiting`] looks for the card.
-pub const CARD_POLL: std::time::Duration = std::time::Duration::from_millis(200);
-
+/// How often an exclusive connection is tried while another program briefly holds the card,
+/// and how long apart (waiting for a card is `cancuoc_kit::wait`'s, the one rule of every
+/// front end).
 const EXCLUSIVE_ATTEMPTS: u32 = 5;
 const EXCLUSIVE_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -267,6 +238,16 @@ fn hold_transaction(card: &mut Card) -> Result<(), TransportError> {
     Ok(())
 }
 
+/// [`map_error`] on a connection that held a card: "no smart card" then means the card left
+/// the reader (pcsc-lite answers `SCARD_E_NO_SMARTCARD` to a card swapped under a
+/// connection), so the read waits for it to be put back instead of ending with "no card".
+fn card_gone(e: pcsc::Error) -> TransportError {
+    match map_error(e) {
+        TransportError::NoCard => TransportError::CardRemoved,
+        other => other,
+    }
+}
+
 /// Maps PC/SC errors to what a person can act on; the code is kept for the rest.
 fn map_error(e: pcsc::Error) -> TransportError {
     use pcsc::Error as E;
@@ -290,5 +271,18 @@ fn pcsc_name(e: pcsc::Error) -> &'static str {
         E::InvalidHandle => "connection lost",
         E::CommError => "communication error with the reader",
         _ => "unexpected PC/SC error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_card_under_a_connection_is_a_removed_card() {
+        assert_eq!(card_gone(pcsc::Error::NoSmartcard), TransportError::CardRemoved);
+        assert_eq!(card_gone(pcsc::Error::RemovedCard), TransportError::CardRemoved);
+        assert_eq!(map_error(pcsc::Error::NoSmartcard), TransportError::NoCard);
+        assert_eq!(card_gone(pcsc::Error::NoService), TransportError::NoService);
     }
 }

@@ -193,6 +193,11 @@ impl VirtualChip {
         self.power_on();
     }
 
+    /// True once the card was "torn" away (its tear fault struck) and not yet put back.
+    pub fn is_torn(&self) -> bool {
+        self.torn
+    }
+
     /// The chip's answer to reset: `3B 8n 80 01` + historical bytes + TCK (ISO/IEC 7816-3
     /// §8.2; the PC/SC part 3 form for contactless cards). The historical bytes are
     /// proprietary, or the card capabilities when [`Faults::atr_says_extended`] is set.

@@ -18,6 +18,9 @@ impl DeskApp {
                     if self.card_present() { (text::DEMO_REMOVE, false) } else { (text::DEMO_PLACE, true) };
                 if ui.button(label.get(lang)).clicked() {
                     handle.set_card(DEMO_READER, place);
+                    if let Source::Demo(cards) = &self.options.source {
+                        cards.set_card_present(place);
+                    }
                 }
             } else {
                 let shown = match &self.selected {

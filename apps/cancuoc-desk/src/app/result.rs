@@ -114,7 +114,7 @@ enum Save {
 /// `YYYY-MM-DD HH:MM UTC` of the clock, for the printed summary.
 fn clock_text() -> String {
     // `YYYY-MM-DDTHH:MM:SSZ` → `YYYY-MM-DD HH:MM UTC`.
-    let stamp = cancuoc::report::iso_date_time(now_unix());
+    let stamp = cancuoc::report::iso_date_time(cancuoc_kit::clock::now());
     format!("{} UTC", stamp.get(..16).unwrap_or_default().replacen('T', " ", 1))
 }
 
@@ -138,7 +138,7 @@ fn open_in_browser(path: &std::path::Path) -> Result<(), String> {
 /// `YYYYMMDD-HHMMSS` of the UTC clock: file names carry no personal data.
 fn clock_stamp() -> String {
     // `YYYY-MM-DDTHH:MM:SSZ` → `YYYYMMDD-HHMMSS`.
-    cancuoc::report::iso_date_time(now_unix()).replace(['-', ':', 'Z'], "").replacen('T', "-", 1)
+    cancuoc::report::iso_date_time(cancuoc_kit::clock::now()).replace(['-', ':', 'Z'], "").replacen('T', "-", 1)
 }
 
 /// Writes `contents` as `PREFIX-STAMP.EXT` under `parent` (never over a file).

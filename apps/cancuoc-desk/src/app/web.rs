@@ -2,7 +2,8 @@
 //! the local endpoint on 127.0.0.1 (`cancuoc-agent`), remembered in the settings; while a
 //! page reads, which origin it is, with a Cancel button.
 
-use cancuoc_agent::{Agent, Cards, DemoCards, PcscCards, Reading, Settings as AgentSettings, config};
+use cancuoc_agent::{Agent, Reading, Settings as AgentSettings, config};
+use cancuoc_kit::cards::{Cards, PcscCards};
 
 use super::*;
 
@@ -37,9 +38,9 @@ impl DeskApp {
         // An unsafe token file is replaced by the library; the programs that read it read the
         // new one.
         let token = config::load_or_create_token(&dir).map_err(|e| format!("agent.token: {e}"))?.value;
-        // The demo serves its own virtual card on its own virtual reader.
+        // The demo serves its virtual card (the one on the screen) on its virtual reader.
         let (cards, reader): (Box<dyn Cards>, _) = match &self.options.source {
-            Source::Demo(_) => (Box::new(DemoCards::default()), None),
+            Source::Demo(cards) => (Box::new(cards.clone()), None),
             Source::Reader(_) => (Box::new(PcscCards), self.selected.clone()),
         };
         let settings = AgentSettings {

@@ -1,5 +1,6 @@
-//! The body of `POST /v1/read` (and the query of `GET /v1/checkin`), checked field by field:
-//! unknown fields, a second key, a malformed challenge or a wait over 60 s are refused.
+//! A read as a front end asks for it: the JSON of `POST /v1/read`, `cancuoc_read` and the
+//! bindings, checked field by field — unknown fields, a second key, a malformed challenge or a
+//! wait over 60 s are refused.
 
 use std::time::Duration;
 
@@ -13,8 +14,6 @@ use crate::error::{ApiError, Code};
 pub const MAX_WAIT: Duration = Duration::from_secs(60);
 /// The wait when the request names none.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);
-/// The largest body read.
-pub const MAX_BODY: usize = 16 * 1024;
 
 /// What a caller may ask for besides the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +48,7 @@ pub struct ReadRequest {
 struct Body {
     #[serde(default)]
     reader: Option<String>,
-    key: KeyBody,
+    key: KeyFields,
     #[serde(default)]
     want: Option<Vec<String>>,
     #[serde(default)]
@@ -60,15 +59,23 @@ struct Body {
     require_pace: bool,
 }
 
-#[derive(Deserialize, Default)]
+/// The access key's fields, as a request names them (`"key":{…}`); exactly one of `can`,
+/// `id`, `mrz` and `qr` is given.
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct KeyBody {
-    can: Option<String>,
-    id: Option<String>,
-    dob: Option<String>,
-    expiry: Option<String>,
-    mrz: Option<String>,
-    qr: Option<String>,
+pub struct KeyFields {
+    /// The card access number (6 digits).
+    pub can: Option<String>,
+    /// The 12-digit ID number (a CCCD's CAN is its last 6 digits).
+    pub id: Option<String>,
+    /// The date of birth, with `id` for a card that needs it.
+    pub dob: Option<String>,
+    /// The date of expiry, with `id` for a card that needs it.
+    pub expiry: Option<String>,
+    /// A passport's number, birth and expiry: `NUMBER,YYMMDD,YYMMDD`.
+    pub mrz: Option<String>,
+    /// The text of the card's QR code.
+    pub qr: Option<String>,
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -107,7 +114,7 @@ pub fn parse_body(body: &[u8]) -> Result<ReadRequest, ApiError> {
     let challenge = body.challenge.as_deref().map(parse_challenge).transpose()?;
     Ok(ReadRequest {
         reader: body.reader,
-        key: access_key(body.key)?,
+        key: body.key.access_key()?,
         want,
         challenge,
         wait,
@@ -115,63 +122,17 @@ pub fn parse_body(body: &[u8]) -> Result<ReadRequest, ApiError> {
     })
 }
 
-/// Parses the query of `GET /v1/checkin` into a read of the holder, and the `return` and
-/// `state` fields.
-///
-/// # Errors
-/// `bad_request` for a malformed query, `wrong_key` for a malformed key.
-pub fn parse_query(query: &str) -> Result<(ReadRequest, String, String), ApiError> {
-    let mut key = KeyBody::default();
-    let (mut return_to, mut state, mut reader, mut wait) = (None, String::new(), None, DEFAULT_WAIT);
-    let mut require_pace = false;
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = percent_decode(value).ok_or_else(|| bad(format!("{name}: bad percent-encoding")))?;
-        let slot = match name {
-            "return" => &mut return_to,
-            "reader" => &mut reader,
-            "state" => {
-                state = value;
-                continue;
-            }
-            "require_pace" => {
-                require_pace = match value.as_str() {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(bad("require_pace: true or false")),
-                };
-                continue;
-            }
-            "wait_seconds" => {
-                wait = value
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| *s <= MAX_WAIT.as_secs())
-                    .map(Duration::from_secs)
-                    .ok_or_else(|| bad("wait_seconds: 0 to 60"))?;
-                continue;
-            }
-            "can" => &mut key.can,
-            "id" => &mut key.id,
-            "dob" => &mut key.dob,
-            "expiry" => &mut key.expiry,
-            "mrz" => &mut key.mrz,
-            "qr" => &mut key.qr,
-            other => return Err(bad(format!("unknown query field {other:?}"))),
-        };
-        if slot.replace(value).is_some() {
-            return Err(bad(format!("{name} is given twice")));
-        }
+impl KeyFields {
+    /// The access key these fields give.
+    ///
+    /// # Errors
+    /// `bad_request` unless exactly one key is given; `wrong_key` for a malformed one.
+    pub fn access_key(self) -> Result<AccessKey, ApiError> {
+        access_key(self)
     }
-    let return_to = return_to.ok_or_else(|| bad("return: the address to send the record back to is missing"))?;
-    if state.len() > 512 {
-        return Err(bad("state: at most 512 characters"));
-    }
-    let want = Want { holder: true, photo: false, raw: false };
-    Ok((ReadRequest { reader, key: access_key(key)?, want, challenge: None, wait, require_pace }, return_to, state))
 }
 
-fn access_key(key: KeyBody) -> Result<AccessKey, ApiError> {
+fn access_key(key: KeyFields) -> Result<AccessKey, ApiError> {
     let given = [&key.can, &key.id, &key.mrz, &key.qr].iter().filter(|k| k.is_some()).count();
     if given != 1 {
         return Err(bad("key: give exactly one of can, id (with dob and expiry if the card needs them), mrz or qr"));
@@ -195,25 +156,6 @@ fn parse_challenge(text: &str) -> Result<[u8; 8], ApiError> {
     let mut out = [0u8; 8];
     hex::decode_to_slice(text, &mut out).map_err(|_| bad("challenge: 16 hex digits (8 bytes from your server)"))?;
     Ok(out)
-}
-
-/// `application/x-www-form-urlencoded` value decoding: `+` is a space, `%XX` a byte; `None`
-/// for a broken escape or bytes that are not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut bytes = text.bytes();
-    while let Some(b) = bytes.next() {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = char::from(bytes.next()?).to_digit(16)?;
-                let lo = char::from(bytes.next()?).to_digit(16)?;
-                out.push(u8::try_from(hi * 16 + lo).ok()?);
-            }
-            _ => out.push(b),
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -254,18 +196,6 @@ mod tests {
         ] {
             let error = parse_body(body).unwrap_err();
             assert_eq!(error.code, code, "{}: {}", String::from_utf8_lossy(body), error.message);
-        }
-    }
-
-    #[test]
-    fn the_checkin_query_parses_and_decodes() {
-        let (r, to, state) =
-            parse_query("id=001090012345&return=https%3A%2F%2Fhis.example.vn%2Fback%3Fa%3D1&state=ab+c%21").unwrap();
-        assert_eq!(to, "https://his.example.vn/back?a=1");
-        assert_eq!(state, "ab c!");
-        assert!(r.want.holder && !r.want.photo && !r.want.raw);
-        for query in ["id=001090012345", "return=x&can=123456&can=123456", "return=x&can=%G1", "return=x&pin=1", ""] {
-            assert!(parse_query(query).is_err(), "{query}");
         }
     }
 }

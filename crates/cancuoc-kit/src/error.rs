@@ -1,5 +1,7 @@
-//! The endpoint's errors: a stable `code` for programs, an HTTP status, and a message in
-//! English and in Vietnamese for the clerk (`docs/DESIGN.md` §3.5).
+//! The bilingual error table every front end uses: a stable `code` for programs (the endpoint's
+//! `error.code`, the C ABI's and the bindings'), its HTTP status, and what the clerk should do,
+//! in Vietnamese and in English — the end of the CLI's error line and the desk's banner say the same
+//! (`docs/DESIGN.md` §3.5).
 
 use cancuoc::ErrorClass;
 use serde_json::json;
@@ -84,6 +86,62 @@ impl Code {
         }
     }
 
+    /// The code of a read's failure, by its class: inconsistent answers from the chip are
+    /// `not_genuine` (no retry), a card that would be read with BAC where PACE is required
+    /// `pace_required`.
+    pub fn of_error(error: &cancuoc::Error) -> Self {
+        if let cancuoc::Error::Access(cancuoc::access::AccessError::PaceRequired { .. }) = error {
+            return Self::PaceRequired;
+        }
+        match error.class() {
+            ErrorClass::WrongKey => Self::WrongKey,
+            ErrorClass::Tampered => Self::NotGenuine,
+            ErrorClass::CardRemoved | ErrorClass::DifferentCard => Self::CardRemoved,
+            ErrorClass::NoReader => match error {
+                cancuoc::Error::Transport(cancuoc::TransportError::NoCard) => Self::NoCard,
+                _ => Self::NoReader,
+            },
+            _ => Self::CardError,
+        }
+    }
+
+    /// What the clerk should do, in both languages.
+    pub fn advice(self) -> Advice {
+        Advice { vi: self.vietnamese(), en: self.english() }
+    }
+
+    /// What the clerk should do, in English.
+    fn english(self) -> &'static str {
+        match self {
+            Self::NoReader => "No card reader found: plug in the reader and try again.",
+            Self::NoCard => "No card on the reader: place the card on the reader.",
+            Self::WrongKey => "The ID number, CAN or dates do not match the card: check what was entered.",
+            Self::CardRemoved => "The card was taken away during the read: put it back and read again.",
+            Self::Busy => "Another card is being read: wait for it to finish, then try again.",
+            Self::Cancelled => "The read was cancelled.",
+            Self::Timeout => "No card came in time: place the card on the reader and try again.",
+            Self::Forbidden => {
+                "This page may not read the card: ask the administrator to add its address to the allowed list."
+            }
+            Self::BadRequest => "The request is not valid: tell the software's technical team.",
+            Self::CardError => {
+                "The card could not be read: put it back and try again; if it fails again, the card may not be supported."
+            }
+            Self::NotGenuine => {
+                "The chip answered inconsistently: it may not be a genuine card. Do not use this card; do not read it again."
+            }
+            Self::PaceRequired => {
+                "The card cannot be read with PACE (only with BAC, which is weaker): this desk requires PACE; do not use this card for the transaction."
+            }
+            Self::NotFound => "No such function.",
+            Self::FileError => {
+                "A certificate file or saved card could not be read: check the path and the file, then try again."
+            }
+            Self::Internal => "Internal error in cancuoc: tell the technical team.",
+            Self::CheckFailed => "The card failed a check: do not accept it.",
+        }
+    }
+
     /// What the clerk should do, in Vietnamese.
     fn vietnamese(self) -> &'static str {
         match self {
@@ -111,6 +169,15 @@ impl Code {
             Self::CheckFailed => "Thẻ không qua được kiểm tra: không chấp nhận thẻ này.",
         }
     }
+}
+
+/// What the clerk should do after an error, in both languages ([`Code::advice`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Advice {
+    /// Tiếng Việt.
+    pub vi: &'static str,
+    /// English.
+    pub en: &'static str,
 }
 
 /// What the clerk is told of a failed check, in Vietnamese, by the report's verdict word.
@@ -172,20 +239,7 @@ impl ApiError {
         if cancelled {
             return Self::new(Code::Cancelled, "the read was cancelled");
         }
-        if let cancuoc::Error::Access(cancuoc::access::AccessError::PaceRequired { .. }) = error {
-            return Self::new(Code::PaceRequired, error.to_string());
-        }
-        let code = match error.class() {
-            ErrorClass::WrongKey => Code::WrongKey,
-            ErrorClass::Tampered => Code::NotGenuine,
-            ErrorClass::CardRemoved | ErrorClass::DifferentCard => Code::CardRemoved,
-            ErrorClass::NoReader => match error {
-                cancuoc::Error::Transport(cancuoc::TransportError::NoCard) => Code::NoCard,
-                _ => Code::NoReader,
-            },
-            _ => Code::CardError,
-        };
-        Self::new(code, error.to_string())
+        Self::new(Code::of_error(error), error.to_string())
     }
 }
 
@@ -218,6 +272,7 @@ mod tests {
             assert_eq!(body["error"]["code"], code.word());
             assert!((400..600).contains(&code.status()));
             assert!(!body["error"]["message_vi"].as_str().unwrap_or_default().is_empty());
+            assert!(!code.advice().en.is_empty() && code.advice().vi != code.advice().en);
         }
     }
 

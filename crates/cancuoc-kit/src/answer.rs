@@ -1,91 +1,20 @@
-//! One read: wait for a card, read and check it on the paved path (`cancuoc::inspect`), and
-//! answer with the report and the projections the caller asked for.
+//! The answer shapes (`docs/DESIGN.md` §3.5): one read — wait for a card, read and check it on
+//! the paved path (`cancuoc::inspect`) — answered with the verdict, the report and what the
+//! caller asked for; a failed check answered without any record. The endpoint, the C ABI and
+//! the bindings return these bodies as they are.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use base64ct::{Base64, Encoding};
-use cancuoc::{CalendarDate, Checks, Connect, Error, ReadOptions, Transport, TransportError, TrustStore};
+use cancuoc::{Checks, ReadOptions, TrustStore};
 use serde_json::{Value, json};
 
 use crate::cards::Cards;
+use crate::clock::now;
 use crate::error::{ApiError, Code};
 use crate::request::ReadRequest;
-
-/// How often the readers are asked while waiting for a card.
-const POLL: Duration = Duration::from_millis(100);
-/// How long a card taken away mid-read may take to come back.
-const PUT_BACK_WAIT: Duration = Duration::from_secs(10);
-
-/// Waits for a card on `reader` (or any), until `deadline` or a cancel; returns the reader's
-/// name.
-fn wait_for_card(
-    cards: &dyn Cards,
-    reader: Option<&str>,
-    deadline: Instant,
-    cancel: &AtomicBool,
-) -> Result<String, ApiError> {
-    loop {
-        if cancel.load(Ordering::SeqCst) {
-            return Err(ApiError::new(Code::Cancelled, "the read was cancelled"));
-        }
-        let last_error = match cards.readers() {
-            Ok(readers) => {
-                let matching: Vec<_> =
-                    readers.iter().filter(|r| reader.is_none_or(|name| r.name.starts_with(name))).collect();
-                if let Some(found) = matching.iter().find(|r| r.card) {
-                    return Ok(found.name.clone());
-                }
-                matching.is_empty().then(|| match reader {
-                    Some(name) => ApiError::new(Code::NoReader, format!("no reader named {name:?}")),
-                    None => ApiError::new(Code::NoReader, "no card reader found: plug in a reader"),
-                })
-            }
-            Err(e) => Some(ApiError::from_read(&Error::Transport(e), false)),
-        };
-        if Instant::now() >= deadline {
-            return Err(last_error.unwrap_or_else(|| {
-                ApiError::new(Code::Timeout, "no card was placed on the reader in time: place the card and read again")
-            }));
-        }
-        std::thread::sleep(POLL);
-    }
-}
-
-/// A transport that stops at a cancel: the next command fails as a removed card would.
-struct Cancellable {
-    inner: Box<dyn Transport + Send>,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Transport for Cancellable {
-    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        if self.cancel.load(Ordering::SeqCst) {
-            return Err(TransportError::CardRemoved);
-        }
-        self.inner.transmit(apdu)
-    }
-
-    fn reset(&mut self) -> Result<(), TransportError> {
-        self.inner.reset()
-    }
-
-    fn atr(&self) -> Option<Vec<u8>> {
-        self.inner.atr()
-    }
-}
-
-/// Today (UTC) from the system clock: the date certificates are checked at.
-pub fn today() -> CalendarDate {
-    CalendarDate::from_unix(now())
-}
-
-/// This instant, seconds since 1970 (UTC): what certificate validity is judged at.
-pub fn now() -> i64 {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    i64::try_from(seconds).unwrap_or(0)
-}
+use crate::wait::{Connector, WaitError};
 
 /// A read's answer.
 #[derive(Debug, Clone)]
@@ -111,15 +40,13 @@ pub fn perform(
     request: &ReadRequest,
     cancel: &Arc<AtomicBool>,
 ) -> Result<Answer, ApiError> {
-    let started = Instant::now();
-    let reader = wait_for_card(cards, request.reader.as_deref(), started + request.wait, cancel)?;
-    let connect = |attempt: Connect| -> Result<Cancellable, Error> {
-        if attempt == Connect::PutBack {
-            wait_for_card(cards, Some(&reader), Instant::now() + PUT_BACK_WAIT, cancel)
-                .map_err(|_| Error::Transport(TransportError::CardRemoved))?;
-        }
-        Ok(Cancellable { inner: cards.connect(&reader)?, cancel: cancel.clone() })
-    };
+    let mut connector =
+        Connector::wait(cards, request.reader.as_deref(), request.wait, cancel.clone()).map_err(|e| match e {
+            WaitError::Cancelled => ApiError::new(Code::Cancelled, "the read was cancelled"),
+            WaitError::NoCard => ApiError::new(Code::Timeout, e.to_string()),
+            WaitError::Transport(_) => ApiError::from_read(&e.to_read_error(), false),
+        })?;
+    let connect = |attempt| connector.connect(attempt);
     // Raw files go to other checks (the C06 online check takes EF.COM too): read it then.
     let mut options = ReadOptions::default()
         .with_photo(request.want.photo)
@@ -220,4 +147,72 @@ fn success_body(inspection: &cancuoc::Inspection, request: &ReadRequest) -> Valu
         );
     }
     Value::Object(body)
+}
+
+#[cfg(all(test, feature = "demo"))]
+mod tests {
+    use std::sync::Mutex;
+
+    use cancuoc::{Transport, TransportError};
+    use cancuoc_pcsc::ReaderInfo;
+
+    use super::*;
+    use crate::demo::DemoCards;
+
+    /// The virtual card, being swapped as the read starts: listed as present, but the first
+    /// connections answer "no card" and "removed", as pcsc-lite does while a card changes.
+    struct Swapping {
+        card: DemoCards,
+        refusals: Mutex<Vec<TransportError>>,
+    }
+
+    impl Cards for Swapping {
+        fn readers(&self) -> Result<Vec<ReaderInfo>, TransportError> {
+            self.card.readers()
+        }
+
+        fn connect(&self, reader: &str) -> Result<Box<dyn Transport + Send>, TransportError> {
+            match self.refusals.lock().ok().and_then(|mut r| r.pop()) {
+                Some(refusal) => Err(refusal),
+                None => self.card.connect(reader),
+            }
+        }
+    }
+
+    fn request(wait_seconds: u64) -> Result<ReadRequest, ApiError> {
+        let body = format!(r#"{{"key":{{"id":"001090012345"}},"wait_seconds":{wait_seconds}}}"#);
+        crate::request::parse_body(body.as_bytes())
+    }
+
+    #[test]
+    fn a_card_swapped_just_before_the_read_is_waited_for_within_the_wait() {
+        let refusals = vec![TransportError::NoCard, TransportError::CardRemoved, TransportError::NoCard];
+        let cards = Swapping { card: DemoCards::default(), refusals: Mutex::new(refusals) };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let answer = perform(&cards, &TrustStore::new(), &request(20).unwrap(), &cancel).unwrap();
+        assert_eq!(answer.body["checkin"]["so_cccd"], "001090012345", "{}", answer.body);
+        // With no wait, one look: the swap is what the read meets.
+        let cards = Swapping { card: DemoCards::default(), refusals: Mutex::new(vec![TransportError::NoCard]) };
+        let error = perform(&cards, &TrustStore::new(), &request(0).unwrap(), &cancel).unwrap_err();
+        assert_eq!(error.code, Code::Timeout, "{error:?}");
+    }
+
+    #[test]
+    fn a_forged_card_is_answered_without_a_record_and_with_its_verdict() {
+        let mut document =
+            cancuoc_sim::IssuedDocument::issue(&cancuoc_sim::CitizenProfile::specimen(), cancuoc_sim::DEMO_SEED)
+                .unwrap();
+        // A changed byte in DG13 (the mother's name lives there): EF.SOD's hash no longer fits.
+        let dg13 = document.files.get_mut(&0x010D).unwrap();
+        let last = dg13.len() - 1;
+        dg13[last] ^= 0x01;
+        let cards = DemoCards::with_document(document, cancuoc_sim::Faults::default());
+        let answer =
+            perform(&cards, &TrustStore::new(), &request(1).unwrap(), &Arc::new(AtomicBool::new(false))).unwrap();
+        assert!(answer.check_failed);
+        assert_eq!(answer.body["verdict"], "altered");
+        assert_eq!(answer.body["error"]["code"], "check_failed");
+        assert!(answer.body.get("checkin").is_none() && answer.body.get("bhxh").is_none(), "{}", answer.body);
+        assert!(answer.body["report"]["holder"]["full_name"].is_null());
+    }
 }

@@ -1,0 +1,35 @@
+//! Where a front end finds readers and cards: the system's PC/SC readers, or the built-in
+//! virtual CCCD (`demo::DemoCards`, feature `demo`), behind one trait so that the
+//! waiting and put-back rules ([`crate::wait`]) are written once.
+
+use cancuoc::{Transport, TransportError};
+use cancuoc_pcsc::ReaderInfo;
+
+/// The readers a front end reads from.
+pub trait Cards: Send + Sync {
+    /// Every reader, with whether it holds a card (no personal data).
+    ///
+    /// # Errors
+    /// When the smart-card service cannot be asked.
+    fn readers(&self) -> Result<Vec<ReaderInfo>, TransportError>;
+
+    /// A connection to the card in the reader called exactly `reader`.
+    ///
+    /// # Errors
+    /// When there is no such reader or no card on it, or the card does not answer.
+    fn connect(&self, reader: &str) -> Result<Box<dyn Transport + Send>, TransportError>;
+}
+
+/// The system's PC/SC readers (pcscd on Linux, WinSCard on Windows).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PcscCards;
+
+impl Cards for PcscCards {
+    fn readers(&self) -> Result<Vec<ReaderInfo>, TransportError> {
+        cancuoc_pcsc::list_readers()
+    }
+
+    fn connect(&self, reader: &str) -> Result<Box<dyn Transport + Send>, TransportError> {
+        Ok(Box::new(cancuoc_pcsc::PcscTransport::connect(Some(reader))?))
+    }
+}
