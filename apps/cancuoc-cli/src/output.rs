@@ -99,9 +99,9 @@ fn print_text(report: &Report) {
         }
     };
     let kind = match d.kind {
-        "id_card" => "ID card",
-        "passport" => "passport",
-        _ => "document",
+        cancuoc::report::DocumentKind::IdCard => "ID card",
+        cancuoc::report::DocumentKind::Passport => "passport",
+        cancuoc::report::DocumentKind::Other => "document",
     };
     outln!("{:<20}{kind}, {}", "Document", d.issuing_state.as_deref().unwrap_or("?"));
     line("Document number", &d.document_number);

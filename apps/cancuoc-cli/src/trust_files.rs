@@ -62,9 +62,9 @@ pub(crate) fn import(
     std::fs::create_dir_all(out).map_err(io)?;
     // The list's certificates, and the --anchor certificate (a CSCA the user vouched for).
     for (i, cert) in store.anchors().iter().enumerate() {
-        let country = cert.subject_text.split(", ").find_map(|p| p.strip_prefix("C=")).unwrap_or("XX");
+        let country = cert.subject_text().split(", ").find_map(|p| p.strip_prefix("C=")).unwrap_or("XX");
         let name = format!("{:04}-{}-{}.der", i + 1, country.to_uppercase(), cert.serial_hex());
-        std::fs::write(out.join(name), &cert.der).map_err(io)?;
+        std::fs::write(out.join(name), cert.der()).map_err(io)?;
     }
     outln!("imported {} CSCA certificates into {}", store.anchors().len(), out.display());
     for skipped in &store.skipped {

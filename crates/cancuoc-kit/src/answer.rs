@@ -140,7 +140,7 @@ fn success_body(inspection: &cancuoc::Inspection, request: &ReadRequest) -> Valu
     if !raw.is_empty() {
         body.insert("raw".to_owned(), Value::Object(raw));
     }
-    if let (Some(_), Some(evidence)) = (request.challenge, &document.active_authentication) {
+    if let (Some(_), Some(evidence)) = (request.challenge, document.active_authentication()) {
         body.insert(
             "active_authentication".to_owned(),
             json!({"challenge": hex::encode(&evidence.challenge), "signature": hex::encode(&evidence.response)}),

@@ -377,7 +377,7 @@ impl VirtualChip {
         else {
             return status(StatusWord::WRONG_DATA);
         };
-        let Ok(shared) = domain.shared_secret(&domain.multiply(&key, &pk)) else {
+        let Ok(shared) = domain.multiply(&key, &pk).and_then(|k| domain.shared_secret(&k)) else {
             return status(StatusWord::WRONG_DATA);
         };
         self.next_sm = Some(cancuoc::internals::pace::session(offer.cipher, &shared).0);

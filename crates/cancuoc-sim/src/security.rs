@@ -70,7 +70,7 @@ pub fn chip_authentication_key(offers: &[PaceOffer], seed: &[u8]) -> Option<(Vec
     let domain = Domain::for_info(info, &parsed).ok()?;
     let mut rng = SeededRng::new(&[seed, b"chip authentication key"].concat());
     let private = domain.random_private(&mut rng).ok()?.to_vec();
-    let public = domain.encode(&domain.multiply(&private, &domain.generator())).ok()?;
+    let public = domain.multiply(&private, &domain.generator()).and_then(|k| domain.encode(&k)).ok()?;
     Some((private, public))
 }
 
@@ -82,7 +82,7 @@ pub fn ec_key_pair(parameter_id: u8, seed: &[u8], label: &[u8]) -> Option<(Vec<u
     let domain = Domain::for_info(parsed.pace().next()?, &parsed).ok()?;
     let mut rng = SeededRng::new(&[seed, label].concat());
     let private = domain.random_private(&mut rng).ok()?.to_vec();
-    let public = domain.encode(&domain.multiply(&private, &domain.generator())).ok()?;
+    let public = domain.multiply(&private, &domain.generator()).and_then(|k| domain.encode(&k)).ok()?;
     Some((private, public))
 }
 

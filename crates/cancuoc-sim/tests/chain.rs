@@ -7,8 +7,9 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use cancuoc::CalendarDate;
 use cancuoc::lds::DgNumber;
-use cancuoc::report::{CalendarDate, Report, ReportContext, Verdict};
+use cancuoc::report::{Report, ReportContext, Verdict};
 use cancuoc::verify::passive::{ChainStatus, PassiveResult, PassiveStatus, passive};
 use cancuoc::{Document, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
@@ -23,7 +24,11 @@ fn at(year: u16) -> Option<i64> {
 /// The specimen's DG1, DG2 and DG13 under EF.SOD signed by `pki`'s document signer.
 fn document_signed_by(pki: &TestPki) -> Document {
     let issued = IssuedDocument::issue_in_series(pki, &CitizenProfile::specimen(), b"card").unwrap();
-    let mut doc = Document { sod: issued.files.get(&0x011D).cloned(), ..Document::default() };
+    let mut doc = {
+        let mut doc = Document::default();
+        doc.sod = issued.files.get(&0x011D).cloned();
+        doc
+    };
     for dg in [DgNumber::DG1, DgNumber::new(2).unwrap(), DgNumber::DG13] {
         doc.data_groups.insert(dg, issued.files[&dg.fid()].clone());
     }

@@ -7,9 +7,10 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use cancuoc::CalendarDate;
 use cancuoc::access::AccessKey;
 use cancuoc::lds::DgNumber;
-use cancuoc::report::{CalendarDate, CheckStatus, PassiveStatus, Verdict};
+use cancuoc::report::{CheckStatus, PassiveStatus, Verdict};
 use cancuoc::verify::passive::passive;
 use cancuoc::{Document, ReadOptions, Reader, Report, ReportContext, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
@@ -32,7 +33,11 @@ fn trust() -> TrustStore {
 
 /// A dump of `issued` holding EF.SOD and the data groups `groups`.
 fn dump(issued: &IssuedDocument, groups: &[u8]) -> Document {
-    let mut doc = Document { sod: issued.files.get(&0x011D).cloned(), ..Document::default() };
+    let mut doc = {
+        let mut doc = Document::default();
+        doc.sod = issued.files.get(&0x011D).cloned();
+        doc
+    };
     for n in groups {
         let dg = DgNumber::new(*n).unwrap();
         doc.data_groups.insert(dg, issued.files[&dg.fid()].clone());
@@ -81,8 +86,11 @@ fn a_dump_without_the_key_groups_its_ef_sod_lists_cannot_check_the_chip() {
         .map(|n| DgNumber::new(*n).unwrap())
         .map(|dg| (dg, issued.files[&dg.fid()].clone()))
         .collect();
-    let mut doc =
-        Document { sod: Some(cancuoc_sim::cms::sod(&TestPki::generate(DEMO_SEED), &groups)), ..Document::default() };
+    let mut doc = {
+        let mut doc = Document::default();
+        doc.sod = Some(cancuoc_sim::cms::sod(&TestPki::generate(DEMO_SEED), &groups));
+        doc
+    };
     doc.data_groups.extend(groups);
     let report = checked(&doc, 2026);
     assert_eq!(report.verification.chip.status, CheckStatus::NotSupported);

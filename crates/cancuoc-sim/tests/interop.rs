@@ -85,7 +85,7 @@ fn a_chip_that_answers_extended_length_in_the_clear_is_read_whole_with_short_rea
         let (transport, log) = spy(Faults { no_extended: how, ..Faults::default() });
         let doc = read(transport).unwrap_or_else(|e| panic!("{how:?}: {e}"));
         assert_eq!(doc.face().unwrap().data, face_17k(), "{how:?}");
-        assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok(), "{how:?}");
+        assert!(doc.chip_authentication().unwrap().result.is_ok(), "{how:?}");
         let log = log.borrow();
         // Exactly one extended read was tried; its clear answer was followed by a reset, and
         // never by a command under the session it may have put out of step.
@@ -93,7 +93,7 @@ fn a_chip_that_answers_extended_length_in_the_clear_is_read_whole_with_short_rea
         assert_eq!(extended, 1, "{how:?}: {log:?}");
         let clear = log.iter().position(|w| *w == Wire::ClearAnswer).unwrap();
         assert_eq!(log.get(clear + 1), Some(&Wire::Reset), "{how:?}");
-        println!("{how:?}: a full read with a 17 KB face took {} APDUs", doc.access.apdus);
+        println!("{how:?}: a full read with a 17 KB face took {} APDUs", doc.access().apdus);
     }
 }
 
@@ -178,14 +178,14 @@ fn a_full_cccd_read_takes_17_apdus_and_8_read_binary() {
     let sent = Rc::new(RefCell::new(Vec::new()));
     let chip = VirtualChip::new(card(), Faults::default(), DEMO_SEED);
     let doc = read(CountInstructions { chip, sent: sent.clone() }).unwrap();
-    assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok());
-    assert!(doc.active_authentication.is_some());
+    assert!(doc.chip_authentication().unwrap().result.is_ok());
+    assert!(doc.active_authentication().is_some());
     assert_eq!(doc.face().unwrap().data, face_17k());
     let sent = sent.borrow();
     let read_binary = sent.iter().filter(|ins| **ins == 0xB0).count();
     let select = sent.iter().filter(|ins| **ins == 0xA4).count();
     assert_eq!((sent.len(), read_binary, select), (17, 8, 1), "{sent:02X?}");
-    assert_eq!(doc.access.apdus, 17);
+    assert_eq!(doc.access().apdus, 17);
     assert!(doc.com.is_none());
 }
 
@@ -200,14 +200,14 @@ fn a_chip_without_short_ef_identifiers_is_read_by_select_whichever_way_it_refuse
         assert_eq!(doc.sod, whole.sod, "{how:?}");
         assert_eq!(doc.data_groups, whole.data_groups, "{how:?}");
         assert_eq!(doc.card_access, whole.card_access, "{how:?}");
-        assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok(), "{how:?}");
+        assert!(doc.chip_authentication().unwrap().result.is_ok(), "{how:?}");
         // Tried for EF.CardAccess and EF.ATR/INFO before access control, and for the first
         // file of the application; never again there once refused. A chip that ends its
         // session over it gets access control again, with its two tries.
         let expected = if how == NoShortEfIds::EndSm { 5 } else { 3 };
         assert_eq!(*count.borrow(), expected, "{how:?}");
-        println!("{how:?}: {} APDUs, {} with short EF identifiers", doc.access.apdus, whole.access.apdus);
-        assert!(doc.access.apdus > whole.access.apdus, "{how:?}");
+        println!("{how:?}: {} APDUs, {} with short EF identifiers", doc.access().apdus, whole.access().apdus);
+        assert!(doc.access().apdus > whole.access().apdus, "{how:?}");
     }
 }
 
@@ -218,16 +218,16 @@ fn a_chip_refusing_extended_reads_past_the_end_of_a_file_is_read_with_short_firs
     let doc = read(transport).unwrap();
     assert_eq!(doc.data_groups, whole.data_groups);
     assert_eq!(doc.sod, whole.sod);
-    assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok());
+    assert!(doc.chip_authentication().unwrap().result.is_ok());
     let log = log.borrow();
     // The first whole-file read (EF.SOD's, the extended-length probe) was refused under
     // secure messaging: no reset; later files start short and take the rest in one extended
     // read, which works within the file.
     assert!(!log.contains(&Wire::Reset));
-    println!("{} APDUs, {} when whole-file first reads work", doc.access.apdus, whole.access.apdus);
+    println!("{} APDUs, {} when whole-file first reads work", doc.access().apdus, whole.access().apdus);
     // The refused read, then EF.SOD, DG2 and DG13 in two reads each (DG1, DG14, DG15 fit a
     // short one; EF.COM is not read).
-    assert_eq!(doc.access.apdus, whole.access.apdus + 1 + 3);
+    assert_eq!(doc.access().apdus, whole.access().apdus + 1 + 3);
 }
 
 /// A connection to a chip that outlives it (the card stays on the desk between connections),
@@ -267,9 +267,9 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
     let untorn = Shared::new(VirtualChip::new(card(), Faults::default(), DEMO_SEED));
     let whole = read(untorn.clone()).unwrap();
     let total = untorn.chip.borrow().apdus();
-    let fresh_bytes = whole.access.bytes;
-    assert!(whole.active_authentication.is_some() && whole.chip_authentication.is_some());
-    println!("untorn: {total} APDUs, report says {}", whole.access.apdus);
+    let fresh_bytes = whole.access().bytes;
+    assert!(whole.active_authentication().is_some() && whole.chip_authentication().is_some());
+    println!("untorn: {total} APDUs, report says {}", whole.access().apdus);
     let mut kept_work = 0;
     for n in 1..total {
         let card =
@@ -291,8 +291,8 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
         assert_eq!(doc.sod, whole.sod, "torn after {n}");
         assert_eq!(doc.data_groups, whole.data_groups, "torn after {n}");
         assert_eq!(doc.card_access, whole.card_access, "torn after {n}");
-        assert!(doc.chip_authentication.as_ref().unwrap().result.is_ok(), "torn after {n}");
-        assert!(doc.active_authentication.is_some(), "torn after {n}");
+        assert!(doc.chip_authentication().unwrap().result.is_ok(), "torn after {n}");
+        assert!(doc.active_authentication().is_some(), "torn after {n}");
         // Less goes over the wire after the tear than a fresh read needs, once any file was
         // read: the files read are kept, the one cut short goes on.
         let after = *card.bytes.borrow();

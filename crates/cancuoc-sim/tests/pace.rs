@@ -33,8 +33,8 @@ fn can() -> AccessKey {
 fn the_cccd_profile_opens_with_the_can_alone() {
     let (chip, _) = chip_with(&[], Faults::default());
     let doc = read(chip, &can()).unwrap();
-    assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
-    assert_eq!(doc.access.fallback, None);
+    assert_eq!(doc.access().protocol, "PACE-ECDH-GM-AES-128 brainpoolP256r1 CAN");
+    assert_eq!(doc.access().fallback, None);
     assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
 }
 
@@ -45,7 +45,7 @@ fn every_standardized_curve_and_group_round_trips() {
         let agreement = if id <= 2 { KeyAgreement::Dh } else { KeyAgreement::Ecdh };
         let (chip, _) = chip_with(&[PaceOffer::generic(agreement, SmCipherKind::Aes128, id)], Faults::default());
         let doc = read(chip, &can()).unwrap_or_else(|e| panic!("parameter ID {id}: {e}"));
-        assert!(doc.access.protocol.starts_with("PACE-"), "{id}: {}", doc.access.protocol);
+        assert!(doc.access().protocol.starts_with("PACE-"), "{id}: {}", doc.access().protocol);
         assert!(doc.dg1().is_ok(), "{id}");
     }
 }
@@ -56,7 +56,7 @@ fn every_cipher_round_trips_with_both_passwords() {
         for key in [can(), AccessKey::mrz("090012345", "900115", "300115").unwrap()] {
             let (chip, _) = chip_with(&[PaceOffer::generic(KeyAgreement::Ecdh, cipher, 12)], Faults::default());
             let doc = read(chip, &key).unwrap_or_else(|e| panic!("{cipher:?}: {e}"));
-            assert!(doc.access.protocol.contains(cipher.name()), "{}", doc.access.protocol);
+            assert!(doc.access().protocol.contains(cipher.name()), "{}", doc.access().protocol);
         }
     }
 }
@@ -74,8 +74,8 @@ fn without_pace_the_cccd_key_falls_back_to_bac_and_says_so() {
     let (chip, document) = chip_with(&[], Faults { no_pace: true, ..Faults::default() });
     let key = AccessKey::CanOrMrz { can: Can::new("012345").unwrap(), mrz: vec![document.mrz_key.clone()] };
     let doc = read(chip, &key).unwrap();
-    assert_eq!(doc.access.protocol, "BAC");
-    assert!(doc.access.fallback.as_deref().unwrap().contains("no PACE"));
+    assert_eq!(doc.access().protocol, "BAC");
+    assert!(doc.access().fallback.as_deref().unwrap().contains("no PACE"));
     assert!(doc.card_access.is_none());
 }
 
@@ -84,8 +84,8 @@ fn a_wrong_can_with_right_dates_falls_back_to_bac() {
     let (chip, document) = chip_with(&[], Faults::default());
     let key = AccessKey::CanOrMrz { can: Can::new("999999").unwrap(), mrz: vec![document.mrz_key.clone()] };
     let doc = read(chip, &key).unwrap();
-    assert_eq!(doc.access.protocol, "BAC");
-    assert!(doc.access.fallback.as_deref().unwrap().contains("PACE did not succeed"), "{:?}", doc.access.fallback);
+    assert_eq!(doc.access().protocol, "BAC");
+    assert!(doc.access().fallback.as_deref().unwrap().contains("PACE did not succeed"), "{:?}", doc.access().fallback);
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn several_pace_infos_send_the_parameter_reference() {
     ];
     let (chip, _) = chip_with(&protocols, Faults::default());
     let doc = read(chip, &can()).unwrap();
-    assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-256 brainpoolP384r1 CAN");
+    assert_eq!(doc.access().protocol, "PACE-ECDH-GM-AES-256 brainpoolP384r1 CAN");
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn integrated_mapping_round_trips_on_ecdh_and_dh() {
             PaceOffer { agreement, mapping: Mapping::Integrated, cipher: SmCipherKind::Aes128, parameter_id: id };
         let (chip, _) = chip_with(&[offer], Faults::default());
         let doc = read(chip, &can()).unwrap_or_else(|e| panic!("IM {id}: {e}"));
-        assert!(doc.access.protocol.contains("-IM-AES-128"), "{}", doc.access.protocol);
+        assert!(doc.access().protocol.contains("-IM-AES-128"), "{}", doc.access().protocol);
     }
 }
 
@@ -142,8 +142,8 @@ fn chip_authentication_mapping_checks_the_key_in_card_security() {
     };
     let (chip, _) = chip_with(&[offer], Faults::default());
     let doc = read(chip, &can()).unwrap();
-    assert_eq!(doc.access.protocol, "PACE-ECDH-CAM-AES-128 brainpoolP256r1 CAN");
-    assert!(doc.access.cam_key_matched);
+    assert_eq!(doc.access().protocol, "PACE-ECDH-CAM-AES-128 brainpoolP256r1 CAN");
+    assert!(doc.access().cam_key_matched);
     assert!(doc.card_security.is_some());
     // A clone: EF.CardSecurity of another chip (another CA key) fails the check.
     let (_, mut document) = chip_with(&[offer], Faults::default());

@@ -5,8 +5,8 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use cancuoc::CalendarDate;
 use cancuoc::lds::DgNumber;
-use cancuoc::report::CalendarDate;
 use cancuoc::verify::hashes::HashResult;
 use cancuoc::verify::passive::{ChainStatus, PassiveStatus, passive};
 use cancuoc::{Document, TrustStore};
@@ -14,7 +14,11 @@ use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::{DEMO_SEED, pki::TestPki};
 
 fn document(issued: &IssuedDocument) -> Document {
-    let mut doc = Document { sod: issued.files.get(&0x011D).cloned(), ..Document::default() };
+    let mut doc = {
+        let mut doc = Document::default();
+        doc.sod = issued.files.get(&0x011D).cloned();
+        doc
+    };
     for n in [1u8, 2, 13] {
         let dg = DgNumber::new(n).unwrap();
         doc.data_groups.insert(dg, issued.files[&dg.fid()].clone());
@@ -125,7 +129,7 @@ fn rsa_active_authentication_on_the_virtual_card() {
     let mut session = Reader::open(chip).authenticate(&AccessKey::can("012345").unwrap(), &mut rng).unwrap();
     let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
-    let evidence = doc.active_authentication.clone().unwrap();
+    let evidence = doc.active_authentication().cloned().unwrap();
     let dg15 = doc.dg(DgNumber::DG15).unwrap().to_vec();
     let algorithm = cancuoc::verify::active::verify_dg15(&dg15, None, &evidence.challenge, &evidence.response).unwrap();
     assert!(algorithm.contains("9796-2"), "{algorithm}");
@@ -136,7 +140,7 @@ fn rsa_active_authentication_on_the_virtual_card() {
     let mut session = Reader::open(chip).authenticate(&AccessKey::can("012345").unwrap(), &mut rng).unwrap();
     let mut doc = session.read(&ReadOptions::default().with_photo(false), &mut rng, &mut |_| {}).unwrap();
     session.authenticate_chip(&mut doc, &mut rng).unwrap();
-    let evidence = doc.active_authentication.unwrap();
+    let evidence = doc.active_authentication().cloned().unwrap();
     assert!(cancuoc::verify::active::verify_dg15(&dg15, None, &evidence.challenge, &evidence.response).is_err());
 }
 
@@ -150,8 +154,11 @@ fn signed_by(pki: &TestPki, signing_time: Option<&str>) -> Document {
             (dg, issued.files[&dg.fid()].clone())
         })
         .collect();
-    let mut doc =
-        Document { sod: Some(cancuoc_sim::cms::sod_signed_at(pki, &groups, signing_time)), ..Document::default() };
+    let mut doc = {
+        let mut doc = Document::default();
+        doc.sod = Some(cancuoc_sim::cms::sod_signed_at(pki, &groups, signing_time));
+        doc
+    };
     doc.data_groups.extend(groups);
     doc
 }

@@ -4,7 +4,8 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use cancuoc::report::{CalendarDate, Verdict};
+use cancuoc::CalendarDate;
+use cancuoc::report::Verdict;
 use cancuoc::{Checks, Error, ReadOptions, TransportError, TrustStore};
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, pki::TestPki, specimen_chip};
 

@@ -26,7 +26,7 @@ fn specimen(faults: Faults) -> (VirtualChip, AccessKey) {
 fn reads_the_specimen_whole_with_the_vietnamese_name() {
     let (chip, key) = specimen(Faults::default());
     let doc = read(chip, &key, &ReadOptions::default()).unwrap();
-    assert_eq!(doc.access.protocol, "PACE-ECDH-GM-AES-128 brainpoolP256r1 MRZ");
+    assert_eq!(doc.access().protocol, "PACE-ECDH-GM-AES-128 brainpoolP256r1 MRZ");
     assert_eq!(
         doc.card_access.as_deref(),
         Some(&cancuoc_sim::security::card_access(&[cancuoc_sim::security::CCCD_PACE])[..])
@@ -68,7 +68,7 @@ fn falls_back_to_short_reads_when_extended_length_is_refused() {
     assert_eq!(doc.face().unwrap().data, cancuoc_sim::issue::FACE_JPEG);
     let (chip, key) = specimen(Faults::default());
     let fast = read(chip, &key, &ReadOptions::default()).unwrap();
-    assert!(fast.access.apdus < doc.access.apdus, "{} vs {}", fast.access.apdus, doc.access.apdus);
+    assert!(fast.access().apdus < doc.access().apdus, "{} vs {}", fast.access().apdus, doc.access().apdus);
 }
 
 #[test]

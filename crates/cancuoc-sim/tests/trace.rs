@@ -94,11 +94,11 @@ fn replaying_the_committed_traces_reads_the_same_document() {
         let mut doc = session.read(&ReadOptions::default(), &mut rng, &mut |_| {}).unwrap();
         session.authenticate_chip(&mut doc, &mut rng).unwrap();
         assert!(check.is_finished(), "{}: {} events left", case.file, check.remaining());
-        assert_eq!(doc.chip_authentication.as_ref().unwrap().result, Ok(()), "{}", case.file);
-        assert!(doc.active_authentication.is_some());
+        assert_eq!(doc.chip_authentication().unwrap().result, Ok(()), "{}", case.file);
+        assert!(doc.active_authentication().is_some());
         assert_eq!(doc.cccd().unwrap().unwrap().full_name(), Some("Nguyễn Văn Mẫu"));
-        assert_eq!(doc.access.protocol, case.protocol);
-        assert_eq!(doc.access.apdus, trace.commands(), "{}", case.file);
+        assert_eq!(doc.access().protocol, case.protocol);
+        assert_eq!(doc.access().apdus, trace.commands(), "{}", case.file);
     }
 }
 

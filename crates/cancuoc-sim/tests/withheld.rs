@@ -6,9 +6,10 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use cancuoc::CalendarDate;
 use cancuoc::access::{AccessError, AccessKey};
 use cancuoc::lds::DgNumber;
-use cancuoc::report::{CalendarDate, CheckStatus, HashResult, PassiveStatus, Verdict, parse_instant};
+use cancuoc::report::{CheckStatus, HashResult, PassiveStatus, Verdict, parse_instant};
 use cancuoc::{Checks, Connect, Error, ErrorClass, Inspection, ReadOptions, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;
@@ -167,7 +168,8 @@ fn a_signer_certificate_issued_earlier_the_same_day_is_valid_now() {
         ("261207080000Z", "350101000000Z"),
     );
     let issued = IssuedDocument::issue_in_series(&pki, &CitizenProfile::specimen(), b"card").unwrap();
-    let mut doc = cancuoc::Document { sod: issued.files.get(&0x011D).cloned(), ..cancuoc::Document::default() };
+    let mut doc = cancuoc::Document::default();
+    doc.sod = issued.files.get(&0x011D).cloned();
     for dg in [DgNumber::DG1, DgNumber::DG13] {
         doc.data_groups.insert(dg, issued.files[&dg.fid()].clone());
     }

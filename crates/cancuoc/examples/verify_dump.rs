@@ -9,7 +9,7 @@
 
 use std::process::ExitCode;
 
-use cancuoc::report::CalendarDate;
+use cancuoc::CalendarDate;
 use cancuoc::{Checks, TrustStore};
 
 fn main() -> ExitCode {

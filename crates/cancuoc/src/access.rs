@@ -217,6 +217,10 @@ pub enum AccessError {
         /// Why BAC would have been used.
         why: String,
     },
+    /// A step the terminal computes failed in a way no card can cause (an element of the wrong
+    /// kind, a scalar longer than the field): a bug in cancuoc, never "not a genuine chip".
+    #[error("internal error in cancuoc ({0}): a bug, please report it")]
+    Internal(&'static str),
     /// The exchange failed.
     #[error(transparent)]
     Channel(#[from] ChannelError),

@@ -14,6 +14,28 @@
 pub mod time;
 pub mod tlv;
 
+/// Upper-case hex (the `hex` crate): traces, report fields, certificate serials, fingerprints.
+pub(crate) fn encode_hex(bytes: &[u8]) -> String {
+    hex::encode_upper(bytes)
+}
+
+/// Decodes hex (either case, spaces allowed between bytes); `None` if malformed.
+pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    let digits: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    hex::decode(digits).ok()
+}
+
+/// The magnitude of a non-negative DER INTEGER's contents (X.690 §8.3; the leading zero of a
+/// value whose top bit is set removed); `None` if negative or empty.
+pub(crate) fn der_unsigned(value: &[u8]) -> Option<&[u8]> {
+    match value {
+        [] => None,
+        [first, ..] if first & 0x80 != 0 => None,
+        [0, rest @ ..] if !rest.is_empty() => Some(rest),
+        all => Some(all),
+    }
+}
+
 use thiserror::Error;
 
 /// Why a byte string could not be decoded, and where.

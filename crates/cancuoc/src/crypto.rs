@@ -131,15 +131,11 @@ pub fn tdes_decrypt(key: &TdesKey, data: &[u8]) -> Option<Vec<u8>> {
 /// ISO/IEC 9797-1 MAC algorithm 3 (retail MAC, DES, K1‖K2) over data already padded with
 /// method 2 (ICAO 9303-11 §9.8.3). `retail-mac` zero-pads internally, which is a no-op here.
 pub fn retail_mac(key: &TdesKey, padded: &[u8]) -> [u8; 8] {
-    // A 16-byte key is exactly what RetailMac<Des> takes, so this cannot fail.
-    let Ok(mut mac) = <RetailMac<des::Des> as KeyInit>::new_from_slice(key.as_bytes()) else {
-        return [0u8; 8];
-    };
+    // The key and tag sizes are RetailMac<Des>'s own (16 and 8 bytes): the types say it, no
+    // error path to fill with zeros.
+    let mut mac = <RetailMac<des::Des> as KeyInit>::new(&key.0.into());
     mac.update(padded);
-    let tag = mac.finalize().into_bytes();
-    let mut out = [0u8; 8];
-    out.copy_from_slice(tag.get(..8).unwrap_or(&[0u8; 8]));
-    out
+    mac.finalize().into_bytes().into()
 }
 
 /// Constant-time equality of two MACs or tokens.

@@ -58,12 +58,56 @@ pub struct ActiveEvidence {
     pub recorded: bool,
 }
 
+/// The status a dump's report.json records for a check (the words of the report's `status`
+/// that a claim may carry): only ever shown as recorded, never a verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordedStatus {
+    /// `valid`.
+    Valid,
+    /// `invalid`.
+    Invalid,
+    /// `untrusted`.
+    Untrusted,
+    /// `unsupported`.
+    Unsupported,
+}
+
+impl RecordedStatus {
+    /// The word as the report writes it; `None` for any other word (not kept as a claim).
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "valid" => Some(Self::Valid),
+            "invalid" => Some(Self::Invalid),
+            "untrusted" => Some(Self::Untrusted),
+            "unsupported" => Some(Self::Unsupported),
+            _ => None,
+        }
+    }
+
+    /// The report's word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Untrusted => "untrusted",
+            Self::Unsupported => "unsupported",
+        }
+    }
+}
+
+impl std::fmt::Display for RecordedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A check's outcome as a dump's report.json states it: a claim the dump's files cannot prove.
 /// It is shown as recorded and never counts toward a verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedClaim {
-    /// The status word recorded (`valid`, `invalid`, …), as written.
-    pub status: String,
+    /// The status recorded.
+    pub status: RecordedStatus,
     /// The protocol or algorithm recorded.
     pub protocol: Option<String>,
     /// The reason recorded.
@@ -86,17 +130,15 @@ pub struct Document {
     pub data_groups: BTreeMap<DgNumber, Vec<u8>>,
     /// Data groups listed (in EF.SOD or EF.COM) but not read.
     pub skipped: Vec<Skipped>,
-    /// Access protocol and read cost.
-    pub access: AccessInfo,
-    /// Chip Authentication, when it ran.
-    pub chip_authentication: Option<ChipOutcome>,
-    /// Active Authentication evidence, when it ran.
-    pub active_authentication: Option<ActiveEvidence>,
-    /// Chip Authentication as a dump's report.json recorded it (it needs the chip, so a dump
-    /// cannot re-check it).
-    pub recorded_chip_authentication: Option<RecordedClaim>,
-    /// [`Document::access`] was read back from a dump's report.json, not measured.
-    pub access_recorded: bool,
+    // What the chip proved in this read, and what a dump only claims: written by the reader and
+    // by `report::recorded::apply` alone, read through the getters below, so that no caller can
+    // hand the verification a chip authentication, an active-authentication answer or a PACE-CAM
+    // match the chip never gave (`docs/DESIGN.md` §6).
+    pub(crate) access: AccessInfo,
+    pub(crate) chip_authentication: Option<ChipOutcome>,
+    pub(crate) active_authentication: Option<ActiveEvidence>,
+    pub(crate) recorded_chip_authentication: Option<RecordedClaim>,
+    pub(crate) access_recorded: bool,
     /// Problems met while reading that did not stop the read (e.g. an unreadable EF.COM,
     /// which is unsigned). Not part of a dump's files.
     pub read_problems: Vec<String>,
@@ -111,6 +153,56 @@ impl std::fmt::Debug for Document {
 }
 
 impl Document {
+    /// Access protocol and read cost, as the reader measured them (or a dump recorded them:
+    /// [`Document::access_recorded`]).
+    ///
+    /// Only the crate writes it — a PACE-CAM match counts as chip authentication:
+    ///
+    /// ```compile_fail
+    /// let mut doc = cancuoc::Document::default();
+    /// doc.access.cam_key_matched = true;
+    /// ```
+    pub fn access(&self) -> &AccessInfo {
+        &self.access
+    }
+
+    /// Chip Authentication, when it ran in this read.
+    ///
+    /// Only the reader writes it: a caller cannot forge a chip that proved itself.
+    ///
+    /// ```compile_fail
+    /// let mut doc = cancuoc::Document::default();
+    /// doc.chip_authentication = Some(cancuoc::document::ChipOutcome { protocol: String::new(), result: Ok(()) });
+    /// ```
+    pub fn chip_authentication(&self) -> Option<&ChipOutcome> {
+        self.chip_authentication.as_ref()
+    }
+
+    /// Active Authentication evidence: exchanged with the chip in this read, or read back from
+    /// a dump (`recorded`).
+    ///
+    /// Only the reader and `report::recorded::apply` (which marks it recorded) write it: a
+    /// replayed answer cannot pass for a fresh one.
+    ///
+    /// ```compile_fail
+    /// let mut doc = cancuoc::Document::default();
+    /// doc.active_authentication = None;
+    /// ```
+    pub fn active_authentication(&self) -> Option<&ActiveEvidence> {
+        self.active_authentication.as_ref()
+    }
+
+    /// Chip Authentication as a dump's report.json recorded it (it needs the chip, so a dump
+    /// cannot re-check it; it never counts toward a verdict).
+    pub fn recorded_chip_authentication(&self) -> Option<&RecordedClaim> {
+        self.recorded_chip_authentication.as_ref()
+    }
+
+    /// [`Document::access`] was read back from a dump's report.json, not measured.
+    pub fn access_recorded(&self) -> bool {
+        self.access_recorded
+    }
+
     /// The bytes of a data group, if read.
     pub fn dg(&self, dg: DgNumber) -> Option<&[u8]> {
         self.data_groups.get(&dg).map(Vec::as_slice)

@@ -75,7 +75,7 @@ impl Error {
             Self::Access(e) => match e {
                 AccessError::WrongKey { .. } | AccessError::BadInput(_) => ErrorClass::WrongKey,
                 AccessError::Unsupported(_) => ErrorClass::Unsupported,
-                AccessError::RandomSource => ErrorClass::Internal,
+                AccessError::RandomSource | AccessError::Internal(_) => ErrorClass::Internal,
                 AccessError::Refused { .. } | AccessError::PaceRequired { .. } => ErrorClass::Unsupported,
                 AccessError::CardMisbehaved(_) | AccessError::Inconsistent { .. } => ErrorClass::Tampered,
                 AccessError::Channel(c) => channel_class(c),
@@ -117,6 +117,24 @@ fn channel_class(e: &ChannelError) -> ErrorClass {
             ErrorClass::Tampered
         }
         ChannelError::Sm(_) => ErrorClass::Malformed,
-        ChannelError::Apdu(_) => ErrorClass::CardRemoved,
+        // A response without its status word is a card that went away mid-answer (vpcd's
+        // empty answer, a field lost); a command that cannot be encoded is a bug, never a card
+        // to wait for (the put-back loop would wait up to 20 times on it).
+        ChannelError::Apdu(ApduError::ShortResponse(_)) => ErrorClass::CardRemoved,
+        ChannelError::Apdu(_) => ErrorClass::Internal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apdu::ApduError;
+
+    #[test]
+    fn a_command_that_cannot_be_encoded_is_a_bug_not_a_removed_card() {
+        let class = |e: ApduError| Error::Channel(ChannelError::Apdu(e)).class();
+        assert_eq!(class(ApduError::DataTooLong(70_000)), ErrorClass::Internal);
+        assert_eq!(class(ApduError::BadLe(0)), ErrorClass::Internal);
+        assert_eq!(class(ApduError::ShortResponse(0)), ErrorClass::CardRemoved);
     }
 }

@@ -1,13 +1,12 @@
 //! The paved path: one call reads a document and checks it ([`inspect`]), or checks a dump
 //! ([`inspect_dump`]), giving an [`Inspection`] — the document, its cancuoc/1 report and what a
-//! front end needs besides. The CLI and the desk call these; so will the local endpoint and the
-//! bindings. Everything below them (access control, files, verification) is reachable on its
-//! own for whoever needs a step by itself.
+//! front end needs besides. Every front end calls these: the CLI, the desk, and through
+//! `cancuoc-kit` the local endpoint, the C ABI and the bindings. Everything below them (access
+//! control, files, verification) is reachable on its own for whoever needs a step by itself.
 //!
 //! ```no_run
 //! # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
-//! use cancuoc::report::CalendarDate;
-//! use cancuoc::{AccessKey, Checks, ReadOptions, TrustStore};
+//! use cancuoc::{AccessKey, CalendarDate, Checks, ReadOptions, TrustStore};
 //! let key = AccessKey::can("123456")?;
 //! let trust = TrustStore::new(); // add CSCA certificates to get a `valid` verdict
 //! let today = CalendarDate { year: 2026, month: 12, day: 4 };

@@ -116,6 +116,7 @@ pub mod internals {
 }
 
 pub use access::AccessKey;
+pub use codec::time::CalendarDate;
 pub use document::Document;
 pub use error::{DecodeError, Error, ErrorClass, StatusWord};
 pub use inspect::{Checks, Inspection, inspect, inspect_dump};
@@ -123,6 +124,6 @@ pub use lds::security_infos::{Oid, SmCipherKind};
 pub use lds::{DgNumber, Mrz};
 pub use profile::cccd::{CccdId, Citizen};
 pub use reader::{Connect, PartialRead, Progress, ReadLimits, ReadOptions, Reader, Session, read_resuming};
-pub use report::{CalendarDate, Report, ReportContext, Verdict};
+pub use report::{Report, ReportContext, Verdict};
 pub use transport::{Transport, TransportError};
 pub use trust::{TrustError, TrustStore};

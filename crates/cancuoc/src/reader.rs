@@ -174,7 +174,7 @@ impl<T: Transport> Reader<T> {
     ///
     /// # Errors
     /// [`Error::NotADocument`] when there is no eMRTD application; an access error (wrong key:
-    /// class [`crate::ErrorClass::WrongKey`]) or a transport error.
+    /// class [`crate::error::ErrorClass::WrongKey`]) or a transport error.
     pub fn authenticate(mut self, key: &AccessKey, rng: &mut impl CryptoRng) -> Result<Session<T>, Error> {
         let established = establish(&mut self.channel, key, self.require_pace, rng)?;
         Ok(Session {

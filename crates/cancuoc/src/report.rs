@@ -15,7 +15,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use crate::codec::time::{CalendarDate, iso_date_time, parse_instant};
+pub use crate::codec::time::{iso_date_time, parse_instant};
+
+use crate::codec::time::CalendarDate;
 use crate::document::Document;
 use crate::lds::{Dg1, Dg11, DgNumber, EfCom, ImageFormat};
 use crate::verify::passive::PassiveResult;
@@ -125,11 +127,24 @@ pub struct Report {
     pub verification: VerificationReport,
 }
 
+/// What kind of document DG1's document code says it is (ICAO 9303-3 §4.2.2): the report's
+/// `document.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// `I`, `A` or `C`: an ID card (the CCCD is `I`).
+    IdCard,
+    /// `P`: a passport.
+    Passport,
+    /// Any other code, or no DG1.
+    Other,
+}
+
 /// `document` of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentReport {
     /// `id_card`, `passport` or `other`.
-    pub kind: &'static str,
+    pub kind: DocumentKind,
     /// Issuing state, e.g. `VNM`.
     pub issuing_state: Option<String>,
     /// The MRZ document number (for a CCCD, the last 9 digits of the ID).
@@ -332,9 +347,9 @@ fn document_report(doc: &Document, signed: &Document, unsigned: &[DgNumber]) -> 
     let dg1 = signed.dg1().ok();
     let mrz = dg1.as_ref().map(|d: &Dg1| &d.mrz);
     let kind = match mrz.map(|m| m.document_code.chars().next()) {
-        Some(Some('P')) => "passport",
-        Some(Some('I' | 'A' | 'C')) => "id_card",
-        _ => "other",
+        Some(Some('P')) => DocumentKind::Passport,
+        Some(Some('I' | 'A' | 'C')) => DocumentKind::IdCard,
+        _ => DocumentKind::Other,
     };
     let mut problems = doc.read_problems.clone();
     if let Some(Err(e)) = doc.com.as_deref().map(EfCom::parse) {

@@ -82,7 +82,7 @@ impl std::fmt::Display for ListCsca {
 /// without `:` or spaces between bytes. `None` for anything else.
 pub fn parse_fingerprint(text: &str) -> Option<[u8; 32]> {
     let digits: String = text.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
-    let bytes = crate::transport::trace::decode_hex(&digits)?;
+    let bytes = crate::codec::decode_hex(&digits)?;
     bytes.try_into().ok()
 }
 
@@ -372,7 +372,7 @@ fn is_master_list(bytes: &[u8]) -> bool {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    crate::transport::trace::encode_hex(bytes).to_lowercase()
+    crate::codec::encode_hex(bytes).to_lowercase()
 }
 
 /// The DER certificates of PEM text.

@@ -65,11 +65,9 @@ fn holder(n: usize) -> CitizenProfile {
 /// Writes what a reader without terminal authentication gets from `card` (DG3 stays on the
 /// chip), named as the core names a dump's files.
 fn write_card(dir: &Path, card: &IssuedDocument) -> std::io::Result<()> {
-    let mut read = Document {
-        com: card.files.get(&0x011E).cloned(),
-        sod: card.files.get(&0x011D).cloned(),
-        ..Document::default()
-    };
+    let mut read = Document::default();
+    read.com = card.files.get(&0x011E).cloned();
+    read.sod = card.files.get(&0x011D).cloned();
     for dg in (1..=16).filter_map(DgNumber::new) {
         if let Some(bytes) = card.files.get(&dg.fid()).filter(|_| !card.protected.contains(&dg.fid())) {
             read.data_groups.insert(dg, bytes.clone());

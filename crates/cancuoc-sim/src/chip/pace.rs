@@ -130,10 +130,12 @@ impl PaceCard {
                 let Ok(sk) = domain.random_private(&mut *rng) else {
                     return status(StatusWord::CONDITIONS_NOT_SATISFIED);
                 };
-                let pk = domain.multiply(&sk, &domain.generator());
-                let Ok(pk_bytes) = domain.encode(&pk) else { return status(StatusWord::WRONG_DATA) };
-                let h = domain.multiply(&sk, &pk_pcd);
-                let generator = domain.map_generic(&s, &h);
+                let Ok(pk_bytes) = domain.multiply(&sk, &domain.generator()).and_then(|pk| domain.encode(&pk)) else {
+                    return status(StatusWord::WRONG_DATA);
+                };
+                let Ok(generator) = domain.multiply(&sk, &pk_pcd).and_then(|h| domain.map_generic(&s, &h)) else {
+                    return status(StatusWord::WRONG_DATA);
+                };
                 self.state = PaceState::Mapped { info, domain, generator, sk_map: Some(sk.to_vec()) };
                 Outcome::Answer(Response::new(tlv(0x7C, &tlv(0x82, &pk_bytes)), StatusWord::OK))
             }
@@ -145,12 +147,12 @@ impl PaceCard {
                 let Ok(sk) = domain.random_private(&mut *rng) else {
                     return status(StatusWord::CONDITIONS_NOT_SATISFIED);
                 };
-                let pk = domain.multiply(&sk, &generator);
+                let Ok(pk) = domain.multiply(&sk, &generator) else { return status(StatusWord::WRONG_DATA) };
                 let (Ok(pk_bytes), Ok(pk_pcd)) = (domain.encode(&pk), domain.encode(&pk_pcd)) else {
                     return status(StatusWord::WRONG_DATA);
                 };
                 let Ok(decoded) = domain.decode(&pk_pcd, "agree") else { return status(StatusWord::WRONG_DATA) };
-                let Ok(shared) = domain.shared_secret(&domain.multiply(&sk, &decoded)) else {
+                let Ok(shared) = domain.multiply(&sk, &decoded).and_then(|k| domain.shared_secret(&k)) else {
                     return status(StatusWord::WRONG_DATA);
                 };
                 let (sm, ks_mac) = session(info.protocol.cipher, &shared);

@@ -27,7 +27,7 @@
 //!   offer them, and signature checks on public data.
 
 use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use elliptic_curve::ff::Field as _;
 use elliptic_curve::group::{Curve as _, Group as _};
@@ -119,11 +119,11 @@ pub fn random_scalar(group: &dyn EcGroup, rng: &mut impl CryptoRng) -> Option<Ve
 /// [`CurveError::BadParameters`] if the constants are broken (a test checks every one).
 pub fn standard(params: &'static CurveParams) -> Result<Arc<dyn EcGroup>, CurveError> {
     Ok(match params.parameter_id {
-        12 => Arc::new(Named::<p256::NistP256>::new(params)),
-        13 => Arc::new(Named::<bp256::BrainpoolP256r1>::new(params)),
-        15 => Arc::new(Named::<p384::NistP384>::new(params)),
-        16 => Arc::new(Named::<bp384::BrainpoolP384r1>::new(params)),
-        18 => Arc::new(Named::<p521::NistP521>::new(params)),
+        12 => Arc::new(Named::<p256::NistP256>::new(params)?),
+        13 => Arc::new(Named::<bp256::BrainpoolP256r1>::new(params)?),
+        15 => Arc::new(Named::<p384::NistP384>::new(params)?),
+        16 => Arc::new(Named::<bp384::BrainpoolP384r1>::new(params)?),
+        18 => Arc::new(Named::<p521::NistP521>::new(params)?),
         _ => Arc::new(Curve::standard(params)?),
     })
 }
@@ -147,9 +147,11 @@ pub fn explicit(p: &[u8], a: &[u8], b: &[u8], gx: &[u8], gy: &[u8], n: &[u8]) ->
     let trim = |bytes: &[u8]| bytes.iter().skip_while(|b| **b == 0).copied().collect::<Vec<u8>>();
     let given = [p, a, b, gx, gy, n].map(trim);
     for params in curves::ALL {
-        let known = [params.p, params.a, params.b, params.gx, params.gy, params.n]
-            .map(|h| hex::decode(h).map(|v| trim(&v)).unwrap_or_default());
-        if known == given {
+        let known: Option<Vec<Vec<u8>>> = [params.p, params.a, params.b, params.gx, params.gy, params.n]
+            .iter()
+            .map(|h| hex::decode(h).ok().map(|v| trim(&v)))
+            .collect();
+        if known.as_deref() == Some(&given[..]) {
             return standard(params);
         }
     }
@@ -160,7 +162,11 @@ pub fn explicit(p: &[u8], a: &[u8], b: &[u8], gx: &[u8], gy: &[u8], n: &[u8]) ->
 /// operations RustCrypto's API does not reach (PACE-IM's field map, wide reductions).
 struct Named<C> {
     params: &'static CurveParams,
-    runtime: OnceLock<Option<Curve>>,
+    /// The same curve on the runtime arithmetic, built with the group: a curve whose constants
+    /// do not make one is refused at construction, never met later as an empty default.
+    runtime: Curve,
+    /// n, big-endian.
+    order: Vec<u8>,
     curve: PhantomData<C>,
 }
 
@@ -176,12 +182,10 @@ where
     FieldBytesSize<C>: ModulusSize,
     C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
 {
-    fn new(params: &'static CurveParams) -> Self {
-        Self { params, runtime: OnceLock::new(), curve: PhantomData }
-    }
-
-    fn runtime(&self) -> Result<&Curve, CurveError> {
-        self.runtime.get_or_init(|| Curve::standard(self.params).ok()).as_ref().ok_or(CurveError::BadParameters)
+    fn new(params: &'static CurveParams) -> Result<Self, CurveError> {
+        let runtime = Curve::standard(params)?;
+        let order = hex::decode(params.n).map_err(|_| CurveError::BadParameters)?;
+        Ok(Self { params, runtime, order, curve: PhantomData })
     }
 
     fn field_bytes_len() -> usize {
@@ -235,11 +239,11 @@ where
     }
 
     fn field_bits(&self) -> u32 {
-        self.runtime().map_or(0, Curve::field_bits)
+        self.runtime.field_bits()
     }
 
     fn order(&self) -> Vec<u8> {
-        hex::decode(self.params.n).unwrap_or_default()
+        self.order.clone()
     }
 
     fn generator(&self) -> Vec<u8> {
@@ -273,16 +277,15 @@ where
     }
 
     fn reduce(&self, k: &[u8]) -> Vec<u8> {
-        self.runtime().map(|c| c.reduce(k)).unwrap_or_default()
+        self.runtime.reduce(k)
     }
 
     fn reduce_wide_mod_p(&self, r: &[u8]) -> Result<Vec<u8>, CurveError> {
-        self.runtime()?.reduce_wide_mod_p(r)
+        self.runtime.reduce_wide_mod_p(r)
     }
 
     fn encode_to_curve(&self, t: &[u8]) -> Result<Vec<u8>, CurveError> {
-        let curve = self.runtime()?;
-        curve.encode_point(&curve.encode_to_curve(t)?)
+        self.runtime.encode_point(&self.runtime.encode_to_curve(t)?)
     }
 
     fn scalar_div(&self, a: &[u8], b: &[u8]) -> Result<Vec<u8>, CurveError> {
@@ -301,7 +304,7 @@ where
         if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
             return false;
         }
-        let Some(e) = self.runtime().ok().and_then(|c| Self::scalar(&c.digest_to_scalar(digest))) else {
+        let Some(e) = Self::scalar(&self.runtime.digest_to_scalar(digest)) else {
             return false;
         };
         let Some(w) = Option::<C::Scalar>::from(<C::Scalar as Invert>::invert_vartime(&s)) else { return false };
@@ -311,12 +314,18 @@ where
         }
         let x = point.to_affine().x();
         let r_bytes: FieldBytes<C> = r.into();
-        self.runtime().is_ok_and(|c| c.reduce(&x) == c.reduce(&r_bytes))
+        self.runtime.reduce(&x) == self.runtime.reduce(&r_bytes)
     }
 
     fn is_named(&self) -> bool {
         true
     }
+}
+
+/// The SEC1 encoding of `point`, or the empty encoding for the identity: the only point
+/// [`Curve::encode_point`] has no encoding for (every group here encodes the identity as empty).
+fn encode_or_identity(curve: &Curve, point: &super::curve::Point) -> Vec<u8> {
+    curve.encode_point(point).unwrap_or_else(|_| Vec::new())
 }
 
 /// The runtime curves, points converted at the boundary.
@@ -338,7 +347,7 @@ impl EcGroup for Curve {
     }
 
     fn generator(&self) -> Vec<u8> {
-        self.encode_point(&Curve::generator(self)).unwrap_or_default()
+        encode_or_identity(self, &Curve::generator(self))
     }
 
     fn check_point(&self, point: &[u8]) -> Result<(), CurveError> {
@@ -353,7 +362,7 @@ impl EcGroup for Curve {
             return Err(CurveError::BadParameters);
         }
         let product = Curve::mul(self, k, &self.decode_point(point)?);
-        Ok(self.encode_point(&product).unwrap_or_default())
+        Ok(encode_or_identity(self, &product))
     }
 
     fn add(&self, p: &[u8], q: &[u8]) -> Result<Vec<u8>, CurveError> {
@@ -363,7 +372,7 @@ impl EcGroup for Curve {
             (Some(only), None) | (None, Some(only)) => only,
             (None, None) => return Ok(Vec::new()),
         };
-        Ok(self.encode_point(&sum).unwrap_or_default())
+        Ok(encode_or_identity(self, &sum))
     }
 
     fn reduce(&self, k: &[u8]) -> Vec<u8> {

@@ -249,7 +249,7 @@ fn parse_info(mut r: ByteReader<'_>, raw: &[u8]) -> Result<SecurityInfo, DecodeE
 fn small_integer(r: &mut ByteReader<'_>) -> Result<u32, DecodeError> {
     let tlv = r.expect_tlv(TAG_INTEGER)?;
     let bad = DecodeError { at: tlv.value_offset, what: "INTEGER", kind: DecodeErrorKind::InvalidValue };
-    let value = unsigned(tlv.value).ok_or(bad.clone())?;
+    let value = crate::codec::der_unsigned(tlv.value).ok_or(bad.clone())?;
     if value.len() > 4 {
         return Err(bad);
     }
@@ -260,20 +260,9 @@ fn optional_integer(r: &mut ByteReader<'_>) -> Result<Option<u32>, DecodeError> 
     if r.peek() == Some(0x02) { small_integer(r).map(Some) } else { Ok(None) }
 }
 
-/// The magnitude of a non-negative DER INTEGER (leading zero removed); `None` if negative
-/// or empty.
-pub(crate) fn unsigned(value: &[u8]) -> Option<&[u8]> {
-    match value {
-        [] => None,
-        [first, ..] if first & 0x80 != 0 => None,
-        [0, rest @ ..] if !rest.is_empty() => Some(rest),
-        all => Some(all),
-    }
-}
-
 fn integer_bytes(r: &mut ByteReader<'_>) -> Result<Vec<u8>, DecodeError> {
     let tlv = r.expect_tlv(TAG_INTEGER)?;
-    unsigned(tlv.value).map(<[u8]>::to_vec).ok_or(DecodeError {
+    crate::codec::der_unsigned(tlv.value).map(<[u8]>::to_vec).ok_or(DecodeError {
         at: tlv.value_offset,
         what: "INTEGER",
         kind: DecodeErrorKind::InvalidValue,

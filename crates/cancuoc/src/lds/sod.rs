@@ -89,7 +89,7 @@ impl LdsSecurityObject {
 
 fn small(value: &[u8]) -> Result<u32, LdsError> {
     let bad = LdsError::Invalid { file: "EF.SOD", what: "INTEGER out of range" };
-    let magnitude = super::security_infos::unsigned(value).ok_or(bad.clone())?;
+    let magnitude = crate::codec::der_unsigned(value).ok_or(bad.clone())?;
     if magnitude.len() > 4 {
         return Err(bad);
     }

@@ -16,40 +16,47 @@ pub fn fingerprint(der: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(der).into()
 }
 
-/// A parsed certificate, owning its DER.
+/// A parsed certificate, owning its DER. Its fields are read through getters and written only
+/// by [`Certificate::parse`], so a certificate's key, names and validity are always those its
+/// DER encodes (a caller cannot pair a trusted DER with another key):
+///
+/// ```compile_fail
+/// let mut cert = cancuoc::trust::Certificate::parse(&[]).unwrap();
+/// cert.spki = Vec::new();
+/// ```
 #[derive(Clone)]
 pub struct Certificate {
     /// The DER encoding.
-    pub der: Vec<u8>,
+    pub(crate) der: Vec<u8>,
     /// The TBSCertificate, as encoded (what the issuer signed).
-    pub tbs: Vec<u8>,
+    pub(crate) tbs: Vec<u8>,
     /// The subject Name, DER.
-    pub subject: Vec<u8>,
+    pub(crate) subject: Vec<u8>,
     /// The issuer Name, DER.
-    pub issuer: Vec<u8>,
+    pub(crate) issuer: Vec<u8>,
     /// The subject as text (RFC 4514 style).
-    pub subject_text: String,
+    pub(crate) subject_text: String,
     /// The issuer as text.
-    pub issuer_text: String,
+    pub(crate) issuer_text: String,
     /// The serial number's INTEGER contents.
-    pub serial: Vec<u8>,
+    pub(crate) serial: Vec<u8>,
     /// notBefore, seconds since 1970.
-    pub not_before: i64,
+    pub(crate) not_before: i64,
     /// notAfter, seconds since 1970.
-    pub not_after: i64,
+    pub(crate) not_after: i64,
     /// The SubjectPublicKeyInfo, DER.
-    pub spki: Vec<u8>,
+    pub(crate) spki: Vec<u8>,
     /// The signature algorithm.
     pub(crate) signature_algorithm: Algorithm,
     /// The signature.
-    pub signature: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
     /// keyUsage digitalSignature / keyCertSign, when the extension is present.
-    pub key_usage: Option<(bool, bool)>,
+    pub(crate) key_usage: Option<(bool, bool)>,
     /// subjectKeyIdentifier.
-    pub subject_key_id: Option<Vec<u8>>,
+    pub(crate) subject_key_id: Option<Vec<u8>>,
     /// authorityKeyIdentifier's keyIdentifier: which of its issuer's keys signed it (mandatory
     /// in ICAO 9303-12 §7.1.1's DS profile and in link certificates).
-    pub authority_key_id: Option<Vec<u8>>,
+    pub(crate) authority_key_id: Option<Vec<u8>>,
     /// The subject, prepared for RFC 5280 §7.1 comparison.
     pub(crate) subject_name: NameKey,
     /// The issuer, prepared likewise.
@@ -63,6 +70,65 @@ impl std::fmt::Debug for Certificate {
 }
 
 impl Certificate {
+    /// The DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The subject Name, DER.
+    pub fn subject_der(&self) -> &[u8] {
+        &self.subject
+    }
+
+    /// The issuer Name, DER.
+    pub fn issuer_der(&self) -> &[u8] {
+        &self.issuer
+    }
+
+    /// The subject as text (RFC 4514 style).
+    pub fn subject_text(&self) -> &str {
+        &self.subject_text
+    }
+
+    /// The issuer as text.
+    pub fn issuer_text(&self) -> &str {
+        &self.issuer_text
+    }
+
+    /// The serial number's INTEGER contents.
+    pub fn serial(&self) -> &[u8] {
+        &self.serial
+    }
+
+    /// notBefore, seconds since 1970.
+    pub fn not_before(&self) -> i64 {
+        self.not_before
+    }
+
+    /// notAfter, seconds since 1970.
+    pub fn not_after(&self) -> i64 {
+        self.not_after
+    }
+
+    /// The SubjectPublicKeyInfo, DER.
+    pub fn spki(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// keyUsage digitalSignature / keyCertSign, when the extension is present.
+    pub fn key_usage(&self) -> Option<(bool, bool)> {
+        self.key_usage
+    }
+
+    /// subjectKeyIdentifier.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.subject_key_id.as_deref()
+    }
+
+    /// authorityKeyIdentifier's keyIdentifier: which of its issuer's keys signed it.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.authority_key_id.as_deref()
+    }
     /// Parses a DER certificate (x509-parser for the TBS fields, which is lenient with the
     /// encodings found in master lists; the outer signature fields by hand, to keep their
     /// raw parameters).
@@ -165,7 +231,7 @@ impl Certificate {
 
     /// The serial number in hex.
     pub fn serial_hex(&self) -> String {
-        crate::transport::trace::encode_hex(crate::lds::security_infos::unsigned(&self.serial).unwrap_or(&self.serial))
+        crate::codec::encode_hex(crate::codec::der_unsigned(&self.serial).unwrap_or(&self.serial))
     }
 }
 

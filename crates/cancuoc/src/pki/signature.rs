@@ -191,8 +191,8 @@ fn pss_parameters(parameters: Option<&[u8]>) -> Result<(HashAlgorithm, HashAlgor
 pub(crate) fn ecdsa_der_pair(signature: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut r = ByteReader::new(signature, "ECDSA-Sig-Value");
     let mut seq = r.expect_tlv(0x30).ok()?.reader("ECDSA-Sig-Value");
-    let r_int = crate::lds::security_infos::unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
-    let s_int = crate::lds::security_infos::unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
+    let r_int = crate::codec::der_unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
+    let s_int = crate::codec::der_unsigned(seq.expect_tlv(0x02).ok()?.value)?.to_vec();
     (seq.is_empty() && r.is_empty() && der_ecdsa_signature(&r_int, &s_int) == signature).then_some((r_int, s_int))
 }
 

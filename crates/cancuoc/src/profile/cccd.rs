@@ -26,7 +26,7 @@ pub(crate) mod dg13;
 mod qr;
 
 pub use dg13::Citizen;
-pub use qr::{CccdQr, Date, expiry_candidates};
+pub use qr::{CccdQr, expiry_candidates};
 
 /// The MRZ expiry of cards valid for life ("Không thời hạn"): one real sample with valid
 /// check digits shows `991231` (`docs/research/cccd.md` §1.1; confidence low–medium).
@@ -204,8 +204,8 @@ mod tests {
         assert!(Citizen::parse_dg13(&dg13).is_err());
     }
 
-    fn date(y: u16, m: u8, d: u8) -> Date {
-        Date { year: y, month: m, day: d }
+    fn date(y: u16, m: u8, d: u8) -> crate::codec::time::CalendarDate {
+        crate::codec::time::CalendarDate { year: y, month: m, day: d }
     }
 
     #[test]

@@ -9,8 +9,9 @@
 
 use thiserror::Error;
 
-use super::cccd::{CccdError, CccdId, CccdQr, Date, NO_EXPIRY_MRZ_DATE, expiry_candidates};
+use super::cccd::{CccdError, CccdId, CccdQr, NO_EXPIRY_MRZ_DATE, expiry_candidates};
 use crate::access::{AccessError, AccessKey, mrz_date};
+use crate::codec::time::CalendarDate as Date;
 
 /// The inputs, each as typed (`None` or blank when not given).
 #[derive(Debug, Clone, Default)]

@@ -53,7 +53,7 @@ impl<T: Transport> Session<T> {
             if outcome.is_ok() && active {
                 let answered = self.active_authentication(doc, challenge, rng);
                 if let Err(e) = answered {
-                    if e.class() == crate::ErrorClass::CardRemoved {
+                    if e.class() == crate::error::ErrorClass::CardRemoved {
                         return Err(e);
                     }
                     outcome = Err(not_under_new_keys());
@@ -61,7 +61,7 @@ impl<T: Transport> Session<T> {
             }
             // A card lifted during chip authentication proved nothing either way: never a clone.
             if let Err(e) = &outcome
-                && e.class() == crate::ErrorClass::CardRemoved
+                && e.class() == crate::error::ErrorClass::CardRemoved
             {
                 return Err(e.clone());
             }
@@ -76,7 +76,7 @@ impl<T: Transport> Session<T> {
         if active {
             // Without chip authentication (or after it failed before switching keys).
             if let Err(e) = self.active_authentication(doc, challenge, rng)
-                && e.class() == crate::ErrorClass::CardRemoved
+                && e.class() == crate::error::ErrorClass::CardRemoved
             {
                 return Err(e);
             }

@@ -42,7 +42,7 @@ pub fn read_resuming<T: Transport>(
         let transport = connect(attempt)?;
         let result = read_once(transport, key, options, rng, progress, &mut partial);
         match result {
-            Err(e) if e.class() == crate::ErrorClass::CardRemoved && tears < MAX_TEARS => tears += 1,
+            Err(e) if e.class() == crate::error::ErrorClass::CardRemoved && tears < MAX_TEARS => tears += 1,
             other => return other,
         }
     }

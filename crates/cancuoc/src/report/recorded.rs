@@ -11,8 +11,8 @@
 
 use serde_json::Value;
 
-use crate::document::{ActiveEvidence, Document, RecordedClaim};
-use crate::transport::trace::decode_hex;
+use crate::codec::decode_hex;
+use crate::document::{ActiveEvidence, Document, RecordedClaim, RecordedStatus};
 
 /// Longest report.json taken (a real one is a few kilobytes).
 const MAX_REPORT_JSON: usize = 1 << 20;
@@ -45,12 +45,11 @@ pub fn apply(doc: &mut Document, report_json: &str) {
     let chip = verification.and_then(|v| v.get("chip"));
     // A claim recorded by an earlier `cancuoc verify` is itself no more than the claim it copied.
     let chip = chip.map(|c| c.get("recorded").filter(|r| r.is_object()).unwrap_or(c));
-    if let Some(chip) = chip {
-        let status = text(chip.get("status")).unwrap_or_default();
-        if matches!(status.as_str(), "valid" | "invalid" | "untrusted" | "unsupported") {
-            doc.recorded_chip_authentication =
-                Some(RecordedClaim { status, protocol: text(chip.get("protocol")), reason: text(chip.get("reason")) });
-        }
+    if let Some(chip) = chip
+        && let Some(status) = text(chip.get("status")).as_deref().and_then(RecordedStatus::parse)
+    {
+        doc.recorded_chip_authentication =
+            Some(RecordedClaim { status, protocol: text(chip.get("protocol")), reason: text(chip.get("reason")) });
     }
 }
 
@@ -70,7 +69,7 @@ mod tests {
         assert!(doc.access_recorded);
         assert_eq!(doc.access.apdus, 27);
         assert!(doc.chip_authentication.is_none(), "a recorded outcome is never a live one");
-        assert_eq!(doc.recorded_chip_authentication.as_ref().unwrap().status, "valid");
+        assert_eq!(doc.recorded_chip_authentication.as_ref().unwrap().status, RecordedStatus::Valid);
         let evidence = doc.active_authentication.unwrap();
         assert!(evidence.recorded);
         assert_eq!(evidence.challenge, [1, 2, 3, 4, 5, 6, 7, 8]);

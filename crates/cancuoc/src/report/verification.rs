@@ -110,8 +110,8 @@ impl Serialize for DgMap {
 /// shown so an auditor sees it, never counted.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordedReport {
-    /// The status word recorded.
-    pub status: String,
+    /// The status recorded.
+    pub status: crate::document::RecordedStatus,
     /// The protocol recorded.
     pub protocol: Option<String>,
     /// The reason recorded.
@@ -197,7 +197,7 @@ fn chip_report(doc: &Document, outcome: CheckOutcome) -> ChipReport {
         protocol: outcome.name,
         reason: outcome.reason,
         recorded: doc.recorded_chip_authentication.as_ref().map(|claim| RecordedReport {
-            status: claim.status.clone(),
+            status: claim.status,
             protocol: claim.protocol.clone(),
             reason: claim.reason.clone(),
         }),
@@ -206,7 +206,7 @@ fn chip_report(doc: &Document, outcome: CheckOutcome) -> ChipReport {
 
 fn active_report(doc: &Document, outcome: CheckOutcome) -> ActiveReport {
     let evidence = doc.active_authentication.as_ref();
-    let hex = |bytes: &[u8]| Some(crate::transport::trace::encode_hex(bytes)).filter(|h| !h.is_empty());
+    let hex = |bytes: &[u8]| Some(crate::codec::encode_hex(bytes)).filter(|h| !h.is_empty());
     ActiveReport {
         status: outcome.status,
         algorithm: outcome.name,

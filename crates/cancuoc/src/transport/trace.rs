@@ -12,6 +12,7 @@
 //! A trace holds the card's traffic. It is encrypted on the wire, but whoever has the access
 //! key (the MRZ or CAN) can decrypt it: traces are written only when a user asks for one.
 
+use crate::codec::{decode_hex, encode_hex};
 use std::fmt::Write as _;
 
 use thiserror::Error;
@@ -109,17 +110,6 @@ impl Trace {
     pub fn commands(&self) -> usize {
         self.events.iter().filter(|e| matches!(e, TraceEvent::Command(_))).count()
     }
-}
-
-/// Upper-case hex (the `hex` crate).
-pub fn encode_hex(bytes: &[u8]) -> String {
-    hex::encode_upper(bytes)
-}
-
-/// Decodes hex (either case, spaces allowed between bytes); `None` if malformed.
-pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    let digits: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    hex::decode(digits).ok()
 }
 
 #[cfg(test)]

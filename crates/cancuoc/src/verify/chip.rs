@@ -170,7 +170,10 @@ impl ChipAuthentication {
     }
 
     fn start_with(&self, private: Zeroizing<Vec<u8>>) -> Result<ChipAuthenticationStep, ChipError> {
-        let public = self.domain.multiply(&private, &self.domain.generator());
+        let public = self
+            .domain
+            .multiply(&private, &self.domain.generator())
+            .map_err(|_| ChipError::NotSupported("ephemeral key"))?;
         let public = self.domain.encode(&public).map_err(|_| ChipError::NotSupported("ephemeral key"))?;
         let mut mse = tlv(0x80, &self.protocol.0);
         if let Some(id) = self.key_id {
@@ -181,10 +184,9 @@ impl ChipAuthentication {
         let set_at = Command::new(0x00, 0x22, 0x41, 0xA4).with_data(mse);
         let general_authenticate =
             Command::new(0x00, 0x86, 0x00, 0x00).with_data(tlv(0x7C, &tlv(0x80, &public))).with_le(256);
-        let shared = self
-            .domain
-            .shared_secret(&self.domain.multiply(&private, &self.public_key))
-            .map_err(|_| ChipError::NotSupported("shared secret"))?;
+        let agreed =
+            self.domain.multiply(&private, &self.public_key).map_err(|_| ChipError::NotSupported("shared secret"))?;
+        let shared = self.domain.shared_secret(&agreed).map_err(|_| ChipError::NotSupported("shared secret"))?;
         Ok(ChipAuthenticationStep { set_at, general_authenticate, shared, cipher: self.cipher })
     }
 }
@@ -248,7 +250,7 @@ fn decode_public(domain: &Domain, key: &[u8]) -> Option<Element> {
         Domain::Dh(_) => {
             let mut r = ByteReader::new(key, "DHPublicKey");
             let value = r.expect_tlv(0x02).ok()?.value;
-            domain.decode(crate::lds::security_infos::unsigned(value)?, "chip authentication key").ok()
+            domain.decode(crate::codec::der_unsigned(value)?, "chip authentication key").ok()
         }
     }
 }

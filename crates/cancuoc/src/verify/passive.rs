@@ -420,7 +420,7 @@ fn validity_problem(ds: &Certificate, issuers: &[&Certificate], times: Times) ->
 }
 
 fn hex(bytes: &[u8]) -> String {
-    crate::transport::trace::encode_hex(bytes)
+    crate::codec::encode_hex(bytes)
 }
 
 /// DS → CSCA, built as PKIX builds paths ([`crate::trust::TrustStore::issuer_paths`]): the

@@ -96,26 +96,34 @@ impl Domain {
     }
 
     /// private · base (or base^private).
-    pub fn multiply(&self, private: &[u8], base: &Element) -> Element {
+    ///
+    /// # Errors
+    /// [`AccessError::Internal`] for an element of the other kind or a multiplication that
+    /// fails (a scalar longer than the field): the terminal's own values, never the card's.
+    pub fn multiply(&self, private: &[u8], base: &Element) -> Result<Element, AccessError> {
         match (self, base) {
-            // A failed multiplication (a scalar longer than the field) gives the identity,
-            // which every later step refuses.
-            (Self::Ec(c), Element::Point(p)) => point(c.mul(private, p).unwrap_or_default()),
-            (Self::Dh(g), Element::Value(v)) => Element::Value(g.exp(v, private)),
-            (Self::Ec(c), Element::Value(_)) => point(c.generator()),
-            (Self::Dh(g), Element::Point(_)) => Element::Value(g.generator()),
+            (Self::Ec(c), Element::Point(p)) => {
+                c.mul(private, p).map(point).map_err(|_| AccessError::Internal("PACE scalar multiplication"))
+            }
+            (Self::Dh(g), Element::Value(v)) => Ok(Element::Value(g.exp(v, private))),
+            _ => Err(AccessError::Internal("PACE element of the other group kind")),
         }
     }
 
     /// The Generic Mapping: G~ = s·G + H (or g^s · h) (ICAO 9303-11 §4.4.3.3.1).
-    pub fn map_generic(&self, nonce: &[u8], shared: &Element) -> Element {
+    ///
+    /// # Errors
+    /// [`AccessError::Internal`] as [`Domain::multiply`]; a sum that cannot be formed (H the
+    /// inverse of s·G gives the identity, refused later as a degenerate generator) is the
+    /// curve's answer, not an error here.
+    pub fn map_generic(&self, nonce: &[u8], shared: &Element) -> Result<Element, AccessError> {
         match (self, shared) {
             (Self::Ec(c), Element::Point(h)) => {
-                let s_g = c.mul(&c.reduce(nonce), &c.generator()).unwrap_or_default();
-                point(c.add(&s_g, h).unwrap_or_default())
+                let s_g = c.mul(&c.reduce(nonce), &c.generator()).map_err(|_| AccessError::Internal("PACE mapping"))?;
+                c.add(&s_g, h).map(point).map_err(|_| AccessError::Internal("PACE mapping"))
             }
-            (Self::Dh(g), Element::Value(h)) => Element::Value(g.mul(&g.exp(&g.generator(), nonce), h)),
-            _ => self.generator(),
+            (Self::Dh(g), Element::Value(h)) => Ok(Element::Value(g.mul(&g.exp(&g.generator(), nonce), h))),
+            _ => Err(AccessError::Internal("PACE element of the other group kind")),
         }
     }
 
@@ -152,7 +160,7 @@ impl Domain {
             }
             (Self::Ec(_), Element::Point(p)) => Ok(p.to_vec()),
             (Self::Dh(_), Element::Value(v)) => Ok(v.clone()),
-            _ => Err(AccessError::CardMisbehaved("PACE")),
+            _ => Err(AccessError::Internal("PACE element of the other group kind")),
         }
     }
 
@@ -188,7 +196,7 @@ impl Domain {
                 .map(Zeroizing::new)
                 .map_err(|_| AccessError::CardMisbehaved("PACE (point at infinity)")),
             (Self::Dh(_), Element::Value(v)) => Ok(Zeroizing::new(v.clone())),
-            _ => Err(AccessError::CardMisbehaved("PACE")),
+            _ => Err(AccessError::Internal("PACE element of the other group kind")),
         }
     }
 
@@ -226,5 +234,40 @@ impl std::fmt::Debug for Element {
             Self::Point(_) => "Element::Point(..)",
             Self::Value(_) => "Element::Value(..)",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ec() -> Domain {
+        let params = crate::crypto::curves::by_parameter_id(13).unwrap();
+        Domain::Ec(group::standard(params).unwrap())
+    }
+
+    fn dh() -> Domain {
+        let params = crate::crypto::dh::by_parameter_id(0).unwrap();
+        Domain::Dh(Box::new(DhGroup::standard(params).unwrap()))
+    }
+
+    #[test]
+    fn arithmetic_that_cannot_be_done_is_an_internal_error_never_a_default_element() {
+        let (ec, dh) = (ec(), dh());
+        // An element of the other group kind: before, the generator came back.
+        assert_eq!(
+            ec.multiply(&[1], &dh.generator()).err(),
+            Some(AccessError::Internal("PACE element of the other group kind"))
+        );
+        assert!(matches!(dh.multiply(&[1], &ec.generator()), Err(AccessError::Internal(_))));
+        assert!(matches!(ec.map_generic(&[1], &dh.generator()), Err(AccessError::Internal(_))));
+        // A scalar longer than any field on a runtime curve (P-192): before, the identity came back.
+        let p192 = Domain::Ec(group::standard(crate::crypto::curves::by_parameter_id(8).unwrap()).unwrap());
+        assert!(matches!(p192.multiply(&[0xFF; 80], &p192.generator()), Err(AccessError::Internal(_))));
+        assert!(matches!(ec.encode(&dh.generator()), Err(AccessError::Internal(_))));
+        // What the arithmetic can do it does.
+        let two_g = ec.multiply(&[2], &ec.generator()).unwrap();
+        let g_plus_g = ec.map_generic(&[1], &ec.generator()).unwrap();
+        assert!(ec.same(&two_g, &g_plus_g));
     }
 }

@@ -80,7 +80,7 @@ impl CamData {
         let (Ok(pk), Ok(map)) = (self.domain.decode(pk_ic, "CAM"), self.domain.decode(&self.pk_map_picc, "CAM")) else {
             return false;
         };
-        self.domain.same(&self.domain.multiply(&self.ca_ic, &pk), &map)
+        self.domain.multiply(&self.ca_ic, &pk).is_ok_and(|product| self.domain.same(&product, &map))
     }
 }
 
@@ -185,7 +185,7 @@ impl PaceAwaitingNonce {
             return Ok(PaceMapping { start: self.start, s, key: MappingKey::Integrated { t }, command });
         }
         let sk_map = domain.random_private(rng)?;
-        let pk_map = domain.multiply(&sk_map, &domain.generator());
+        let pk_map = domain.multiply(&sk_map, &domain.generator())?;
         let pk_map_bytes = domain.encode(&pk_map)?;
         let command = general_authenticate(Some(0x81), &pk_map_bytes, false);
         Ok(PaceMapping { start: self.start, s, key: MappingKey::Generic { sk_map, pk_map }, command })
@@ -230,16 +230,16 @@ impl PaceMapping {
                 if domain.same(&pk_map_picc, pk_map) {
                     return Err(AccessError::CardMisbehaved(step));
                 }
-                let h = domain.multiply(sk_map, &pk_map_picc);
+                let h = domain.multiply(sk_map, &pk_map_picc)?;
                 if domain.is_degenerate(&h) {
                     return Err(AccessError::CardMisbehaved(step));
                 }
-                (domain.map_generic(&self.s, &h), Some(pk_map_picc_bytes))
+                (domain.map_generic(&self.s, &h)?, Some(pk_map_picc_bytes))
             }
             MappingKey::Integrated { t } => (domain.map_integrated(self.start.protocol.cipher, &self.s, t)?, None),
         };
         let sk_eph = domain.random_private(rng)?;
-        let pk_eph = domain.multiply(&sk_eph, &mapped);
+        let pk_eph = domain.multiply(&sk_eph, &mapped)?;
         let pk_eph_bytes = domain.encode(&pk_eph)?;
         let command = general_authenticate(Some(0x83), &pk_eph_bytes, false);
         Ok(PaceKeyAgreement { start: self.start, sk_eph, pk_eph, pk_eph_bytes, pk_map_picc_bytes, command })
@@ -275,7 +275,7 @@ impl PaceKeyAgreement {
         if domain.same(&pk_picc, &self.pk_eph) {
             return Err(AccessError::CardMisbehaved(step));
         }
-        let shared = domain.shared_secret(&domain.multiply(&self.sk_eph, &pk_picc))?;
+        let shared = domain.shared_secret(&domain.multiply(&self.sk_eph, &pk_picc)?)?;
         let (sm, ks_mac) = session(self.start.protocol.cipher, &shared);
         let ks_enc = SymmetricKey::derive(self.start.protocol.cipher, &shared, KDF_ENC);
         let t_pcd = token(&ks_mac, &self.start.protocol, &domain.encode(&pk_picc)?);

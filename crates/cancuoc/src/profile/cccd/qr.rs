@@ -7,7 +7,7 @@ use super::{CccdError, CccdId, NO_EXPIRY_MRZ_DATE};
 use crate::access::{AccessError, AccessKey};
 
 /// The calendar date of the QR code and the expiry rules: the crate's one date type.
-pub use crate::codec::time::CalendarDate as Date;
+use crate::codec::time::CalendarDate as Date;
 
 /// Whole years from `birth` to `at`.
 fn age_from(at: &Date, birth: &Date) -> i32 {
