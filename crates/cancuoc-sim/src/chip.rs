@@ -4,15 +4,15 @@
 //! and the CCCD's answer `6D00` to SELECT MF. Fault switches make it behave like difficult
 //! real cards.
 
+mod faults;
+mod files;
 mod pace;
+mod responders;
 
-use std::time::Duration;
+pub use faults::{Faults, NoExtended, NoShortEfIds};
+use files::{FID_CARD_ACCESS, atr_info, truncated_security_infos};
 
 use cancuoc::internals::apdu::{Command, Response, StatusWord};
-use cancuoc::internals::bac;
-use cancuoc::internals::codec::ByteReader;
-use cancuoc::internals::codec::tlv::tlv;
-use cancuoc::internals::files::AID_EMRTD;
 use cancuoc::internals::sm::SecureMessaging;
 use cancuoc::transport::{Transport, TransportError};
 
@@ -21,97 +21,6 @@ use crate::rng::SeededRng;
 
 /// Historical bytes of the virtual chip's ATR.
 const HISTORICAL_BYTES: &[u8] = b"cancuoc-vc";
-
-/// Ways to make the chip difficult, as real cards are.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Faults {
-    /// Wait this long before each answer (applied by the vpcd bridge).
-    pub delay: Duration,
-    /// Vanish after this many APDUs, as a card pulled from the reader.
-    pub tear_after: Option<usize>,
-    /// How the chip treats extended-length APDUs (it takes them by default).
-    pub no_extended: NoExtended,
-    /// What the ATR's historical bytes say of extended length: `None` proprietary bytes that
-    /// say nothing (the default), else the card capabilities with "extended Lc and Le" set or
-    /// not (ISO/IEC 7816-4, third software function table).
-    pub atr_says_extended: Option<bool>,
-    /// EF.ATR/INFO (FID 2F01, SFI 01) in the master file with extended length information
-    /// allowing extended responses or not; `None`: no such file (6A82).
-    pub atr_info_says_extended: Option<bool>,
-    /// Refuse READ BINARY with a larger Le with `6700`.
-    pub max_le: Option<usize>,
-    /// Hide EF.CardAccess and refuse PACE, as BAC-only chips do.
-    pub no_pace: bool,
-    /// Answer PACE's mutual authentication with a wrong token (one byte changed), as a man in
-    /// the middle or a chip without the right keys would: the reader must stop, not fall back.
-    pub pace_bad_token: bool,
-    /// Refuse INTERNAL AUTHENTICATE (6D00) although DG15 holds a key: what a copy of the data
-    /// without the private key can do.
-    pub refuse_active_authentication: bool,
-    /// How a chip without short EF identifiers answers READ BINARY by one (ISO/IEC 7816-4 lets
-    /// a card do without them; it takes them by default): the reader must select each file.
-    pub no_short_ef_ids: NoShortEfIds,
-    /// Refuse (`6700`) an extended READ BINARY asking for more than the file holds from its
-    /// offset, instead of answering what there is with `6282` as ISO/IEC 7816-4 has it.
-    pub extended_within_file_only: bool,
-    /// Refuse PACE's MSE:Set AT with this status word (6A80, 6982, 6D00, …) although
-    /// EF.CardAccess offers it: what a chip stripped of PACE, or a relay that wants BAC, does.
-    pub refuse_pace: Option<StatusWord>,
-    /// Serve only the first N bytes of EF.CardAccess (its PACEInfo cut short).
-    pub truncate_card_access: Option<usize>,
-}
-
-/// How a chip without short EF identifiers answers a READ BINARY that names one.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum NoShortEfIds {
-    /// It takes them.
-    #[default]
-    Supported,
-    /// `6A86` (incorrect P1-P2), under secure messaging when the command came under it.
-    Refused,
-    /// A plain `6A86` that ends secure messaging (ICAO 9303-11 lets a chip end the session on
-    /// any error).
-    EndSm,
-}
-
-impl NoShortEfIds {
-    /// `refused` or `end-sm`, as `cancuoc-vcard --no-short-ef-ids` takes them.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "refused" => Some(Self::Refused),
-            "end-sm" => Some(Self::EndSm),
-            _ => None,
-        }
-    }
-}
-
-/// How a chip that cannot take extended-length APDUs answers one. ICAO 9303-11 allows each.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum NoExtended {
-    /// It takes them.
-    #[default]
-    Supported,
-    /// Its applet answers `6700` under secure messaging, as a well-behaved one does.
-    Refused,
-    /// It answers a plain `6700` and ends secure messaging (ICAO 9303-11 lets a chip end the
-    /// session on any error).
-    EndSm,
-    /// Its runtime answers a plain `6700` without the applet seeing the command: the send
-    /// sequence counter does not move and the session stays as it was.
-    Ignore,
-}
-
-impl NoExtended {
-    /// From the command-line word: `refused`, `end-sm` or `ignore`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "refused" => Some(Self::Refused),
-            "end-sm" => Some(Self::EndSm),
-            "ignore" => Some(Self::Ignore),
-            _ => None,
-        }
-    }
-}
 
 /// The chip.
 pub struct VirtualChip {
@@ -315,193 +224,7 @@ impl VirtualChip {
             _ => status(StatusWord::INS_NOT_SUPPORTED),
         }
     }
-
-    fn select(&mut self, command: &Command) -> Response {
-        match command.p1 {
-            0x04 => {
-                if command.data == AID_EMRTD {
-                    self.application_selected = true;
-                    self.selected_file = None;
-                    status(StatusWord::OK)
-                } else {
-                    status(StatusWord::FILE_NOT_FOUND)
-                }
-            }
-            // SELECT MF: Vietnamese chips answer "instruction not supported" (docs/research/cccd.md
-            // §1.2, NFCPassportReader issue 219).
-            0x00 if command.data.is_empty() || command.data == [0x3F, 0x00] => status(StatusWord::INS_NOT_SUPPORTED),
-            0x00 | 0x02 => {
-                let fid = match command.data.as_slice() {
-                    [hi, lo] => u16::from_be_bytes([*hi, *lo]),
-                    _ => return status(StatusWord::WRONG_DATA),
-                };
-                if self.file(fid).is_some() {
-                    self.selected_file = Some(fid);
-                    status(StatusWord::OK)
-                } else {
-                    status(StatusWord::FILE_NOT_FOUND)
-                }
-            }
-            _ => status(StatusWord::WRONG_P1P2),
-        }
-    }
-
-    /// GENERAL AUTHENTICATE outside secure messaging: a PACE step.
-    fn general_authenticate(&mut self, command: &Command) -> Response {
-        let Some(pace) = &mut self.pace else { return status(StatusWord::INS_NOT_SUPPORTED) };
-        match pace.general_authenticate(&mut self.rng, command) {
-            pace::Outcome::Answer(r) => r,
-            pace::Outcome::Established(r, sm) => {
-                self.sm = Some(sm);
-                self.application_selected = false;
-                r
-            }
-        }
-    }
-
-    /// Chip Authentication v1: K = x(SK_chip · PK_PCD), the new AES session from the next
-    /// command on (ICAO 9303-11 §6.2).
-    fn chip_authentication(&mut self, command: &Command) -> Response {
-        self.ca_selected = false;
-        let Some(key) = self.document.chip_key.clone() else { return status(StatusWord::CONDITIONS_NOT_SATISFIED) };
-        let offer = crate::security::CCCD_PACE;
-        let Ok(infos) = cancuoc::lds::SecurityInfos::parse(&crate::security::card_access(&[offer])) else {
-            return status(StatusWord::WRONG_DATA);
-        };
-        let Some(domain) = infos.pace().next().and_then(|i| cancuoc::internals::pace::Domain::for_info(i, &infos).ok())
-        else {
-            return status(StatusWord::WRONG_DATA);
-        };
-        let Ok(pk) =
-            cancuoc::internals::pace::dynamic_data(&command.data, 0x80, "CA").and_then(|b| domain.decode(&b, "CA"))
-        else {
-            return status(StatusWord::WRONG_DATA);
-        };
-        let Ok(shared) = domain.multiply(&key, &pk).and_then(|k| domain.shared_secret(&k)) else {
-            return status(StatusWord::WRONG_DATA);
-        };
-        self.next_sm = Some(cancuoc::internals::pace::session(offer.cipher, &shared).0);
-        Response::new(tlv(0x7C, &[]), StatusWord::OK)
-    }
-
-    /// Active Authentication: ECDSA-SHA256 (P-256) over the challenge, plain r ‖ s, or RSA
-    /// ISO/IEC 9796-2 scheme 1 with SHA-1.
-    fn active_authentication(&mut self, command: &Command) -> Response {
-        use p256::ecdsa::signature::Signer;
-        if let Some(key) = self.document.active_rsa_key.as_deref().and_then(crate::rsa::RsaPrivateKey::from_pkcs8) {
-            if command.data.len() != 8 {
-                return status(StatusWord::WRONG_LENGTH);
-            }
-            return match key.sign_9796_2(&command.data, &mut self.rng) {
-                Some(signature) => Response::new(signature, StatusWord::OK),
-                None => status(StatusWord::CONDITIONS_NOT_SATISFIED),
-            };
-        }
-        let Some(key) = self.document.active_key.as_deref().and_then(|k| p256::ecdsa::SigningKey::from_slice(k).ok())
-        else {
-            return status(StatusWord::INS_NOT_SUPPORTED);
-        };
-        if command.data.len() != 8 {
-            return status(StatusWord::WRONG_LENGTH);
-        }
-        let signature: p256::ecdsa::Signature = key.sign(&command.data);
-        Response::new(signature.to_bytes().to_vec(), StatusWord::OK)
-    }
-
-    fn get_challenge(&mut self, command: &Command) -> Response {
-        if command.le != Some(8) {
-            return status(StatusWord::WRONG_LENGTH);
-        }
-        let mut rnd_ic = [0u8; 8];
-        self.rng.fill(&mut rnd_ic);
-        self.rnd_ic = Some(rnd_ic);
-        Response::new(rnd_ic.to_vec(), StatusWord::OK)
-    }
-
-    fn external_authenticate(&mut self, command: &Command) -> Response {
-        let Some(rnd_ic) = self.rnd_ic.take() else {
-            return status(StatusWord::CONDITIONS_NOT_SATISFIED);
-        };
-        let mut k_ic = [0u8; 16];
-        self.rng.fill(&mut k_ic);
-        match bac::card_respond(&self.document.mrz_key, &rnd_ic, &k_ic, &command.data) {
-            Some((answer, sm)) => {
-                self.sm = Some(sm);
-                Response::new(answer, StatusWord::OK)
-            }
-            None => status(StatusWord::VERIFICATION_FAILED),
-        }
-    }
-
-    /// The file `fid` in the current DF: the eMRTD application once selected, else the master
-    /// file, which holds EF.CardAccess and EF.CardSecurity on a PACE chip.
-    fn file(&self, fid: u16) -> Option<&Vec<u8>> {
-        if self.application_selected {
-            return self.document.files.get(&fid);
-        }
-        if fid == FID_ATR_INFO {
-            return self.atr_info.as_ref();
-        }
-        self.pace.as_ref()?;
-        match fid {
-            FID_CARD_ACCESS => self.document.card_access.as_ref(),
-            FID_CARD_SECURITY => self.document.card_security.as_ref(),
-            _ => None,
-        }
-    }
-
-    fn read_binary(&mut self, command: &Command) -> Response {
-        if self.faults.max_le.zip(command.le).is_some_and(|(max, le)| le > max) {
-            return status(StatusWord::WRONG_LENGTH);
-        }
-        let (fid, offset) = if command.ins == 0xB1 {
-            let mut r = ByteReader::new(&command.data, "offset");
-            let Ok(offset_do) = r.expect_tlv(0x54) else { return status(StatusWord::WRONG_DATA) };
-            let offset = offset_do.value.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            (self.selected_file, offset)
-        } else if command.p1 & 0x80 != 0 {
-            if self.faults.no_short_ef_ids != NoShortEfIds::Supported {
-                return status(StatusWord::WRONG_P1P2);
-            }
-            let sfi = u16::from(command.p1 & 0x1F);
-            // In the master file, SFI 01 is EF.ATR/INFO; in the application, the data groups.
-            let fid = if !self.application_selected && sfi == 1 { FID_ATR_INFO } else { 0x0100 | sfi };
-            if self.file(fid).is_none() {
-                return status(StatusWord::FILE_NOT_FOUND);
-            }
-            self.selected_file = Some(fid);
-            (Some(fid), usize::from(command.p2))
-        } else {
-            (self.selected_file, usize::from(u16::from_be_bytes([command.p1 & 0x7F, command.p2])))
-        };
-        let Some(fid) = fid else { return status(StatusWord::CONDITIONS_NOT_SATISFIED) };
-        if self.document.protected.contains(&fid) {
-            return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
-        }
-        let Some(file) = self.file(fid) else { return status(StatusWord::FILE_NOT_FOUND) };
-        let Some(rest) = file.get(offset..) else { return status(StatusWord::WRONG_OFFSET) };
-        let le = command.le.unwrap_or(256);
-        if command.ins == 0xB1 {
-            // The answer is DO'53' around the data; Le counts the whole object.
-            let room = le.saturating_sub(4);
-            let take = rest.len().min(room);
-            let data = rest.get(..take).unwrap_or_default();
-            let sw = if take < room { StatusWord::END_OF_FILE } else { StatusWord::OK };
-            return Response::new(tlv(0x53, data), sw);
-        }
-        if self.faults.extended_within_file_only && command.extended && le > rest.len() {
-            return status(StatusWord::WRONG_LENGTH);
-        }
-        let take = rest.len().min(le);
-        let sw = if take < le { StatusWord::END_OF_FILE } else { StatusWord::OK };
-        Response::new(rest.get(..take).unwrap_or_default().to_vec(), sw)
-    }
 }
-
-/// EF.CardAccess (ICAO 9303-10 §3.11.3).
-const FID_CARD_ACCESS: u16 = 0x011C;
-/// EF.CardSecurity (ICAO 9303-10 §3.11.4).
-const FID_CARD_SECURITY: u16 = 0x011D;
 
 /// The card's PACE secrets from its EF.CardAccess; `None` when it lists no PACE.
 fn pace_card(document: &IssuedDocument) -> Option<pace::PaceCard> {
@@ -538,25 +261,6 @@ impl Transport for VirtualChip {
     fn atr(&self) -> Option<Vec<u8>> {
         Some(VirtualChip::atr(self))
     }
-}
-
-/// EF.ATR/INFO's FID in the master file.
-const FID_ATR_INFO: u16 = 0x2F01;
-
-/// EF.ATR/INFO holding the extended length information DO'7F66' (most bytes in a command and
-/// in a response): 0x1000 each, or 0xFF / 0x100 for a card without extended length.
-fn atr_info(extended: bool) -> Vec<u8> {
-    let (command, response): (&[u8], &[u8]) =
-        if extended { (&[0x10, 0x00], &[0x10, 0x00]) } else { (&[0xFF], &[0x01, 0x00]) };
-    tlv(0x7F66, &[tlv(0x02, command), tlv(0x02, response)].concat())
-}
-
-/// EF.CardAccess whose SecurityInfos contents are cut after `keep` bytes, the SET's length
-/// rewritten to match: a well-formed file around a PACEInfo cut short.
-fn truncated_security_infos(card_access: &[u8], keep: usize) -> Vec<u8> {
-    let mut r = ByteReader::new(card_access, "EF.CardAccess");
-    let contents = r.expect_tlv(0x31).map(|set| set.value.to_vec()).unwrap_or_else(|_| card_access.to_vec());
-    tlv(0x31, contents.get(..keep.min(contents.len())).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -108,3 +108,20 @@ fn signed_data_with(
     let signed = sequence(&parts);
     sequence(&[oid(OID_SIGNED_DATA), context(0, &signed)])
 }
+
+/// id-icao-cscaMasterList 2.23.136.1.1.2.
+const OID_MASTER_LIST: &[u64] = &[2, 23, 136, 1, 1, 2];
+
+/// Master lists are CMS: written here, beside the SignedData they are, so that `pki` (which
+/// issues certificates) needs nothing from `cms` and the two do not import each other.
+impl TestPki {
+    /// A CSCA master list (ICAO 9303-12 §9: CMS SignedData, eContentType id-icao-cscaMasterList
+    /// 2.23.136.1.1.2, content `SEQUENCE { version 0, SET OF Certificate }`) holding
+    /// `certificates`, signed by [`TestPki::master_list_signer`] with its certificate included.
+    /// With this PKI's own CSCA among `certificates` the list vouches for itself — as anyone's
+    /// can.
+    pub fn master_list(&self, certificates: &[Vec<u8>]) -> Vec<u8> {
+        let content = sequence(&[small_integer(0), set_of(certificates)]);
+        signed_data_by(&self.master_list_signer(), OID_MASTER_LIST, &content, None)
+    }
+}

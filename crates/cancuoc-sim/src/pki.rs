@@ -135,16 +135,6 @@ impl TestPki {
         let validity = ("240101000000Z", "350101000000Z");
         issue_signer(&self.csca, &key, 0x0A11_0001, "cancuoc Test Master List Signer", validity, self.variant)
     }
-
-    /// A CSCA master list (ICAO 9303-12 §9: CMS SignedData, eContentType id-icao-cscaMasterList
-    /// 2.23.136.1.1.2, content `SEQUENCE { version 0, SET OF Certificate }`) holding
-    /// `certificates`, signed by [`TestPki::master_list_signer`] with its certificate included.
-    /// With this PKI's own CSCA among `certificates` the list vouches for itself — as anyone's
-    /// can.
-    pub fn master_list(&self, certificates: &[Vec<u8>]) -> Vec<u8> {
-        let content = sequence(&[small_integer(0), crate::der::set_of(certificates)]);
-        crate::cms::signed_data_by(&self.master_list_signer(), OID_MASTER_LIST, &content, None)
-    }
 }
 
 /// A self-signed CSCA certificate (basicConstraints CA, keyUsage keyCertSign and cRLSign, and
@@ -260,9 +250,6 @@ impl Rollover {
 fn signer_key_usage() -> Vec<u8> {
     extension(&[2, 5, 29, 15], true, &crate::der::bit_string_with_unused(&[0x80], 7))
 }
-
-/// id-icao-cscaMasterList 2.23.136.1.1.2.
-const OID_MASTER_LIST: &[u64] = &[2, 23, 136, 1, 1, 2];
 
 impl TestPki {
     /// A CRL of the CSCA revoking the document signer (RFC 5280 §5.1; ICAO 9303-12 §7.1.4),

@@ -9,13 +9,18 @@
 //! step. Past offset 32 767, READ BINARY uses INS `B1` with an offset data object.
 
 pub mod capabilities;
+mod error;
+mod limits;
+mod read_binary;
 
-use thiserror::Error;
+pub use error::FileError;
+pub use limits::{ExtendedLength, FileProgress, ReadLimits, ShortEfIds};
+use read_binary::{read_binary, unwrap_offset_response};
 
 use crate::apdu::{Command, Response, StatusWord};
-use crate::channel::{Channel, ChannelError};
-use crate::codec::tlv::{parse_header, tlv};
-use crate::codec::{ByteReader, DecodeError, DecodeErrorKind};
+use crate::channel::Channel;
+use crate::codec::DecodeErrorKind;
+use crate::codec::tlv::parse_header;
 use crate::transport::Transport;
 
 /// The eMRTD LDS1 application (ICAO 9303-10 §3.6.1).
@@ -54,174 +59,6 @@ impl Fid {
             _ => None,
         }
     }
-}
-
-/// Why a file could not be read. Each names the file.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum FileError {
-    /// The chip has no such file or application (6A82).
-    #[error("{file} is not on this card")]
-    NotFound {
-        /// The file.
-        file: &'static str,
-    },
-    /// The chip denies access (6982): it needs other keys (e.g. EAC for fingerprints).
-    #[error("the card does not allow reading {file} with this access ({sw})")]
-    AccessDenied {
-        /// The file.
-        file: &'static str,
-        /// The status word.
-        sw: StatusWord,
-    },
-    /// The chip refused a command.
-    #[error("the card refused {op} of {file} at offset {offset}: {sw}")]
-    Refused {
-        /// SELECT or READ BINARY.
-        op: &'static str,
-        /// The file.
-        file: &'static str,
-        /// Offset of the read.
-        offset: usize,
-        /// The status word.
-        sw: StatusWord,
-    },
-    /// The card went away mid-file.
-    #[error("the card was removed while reading {file}: put it back (tap again) and read again")]
-    CardRemoved {
-        /// The file.
-        file: &'static str,
-    },
-    /// Another failure of the exchange.
-    #[error("{op} of {file} at offset {offset}: {source}")]
-    Channel {
-        /// The command: SELECT or READ BINARY.
-        op: &'static str,
-        /// The file.
-        file: &'static str,
-        /// Offset of the read.
-        offset: usize,
-        /// What failed.
-        source: ChannelError,
-    },
-    /// The file's TLV header or an answer's structure is broken.
-    #[error("{file} is malformed: {source}")]
-    Malformed {
-        /// The file.
-        file: &'static str,
-        /// Where and how.
-        source: DecodeError,
-    },
-    /// The header announces a file larger than [`MAX_FILE_LEN`].
-    #[error("{file} claims {len} bytes, more than any real file")]
-    TooLarge {
-        /// The file.
-        file: &'static str,
-        /// The announced length.
-        len: usize,
-    },
-    /// The card answered a protected READ BINARY or SELECT in the clear
-    /// ([`crate::sm::SmError::PlainAnswer`]): the secure session is over. The bytes read so far
-    /// are kept by [`FileReader::read_ef_into`]'s caller, so the file can go on at `offset`
-    /// under a new session.
-    #[error(
-        "{op} of {file} at offset {offset} was answered {sw} in the clear, ending the secure session: read the card again; if it repeats, this card is not supported yet"
-    )]
-    SessionLost {
-        /// SELECT or READ BINARY.
-        op: &'static str,
-        /// The file.
-        file: &'static str,
-        /// Offset of the read.
-        offset: usize,
-        /// The status word.
-        sw: StatusWord,
-        /// The command was one the reader has stopped sending to this card (an
-        /// extended-length READ BINARY, or one by short EF identifier): the read goes on
-        /// without it under a new session.
-        adapted: bool,
-    },
-    /// The card stopped sending before the announced end of the file.
-    #[error("{file} ends at {at} bytes although its header announces {len}")]
-    Truncated {
-        /// The file.
-        file: &'static str,
-        /// Bytes received.
-        at: usize,
-        /// Bytes announced.
-        len: usize,
-    },
-}
-
-impl FileError {
-    fn from_channel(op: &'static str, file: &'static str, offset: usize) -> impl FnOnce(ChannelError) -> Self {
-        move |source| match source {
-            source if source.is_card_removed() => Self::CardRemoved { file },
-            ChannelError::Sm(crate::sm::SmError::PlainAnswer(sw)) => {
-                Self::SessionLost { op, file, offset, sw, adapted: false }
-            }
-            source => Self::Channel { op, file, offset, source },
-        }
-    }
-
-    pub(crate) fn from_status(op: &'static str, file: &'static str, offset: usize, sw: StatusWord) -> Self {
-        match sw {
-            StatusWord::FILE_NOT_FOUND => Self::NotFound { file },
-            StatusWord::SECURITY_STATUS_NOT_SATISFIED | StatusWord::CONDITIONS_NOT_SATISFIED => {
-                Self::AccessDenied { file, sw }
-            }
-            _ => Self::Refused { op, file, offset, sw },
-        }
-    }
-}
-
-/// Whether the card takes extended-length READ BINARY, as learnt so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExtendedLength {
-    /// Not tried yet: the next large read tries it.
-    Unknown,
-    /// Worked, up to the given chunk size.
-    Supported(usize),
-    /// Refused, or turned off by the caller.
-    Unsupported,
-}
-
-/// Whether the card takes READ BINARY by short EF identifier (ISO/IEC 7816-4 §11.3.3), as
-/// learnt so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShortEfIds {
-    /// Not tried yet: the next file is read by its short identifier.
-    Unknown,
-    /// Worked: files are read without SELECT.
-    Supported,
-    /// Refused, or turned off by the caller: files are selected first.
-    Unsupported,
-}
-
-/// How file reads are made; [`FileReader`] adapts it as it learns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadLimits {
-    /// Extended length support.
-    pub extended: ExtendedLength,
-    /// Largest short Le to ask for; `None` means the channel's maximum.
-    pub max_short_le: Option<usize>,
-    /// READ BINARY by short EF identifier (one APDU less per file).
-    pub short_ef_ids: ShortEfIds,
-}
-
-impl Default for ReadLimits {
-    fn default() -> Self {
-        Self { extended: ExtendedLength::Unknown, max_short_le: None, short_ef_ids: ShortEfIds::Unknown }
-    }
-}
-
-/// Progress of one file read: bytes so far and the file's length (once known).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileProgress {
-    /// Bytes read.
-    pub read: usize,
-    /// The file's length, 0 until its header has been read.
-    pub total: usize,
 }
 
 /// Reads whole files, adapting the READ BINARY size to the card.
@@ -578,43 +415,4 @@ impl FileReader {
 
 fn expect_ok(response: &Response, op: &'static str, name: &'static str) -> Result<(), FileError> {
     if response.sw == StatusWord::OK { Ok(()) } else { Err(FileError::from_status(op, name, 0, response.sw)) }
-}
-
-/// READ BINARY: `B0` with a 15-bit offset in P1-P2 (or SFI in P1 and an 8-bit offset), or
-/// `B1` with DO'54' carrying the offset; the `B1` answer is wrapped in DO'53', so Le grows by
-/// its header (ISO/IEC 7816-4 §11.3.3).
-fn read_binary(
-    sfi: Option<u8>,
-    offset: usize,
-    le: usize,
-    extended: bool,
-    odd: bool,
-    name: &'static str,
-) -> Result<Command, FileError> {
-    if odd {
-        let bytes = u32::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count().min(3);
-        let data = tlv(0x54, bytes.get(skip..).unwrap_or_default());
-        // DO'53' header: tag + up to 3 length bytes.
-        let le = le.saturating_add(4);
-        return Ok(Command::new(0x00, 0xB1, 0x00, 0x00).with_data(data).with_le(le).extended(extended || le > 256));
-    }
-    let (p1, p2) = match sfi {
-        Some(sfi) => (0x80 | sfi, u8::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?),
-        None => {
-            let [hi, lo] =
-                u16::try_from(offset).map_err(|_| FileError::TooLarge { file: name, len: offset })?.to_be_bytes();
-            (hi & 0x7F, lo)
-        }
-    };
-    Ok(Command::new(0x00, 0xB0, p1, p2).with_le(le).extended(extended))
-}
-
-fn unwrap_offset_response(data: &[u8], name: &'static str) -> Result<Vec<u8>, FileError> {
-    if data.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut r = ByteReader::new(data, "READ BINARY (B1) answer");
-    let tlv = r.expect_tlv(0x53).map_err(|source| FileError::Malformed { file: name, source })?;
-    Ok(tlv.value.to_vec())
 }

@@ -11,7 +11,9 @@
 //! continues it.
 
 mod establish;
+mod options;
 mod partial;
+mod plan;
 mod proofs;
 mod resuming;
 
@@ -23,115 +25,13 @@ use crate::document::{AccessInfo, Document, Skipped};
 use crate::error::Error;
 pub use crate::files::{ExtendedLength, FileProgress, ReadLimits, ShortEfIds};
 use crate::files::{FID_COM, FID_SOD, Fid, FileError};
-use crate::lds::{DgNumber, EfCom, LdsSecurityObject};
+use crate::lds::{EfCom, LdsSecurityObject};
 use crate::transport::Transport;
 use establish::{Established, establish};
+pub use options::{Progress, ReadOptions};
 pub use partial::PartialRead;
+use plan::{DG_NAMES, FileSlot, plan, slot};
 pub use resuming::{Connect, MAX_TEARS, read_resuming};
-
-/// What to read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ReadOptions {
-    /// Read DG2 (the face). Off saves most of the read time where no face check is done.
-    pub photo: bool,
-    /// Read only these data groups (of those EF.SOD lists); `None` reads all.
-    pub only: Option<Vec<DgNumber>>,
-    /// Read EF.COM too when EF.SOD lists the data groups (one READ BINARY more): for a dump
-    /// that keeps every file of the chip, and to name a data group EF.COM lists that EF.SOD
-    /// does not sign. EF.COM is unsigned and the list comes from EF.SOD, so a read needs it
-    /// only when EF.SOD gives none — it is then read whatever this says.
-    pub ef_com: bool,
-    /// Starting assumptions about the card's READ BINARY sizes (the defaults probe).
-    pub limits: ReadLimits,
-    /// The 8 bytes active authentication signs, when a remote party chose them (its server
-    /// then checks the signature against DG15 for itself: this chip was on the reader now);
-    /// `None` draws them from the read's randomness.
-    pub active_challenge: Option<[u8; 8]>,
-    /// Refuse any fallback to BAC ([`Reader::require_pace`]), for the paved path
-    /// ([`crate::read_resuming`], [`crate::inspect()`]).
-    pub require_pace: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        Self {
-            photo: true,
-            only: None,
-            ef_com: false,
-            limits: ReadLimits::default(),
-            active_challenge: None,
-            require_pace: false,
-        }
-    }
-}
-
-impl ReadOptions {
-    /// Refuses a fallback to BAC, or not ([`ReadOptions::require_pace`]).
-    pub fn with_require_pace(mut self, required: bool) -> Self {
-        self.require_pace = required;
-        self
-    }
-
-    /// Reads DG2 or not.
-    pub fn with_photo(mut self, photo: bool) -> Self {
-        self.photo = photo;
-        self
-    }
-
-    /// Reads only these data groups.
-    pub fn with_only(mut self, only: Vec<DgNumber>) -> Self {
-        self.only = Some(only);
-        self
-    }
-
-    /// Reads EF.COM even when EF.SOD lists the data groups ([`ReadOptions::ef_com`]).
-    pub fn with_ef_com(mut self, ef_com: bool) -> Self {
-        self.ef_com = ef_com;
-        self
-    }
-
-    /// Starts from these READ BINARY limits.
-    pub fn with_limits(mut self, limits: ReadLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Active authentication signs `challenge` (a remote verifier's nonce, ICAO 9303-11
-    /// §6.1) instead of random bytes.
-    pub fn with_active_challenge(mut self, challenge: [u8; 8]) -> Self {
-        self.active_challenge = Some(challenge);
-        self
-    }
-}
-
-/// Where a read is, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// The file being read ("EF.COM", "DG2", …).
-    pub file: &'static str,
-    /// Index of this file among those to read.
-    pub index: usize,
-    /// How many files are to be read (known once EF.SOD is read; until then 1).
-    pub count: usize,
-    /// Bytes of this file read so far, and its length (0 until known).
-    pub bytes: FileProgress,
-}
-
-impl Progress {
-    /// The whole read's completion from 0.0 to 1.0 (each file weighs the same).
-    pub fn fraction(&self) -> f32 {
-        f32::from(self.permille()) / 1000.0
-    }
-
-    /// The whole read's completion in thousandths, 0 to 1000.
-    pub fn permille(&self) -> u16 {
-        let count = self.count.max(1);
-        let within = self.bytes.read.saturating_mul(1000).checked_div(self.bytes.total).unwrap_or(0).min(1000);
-        let done = self.index.saturating_mul(1000).saturating_add(within) / count;
-        u16::try_from(done.min(1000)).unwrap_or(1000)
-    }
-}
 
 /// A chip, opened but not yet authenticated. Sends nothing until [`Reader::authenticate`].
 ///
@@ -494,83 +394,6 @@ impl<T: Transport> Session<T> {
     }
 }
 
-/// A file to read and its place in the read, for progress.
-#[derive(Debug, Clone, Copy)]
-struct FileSlot {
-    fid: u16,
-    name: &'static str,
-    /// Index of this file among those to read.
-    index: usize,
-    /// How many files are to be read.
-    count: usize,
-}
-
-fn slot(fid: u16, name: &'static str, index: usize, count: usize) -> FileSlot {
-    FileSlot { fid, name, index, count }
-}
-
-/// The data groups to read: EF.SOD's list, else EF.COM's, else the usual ones (`true`: then
-/// absent ones are no finding). Data groups only EF.COM lists are named as not signed.
-fn plan(
-    doc: &mut Document,
-    signed_list: Option<Vec<DgNumber>>,
-    com_list: Option<&[DgNumber]>,
-    options: &ReadOptions,
-) -> (Vec<DgNumber>, bool) {
-    let (listed, guessed) = match (signed_list, com_list) {
-        (Some(signed), com) => {
-            for dg in com.into_iter().flatten().filter(|dg| !signed.contains(dg)) {
-                doc.skipped.push(Skipped {
-                    dg: *dg,
-                    reason: UNSIGNED_IN_COM.to_owned(),
-                    not_signed: true,
-                    withheld: false,
-                });
-            }
-            (signed, false)
-        }
-        (None, Some(com)) => (com.to_vec(), false),
-        (None, None) => (USUAL_DATA_GROUPS.iter().filter_map(|n| DgNumber::new(*n)).collect(), true),
-    };
-    let asked = |dg: &DgNumber| options.only.as_ref().is_some_and(|only| only.contains(dg));
-    let mut wanted = Vec::new();
-    for dg in listed {
-        if !options.photo && dg == DgNumber::DG2 {
-            continue;
-        }
-        if options.only.as_ref().is_some_and(|only| !only.contains(&dg)) {
-            continue;
-        }
-        // DG3 and DG4 answer only after terminal authentication (EAC), which needs the
-        // issuing state's terminal certificates: asking costs an APDU for a sure refusal.
-        if EAC_DATA_GROUPS.contains(&dg.get()) && !asked(&dg) {
-            doc.skipped.push(Skipped { dg, reason: NEEDS_EAC.to_owned(), not_signed: false, withheld: false });
-            continue;
-        }
-        wanted.push(dg);
-    }
-    (wanted, guessed)
-}
-
 /// How many times one file may go on under a new session: each costs a reset and access
 /// control (about ten APDUs), and a chip that ends every session would otherwise loop.
 const MAX_RECOVERIES: usize = 3;
-
-/// Data groups behind terminal authentication: fingerprints and irises (ICAO 9303-11 §7.1).
-const EAC_DATA_GROUPS: [u8; 2] = [3, 4];
-
-/// Why DG3 and DG4 are not read unless asked for ([`ReadOptions::with_only`]).
-const NEEDS_EAC: &str = "needs terminal authentication (EAC), which this read does not perform: not read";
-
-/// Why a data group EF.COM lists but EF.SOD does not hash is not read.
-const UNSIGNED_IN_COM: &str = "listed in EF.COM but not signed by EF.SOD: not read";
-
-/// The data groups tried when neither EF.SOD nor EF.COM says which exist: the MRZ, the face,
-/// the holder's details, the CCCD record and the chip's keys (ICAO 9303-10 §4.7).
-const USUAL_DATA_GROUPS: [u8; 7] = [1, 2, 11, 12, 13, 14, 15];
-
-/// Names for errors and progress, DG1..DG16.
-const DG_NAMES: [&str; 16] = [
-    "DG1", "DG2", "DG3", "DG4", "DG5", "DG6", "DG7", "DG8", "DG9", "DG10", "DG11", "DG12", "DG13", "DG14", "DG15",
-    "DG16",
-];
