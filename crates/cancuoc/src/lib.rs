@@ -14,12 +14,17 @@
 //! The public modules are the layers a user meets: [`transport`] (the seam to a reader, and
 //! recorded traces) → [`lds`] (the data groups) → [`access`] (the keys) → [`profile`] (the
 //! CCCD) → [`error`] (every layer's error) → [`document`] → [`trust`] → [`verify`] (passive,
-//! chip and active authentication) → [`reader`] → [`photo`] → [`report`] → [`record`] →
+//! chip and active authentication) → [`reader`] → [`photo`] → [`report`] → `record` →
 //! [`mod@inspect`]. Between them, private to the crate, are the BER-TLV codec, the APDUs, the
 //! crypto, secure messaging, the channel and file access (below [`lds`]) and the PKI (below
 //! [`trust`]). Each module uses only those before it (`docs/DESIGN.md` §2; the test
 //! `tests/layers.rs` holds the order). `cancuoc-sim` and the fuzz targets reach the private
 //! layers through a hidden module that carries no stability promise.
+//!
+//! Features (all off by default: the core reads and verifies, no more): `photo` decodes the
+//! face to RGBA pixels (`photo::decode`; the report's image size needs no decoder); `records`
+//! adds the hospital projections of a report (`record`: check-in table, BHXH lookup, flat
+//! record, CSV); `fuzzing` the fuzz targets' entry points.
 //!
 //! ```no_run
 //! # fn demo(transport: impl cancuoc::Transport, rng: &mut impl rand_core::CryptoRng) -> Result<(), cancuoc::Error> {
@@ -42,6 +47,7 @@ mod crypto;
 pub mod document;
 pub mod error;
 mod files;
+#[cfg(feature = "fuzzing")]
 mod fuzzing;
 pub mod inspect;
 pub mod lds;
@@ -49,6 +55,7 @@ pub mod photo;
 mod pki;
 pub mod profile;
 pub mod reader;
+#[cfg(feature = "records")]
 pub mod record;
 pub mod report;
 mod sm;
@@ -85,7 +92,8 @@ pub mod internals {
         crypto => crypto;
         /// SELECT and READ BINARY.
         files => files;
-        /// Entry points of the fuzz targets.
+        /// Entry points of the fuzz targets (feature `fuzzing`).
+        #[cfg(feature = "fuzzing")]
         fuzzing => fuzzing;
         /// PACE's protocol steps and key derivations (ICAO 9303-11 §4.4).
         pace => access::pace;

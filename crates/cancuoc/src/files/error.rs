@@ -63,7 +63,7 @@ pub enum FileError {
         /// Where and how.
         source: DecodeError,
     },
-    /// The header announces a file larger than [`MAX_FILE_LEN`].
+    /// The header announces a file larger than [`super::MAX_FILE_LEN`].
     #[error("{file} claims {len} bytes, more than any real file")]
     TooLarge {
         /// The file.
@@ -73,7 +73,7 @@ pub enum FileError {
     },
     /// The card answered a protected READ BINARY or SELECT in the clear
     /// ([`crate::sm::SmError::PlainAnswer`]): the secure session is over. The bytes read so far
-    /// are kept by [`FileReader::read_ef_into`]'s caller, so the file can go on at `offset`
+    /// are kept by [`super::FileReader::read_ef_into`]'s caller, so the file can go on at `offset`
     /// under a new session.
     #[error(
         "{op} of {file} at offset {offset} was answered {sw} in the clear, ending the secure session: read the card again; if it repeats, this card is not supported yet"

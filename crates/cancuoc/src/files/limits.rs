@@ -24,7 +24,7 @@ pub enum ShortEfIds {
     Unsupported,
 }
 
-/// How file reads are made; [`FileReader`] adapts it as it learns.
+/// How file reads are made; [`super::FileReader`] adapts it as it learns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {
     /// Extended length support.

@@ -22,7 +22,7 @@ pub struct ReadOptions {
     /// then checks the signature against DG15 for itself: this chip was on the reader now);
     /// `None` draws them from the read's randomness.
     pub active_challenge: Option<[u8; 8]>,
-    /// Refuse any fallback to BAC ([`Reader::require_pace`]), for the paved path
+    /// Refuse any fallback to BAC ([`super::Reader::require_pace`]), for the paved path
     /// ([`crate::read_resuming`], [`crate::inspect()`]).
     pub require_pace: bool,
 }
