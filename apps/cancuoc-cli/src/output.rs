@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use cancuoc::report::{CheckStatus, HashResult, PassiveStatus, Verdict};
+use cancuoc::report::Verdict;
+use cancuoc::verify::status::{CheckStatus, HashResult, PassiveStatus};
 use cancuoc::{Checks, Inspection, Report};
 
 use crate::OutputArgs;

@@ -10,7 +10,8 @@
 use cancuoc::CalendarDate;
 use cancuoc::lds::DgNumber;
 use cancuoc::report::{Report, ReportContext, Verdict};
-use cancuoc::verify::passive::{ChainStatus, PassiveResult, PassiveStatus, passive};
+use cancuoc::verify::passive::{PassiveResult, passive};
+use cancuoc::verify::status::{ChainStatus, PassiveStatus};
 use cancuoc::{Document, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::{PkiVariant, Rollover, TestPki, key_identifier};

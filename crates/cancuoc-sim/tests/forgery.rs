@@ -12,9 +12,10 @@ use std::rc::Rc;
 use cancuoc::CalendarDate;
 use cancuoc::access::{AccessError, AccessKey};
 use cancuoc::lds::DgNumber;
-use cancuoc::report::{CheckStatus, PassiveStatus, SignatureStatus, Verdict};
+use cancuoc::report::Verdict;
 use cancuoc::trust::TrustError;
 use cancuoc::verify::passive::passive;
+use cancuoc::verify::status::{CheckStatus, PassiveStatus, SignatureStatus};
 use cancuoc::{Document, Error, ErrorClass, ReadOptions, Reader, Report, ReportContext, Transport, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;
@@ -151,7 +152,10 @@ fn a_chip_listing_an_unsigned_dg11_in_ef_com_is_read_by_ef_sod_and_genuine() {
     assert!(skipped.contains(&(13, true)), "DG13 is signed but withheld: {skipped:?}");
     let withheld = report(&doc, &test_csca());
     assert_ne!(withheld.verdict(), Verdict::Genuine);
-    assert_eq!(withheld.verification.passive.data_groups.0[&DgNumber::DG13], cancuoc::report::HashResult::Withheld);
+    assert_eq!(
+        withheld.verification.passive.data_groups.0[&DgNumber::DG13],
+        cancuoc::verify::status::HashResult::Withheld
+    );
     assert!(!withheld.to_json().contains("EVIL"));
 
     // Asked to read EF.COM (a dump), the reader names what EF.COM lists and EF.SOD does not sign.

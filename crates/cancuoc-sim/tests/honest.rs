@@ -10,8 +10,9 @@
 use cancuoc::CalendarDate;
 use cancuoc::access::AccessKey;
 use cancuoc::lds::DgNumber;
-use cancuoc::report::{CheckStatus, PassiveStatus, Verdict};
+use cancuoc::report::Verdict;
 use cancuoc::verify::passive::passive;
+use cancuoc::verify::status::{CheckStatus, PassiveStatus};
 use cancuoc::{Document, ReadOptions, Reader, Report, ReportContext, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;
@@ -73,7 +74,7 @@ fn report_of(groups: &[u8]) -> Report {
 fn a_dump_without_the_key_groups_its_ef_sod_lists_cannot_check_the_chip() {
     let report = report_of(&[1, 2, 13]);
     let v = &report.verification;
-    assert_eq!(v.passive.data_groups.0[&DgNumber::DG14], cancuoc::report::HashResult::NotRead);
+    assert_eq!(v.passive.data_groups.0[&DgNumber::DG14], cancuoc::verify::status::HashResult::NotRead);
     for (outcome, dg) in [(&v.chip.status, "DG14"), (&v.active.status, "DG15")] {
         assert_eq!(*outcome, CheckStatus::NotChecked, "{dg}");
     }

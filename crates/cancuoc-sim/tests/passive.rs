@@ -7,8 +7,9 @@
 
 use cancuoc::CalendarDate;
 use cancuoc::lds::DgNumber;
-use cancuoc::verify::hashes::HashResult;
-use cancuoc::verify::passive::{ChainStatus, PassiveStatus, passive};
+use cancuoc::verify::passive::passive;
+use cancuoc::verify::status::HashResult;
+use cancuoc::verify::status::{ChainStatus, PassiveStatus};
 use cancuoc::{Document, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::{DEMO_SEED, pki::TestPki};

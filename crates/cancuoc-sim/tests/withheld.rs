@@ -9,7 +9,8 @@
 use cancuoc::CalendarDate;
 use cancuoc::access::{AccessError, AccessKey};
 use cancuoc::lds::DgNumber;
-use cancuoc::report::{CheckStatus, HashResult, PassiveStatus, Verdict, parse_instant};
+use cancuoc::report::{Verdict, parse_instant};
+use cancuoc::verify::status::{CheckStatus, HashResult, PassiveStatus};
 use cancuoc::{Checks, Connect, Error, ErrorClass, Inspection, ReadOptions, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;

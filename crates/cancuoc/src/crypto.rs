@@ -16,7 +16,7 @@ pub mod rsa;
 
 pub use curve::{CurveError, CurveParams};
 
-use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
+use cipher::{Array, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
 use des::TdesEde2;
 use retail_mac::{Mac, RetailMac};
 use sha1::{Digest, Sha1};
@@ -91,21 +91,24 @@ pub fn unpad(data: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// 3DES-CBC encryption with a zero IV of data already padded to 8 bytes.
+/// The cipher blocks of `data` (8 or 16 bytes, the array's size), a short last one
+/// zero-filled: what the CBC modes take.
+pub(crate) fn zero_filled_blocks<N: cipher::array::ArraySize>(data: &[u8]) -> Vec<Array<u8, N>> {
+    data.chunks(N::USIZE)
+        .map(|chunk| {
+            let mut block = Array::<u8, N>::default();
+            block.iter_mut().zip(chunk).for_each(|(b, d)| *b = *d);
+            block
+        })
+        .collect()
+}
+
+/// 3DES-CBC encryption with a zero IV of data already padded to 8 bytes (the `cbc` crate; a
+/// short last block is zero-filled).
 pub fn tdes_encrypt(key: &TdesKey, data: &[u8]) -> Vec<u8> {
-    let cipher = key.cipher();
-    let mut prev = [0u8; 8];
-    let mut out = Vec::with_capacity(data.len());
-    for chunk in data.chunks(8) {
-        let mut block = Array::from(prev);
-        for (b, d) in block.iter_mut().zip(chunk) {
-            *b ^= d;
-        }
-        cipher.encrypt_block(&mut block);
-        prev.copy_from_slice(&block);
-        out.extend_from_slice(&block);
-    }
-    out
+    let mut blocks = zero_filled_blocks::<cipher::consts::U8>(data);
+    cbc::Encryptor::inner_iv_init(key.cipher(), &Array::from([0u8; 8])).encrypt_blocks(&mut blocks);
+    blocks.iter().flat_map(|b| b.iter().copied()).collect()
 }
 
 /// 3DES-CBC decryption with a zero IV; `None` unless the input is whole blocks.
@@ -113,19 +116,9 @@ pub fn tdes_decrypt(key: &TdesKey, data: &[u8]) -> Option<Vec<u8>> {
     if !data.len().is_multiple_of(8) {
         return None;
     }
-    let cipher = key.cipher();
-    let mut prev = [0u8; 8];
-    let mut out = Vec::with_capacity(data.len());
-    for chunk in data.chunks_exact(8) {
-        let mut block = Array::<u8, _>::try_from(chunk).ok()?;
-        cipher.decrypt_block(&mut block);
-        for (b, p) in block.iter_mut().zip(prev) {
-            *b ^= p;
-        }
-        prev.copy_from_slice(chunk);
-        out.extend_from_slice(&block);
-    }
-    Some(out)
+    let mut blocks = zero_filled_blocks::<cipher::consts::U8>(data);
+    cbc::Decryptor::inner_iv_init(key.cipher(), &Array::from([0u8; 8])).decrypt_blocks(&mut blocks);
+    Some(blocks.iter().flat_map(|b| b.iter().copied()).collect())
 }
 
 /// ISO/IEC 9797-1 MAC algorithm 3 (retail MAC, DES, K1‖K2) over data already padded with

@@ -21,7 +21,7 @@ use crate::codec::time::CalendarDate;
 use crate::document::Document;
 use crate::lds::{Dg1, Dg11, DgNumber, EfCom, ImageFormat};
 use crate::verify::passive::PassiveResult;
-pub use crate::verify::status::{ChainStatus, CheckStatus, HashResult, PassiveStatus, SignatureStatus};
+use crate::verify::status::{ChainStatus, CheckStatus, HashResult, PassiveStatus, SignatureStatus};
 pub use verification::{
     ActiveReport, CardSecurityReport, ChainReport, ChipReport, DgMap, PassiveReport, RecordedReport, SignerReport,
     VerificationReport,
@@ -100,7 +100,8 @@ pub struct ReportContext {
 /// The whole report.
 ///
 /// ```
-/// use cancuoc::report::{PassiveStatus, Verdict};
+/// use cancuoc::report::Verdict;
+/// use cancuoc::verify::status::PassiveStatus;
 /// use cancuoc::{Document, Report, ReportContext};
 /// // A document without EF.SOD: nothing can be checked, and the report says so.
 /// let report = Report::new(&Document::default(), &ReportContext::default());

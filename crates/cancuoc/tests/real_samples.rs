@@ -12,7 +12,8 @@ use cancuoc::lds::KeyAlgorithm;
 use cancuoc::lds::{
     ActiveAuthenticationKey, Dg1, Dg11, Dg12, DgNumber, EfCom, FaceImage, ImageFormat, LdsSecurityObject, SecurityInfos,
 };
-use cancuoc::verify::hashes::{HashResult, check};
+use cancuoc::verify::hashes::check;
+use cancuoc::verify::status::HashResult;
 
 /// The real samples beside the project, or `None` after saying the test skipped. With
 /// `CANCUOC_REQUIRE_SAMPLES=1` (scripts/test sets it when the folder is there) a missing folder
@@ -119,7 +120,7 @@ fn the_bdr_specimen_parses_with_sha1_hashes() {
     // These files come from two test sets: DG11 is not hashed by this EF.SOD. Its content is
     // never the holder's, and the hashes alone already make the document invalid.
     let report = cancuoc::Report::new(&doc, &cancuoc::ReportContext::default());
-    assert_eq!(report.verification.passive.status, cancuoc::report::PassiveStatus::Invalid);
+    assert_eq!(report.verification.passive.status, cancuoc::verify::status::PassiveStatus::Invalid);
     assert!(report.document.ignored.contains_key("DG11"), "{:?}", report.document);
     assert_eq!(report.holder.full_name, Some(doc.dg1().unwrap().mrz.full_name()));
     assert_ne!(report.holder.full_name, dg11.full_name);
@@ -252,8 +253,8 @@ fn every_real_sod_signature_verifies_and_chains_to_its_csca() {
         };
         let result = cancuoc::verify::passive::passive(&doc, &trust, None);
         let chain = result.chain.as_ref().map(|c| c.0);
-        let signature_ok = matches!(result.signature_status, cancuoc::report::SignatureStatus::Valid(_));
-        if !signature_ok || chain != Some(cancuoc::verify::passive::ChainStatus::Trusted) {
+        let signature_ok = matches!(result.signature_status, cancuoc::verify::status::SignatureStatus::Valid(_));
+        if !signature_ok || chain != Some(cancuoc::verify::status::ChainStatus::Trusted) {
             failures.push(format!("{name}: signature {:?}, chain {chain:?}, {:?}", result.signature, result.problems));
         }
         if result.signer.as_ref().and_then(|s| s.signed_at).is_some() {
@@ -366,8 +367,8 @@ fn a_real_sod_with_a_flipped_signature_byte_is_invalid() {
     let mut bad = Document::default();
     bad.sod = Some(read(&root.join("gmrtd/negative"), "DE_EF_SOD_last_byte_C7_to_C8.bin"));
     let result = cancuoc::verify::passive::passive(&bad, &trust, None);
-    assert_eq!(result.status, cancuoc::verify::passive::PassiveStatus::Invalid);
-    assert_eq!(result.signature_status, cancuoc::report::SignatureStatus::Invalid, "{result:?}");
+    assert_eq!(result.status, cancuoc::verify::status::PassiveStatus::Invalid);
+    assert_eq!(result.signature_status, cancuoc::verify::status::SignatureStatus::Invalid, "{result:?}");
     // The algorithm that failed is named, for the auditor.
     assert!(result.signature.as_deref().is_some_and(|s| s.starts_with("ecdsa")), "{result:?}");
 }
@@ -408,7 +409,7 @@ fn a_link_certificate_alone_is_no_anchor_and_never_forgery() {
             doc
         };
         let result = cancuoc::verify::passive::passive(&doc, &trust, None);
-        assert_eq!(result.chain.as_ref().map(|c| c.0), Some(cancuoc::verify::passive::ChainStatus::NoAnchor), "{name}");
+        assert_eq!(result.chain.as_ref().map(|c| c.0), Some(cancuoc::verify::status::ChainStatus::NoAnchor), "{name}");
         assert!(result.problems.iter().any(|p| p.contains("link certificate")), "{name}: {:?}", result.problems);
     }
 }
@@ -443,8 +444,8 @@ fn a_real_link_certificate_carries_trust_from_the_older_csca_key() {
         cancuoc::verify::passive::passive(&doc, &trust, None).chain.unwrap()
     };
     let (status, anchor) = chain(&[older.der(), link.der()]);
-    assert_eq!(status, cancuoc::verify::passive::ChainStatus::Trusted);
+    assert_eq!(status, cancuoc::verify::status::ChainStatus::Trusted);
     assert!(anchor.unwrap().contains("Singapore Passport CA 4"));
     // The older CSCA alone: its key did not issue the document signer. Untrusted, not invalid.
-    assert_eq!(chain(&[older.der()]).0, cancuoc::verify::passive::ChainStatus::NoAnchor);
+    assert_eq!(chain(&[older.der()]).0, cancuoc::verify::status::ChainStatus::NoAnchor);
 }

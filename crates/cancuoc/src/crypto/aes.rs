@@ -1,35 +1,69 @@
-//! AES-128/192/256 in CBC mode and AES-CMAC, and the AES key derivation of ICAO 9303-11
-//! §9.7.1.2 (SHA-1 for 128-bit keys, SHA-256 for 192 and 256).
+//! AES-128/192/256 in CBC mode (the `cbc` crate) and AES-CMAC (`cmac`), and the AES key
+//! derivation of ICAO 9303-11 §9.7.1.2 (SHA-1 for 128-bit keys, SHA-256 for 192 and 256).
+//!
+//! A key's size is its type: [`AesKey`] holds a 16-, 24- or 32-byte array, so every cipher,
+//! MAC and CBC run is built from it without an error path to fill with a default.
 
 use aes::{Aes128, Aes192, Aes256};
-use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
+use cipher::{Array, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
 use cmac::{Cmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// An AES key of 16, 24 or 32 bytes, wiped on drop, never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct AesKey(Vec<u8>);
+pub enum AesKey {
+    /// AES-128.
+    A128([u8; 16]),
+    /// AES-192.
+    A192([u8; 24]),
+    /// AES-256.
+    A256([u8; 32]),
+}
+
+/// The size of an AES key, for [`kdf_aes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AesSize {
+    /// 16 bytes.
+    A128,
+    /// 24 bytes.
+    A192,
+    /// 32 bytes.
+    A256,
+}
 
 impl AesKey {
     /// Wraps key bytes; `None` unless 16, 24 or 32 bytes long.
     pub fn new(bytes: &[u8]) -> Option<Self> {
-        matches!(bytes.len(), 16 | 24 | 32).then(|| Self(bytes.to_vec()))
+        match bytes.len() {
+            16 => bytes.try_into().ok().map(Self::A128),
+            24 => bytes.try_into().ok().map(Self::A192),
+            32 => bytes.try_into().ok().map(Self::A256),
+            _ => None,
+        }
     }
 
     /// The key bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match self {
+            Self::A128(k) => k,
+            Self::A192(k) => k,
+            Self::A256(k) => k,
+        }
     }
 
     fn cipher(&self) -> Cipher {
-        match self.0.len() {
-            16 => Aes128::new_from_slice(&self.0).map(Cipher::A128),
-            24 => Aes192::new_from_slice(&self.0).map(Cipher::A192),
-            _ => Aes256::new_from_slice(&self.0).map(Cipher::A256),
+        match self {
+            Self::A128(k) => Cipher::A128(Aes128::new(&Array::from(*k))),
+            Self::A192(k) => Cipher::A192(Aes192::new(&Array::from(*k))),
+            Self::A256(k) => Cipher::A256(Aes256::new(&Array::from(*k))),
         }
-        // The length was checked in `new`, so the key always fits.
-        .unwrap_or_else(|_| Cipher::A128(Aes128::new(&Array::from([0u8; 16]))))
+    }
+}
+
+impl std::fmt::Debug for AesKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AesKey({} bits)", self.as_bytes().len() * 8)
     }
 }
 
@@ -39,61 +73,53 @@ enum Cipher {
     A256(Aes256),
 }
 
-impl Cipher {
-    fn encrypt(&self, block: &mut [u8; 16]) {
-        let mut b = Array::from(*block);
-        match self {
-            Self::A128(c) => c.encrypt_block(&mut b),
-            Self::A192(c) => c.encrypt_block(&mut b),
-            Self::A256(c) => c.encrypt_block(&mut b),
-        }
-        block.copy_from_slice(&b);
-    }
+/// AES blocks.
+type Blocks = Vec<Array<u8, cipher::consts::U16>>;
 
-    fn decrypt(&self, block: &mut [u8; 16]) {
-        let mut b = Array::from(*block);
-        match self {
-            Self::A128(c) => c.decrypt_block(&mut b),
-            Self::A192(c) => c.decrypt_block(&mut b),
-            Self::A256(c) => c.decrypt_block(&mut b),
+/// Derives an AES key of `size` from a shared secret: the first bytes of SHA-1(K ‖ c) for
+/// 128 bits, of SHA-256(K ‖ c) for 192 and 256 (ICAO 9303-11 §9.7.1.2).
+pub fn kdf_aes(secret: &[u8], counter: u32, size: AesSize) -> AesKey {
+    let sha1 = || crate::crypto::sha1(&[secret, &counter.to_be_bytes()].concat());
+    let sha256: fn(&[u8], u32) -> [u8; 32] =
+        |secret, counter| Sha256::new().chain_update(secret).chain_update(counter.to_be_bytes()).finalize().into();
+    match size {
+        AesSize::A128 => {
+            let digest = sha1();
+            let mut key = [0u8; 16];
+            key.iter_mut().zip(digest).for_each(|(k, d)| *k = d);
+            AesKey::A128(key)
         }
-        block.copy_from_slice(&b);
+        AesSize::A192 => {
+            let digest = sha256(secret, counter);
+            let mut key = [0u8; 24];
+            key.iter_mut().zip(digest).for_each(|(k, d)| *k = d);
+            AesKey::A192(key)
+        }
+        AesSize::A256 => AesKey::A256(sha256(secret, counter)),
     }
-}
-
-/// Derives an AES key of `len` bytes (16, 24 or 32) from a shared secret: the first `len`
-/// bytes of SHA-1(K ‖ c) for 16, of SHA-256(K ‖ c) for 24 and 32 (ICAO 9303-11 §9.7.1.2).
-pub fn kdf_aes(secret: &[u8], counter: u32, len: usize) -> AesKey {
-    let digest: Vec<u8> = if len == 16 {
-        crate::crypto::sha1(&[secret, &counter.to_be_bytes()].concat()).to_vec()
-    } else {
-        Sha256::new().chain_update(secret).chain_update(counter.to_be_bytes()).finalize().to_vec()
-    };
-    AesKey(digest.get(..len.min(digest.len())).unwrap_or_default().to_vec())
 }
 
 /// AES-ECB encryption of one block (the SM IV: E(KS_Enc, SSC), ICAO 9303-11 §9.8.6.2).
 pub fn encrypt_block(key: &AesKey, block: &[u8; 16]) -> [u8; 16] {
-    let mut out = *block;
-    key.cipher().encrypt(&mut out);
-    out
+    let mut b = Array::from(*block);
+    match key.cipher() {
+        Cipher::A128(c) => c.encrypt_block(&mut b),
+        Cipher::A192(c) => c.encrypt_block(&mut b),
+        Cipher::A256(c) => c.encrypt_block(&mut b),
+    }
+    b.into()
 }
 
-/// AES-CBC encryption of data already padded to 16 bytes.
+/// AES-CBC encryption of data already padded to 16 bytes (a short last block is zero-filled).
 pub fn cbc_encrypt(key: &AesKey, iv: &[u8; 16], data: &[u8]) -> Vec<u8> {
-    let cipher = key.cipher();
-    let mut prev = *iv;
-    let mut out = Vec::with_capacity(data.len());
-    for chunk in data.chunks(16) {
-        let mut block = prev;
-        for (b, d) in block.iter_mut().zip(chunk) {
-            *b ^= d;
-        }
-        cipher.encrypt(&mut block);
-        prev = block;
-        out.extend_from_slice(&block);
+    let mut blocks: Blocks = crate::crypto::zero_filled_blocks(data);
+    let iv = Array::from(*iv);
+    match key.cipher() {
+        Cipher::A128(c) => cbc::Encryptor::inner_iv_init(c, &iv).encrypt_blocks(&mut blocks),
+        Cipher::A192(c) => cbc::Encryptor::inner_iv_init(c, &iv).encrypt_blocks(&mut blocks),
+        Cipher::A256(c) => cbc::Encryptor::inner_iv_init(c, &iv).encrypt_blocks(&mut blocks),
     }
-    out
+    blocks.iter().flat_map(|b| b.iter().copied()).collect()
 }
 
 /// AES-CBC decryption; `None` unless the input is whole blocks.
@@ -101,19 +127,14 @@ pub fn cbc_decrypt(key: &AesKey, iv: &[u8; 16], data: &[u8]) -> Option<Vec<u8>> 
     if !data.len().is_multiple_of(16) {
         return None;
     }
-    let cipher = key.cipher();
-    let mut prev = *iv;
-    let mut out = Vec::with_capacity(data.len());
-    for chunk in data.chunks_exact(16) {
-        let mut block: [u8; 16] = chunk.try_into().ok()?;
-        cipher.decrypt(&mut block);
-        for (b, p) in block.iter_mut().zip(prev) {
-            *b ^= p;
-        }
-        prev.copy_from_slice(chunk);
-        out.extend_from_slice(&block);
+    let mut blocks: Blocks = crate::crypto::zero_filled_blocks(data);
+    let iv = Array::from(*iv);
+    match key.cipher() {
+        Cipher::A128(c) => cbc::Decryptor::inner_iv_init(c, &iv).decrypt_blocks(&mut blocks),
+        Cipher::A192(c) => cbc::Decryptor::inner_iv_init(c, &iv).decrypt_blocks(&mut blocks),
+        Cipher::A256(c) => cbc::Decryptor::inner_iv_init(c, &iv).decrypt_blocks(&mut blocks),
     }
-    Some(out)
+    Some(blocks.iter().flat_map(|b| b.iter().copied()).collect())
 }
 
 /// AES-CMAC (NIST SP 800-38B) truncated to 8 bytes, as secure messaging and the PACE tokens
@@ -121,24 +142,23 @@ pub fn cbc_decrypt(key: &AesKey, iv: &[u8; 16], data: &[u8]) -> Option<Vec<u8>> 
 pub fn cmac8(key: &AesKey, data: &[u8]) -> [u8; 8] {
     let full = cmac(key, data);
     let mut out = [0u8; 8];
-    out.copy_from_slice(full.get(..8).unwrap_or(&[0u8; 8]));
+    out.iter_mut().zip(full).for_each(|(o, f)| *o = f);
     out
 }
 
 /// Full 16-byte AES-CMAC.
 pub fn cmac(key: &AesKey, data: &[u8]) -> [u8; 16] {
-    fn run<M: Mac + KeyInit>(key: &[u8], data: &[u8]) -> [u8; 16] {
-        let Ok(mut mac) = <M as KeyInit>::new_from_slice(key) else { return [0u8; 16] };
+    fn run<M: Mac>(mut mac: M, data: &[u8]) -> [u8; 16] {
         mac.update(data);
         let tag = mac.finalize().into_bytes();
         let mut out = [0u8; 16];
-        out.copy_from_slice(tag.get(..16).unwrap_or(&[0u8; 16]));
+        out.iter_mut().zip(tag.iter()).for_each(|(o, t)| *o = *t);
         out
     }
-    match key.0.len() {
-        16 => run::<Cmac<Aes128>>(&key.0, data),
-        24 => run::<Cmac<Aes192>>(&key.0, data),
-        _ => run::<Cmac<Aes256>>(&key.0, data),
+    match key {
+        AesKey::A128(k) => run(<Cmac<Aes128> as KeyInit>::new(&Array::from(*k)), data),
+        AesKey::A192(k) => run(<Cmac<Aes192> as KeyInit>::new(&Array::from(*k)), data),
+        AesKey::A256(k) => run(<Cmac<Aes256> as KeyInit>::new(&Array::from(*k)), data),
     }
 }
 
@@ -166,15 +186,15 @@ mod tests {
     #[test]
     fn kdf_matches_the_published_vectors() {
         let k = hex!("7E2D2A41C74EA0B38CD36F863939BFA8E9032AAD");
-        assert_eq!(kdf_aes(&k, 1, 16).as_bytes(), hex!("3CC5F8872F8B1471B47EEFDDFFC43F46"));
-        assert_eq!(kdf_aes(&k, 2, 16).as_bytes(), hex!("BD651C6B2FA9B4704553332007771E84"));
-        assert_eq!(kdf_aes(&k, 3, 24).as_bytes(), hex!("D79A23C126202AC9051FEBFBC0E8A03B1C6645D85752B4B7"));
+        assert_eq!(kdf_aes(&k, 1, AesSize::A128).as_bytes(), hex!("3CC5F8872F8B1471B47EEFDDFFC43F46"));
+        assert_eq!(kdf_aes(&k, 2, AesSize::A128).as_bytes(), hex!("BD651C6B2FA9B4704553332007771E84"));
+        assert_eq!(kdf_aes(&k, 3, AesSize::A192).as_bytes(), hex!("D79A23C126202AC9051FEBFBC0E8A03B1C6645D85752B4B7"));
         assert_eq!(
-            kdf_aes(&k, 3, 32).as_bytes(),
+            kdf_aes(&k, 3, AesSize::A256).as_bytes(),
             hex!("D79A23C126202AC9051FEBFBC0E8A03B1C6645D85752B4B71408FA229AB6D56B")
         );
         // CAN "123456" as K_π (§1: [V][X]).
-        assert_eq!(kdf_aes(b"123456", 3, 16).as_bytes(), hex!("591468CDA83D65219CCCB8560233600F"));
+        assert_eq!(kdf_aes(b"123456", 3, AesSize::A128).as_bytes(), hex!("591468CDA83D65219CCCB8560233600F"));
     }
 
     /// ICAO 9303-11 App. G.1: s = AES-128-CBC-decrypt(K_π, z), IV 0 [V][X].

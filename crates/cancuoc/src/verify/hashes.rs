@@ -9,7 +9,7 @@ use crate::crypto::ct_eq;
 use crate::document::Document;
 use crate::lds::sod::HashAlgorithm;
 use crate::lds::{DgNumber, LdsError, LdsSecurityObject};
-pub use crate::verify::status::HashResult;
+use crate::verify::status::HashResult;
 
 /// The outcome of the hash comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]

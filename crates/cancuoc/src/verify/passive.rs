@@ -20,7 +20,8 @@
 
 use std::collections::BTreeMap;
 
-use super::hashes::{self, HashResult};
+use super::hashes;
+use super::status::HashResult;
 use super::status::Verified;
 use crate::codec::ByteReader;
 use crate::document::Document;
@@ -41,7 +42,7 @@ const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
 /// id-icao-mrtd-security-ldsSecurityObject 2.23.136.1.1.1.
 const OID_LDS_SECURITY_OBJECT: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
 
-pub use super::status::{ChainStatus, PassiveStatus, SignatureStatus};
+use super::status::{ChainStatus, PassiveStatus, SignatureStatus};
 
 /// The document signer, for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]

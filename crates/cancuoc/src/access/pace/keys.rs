@@ -5,7 +5,7 @@
 use super::AccessError;
 use super::{PacePassword, TAG_PUBLIC_KEY};
 use crate::codec::tlv::tlv;
-use crate::crypto::aes::{AesKey, cbc_decrypt, cmac8, kdf_aes};
+use crate::crypto::aes::{AesKey, AesSize, cbc_decrypt, cmac8, kdf_aes};
 use crate::crypto::{KDF_ENC, KDF_MAC, KDF_PACE, TdesKey, kdf_tdes, pad, retail_mac, tdes_decrypt};
 use crate::lds::security_infos::{KeyAgreement, PaceProtocol, SmCipherKind};
 use crate::sm::{AesSm, SecureMessaging, TdesSm};
@@ -24,7 +24,9 @@ impl SymmetricKey {
     pub fn derive(cipher: SmCipherKind, secret: &[u8], counter: u32) -> Self {
         match cipher {
             SmCipherKind::Tdes => Self::Tdes(kdf_tdes(secret, counter)),
-            other => Self::Aes(kdf_aes(secret, counter, other.key_len())),
+            SmCipherKind::Aes128 => Self::Aes(kdf_aes(secret, counter, AesSize::A128)),
+            SmCipherKind::Aes192 => Self::Aes(kdf_aes(secret, counter, AesSize::A192)),
+            SmCipherKind::Aes256 => Self::Aes(kdf_aes(secret, counter, AesSize::A256)),
         }
     }
 
