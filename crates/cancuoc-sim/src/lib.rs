@@ -20,6 +20,7 @@ pub mod rng;
 pub mod rsa;
 pub mod security;
 pub mod vpcd;
+pub mod wiretap;
 
 pub use chip::{Faults, VirtualChip};
 pub use issue::{CitizenProfile, IssuedDocument};

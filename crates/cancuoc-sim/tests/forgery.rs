@@ -6,9 +6,6 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use cancuoc::CalendarDate;
 use cancuoc::access::{AccessError, AccessKey};
 use cancuoc::lds::DgNumber;
@@ -19,6 +16,7 @@ use cancuoc::verify::status::{CheckStatus, PassiveStatus, SignatureStatus};
 use cancuoc::{Document, Error, ErrorClass, ReadOptions, Reader, Report, ReportContext, Transport, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;
+use cancuoc_sim::wiretap::{WireLog, Wiretap};
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
 
 const FORGED_NAME: &str = "EVIL<<MALLORY";
@@ -364,22 +362,8 @@ fn a_chip_that_holds_dg15_but_refuses_active_authentication_fails_it() {
 
 // 5. Downgrade.
 
-/// A transport that notes every instruction byte sent.
-struct Spy {
-    chip: VirtualChip,
-    instructions: Rc<RefCell<Vec<u8>>>,
-}
-
-impl Transport for Spy {
-    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, cancuoc::TransportError> {
-        self.instructions.borrow_mut().push(apdu.get(1).copied().unwrap_or(0));
-        self.chip.transmit(apdu)
-    }
-}
-
-fn spy(faults: Faults) -> (Spy, Rc<RefCell<Vec<u8>>>) {
-    let instructions = Rc::new(RefCell::new(Vec::new()));
-    (Spy { chip: VirtualChip::new(specimen(), faults, DEMO_SEED), instructions: instructions.clone() }, instructions)
+fn spy(faults: Faults) -> (Wiretap<VirtualChip>, WireLog) {
+    Wiretap::new(VirtualChip::new(specimen(), faults, DEMO_SEED))
 }
 
 /// The ID with the dates: PACE-CAN, and MRZ data a BAC fallback could use.
@@ -399,7 +383,7 @@ fn a_bad_pace_token_stops_the_read_without_falling_back_to_bac() {
     assert_eq!(err.class(), ErrorClass::Tampered);
     assert!(err.to_string().contains("inconsistent") && err.to_string().contains("BAC was not tried"), "{err}");
     // No GET CHALLENGE (84) or EXTERNAL AUTHENTICATE (82): BAC never started.
-    let sent = instructions.borrow();
+    let sent = instructions.instructions();
     assert!(!sent.contains(&0x84) && !sent.contains(&0x82), "{sent:02X?}");
 }
 
@@ -409,7 +393,7 @@ fn a_wrong_can_or_a_chip_without_pace_still_falls_back_to_bac_and_says_so() {
     let doc = read(transport, &id_and_dates("999999")).unwrap();
     assert_eq!(doc.access().protocol, "BAC");
     assert!(doc.access().fallback.as_deref().unwrap().contains("PACE did not succeed"), "{:?}", doc.access());
-    assert!(instructions.borrow().contains(&0x82));
+    assert!(instructions.instructions().contains(&0x82));
     let (transport, _) = spy(Faults { no_pace: true, ..Faults::default() });
     let doc = read(transport, &id_and_dates("012345")).unwrap();
     assert_eq!(doc.access().protocol, "BAC");

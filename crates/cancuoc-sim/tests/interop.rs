@@ -13,6 +13,7 @@ use cancuoc::access::AccessKey;
 use cancuoc::{Connect, Document, Error, ErrorClass, ReadOptions, Transport, TransportError};
 use cancuoc_sim::chip::{NoExtended, NoShortEfIds};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::wiretap::{Event, WireLog, Wiretap};
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
 
 /// A JPEG-shaped face of 17 KB, as large as real CCCD faces come.
@@ -30,8 +31,8 @@ fn can() -> AccessKey {
     AccessKey::can("012345").unwrap()
 }
 
-/// What went over the wire: each command (was it extended?), each clear answer to a protected
-/// command, each reset.
+/// What went over the wire, as these tests look at it: each command (was it extended?), each
+/// clear answer to a protected command, each reset — read from the shared [`Wiretap`]'s log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Wire {
     Command { protected: bool, extended: bool },
@@ -39,36 +40,28 @@ enum Wire {
     Reset,
 }
 
-struct Spy {
-    chip: VirtualChip,
-    log: Rc<RefCell<Vec<Wire>>>,
-}
-
-impl Transport for Spy {
-    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let protected = apdu.first().is_some_and(|cla| cla & 0x0C == 0x0C);
-        let extended = cancuoc::internals::apdu::Command::parse(apdu).is_some_and(|c| c.extended);
-        self.log.borrow_mut().push(Wire::Command { protected, extended });
-        let answer = self.chip.transmit(apdu)?;
-        if protected && answer.len() == 2 && answer != [0x90, 0x00] {
-            self.log.borrow_mut().push(Wire::ClearAnswer);
+fn wire(log: &WireLog) -> Vec<Wire> {
+    let mut out = Vec::new();
+    let mut last_protected = false;
+    for event in log.events() {
+        match event {
+            Event::Command(apdu) => {
+                last_protected = apdu.first().is_some_and(|cla| cla & 0x0C == 0x0C);
+                let extended = cancuoc::internals::apdu::Command::parse(&apdu).is_some_and(|c| c.extended);
+                out.push(Wire::Command { protected: last_protected, extended });
+            }
+            Event::Answer(answer) if last_protected && answer.len() == 2 && answer != [0x90, 0x00] => {
+                out.push(Wire::ClearAnswer);
+            }
+            Event::Reset => out.push(Wire::Reset),
+            _ => {}
         }
-        Ok(answer)
     }
-
-    fn reset(&mut self) -> Result<(), TransportError> {
-        self.log.borrow_mut().push(Wire::Reset);
-        self.chip.reset()
-    }
-
-    fn atr(&self) -> Option<Vec<u8>> {
-        Some(VirtualChip::atr(&self.chip))
-    }
+    out
 }
 
-fn spy(faults: Faults) -> (Spy, Rc<RefCell<Vec<Wire>>>) {
-    let log = Rc::new(RefCell::new(Vec::new()));
-    (Spy { chip: VirtualChip::new(card(), faults, DEMO_SEED), log: log.clone() }, log)
+fn spy(faults: Faults) -> (Wiretap<VirtualChip>, WireLog) {
+    Wiretap::new(VirtualChip::new(card(), faults, DEMO_SEED))
 }
 
 /// A whole read (access, files, chip and active authentication) with no tear expected.
@@ -86,7 +79,7 @@ fn a_chip_that_answers_extended_length_in_the_clear_is_read_whole_with_short_rea
         let doc = read(transport).unwrap_or_else(|e| panic!("{how:?}: {e}"));
         assert_eq!(doc.face().unwrap().data, face_17k(), "{how:?}");
         assert!(doc.chip_authentication().unwrap().result.is_ok(), "{how:?}");
-        let log = log.borrow();
+        let log = wire(&log);
         // Exactly one extended read was tried; its clear answer was followed by a reset, and
         // never by a command under the session it may have put out of step.
         let extended = log.iter().filter(|w| matches!(w, Wire::Command { extended: true, .. })).count();
@@ -108,7 +101,7 @@ fn what_the_atr_or_ef_atr_info_says_decides_extended_length_without_a_probe() {
         let (transport, log) = spy(faults.clone());
         let doc = read(transport).unwrap();
         assert_eq!(doc.face().unwrap().data, face_17k());
-        let log = log.borrow();
+        let log = wire(&log);
         assert_eq!(extended_count(&log), 0, "{faults:?}");
         assert!(!log.contains(&Wire::Reset), "{faults:?}");
     }
@@ -119,7 +112,7 @@ fn what_the_atr_or_ef_atr_info_says_decides_extended_length_without_a_probe() {
     ] {
         let (transport, log) = spy(faults.clone());
         read(transport).unwrap();
-        assert!(extended_count(&log.borrow()) >= 1, "{faults:?}");
+        assert!(extended_count(&wire(&log)) >= 1, "{faults:?}");
     }
 }
 
@@ -128,60 +121,17 @@ fn by_short_id(apdu: &[u8]) -> bool {
     apdu.get(1) == Some(&0xB0) && apdu.get(2).is_some_and(|p1| p1 & 0x80 != 0)
 }
 
-/// Counts the reads by short EF identifier a transport sends.
-struct CountShortIds {
-    chip: VirtualChip,
-    count: Rc<RefCell<usize>>,
-}
-
-impl Transport for CountShortIds {
-    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        *self.count.borrow_mut() += usize::from(by_short_id(apdu));
-        self.chip.transmit(apdu)
-    }
-
-    fn reset(&mut self) -> Result<(), TransportError> {
-        self.chip.reset()
-    }
-
-    fn atr(&self) -> Option<Vec<u8>> {
-        Some(VirtualChip::atr(&self.chip))
-    }
-}
-
-/// Counts every command a transport sends, by instruction byte.
-struct CountInstructions {
-    chip: VirtualChip,
-    sent: Rc<RefCell<Vec<u8>>>,
-}
-
-impl Transport for CountInstructions {
-    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        self.sent.borrow_mut().push(apdu.get(1).copied().unwrap_or(0));
-        self.chip.transmit(apdu)
-    }
-
-    fn reset(&mut self) -> Result<(), TransportError> {
-        self.chip.reset()
-    }
-
-    fn atr(&self) -> Option<Vec<u8>> {
-        Some(VirtualChip::atr(&self.chip))
-    }
-}
-
 #[test]
 fn a_full_cccd_read_takes_17_apdus_and_8_read_binary() {
     // PACE-CAN, EF.SOD, DG1, the 17 KB DG2, DG13, DG14, DG15, chip and active authentication:
     // EF.CardAccess and EF.ATR/INFO (2 READ BINARY), PACE (5), the application (1 SELECT), one
     // READ BINARY per file (6: EF.COM is not read, the list is EF.SOD's), CA (2), AA (1).
-    let sent = Rc::new(RefCell::new(Vec::new()));
-    let chip = VirtualChip::new(card(), Faults::default(), DEMO_SEED);
-    let doc = read(CountInstructions { chip, sent: sent.clone() }).unwrap();
+    let (tap, log) = Wiretap::new(VirtualChip::new(card(), Faults::default(), DEMO_SEED));
+    let doc = read(tap).unwrap();
     assert!(doc.chip_authentication().unwrap().result.is_ok());
     assert!(doc.active_authentication().is_some());
     assert_eq!(doc.face().unwrap().data, face_17k());
-    let sent = sent.borrow();
+    let sent = log.instructions();
     let read_binary = sent.iter().filter(|ins| **ins == 0xB0).count();
     let select = sent.iter().filter(|ins| **ins == 0xA4).count();
     assert_eq!((sent.len(), read_binary, select), (17, 8, 1), "{sent:02X?}");
@@ -193,9 +143,9 @@ fn a_full_cccd_read_takes_17_apdus_and_8_read_binary() {
 fn a_chip_without_short_ef_identifiers_is_read_by_select_whichever_way_it_refuses() {
     let whole = read(VirtualChip::new(card(), Faults::default(), DEMO_SEED)).unwrap();
     for how in [NoShortEfIds::Refused, NoShortEfIds::EndSm] {
-        let count = Rc::new(RefCell::new(0));
         let chip = VirtualChip::new(card(), Faults { no_short_ef_ids: how, ..Faults::default() }, DEMO_SEED);
-        let doc = read(CountShortIds { chip, count: count.clone() }).unwrap_or_else(|e| panic!("{how:?}: {e}"));
+        let (tap, log) = Wiretap::new(chip);
+        let doc = read(tap).unwrap_or_else(|e| panic!("{how:?}: {e}"));
         assert_eq!(doc.com, whole.com, "{how:?}");
         assert_eq!(doc.sod, whole.sod, "{how:?}");
         assert_eq!(doc.data_groups, whole.data_groups, "{how:?}");
@@ -205,7 +155,7 @@ fn a_chip_without_short_ef_identifiers_is_read_by_select_whichever_way_it_refuse
         // file of the application; never again there once refused. A chip that ends its
         // session over it gets access control again, with its two tries.
         let expected = if how == NoShortEfIds::EndSm { 5 } else { 3 };
-        assert_eq!(*count.borrow(), expected, "{how:?}");
+        assert_eq!(log.count(by_short_id), expected, "{how:?}");
         println!("{how:?}: {} APDUs, {} with short EF identifiers", doc.access().apdus, whole.access().apdus);
         assert!(doc.access().apdus > whole.access().apdus, "{how:?}");
     }
@@ -219,7 +169,7 @@ fn a_chip_refusing_extended_reads_past_the_end_of_a_file_is_read_with_short_firs
     assert_eq!(doc.data_groups, whole.data_groups);
     assert_eq!(doc.sod, whole.sod);
     assert!(doc.chip_authentication().unwrap().result.is_ok());
-    let log = log.borrow();
+    let log = wire(&log);
     // The first whole-file read (EF.SOD's, the extended-length probe) was refused under
     // secure messaging: no reset; later files start short and take the rest in one extended
     // read, which works within the file.
@@ -230,34 +180,38 @@ fn a_chip_refusing_extended_reads_past_the_end_of_a_file_is_read_with_short_firs
     assert_eq!(doc.access().apdus, whole.access().apdus + 1 + 3);
 }
 
-/// A connection to a chip that outlives it (the card stays on the desk between connections),
-/// counting the bytes on the wire.
+/// A chip that outlives its connections (the card stays on the desk between them).
+struct OnTheDesk(Rc<RefCell<VirtualChip>>);
+
+impl Transport for OnTheDesk {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.0.borrow_mut().transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.0.borrow_mut().reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        Some(VirtualChip::atr(&self.0.borrow()))
+    }
+}
+
+/// A card on the desk and the wiretap log of every connection to it (the bytes on the wire).
 #[derive(Clone)]
 struct Shared {
     chip: Rc<RefCell<VirtualChip>>,
-    bytes: Rc<RefCell<usize>>,
+    log: WireLog,
 }
 
 impl Shared {
     fn new(chip: VirtualChip) -> Self {
-        Self { chip: Rc::new(RefCell::new(chip)), bytes: Rc::new(RefCell::new(0)) }
-    }
-}
-
-impl Transport for Shared {
-    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
-        *self.bytes.borrow_mut() += apdu.len();
-        let answer = self.chip.borrow_mut().transmit(apdu)?;
-        *self.bytes.borrow_mut() += answer.len();
-        Ok(answer)
+        Self { chip: Rc::new(RefCell::new(chip)), log: WireLog::default() }
     }
 
-    fn reset(&mut self) -> Result<(), TransportError> {
-        self.chip.borrow_mut().reset()
-    }
-
-    fn atr(&self) -> Option<Vec<u8>> {
-        Some(VirtualChip::atr(&self.chip.borrow()))
+    /// A new connection to the card, tapped into the shared log.
+    fn connection(&self) -> Wiretap<OnTheDesk> {
+        Wiretap::into_log(OnTheDesk(self.chip.clone()), &self.log)
     }
 }
 
@@ -265,7 +219,7 @@ impl Transport for Shared {
 fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
     // The untorn read: what every resumed read must equal.
     let untorn = Shared::new(VirtualChip::new(card(), Faults::default(), DEMO_SEED));
-    let whole = read(untorn.clone()).unwrap();
+    let whole = read(untorn.connection()).unwrap();
     let total = untorn.chip.borrow().apdus();
     let fresh_bytes = whole.access().bytes;
     assert!(whole.active_authentication().is_some() && whole.chip_authentication().is_some());
@@ -280,9 +234,9 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
             if attempt == Connect::PutBack {
                 tears += 1;
                 card.chip.borrow_mut().put_back();
-                *card.bytes.borrow_mut() = 0;
+                card.log.clear();
             }
-            Ok(card.clone())
+            Ok(card.connection())
         };
         let doc = cancuoc::read_resuming(connect, &can(), &ReadOptions::default(), &mut rng, &mut |_| {})
             .unwrap_or_else(|e| panic!("torn after {n}: {e}"));
@@ -295,7 +249,7 @@ fn a_card_torn_at_every_apdu_and_put_back_gives_the_same_document() {
         assert!(doc.active_authentication().is_some(), "torn after {n}");
         // Less goes over the wire after the tear than a fresh read needs, once any file was
         // read: the files read are kept, the one cut short goes on.
-        let after = *card.bytes.borrow();
+        let after = card.log.bytes();
         assert!(after <= fresh_bytes, "torn after {n}: {after} bytes after the tear, {fresh_bytes} fresh");
         if after < fresh_bytes {
             kept_work += 1;
@@ -321,12 +275,12 @@ fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
     let other = Shared::new(VirtualChip::new(other_doc, Faults::default(), b"another card"));
     let mut rng = SeededRng::new(b"terminal");
     let mut torn = false;
-    let connect = |attempt| -> Result<Shared, Error> {
+    let connect = |attempt| -> Result<Wiretap<OnTheDesk>, Error> {
         if attempt == Connect::PutBack {
             torn = true;
-            return Ok(other.clone());
+            return Ok(other.connection());
         }
-        Ok(first.clone())
+        Ok(first.connection())
     };
     let err = cancuoc::read_resuming(connect, &can(), &ReadOptions::default(), &mut rng, &mut |_| {}).unwrap_err();
     assert!(torn);
