@@ -24,7 +24,7 @@ impl ReadProgress {
 
     pub(crate) fn update(&self, p: Progress) {
         if let Some(bar) = &self.bar {
-            bar.set_message(p.file);
+            bar.set_message(p.file.name());
             bar.set_position(u64::from(p.permille()));
         }
     }

@@ -115,7 +115,7 @@ fn read(
     let options = ReadOptions::default().with_require_pace(policy.require_pace);
     let mut inspection =
         cancuoc::inspect(|attempt| connector.connect(attempt), key, &options, &checks, &mut rng, &mut |p| {
-            let _ = tx.send(Message::Progress(p.permille(), p.file));
+            let _ = tx.send(Message::Progress(p.permille(), p.file.name()));
         })
         .map_err(ReadFailure::Read)?;
     inspection.set_read_time(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));

@@ -24,13 +24,13 @@ use crate::channel::{Channel, ChannelStats};
 use crate::document::{AccessInfo, Document, Skipped};
 use crate::error::Error;
 pub use crate::files::{ExtendedLength, FileProgress, ReadLimits, ShortEfIds};
-use crate::files::{FID_COM, FID_SOD, Fid, FileError};
+use crate::files::{FID_SOD, Fid, FileError};
 use crate::lds::{EfCom, LdsSecurityObject};
 use crate::transport::Transport;
 use establish::{Established, establish};
-pub use options::{Progress, ReadOptions};
+pub use options::{Progress, ReadFile, ReadOptions};
 pub use partial::PartialRead;
-use plan::{DG_NAMES, FileSlot, plan, slot};
+use plan::{FileSlot, plan, slot};
 pub use resuming::{Connect, MAX_TEARS, read_resuming};
 
 /// A chip, opened but not yet authenticated. Sends nothing until [`Reader::authenticate`].
@@ -228,7 +228,7 @@ impl<T: Transport> Session<T> {
             partial.files.set_extended(self.established.extended);
         }
         if !partial.sod_done {
-            partial.doc.sod = match self.read_file(partial, slot(FID_SOD.0, "EF.SOD", 0, 1), rng, progress) {
+            partial.doc.sod = match self.read_file(partial, slot(ReadFile::Sod, 0, 1), rng, progress) {
                 Ok(sod) => Some(sod),
                 Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => None,
                 Err(e) => return Err(e),
@@ -266,8 +266,7 @@ impl<T: Transport> Session<T> {
             if done {
                 continue;
             }
-            let name = DG_NAMES.get(usize::from(dg.get()).saturating_sub(1)).copied().unwrap_or("DG");
-            match self.read_file(partial, slot(dg.fid(), name, i.saturating_add(first), count), rng, progress) {
+            match self.read_file(partial, slot(ReadFile::Dg(*dg), i.saturating_add(first), count), rng, progress) {
                 Ok(bytes) => {
                     partial.doc.data_groups.insert(*dg, bytes);
                 }
@@ -304,7 +303,7 @@ impl<T: Transport> Session<T> {
         rng: &mut impl CryptoRng,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Option<Vec<u8>>, Error> {
-        match self.read_file(partial, slot(FID_COM.0, "EF.COM", 1, 2), rng, progress) {
+        match self.read_file(partial, slot(ReadFile::Com, 1, 2), rng, progress) {
             Ok(com) => Ok(Some(com)),
             Err(Error::File(FileError::NotFound { .. } | FileError::AccessDenied { .. })) => Ok(None),
             Err(Error::File(
@@ -333,12 +332,13 @@ impl<T: Transport> Session<T> {
         rng: &mut impl CryptoRng,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Vec<u8>, Error> {
-        let FileSlot { fid, name, index, count } = slot;
+        let FileSlot { file, index, count } = slot;
+        let (fid, name) = (file.fid(), file.name());
         let mut bytes = partial.take_pending(fid);
         let mut recoveries = 0;
         loop {
-            progress(Progress { file: name, index, count, bytes: FileProgress { read: bytes.len(), total: 0 } });
-            let mut report = |p: FileProgress| progress(Progress { file: name, index, count, bytes: p });
+            progress(Progress { file, index, count, bytes: FileProgress { read: bytes.len(), total: 0 } });
+            let mut report = |p: FileProgress| progress(Progress { file, index, count, bytes: p });
             let result = partial.files.read_file_into(&mut self.channel, Fid(fid), name, &mut bytes, &mut report);
             let lost = match result {
                 Ok(()) => return Ok(bytes),

@@ -232,6 +232,7 @@ impl SecureMessaging {
     ///
     /// # Errors
     /// As [`SecureMessaging::unprotect`].
+    #[cfg(any(test, feature = "card"))]
     pub fn unprotect_command(&mut self, command: &Command) -> Result<Command, SmError> {
         self.increment_ssc();
         let block = self.cipher.block_size();
@@ -278,6 +279,7 @@ impl SecureMessaging {
 
     /// Card side of [`SecureMessaging::protect`]: wraps a response in DO'87'/DO'85', DO'99'
     /// and DO'8E' (used by the virtual card). `odd_ins` selects DO'85'.
+    #[cfg(any(test, feature = "card"))]
     pub fn protect_response(&mut self, response: &Response, odd_ins: bool) -> Response {
         self.increment_ssc();
         let block = self.cipher.block_size();

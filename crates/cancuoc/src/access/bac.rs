@@ -150,6 +150,7 @@ pub fn authenticate<T: Transport>(
 ///
 /// # Errors
 /// `None` when the terminal's cryptogram is not for this key and challenge.
+#[cfg(any(test, feature = "card"))]
 pub fn card_respond(
     key: &MrzKey,
     rnd_ic: &[u8; 8],

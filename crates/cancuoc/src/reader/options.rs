@@ -79,11 +79,48 @@ impl ReadOptions {
     }
 }
 
+/// A file of the document application a read reads (ICAO 9303-10 §4.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFile {
+    /// EF.COM.
+    Com,
+    /// EF.SOD.
+    Sod,
+    /// A data group.
+    Dg(DgNumber),
+}
+
+impl ReadFile {
+    /// The file's name: `EF.COM`, `EF.SOD`, `DG1` … `DG16`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Com => "EF.COM",
+            Self::Sod => "EF.SOD",
+            Self::Dg(dg) => super::plan::DG_NAMES.get(usize::from(dg.get()).saturating_sub(1)).copied().unwrap_or("DG"),
+        }
+    }
+
+    /// The file identifier.
+    pub fn fid(self) -> u16 {
+        match self {
+            Self::Com => crate::files::FID_COM.0,
+            Self::Sod => crate::files::FID_SOD.0,
+            Self::Dg(dg) => dg.fid(),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Where a read is, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
-    /// The file being read ("EF.COM", "DG2", …).
-    pub file: &'static str,
+    /// The file being read.
+    pub file: ReadFile,
     /// Index of this file among those to read.
     pub index: usize,
     /// How many files are to be read (known once EF.SOD is read; until then 1).
@@ -104,5 +141,19 @@ impl Progress {
         let within = self.bytes.read.saturating_mul(1000).checked_div(self.bytes.total).unwrap_or(0).min(1000);
         let done = self.index.saturating_mul(1000).saturating_add(within) / count;
         u16::try_from(done.min(1000)).unwrap_or(1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_file_names_itself_and_its_fid() {
+        assert_eq!((ReadFile::Sod.name(), ReadFile::Sod.fid()), ("EF.SOD", 0x011D));
+        assert_eq!((ReadFile::Com.to_string(), ReadFile::Com.fid()), ("EF.COM".to_owned(), 0x011E));
+        let dg16 = DgNumber::new(16).unwrap();
+        assert_eq!((ReadFile::Dg(DgNumber::DG2).name(), ReadFile::Dg(dg16).name()), ("DG2", "DG16"));
+        assert_eq!(ReadFile::Dg(DgNumber::DG13).fid(), 0x010D);
     }
 }

@@ -1,23 +1,22 @@
 //! The read's plan: which data groups to read, in which order, and which are skipped and why
 //! (ICAO 9303-10 §4.7; EF.SOD's list is signed, EF.COM's is not).
 
-use super::ReadOptions;
+use super::{ReadFile, ReadOptions};
 use crate::document::{Document, Skipped};
 use crate::lds::DgNumber;
 
 /// A file to read and its place in the read, for progress.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FileSlot {
-    pub(super) fid: u16,
-    pub(super) name: &'static str,
+    pub(super) file: ReadFile,
     /// Index of this file among those to read.
     pub(super) index: usize,
     /// How many files are to be read.
     pub(super) count: usize,
 }
 
-pub(super) fn slot(fid: u16, name: &'static str, index: usize, count: usize) -> FileSlot {
-    FileSlot { fid, name, index, count }
+pub(super) fn slot(file: ReadFile, index: usize, count: usize) -> FileSlot {
+    FileSlot { file, index, count }
 }
 
 /// The data groups to read: EF.SOD's list, else EF.COM's, else the usual ones (`true`: then

@@ -39,6 +39,7 @@ impl SymmetricKey {
     }
 
     /// CBC encryption with a zero IV of data that is whole blocks (the card side of the nonce).
+    #[cfg(any(test, feature = "card"))]
     pub fn encrypt_zero_iv(&self, data: &[u8]) -> Vec<u8> {
         match self {
             Self::Tdes(k) => crate::crypto::tdes_encrypt(k, data),
