@@ -270,4 +270,36 @@ mod tests {
         let g_plus_g = ec.map_generic(&[1], &ec.generator()).unwrap();
         assert!(ec.same(&two_g, &g_plus_g));
     }
+
+    /// A scalar whose multiple of the generator has an x-coordinate starting with a zero byte.
+    fn leading_zero_x(domain: &Domain) -> (Vec<u8>, Element) {
+        (1u16..2048)
+            .map(|k| k.to_be_bytes().to_vec())
+            .map(|k| {
+                let point = domain.multiply(&k, &domain.generator()).unwrap();
+                (k, point)
+            })
+            .find(|(_, point)| matches!(point, Element::Point(p) if p.get(1) == Some(&0)))
+            .expect("one in 256 multiples has a zero first byte")
+    }
+
+    #[test]
+    fn a_point_or_secret_with_leading_zero_bytes_keeps_its_full_length() {
+        for id in [13u8, 8, 18] {
+            let domain = Domain::Ec(group::standard(crate::crypto::curves::by_parameter_id(id).unwrap()).unwrap());
+            let Domain::Ec(curve) = &domain else { unreachable!() };
+            let field = curve.field_len();
+            let (_, point) = leading_zero_x(&domain);
+            // The public point: 04 ‖ X ‖ Y, X with its zero byte.
+            let encoded = domain.encode(&point).unwrap();
+            assert_eq!(encoded.len(), 1 + 2 * field, "curve {id}");
+            assert_eq!(encoded.get(1), Some(&0), "curve {id}");
+            // The shared secret (the KDF's input, ICAO 9303-11 §9.7.3): all of X.
+            let secret = domain.shared_secret(&point).unwrap();
+            assert_eq!(secret.len(), field, "curve {id}");
+            assert_eq!(secret.first(), Some(&0), "curve {id}");
+            // Decoded back, it is the same point.
+            assert!(domain.same(&domain.decode(&encoded, "test").unwrap(), &point));
+        }
+    }
 }
