@@ -139,6 +139,10 @@ impl Transport for Cancellable {
     fn atr(&self) -> Option<Vec<u8>> {
         self.inner.atr()
     }
+
+    fn max_apdu_data(&self) -> Option<usize> {
+        self.inner.max_apdu_data()
+    }
 }
 
 /// The `connect` of a paved read ([`cancuoc::inspect()`]): the card found by the first wait,

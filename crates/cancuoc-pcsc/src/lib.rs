@@ -100,6 +100,8 @@ pub struct PcscTransport {
     card: Card,
     exclusive: bool,
     reader: String,
+    /// The reader's `dwMaxAPDUDataSize` (PC/SC part 10), when it says.
+    max_apdu_data: Option<usize>,
     buffer: Vec<u8>,
     // Keeps the PC/SC context alive as long as the card handle.
     _context: Context,
@@ -146,13 +148,21 @@ impl PcscTransport {
             card.reconnect(ShareMode::Shared, Protocols::ANY, pcsc::Disposition::ResetCard).map_err(map_error)?;
             hold_transaction(&mut card)?;
         }
+        let max_apdu_data = max_apdu_data(&card);
         Ok(Self {
             card,
             exclusive,
+            max_apdu_data,
             reader: chosen.name.clone(),
             buffer: vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED],
             _context: context,
         })
+    }
+
+    /// The most data one APDU carries through this reader, as it reports it (PC/SC part 10's
+    /// `dwMaxAPDUDataSize`, asked once at connection), when it does.
+    pub fn max_apdu_data(&self) -> Option<usize> {
+        self.max_apdu_data
     }
 
     /// True when the connection is exclusive (see [`PcscTransport::connect`]).
@@ -203,6 +213,56 @@ impl Transport for PcscTransport {
     fn atr(&self) -> Option<Vec<u8>> {
         PcscTransport::atr(self).ok()
     }
+
+    /// The reader's `dwMaxAPDUDataSize`, asked at connection ([`PcscTransport::max_apdu_data`]).
+    fn max_apdu_data(&self) -> Option<usize> {
+        self.max_apdu_data
+    }
+}
+
+/// PC/SC part 10 (v2.02.09) §2.2: `CM_IOCTL_GET_FEATURE_REQUEST` = `SCARD_CTL_CODE(3400)`.
+const GET_FEATURE_REQUEST: u32 = 3400;
+/// §2.3: the feature tag of `FEATURE_GET_TLV_PROPERTIES`.
+const FEATURE_GET_TLV_PROPERTIES: u8 = 0x12;
+/// §2.6.14: the TLV property `dwMaxAPDUDataSize`.
+const PROPERTY_MAX_APDU_DATA_SIZE: u8 = 0x0A;
+
+/// The reader's `dwMaxAPDUDataSize` (PC/SC part 10 §2.6.14): `SCardControl` with
+/// GET_FEATURE_REQUEST, then with the control code of FEATURE_GET_TLV_PROPERTIES. `None` when
+/// the reader offers neither (most do not: the read then decides from the card alone).
+fn max_apdu_data(card: &Card) -> Option<usize> {
+    let mut buffer = [0u8; 256];
+    let features = card.control(pcsc::ctl_code(GET_FEATURE_REQUEST.into()), &[], &mut buffer).ok()?.to_vec();
+    let code = feature_control_code(&features, FEATURE_GET_TLV_PROPERTIES)?;
+    let properties = card.control(code.into(), &[], &mut buffer).ok()?;
+    tlv_property(properties, PROPERTY_MAX_APDU_DATA_SIZE).and_then(|v| usize::try_from(v).ok())
+}
+
+/// The control code of `feature` in a GET_FEATURE_REQUEST answer: `{tag, 4, code (big-endian)}`
+/// entries (§2.2).
+fn feature_control_code(features: &[u8], feature: u8) -> Option<u32> {
+    let mut rest = features;
+    while let [tag, len, tail @ ..] = rest {
+        let (value, next) = tail.split_at_checked(usize::from(*len))?;
+        if *tag == feature {
+            return Some(u32::from_be_bytes(value.try_into().ok()?));
+        }
+        rest = next;
+    }
+    None
+}
+
+/// A TLV property's value (`{tag, length, value little-endian}`, §2.6.14).
+fn tlv_property(properties: &[u8], property: u8) -> Option<u64> {
+    let mut rest = properties;
+    while let [tag, len, tail @ ..] = rest {
+        let (value, next) = tail.split_at_checked(usize::from(*len))?;
+        if *tag == property && value.len() <= 8 {
+            return Some(value.iter().rev().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)));
+        }
+        rest = next;
+    }
+    None
 }
 
 /// How often an exclusive connection is tried while another program briefly holds the card,
@@ -277,6 +337,20 @@ fn pcsc_name(e: pcsc::Error) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn part_10_features_and_properties_are_read_from_their_tlv_lists() {
+        // vpcd's answer: FEATURE_GET_TLV_PROPERTIES at 0x42000D48 + ...; then dwMaxAPDUDataSize 0x10000.
+        let features = [0x12, 0x04, 0x42, 0x33, 0x00, 0x12, 0x20, 0x04, 0x42, 0x33, 0x00, 0x20];
+        assert_eq!(feature_control_code(&features, FEATURE_GET_TLV_PROPERTIES), Some(0x4233_0012));
+        assert_eq!(feature_control_code(&features, 0x13), None);
+        let properties = [0x01, 0x02, 0x00, 0x00, 0x0A, 0x04, 0x00, 0x00, 0x01, 0x00];
+        assert_eq!(tlv_property(&properties, PROPERTY_MAX_APDU_DATA_SIZE), Some(0x10000));
+        // Cut short or malformed: nothing, no panic.
+        assert_eq!(feature_control_code(&features[..7], 0x20), None);
+        assert_eq!(tlv_property(&properties[..8], PROPERTY_MAX_APDU_DATA_SIZE), None);
+        assert_eq!(tlv_property(&[], PROPERTY_MAX_APDU_DATA_SIZE), None);
+    }
 
     #[test]
     fn no_card_under_a_connection_is_a_removed_card() {

@@ -133,6 +133,10 @@ impl<T: Transport> Transport for Wiretap<T> {
     fn atr(&self) -> Option<Vec<u8>> {
         self.inner.atr()
     }
+
+    fn max_apdu_data(&self) -> Option<usize> {
+        self.inner.max_apdu_data()
+    }
 }
 
 #[cfg(test)]

@@ -286,3 +286,66 @@ fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
     assert!(torn);
     assert_eq!(err.class(), ErrorClass::DifferentCard, "{err}");
 }
+
+/// A link that reports how much one APDU carries (PC/SC part 10's `dwMaxAPDUDataSize`, Android's
+/// `getMaxTransceiveLength`).
+struct Link<T> {
+    inner: T,
+    max: usize,
+}
+
+impl<T: Transport> Transport for Link<T> {
+    fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.inner.transmit(apdu)
+    }
+
+    fn reset(&mut self) -> Result<(), TransportError> {
+        self.inner.reset()
+    }
+
+    fn atr(&self) -> Option<Vec<u8>> {
+        self.inner.atr()
+    }
+
+    fn max_apdu_data(&self) -> Option<usize> {
+        Some(self.max)
+    }
+}
+
+#[test]
+fn a_link_that_carries_short_apdus_only_gets_no_extended_one_whatever_the_card_says() {
+    let whole = read(VirtualChip::new(card(), Faults::default(), DEMO_SEED)).unwrap();
+    // The card says it takes extended length; the reader says it carries 255 bytes.
+    let faults = Faults { atr_says_extended: Some(true), ..Faults::default() };
+    let (tap, log) = spy(faults.clone());
+    let doc = read(Link { inner: tap, max: 255 }).unwrap();
+    assert_eq!(doc.data_groups, whole.data_groups);
+    assert_eq!(doc.access().link_max_apdu_data, Some(255));
+    let extended = wire(&log).iter().filter(|w| matches!(w, Wire::Command { extended: true, .. })).count();
+    assert_eq!(extended, 0, "{:?}", wire(&log));
+    // A link of 1 KiB: extended reads, each asking for no more than the link carries.
+    let (tap, log) = spy(faults.clone());
+    let doc = read(Link { inner: tap, max: 1024 }).unwrap();
+    assert_eq!(doc.data_groups, whole.data_groups);
+    // Under secure messaging the answer's size is the protected Le, DO'97' (ICAO 9303-11 §9.8.4).
+    let protected_le = |command: &cancuoc::internals::apdu::Command| {
+        let mut r = cancuoc::internals::codec::ByteReader::new(&command.data, "SM command");
+        std::iter::from_fn(|| r.tlv().ok()).find(|o| o.tag == 0x97).map(|o| {
+            let le = o.value.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            if le == 0 { 65536 } else { le }
+        })
+    };
+    let largest_le = log
+        .commands()
+        .iter()
+        .filter_map(|apdu| cancuoc::internals::apdu::Command::parse(apdu))
+        .filter(|c| c.extended)
+        .filter_map(|c| protected_le(&c))
+        .max()
+        .unwrap();
+    assert!(largest_le <= 1024, "Le {largest_le}");
+    // A link of 64 KiB (vpcd's): the card decides, as without a limit.
+    let (tap, log) = spy(faults);
+    read(Link { inner: tap, max: 0x10000 }).unwrap();
+    assert!(wire(&log).iter().any(|w| matches!(w, Wire::Command { extended: true, .. })));
+}

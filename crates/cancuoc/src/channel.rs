@@ -102,6 +102,12 @@ impl<T: Transport> Channel<T> {
         self.transport.atr()
     }
 
+    /// The most data one APDU carries over the link, when the transport knows it
+    /// ([`Transport::max_apdu_data`]).
+    pub fn max_apdu_data(&self) -> Option<usize> {
+        self.transport.max_apdu_data()
+    }
+
     /// Sends a command (protected when secure messaging is on) and returns the plain response.
     ///
     /// # Errors

@@ -20,6 +20,9 @@ pub struct AccessInfo {
     /// PACE-CAM ran and the chip's mapping data matched a key of its EF.CardSecurity (whose
     /// signature passive authentication checks).
     pub cam_key_matched: bool,
+    /// The most data one APDU carries over the link, as the reader reported it
+    /// ([`crate::Transport::max_apdu_data`]; PC/SC part 10), when it did.
+    pub link_max_apdu_data: Option<usize>,
 }
 
 /// A data group that was listed but not read, and why (e.g. DG3 behind EAC).

@@ -206,6 +206,7 @@ impl<T: Transport> Session<T> {
             bytes: partial.earlier.bytes,
             fallback: self.established.fallback.clone(),
             cam_key_matched: self.established.cam_key_matched,
+            link_max_apdu_data: self.channel.max_apdu_data(),
         };
         result
     }

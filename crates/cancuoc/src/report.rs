@@ -217,6 +217,10 @@ pub struct AccessReport {
     /// True when these values were read back from a dump's report.json (`cancuoc verify`):
     /// what the reading desk recorded, not measured here.
     pub recorded: bool,
+    /// The most data one APDU carries through the reader, as it reported it (PC/SC part 10's
+    /// `dwMaxAPDUDataSize`); absent when it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_max_apdu_data: Option<usize>,
 }
 
 impl Report {
@@ -243,6 +247,7 @@ impl Report {
             millis: context.millis,
             fallback: doc.access.fallback.clone(),
             recorded: doc.access_recorded,
+            link_max_apdu_data: doc.access.link_max_apdu_data,
         };
         let verification = VerificationReport::new(doc, passive);
         let mut report =

@@ -38,6 +38,15 @@ pub trait Transport {
     fn atr(&self) -> Option<Vec<u8>> {
         None
     }
+
+    /// The most data bytes one command or one answer can carry over this link, as the reader
+    /// or the platform reports it (PC/SC part 10's `dwMaxAPDUDataSize`; Android's
+    /// `IsoDep.getMaxTransceiveLength`), when it does. A link that carries 256 bytes or fewer
+    /// cannot carry extended-length APDUs, whatever the card takes: the read then never tries
+    /// them (ISO/IEC 7816-4 §5.1; ICAO 9303-10 §3.6.4).
+    fn max_apdu_data(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -52,6 +61,10 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     fn atr(&self) -> Option<Vec<u8>> {
         (**self).atr()
     }
+
+    fn max_apdu_data(&self) -> Option<usize> {
+        (**self).max_apdu_data()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -65,6 +78,10 @@ impl<T: Transport + ?Sized> Transport for &mut T {
 
     fn atr(&self) -> Option<Vec<u8>> {
         (**self).atr()
+    }
+
+    fn max_apdu_data(&self) -> Option<usize> {
+        (**self).max_apdu_data()
     }
 }
 
@@ -173,6 +190,8 @@ impl<T: Transport> RecordingTransport<T> {
     }
 }
 
+/// The link's limit ([`Transport::max_apdu_data`]) is not passed on: a trace replays without it,
+/// so a recorded read makes the decisions its replay makes.
 impl<T: Transport> Transport for RecordingTransport<T> {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
         self.recorder.push(TraceEvent::Command(apdu.to_vec()));

@@ -159,19 +159,28 @@ pub(super) fn establish<T: Transport>(
     Err(last.unwrap_or(AccessError::Unsupported("no BAC key")).into())
 }
 
-/// Extended length as the card states it, before anything is sent under a secure session:
-/// the ATR's card capabilities, else EF.ATR/INFO read by its short identifier in the master
-/// file (one READ BINARY; a card without it answers 6A82). `Unknown` when neither says: the
-/// first large read then probes, and a card that ends the session over it is recovered
-/// ([`super::Session`]).
+/// A link that carries at most this many data bytes carries short APDUs only.
+const SHORT_LINK: usize = 256;
+/// Bytes secure messaging adds around an answer's data, at most.
+const SM_OVERHEAD: usize = 48;
+
+/// Extended length as the link and the card state it, before anything is sent under a secure
+/// session: a link that carries 256 bytes or fewer ([`Transport::max_apdu_data`]: PC/SC part
+/// 10, Android) rules it out; otherwise the ATR's card capabilities, else EF.ATR/INFO read by
+/// its short identifier in the master file (one READ BINARY; a card without it answers 6A82).
+/// `Unknown` when neither says: the first large read then probes, and a card that ends the
+/// session over it is recovered ([`super::Session`]). A link's limit also caps the chunk.
 fn extended_length<T: Transport>(channel: &mut Channel<T>, files: &mut FileReader) -> Result<ExtendedLength, Error> {
-    let from = |supported: bool| {
-        if supported {
-            ExtendedLength::Supported(crate::files::MAX_EXTENDED_CHUNK)
-        } else {
-            ExtendedLength::Unsupported
-        }
-    };
+    let link = channel.max_apdu_data();
+    if link.is_some_and(|max| max <= SHORT_LINK) {
+        return Ok(ExtendedLength::Unsupported);
+    }
+    // Room for the secure-messaging objects around an answer's data (DO'87' header, padding,
+    // DO'99', DO'8E').
+    let chunk = link.map_or(crate::files::MAX_EXTENDED_CHUNK, |max| {
+        max.saturating_sub(SM_OVERHEAD).min(crate::files::MAX_EXTENDED_CHUNK)
+    });
+    let from = |supported: bool| if supported { ExtendedLength::Supported(chunk) } else { ExtendedLength::Unsupported };
     if let Some(supported) = channel.atr().as_deref().and_then(extended_length_in_atr) {
         return Ok(from(supported));
     }
