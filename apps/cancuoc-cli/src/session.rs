@@ -102,8 +102,9 @@ pub(crate) fn read_pcsc(
     let checks = CheckInputs::load(&output.trust)?;
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
     let wait = wait.unwrap_or_default();
+    // Without --wait there was no waiting: say what the reader showed ("no card on the reader").
     let mut connector = Connector::wait(&PcscCards, reader, wait, Arc::new(AtomicBool::new(false)))
-        .map_err(CliError::Wait)?
+        .map_err(|e| if wait.is_zero() { CliError::Read(e.to_read_error()) } else { CliError::Wait(e) })?
         .put_back_wait(wait)
         .on_put_back(|wait| {
             if !wait.is_zero() {
