@@ -6,14 +6,13 @@
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+use cancuoc_kit::demo::DEMO_READER;
+
 pub use cancuoc_pcsc::ReaderInfo;
 
 /// How often the PC/SC thread looks at the readers: fast enough that a tapped card starts its
 /// read at once, slow enough to cost nothing.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
-
-/// The demo's one reader: the name every front end gives the virtual reader.
-pub use cancuoc_kit::demo::DEMO_READER;
 
 /// The latest look at the readers.
 #[derive(Debug, Clone, PartialEq, Eq)]

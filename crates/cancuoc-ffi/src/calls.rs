@@ -77,6 +77,17 @@ impl Outcome {
         Self { code: 3, json }
     }
 
+    /// Names what trust loading skipped (`"trust_warnings":[…]`), so that an `untrusted` verdict
+    /// from a folder with an unusable file is not a mystery; nothing is added when all was used.
+    fn with_trust_warnings(mut self, warnings: Vec<String>) -> Self {
+        if !warnings.is_empty()
+            && let Value::Object(object) = &mut self.json
+        {
+            object.insert("trust_warnings".to_owned(), json!(warnings));
+        }
+        self
+    }
+
     fn error(error: &ApiError) -> Self {
         let code = if error.code == Code::BadRequest { 2 } else { 1 };
         Self { code, json: error.body() }
@@ -158,8 +169,8 @@ fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
     if demo && !object.contains_key("key") {
         object.insert("key".to_owned(), json!({ "id": DEMO_ID }));
     }
-    let trust = match take_trust(&mut object) {
-        Ok(trust) => trust,
+    let (trust, warnings) = match take_trust(&mut object) {
+        Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
     let token = match object.remove("cancel_token") {
@@ -174,7 +185,7 @@ fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
     };
     let registered = Registered::new(token);
     match cancuoc_kit::answer::perform(cards, &trust, &request, &registered.0) {
-        Ok(answer) => Outcome::read(answer.body, answer.check_failed),
+        Ok(answer) => Outcome::read(answer.body, answer.check_failed).with_trust_warnings(warnings),
         Err(e) => Outcome::error(&e),
     }
 }
@@ -185,8 +196,8 @@ pub fn verify(request: &str) -> Outcome {
         Ok(object) => object,
         Err(outcome) => return outcome,
     };
-    let trust = match take_trust(&mut object) {
-        Ok(trust) => trust,
+    let (trust, warnings) = match take_trust(&mut object) {
+        Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
     let now = cancuoc_kit::clock::now();
@@ -220,7 +231,7 @@ pub fn verify(request: &str) -> Outcome {
         ));
     };
     let report = inspection.report();
-    Outcome::read(cancuoc_kit::answer::dump_body(report), report.check_failed())
+    Outcome::read(cancuoc_kit::answer::dump_body(report), report.check_failed()).with_trust_warnings(warnings)
 }
 
 /// The request as a JSON object; empty text is `{}`.
@@ -237,8 +248,9 @@ fn request_object(request: &str) -> Result<Map<String, Value>, Outcome> {
 
 /// Removes `"trust":[PATH…]` from the request and loads it by the rules every front end
 /// follows (`cancuoc_kit::trust`): certificates, CRLs, master lists anchored by a certificate
-/// beside them, folders walked four levels deep (their unusable files skipped).
-fn take_trust(object: &mut Map<String, Value>) -> Result<TrustStore, Outcome> {
+/// beside them, folders walked four levels deep (their unusable files skipped, each named in
+/// the warnings).
+fn take_trust(object: &mut Map<String, Value>) -> Result<(TrustStore, Vec<String>), Outcome> {
     let paths: Vec<std::path::PathBuf> = match object.remove("trust") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
@@ -250,7 +262,7 @@ fn take_trust(object: &mut Map<String, Value>) -> Result<TrustStore, Outcome> {
     };
     let sources = cancuoc_kit::trust::TrustSources { paths, ..Default::default() };
     cancuoc_kit::trust::load(&sources)
-        .map(|loaded| loaded.store)
+        .map(|loaded| (loaded.store, loaded.warnings))
         .map_err(|e| Outcome::error(&ApiError::new(Code::FileError, format!("trust: {e}"))))
 }
 
@@ -356,6 +368,14 @@ mod tests {
         assert!(passed.get("check_failed").is_none() && passed.get("error").is_none());
         assert!(passed["verdict"].is_string() && passed["checkin"].is_object(), "{passed}");
         assert_eq!(verify(r#"{"dir":"/x","files":{}}"#).code, 2);
+        // A trust folder with an unusable file: the answer names it.
+        let folder = std::env::temp_dir().join(format!("cancuoc-ffi-trust-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("notes.txt"), b"not a certificate").unwrap();
+        let request = json!({ "files": raw_files, "trust": [folder.display().to_string()] }).to_string();
+        let warned = verify(&request).json;
+        assert!(warned["trust_warnings"][0].as_str().unwrap().contains("notes.txt"), "{warned}");
+        std::fs::remove_dir_all(&folder).unwrap();
         assert_eq!(verify(r#"{"files":{"SOD":"%%"}}"#).code, 2);
     }
 }

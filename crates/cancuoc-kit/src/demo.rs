@@ -77,17 +77,18 @@ impl DemoCards {
         Self::build(faults, Some(document))
     }
 
-    /// Puts the card on the reader or takes it away; a card put back answers again.
+    /// Puts the card on the reader or takes it away; a card put back answers again. Either
+    /// way the person has the card now: a tear's own coming back is called off.
     pub fn set_card_present(&self, present: bool) {
-        if present && let Ok(mut chip) = self.shared.chip.lock() {
-            if let Some(chip) = chip.as_mut()
-                && chip.is_torn()
-            {
-                chip.put_back();
-            }
-            if let Ok(mut torn_at) = self.shared.torn_at.lock() {
-                *torn_at = None;
-            }
+        if let Ok(mut torn_at) = self.shared.torn_at.lock() {
+            *torn_at = None;
+        }
+        if present
+            && let Ok(mut chip) = self.shared.chip.lock()
+            && let Some(chip) = chip.as_mut()
+            && chip.is_torn()
+        {
+            chip.put_back();
         }
         self.shared.present.store(present, Ordering::SeqCst);
     }
@@ -207,5 +208,19 @@ mod tests {
         assert!(again.transmit(&[0x00, 0xA4, 0x04, 0x0C, 0x01, 0xA0]).is_ok());
         assert_eq!(cards.commands(), 3);
         assert!(cards.connect("another reader").is_err());
+    }
+
+    #[test]
+    fn a_torn_card_the_person_then_takes_away_stays_away() {
+        let cards = DemoCards::with_faults(Faults { tear_after: Some(1), ..Faults::default() });
+        let mut connection = cards.connect(DEMO_READER).unwrap();
+        let select = [0x00, 0xA4, 0x04, 0x0C, 0x01, 0xA0];
+        assert!(connection.transmit(&select).is_ok() && connection.transmit(&select).is_err());
+        // "Remove the demo card" after the tear: no coming back by itself.
+        cards.set_card_present(false);
+        std::thread::sleep(DEMO_PUT_BACK);
+        assert!(!cards.readers().unwrap()[0].card_present, "the person took it away");
+        cards.set_card_present(true);
+        assert!(cards.connect(DEMO_READER).unwrap().transmit(&select).is_ok());
     }
 }
