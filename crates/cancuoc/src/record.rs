@@ -125,7 +125,7 @@ mod tests {
     use super::*;
 
     fn report() -> Report {
-        let mut report = Report::new(&crate::Document::default(), &crate::ReportContext::default());
+        let mut report = Report::new(&crate::document::Document::default(), &crate::report::ReportContext::default());
         report.holder.full_name = Some("Nguyễn Thị Ánh Tuyết".to_owned());
         report.holder.id_number = Some("001090012345".to_owned());
         report.holder.place_of_residence = Some("Số 1, phố \"Tràng Tiền\"\nHà Nội".to_owned());

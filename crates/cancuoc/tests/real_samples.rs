@@ -16,7 +16,7 @@ use cancuoc::verify::hashes::check;
 use cancuoc::verify::status::HashResult;
 
 /// The real samples beside the project, or `None` after saying the test skipped. With
-/// `CANCUOC_REQUIRE_SAMPLES=1` (scripts/test sets it when the folder is there) a missing folder
+/// `CANCUOC_REQUIRE_SAMPLES=1` (.ci/run sets it; scripts/test too when the folder is there) a missing folder
 /// fails the test instead: a test that did not run never counts as passed where it could run.
 fn samples() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/real-samples");

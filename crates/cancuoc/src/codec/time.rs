@@ -16,8 +16,18 @@ pub struct CalendarDate {
 
 impl CalendarDate {
     /// The UTC date of `seconds` since 1970-01-01 (proleptic Gregorian; H. Hinnant's
-    /// days-to-civil algorithm).
+    /// days-to-civil algorithm). Moments before year 0 or after year 65535 are the first or
+    /// last day this type holds.
+    ///
+    /// The day-count conversions stay written out, while the calendar's rules come from the
+    /// `time` crate ([`Self::is_valid`], [`Self::is_leap`]): these two are total over every
+    /// value of the type (its fields are public, so `to_unix` may meet 31 February), where
+    /// `time`'s constructors are partial and end at year 9999: using them here would add an
+    /// error path, or a silent default, to every date of a report.
     pub fn from_unix(seconds: i64) -> Self {
+        let first = Self { year: 0, month: 1, day: 1 }.to_unix();
+        let last = Self { year: u16::MAX, month: 12, day: 31 }.to_unix() + 86_399;
+        let seconds = seconds.clamp(first, last);
         let z = seconds.div_euclid(86_400) + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z.rem_euclid(146_097);
@@ -28,9 +38,10 @@ impl CalendarDate {
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
         Self {
-            year: u16::try_from(year).unwrap_or(0),
-            month: u8::try_from(month).unwrap_or(1),
-            day: u8::try_from(day).unwrap_or(1),
+            // In range after the clamp: years 0..=65535, months 1..=12, days 1..=31.
+            year: u16::try_from(year).unwrap_or(u16::MAX),
+            month: u8::try_from(month).unwrap_or(12),
+            day: u8::try_from(day).unwrap_or(31),
         }
     }
 
@@ -90,21 +101,13 @@ impl CalendarDate {
 
     /// True for a leap year of the Gregorian calendar.
     pub fn is_leap(year: u16) -> bool {
-        (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+        time::util::is_leap_year(i32::from(year))
     }
 
-    fn days_in_month(year: u16, month: u8) -> u8 {
-        match month {
-            2 if Self::is_leap(year) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        }
-    }
-
-    /// True when the month and day exist in that year.
+    /// True when the month and day exist in that year (the `time` crate's calendar).
     pub fn is_valid(&self) -> bool {
-        (1..=12).contains(&self.month) && self.day >= 1 && self.day <= Self::days_in_month(self.year, self.month)
+        time::Month::try_from(self.month)
+            .is_ok_and(|month| (1..=time::util::days_in_month(month, i32::from(self.year))).contains(&self.day))
     }
 
     /// `YYMMDD`, as the MRZ writes it.
@@ -221,6 +224,16 @@ mod tests {
             let d = CalendarDate::from_unix(secs);
             assert_eq!(d.iso(), date);
             assert_eq!(d.to_unix(), secs);
+        }
+        // Beyond the type's years: the first or last day it holds, never a made-up month.
+        assert_eq!(CalendarDate::from_unix(i64::MIN).iso(), "0000-01-01");
+        assert_eq!(CalendarDate::from_unix(i64::MAX), CalendarDate { year: u16::MAX, month: 12, day: 31 });
+        assert_eq!(CalendarDate::from_unix(-62_167_219_201).iso(), "0000-01-01");
+        // The calendar's rules.
+        assert!(CalendarDate::is_leap(2000) && CalendarDate::is_leap(2024) && !CalendarDate::is_leap(1900));
+        assert!(CalendarDate { year: 2024, month: 2, day: 29 }.is_valid());
+        for (year, month, day) in [(2023, 2, 29), (2026, 4, 31), (2026, 13, 1), (2026, 0, 1), (2026, 1, 0)] {
+            assert!(!CalendarDate { year, month, day }.is_valid(), "{year}-{month}-{day}");
         }
     }
 

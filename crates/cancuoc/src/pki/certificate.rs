@@ -129,21 +129,22 @@ impl Certificate {
     pub fn authority_key_id(&self) -> Option<&[u8]> {
         self.authority_key_id.as_deref()
     }
-    /// Parses a DER certificate (x509-parser for the TBS fields, which is lenient with the
-    /// encodings found in master lists; the outer signature fields by hand, to keep their
-    /// raw parameters).
+    /// Parses a DER certificate with x509-parser (lenient with the encodings found in master
+    /// lists), the one ASN.1 reader for certificates; the signature algorithm's parameters are
+    /// kept as their TLV, for [`verify`] to read (RSASSA-PSS, RFC 4055 §3.1).
     ///
     /// # Errors
     /// `None` for anything that is not a certificate.
     pub fn parse(der: &[u8]) -> Option<Self> {
+        use x509_parser::asn1_rs::ToDer;
         let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-        let mut r = ByteReader::new(der, "Certificate");
-        let mut outer = r.expect_tlv(0x30).ok()?.reader("Certificate");
-        let tbs = outer.expect_tlv(0x30).ok()?.raw.to_vec();
-        let mut alg = outer.expect_tlv(0x30).ok()?.reader("AlgorithmIdentifier");
-        let oid = alg.expect_tlv(0x06).ok()?.value.to_vec();
-        let parameters = if alg.is_empty() { None } else { Some(alg.tlv().ok()?.raw.to_vec()) };
-        let signature = outer.expect_tlv(0x03).ok()?.value.split_first()?.1.to_vec();
+        let algorithm = &cert.signature_algorithm;
+        let oid = algorithm.algorithm.as_bytes().to_vec();
+        let parameters = match &algorithm.parameters {
+            Some(parameters) => Some(parameters.to_der_vec_raw().ok()?),
+            None => None,
+        };
+        let signature = cert.signature_value.data.to_vec();
         let key_usage =
             cert.key_usage().ok().flatten().map(|ku| (ku.value.digital_signature(), ku.value.key_cert_sign()));
         let subject_key_id = cert.iter_extensions().find_map(|e| match e.parsed_extension() {
@@ -157,8 +158,8 @@ impl Certificate {
             _ => None,
         });
         Some(Self {
-            der: der.get(..r.offset()).unwrap_or(der).to_vec(),
-            tbs,
+            der: cert.as_raw().to_vec(),
+            tbs: cert.tbs_certificate.as_ref().to_vec(),
             subject: cert.subject().as_raw().to_vec(),
             issuer: cert.issuer().as_raw().to_vec(),
             subject_text: cert.subject().to_string(),

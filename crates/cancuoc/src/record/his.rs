@@ -124,7 +124,7 @@ mod tests {
     use crate::report::HolderReport;
 
     fn report(holder: HolderReport) -> Report {
-        let mut report = Report::new(&crate::Document::default(), &crate::ReportContext::default());
+        let mut report = Report::new(&crate::document::Document::default(), &crate::report::ReportContext::default());
         report.holder = holder;
         report
     }

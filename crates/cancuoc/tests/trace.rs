@@ -3,7 +3,7 @@
 //! document, with every command matched byte for byte.
 //!
 //! To re-record after an intended change of the wire behaviour:
-//! `CANCUOC_RECORD_TRACES=1 cargo test -p cancuoc-sim --test trace`.
+//! `CANCUOC_RECORD_TRACES=1 cargo test -p cancuoc --test trace`.
 
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]

@@ -5,13 +5,17 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::specimen;
+
 use cancuoc::CalendarDate;
 use cancuoc::lds::DgNumber;
 use cancuoc::verify::passive::passive;
 use cancuoc::verify::status::HashResult;
 use cancuoc::verify::status::{ChainStatus, PassiveStatus};
 use cancuoc::{Document, TrustStore};
-use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::issue::IssuedDocument;
 use cancuoc_sim::{DEMO_SEED, pki::TestPki};
 
 fn document(issued: &IssuedDocument) -> Document {
@@ -35,10 +39,6 @@ fn trust(seed: &[u8]) -> TrustStore {
 
 fn at(year: u16) -> Option<i64> {
     Some(CalendarDate { year, month: 6, day: 1 }.to_unix())
-}
-
-fn specimen() -> IssuedDocument {
-    IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap()
 }
 
 #[test]

@@ -6,6 +6,10 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::{specimen, trust};
+
 use cancuoc::CalendarDate;
 use cancuoc::access::{AccessError, AccessKey};
 use cancuoc::lds::DgNumber;
@@ -15,16 +19,6 @@ use cancuoc::{Checks, Connect, Error, ErrorClass, Inspection, ReadOptions, Trust
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
 use cancuoc_sim::pki::TestPki;
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
-
-fn specimen() -> IssuedDocument {
-    IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap()
-}
-
-fn trust() -> TrustStore {
-    let mut store = TrustStore::new();
-    store.add_file("csca", &TestPki::generate(DEMO_SEED).csca.certificate).unwrap();
-    store
-}
 
 /// The ID with both dates: PACE with the CAN, and MRZ data a BAC fallback could use.
 fn id_and_dates() -> AccessKey {

@@ -7,29 +7,23 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::{specimen, trust};
+
 use cancuoc::CalendarDate;
 use cancuoc::access::AccessKey;
 use cancuoc::lds::DgNumber;
 use cancuoc::report::Verdict;
 use cancuoc::verify::passive::passive;
 use cancuoc::verify::status::{CheckStatus, PassiveStatus};
-use cancuoc::{Document, ReadOptions, Reader, Report, ReportContext, TrustStore};
-use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc::{Document, ReadOptions, Reader, Report, ReportContext};
+use cancuoc_sim::issue::IssuedDocument;
 use cancuoc_sim::pki::TestPki;
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
 
 fn at(year: u16) -> Option<i64> {
     Some(CalendarDate { year, month: 6, day: 1 }.to_unix())
-}
-
-fn specimen() -> IssuedDocument {
-    IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap()
-}
-
-fn trust() -> TrustStore {
-    let mut store = TrustStore::new();
-    store.add_file("csca", &TestPki::generate(DEMO_SEED).csca.certificate).unwrap();
-    store
 }
 
 /// A dump of `issued` holding EF.SOD and the data groups `groups`.

@@ -6,6 +6,10 @@
 // A test harness fails loudly: unwrap, expect and panic are how it reports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
+use common::specimen;
+
 use cancuoc::CalendarDate;
 use cancuoc::access::{AccessError, AccessKey};
 use cancuoc::lds::DgNumber;
@@ -14,7 +18,7 @@ use cancuoc::trust::TrustError;
 use cancuoc::verify::passive::passive;
 use cancuoc::verify::status::{CheckStatus, PassiveStatus, SignatureStatus};
 use cancuoc::{Document, Error, ErrorClass, ReadOptions, Reader, Report, ReportContext, Transport, TrustStore};
-use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
+use cancuoc_sim::issue::IssuedDocument;
 use cancuoc_sim::pki::TestPki;
 use cancuoc_sim::wiretap::{WireLog, Wiretap};
 use cancuoc_sim::{DEMO_SEED, Faults, SeededRng, VirtualChip};
@@ -23,10 +27,6 @@ const FORGED_NAME: &str = "EVIL<<MALLORY";
 
 fn at_2026() -> Option<i64> {
     Some(CalendarDate { year: 2026, month: 6, day: 1 }.to_unix())
-}
-
-fn specimen() -> IssuedDocument {
-    IssuedDocument::issue(&CitizenProfile::specimen(), DEMO_SEED).unwrap()
 }
 
 /// The specimen with a DG11 EF.SOD does not hash (naming the forger's holder) and without DG13:
