@@ -1,6 +1,7 @@
 //! The Python module from Python: the pytest suite of `bindings/python/tests`, run with the
 //! installed wheel against the virtual card behind pcscd (served slowly, so a read can be
-//! cancelled), the built-in virtual card, saved dumps, and 200 dumps re-verified on Dask.
+//! cancelled), the built-in virtual card, saved dumps, 200 dumps re-verified on Dask, and reads
+//! through pyscard's own PC/SC connection (`read(transport=…)`) and through transports that fail.
 //!
 //! Needs a Python with the module installed: `CANCUOC_PYTHON`, else `target/venv/bin/python`
 //! (scripts/test makes that venv and installs `./bindings/python` into it). Without one the
@@ -59,7 +60,7 @@ fn the_python_suite_passes_against_the_virtual_card_behind_pcscd() {
     // Every test ran: none skipped for want of the card or the programs.
     let summary = text.lines().rev().find(|l| l.contains(" passed")).unwrap_or_default();
     assert!(!summary.contains("skipped"), "{text}");
-    assert!(summary.contains("13 passed"), "{text}");
+    assert!(summary.contains("23 passed"), "{text}");
 }
 
 /// Runs a Python `script` with the virtual card of `bed` as `sys.argv[1]`'s reader and the test

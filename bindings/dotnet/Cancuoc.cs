@@ -48,6 +48,29 @@ namespace Cancuoc
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
         private static extern void cancuoc_string_free(IntPtr text);
 
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
+        private static extern int cancuoc_read_transport(byte[] requestJson, ref NativeTransport transport, out IntPtr outJson);
+
+        // The callback cancuoc calls for each APDU (CancuocTransmitFn in cancuoc.h).
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate int NativeTransmit(IntPtr userData, IntPtr command, UIntPtr commandLength, IntPtr response,
+            UIntPtr responseCapacity, IntPtr responseLength);
+
+        // CancuocTransport in cancuoc.h: user data, transmit, reset (none here).
+        [StructLayout(LayoutKind.Sequential)]
+        private struct NativeTransport
+        {
+            public IntPtr UserData;
+            public NativeTransmit Transmit;
+            public IntPtr Reset;
+        }
+
+        // The CANCUOC_LINK_* codes.
+        private const int LinkOk = 0;
+        private const int LinkCardLost = 1;
+        private const int LinkTimeout = 2;
+        private const int LinkError = 3;
+
         /// <summary>The library's version, e.g. "0.1.0".</summary>
         public static string Version()
         {
@@ -100,6 +123,61 @@ namespace Cancuoc
             IntPtr answer;
             int code = cancuoc_demo(ToUtf8(requestJson), out answer);
             return Take(code, answer);
+        }
+
+        /// <summary>Reads and checks the card the program holds (a phone's NFC tag, its own
+        /// PC/SC connection, a relay): cancuoc calls <paramref name="transmit"/> for each command
+        /// APDU, on this thread, and reads its answer. The request is <see cref="Read"/>'s without
+        /// "reader" and "wait_seconds", plus what the program knows of its link:
+        /// <c>"link":{"max_apdu_data":261,"extended_length":false,"atr":"HEX","card_access":"BASE64"}</c>.
+        /// A <see cref="CardLostException"/> from the callback ends the read with ErrorCode
+        /// "card_removed", a <see cref="TimeoutException"/> too; any other exception, a null answer
+        /// or one of fewer than 2 bytes ends it with "card_error" or "card_removed" — never a crash.</summary>
+        /// <exception cref="CancuocException">As <see cref="Read"/>.</exception>
+        public static string ReadTransport(string requestJson, CancuocTransmit transmit)
+        {
+            if (transmit == null)
+            {
+                throw new ArgumentNullException("transmit");
+            }
+            NativeTransmit native = (userData, command, commandLength, response, responseCapacity, responseLength) =>
+                Carry(transmit, command, commandLength, response, responseCapacity, responseLength);
+            NativeTransport transport = new NativeTransport { UserData = IntPtr.Zero, Transmit = native, Reset = IntPtr.Zero };
+            IntPtr answer;
+            int code = cancuoc_read_transport(ToUtf8(requestJson), ref transport, out answer);
+            GC.KeepAlive(native);
+            return Take(code, answer);
+        }
+
+        // One APDU through the program's callback; no exception crosses back into cancuoc.
+        private static int Carry(CancuocTransmit transmit, IntPtr command, UIntPtr commandLength, IntPtr response,
+            UIntPtr responseCapacity, IntPtr responseLength)
+        {
+            try
+            {
+                byte[] apdu = new byte[(int)commandLength.ToUInt64()];
+                Marshal.Copy(command, apdu, 0, apdu.Length);
+                byte[] answer = transmit(apdu);
+                if (answer == null || (ulong)answer.Length > responseCapacity.ToUInt64())
+                {
+                    return LinkError;
+                }
+                Marshal.Copy(answer, 0, response, answer.Length);
+                Marshal.WriteIntPtr(responseLength, new IntPtr(answer.Length));
+                return LinkOk;
+            }
+            catch (CardLostException)
+            {
+                return LinkCardLost;
+            }
+            catch (TimeoutException)
+            {
+                return LinkTimeout;
+            }
+            catch (Exception)
+            {
+                return LinkError;
+            }
         }
 
         /// <summary>Ends the read under way (on another thread): it throws with ErrorCode
@@ -157,6 +235,88 @@ namespace Cancuoc
                 throw CancuocException.FromAnswer(code, json);
             }
             return json;
+        }
+    }
+
+    /// <summary>Carries one command APDU to the card and returns its answer, data followed by
+    /// SW1 SW2 (for <see cref="CancuocReader.ReadTransport"/>). Throw
+    /// <see cref="CardLostException"/> when the card left the field, <see cref="TimeoutException"/>
+    /// when it did not answer in time.</summary>
+    public delegate byte[] CancuocTransmit(byte[] command);
+
+    /// <summary>Thrown by a <see cref="CancuocTransmit"/> when the card left the field or was
+    /// pulled out (Android's TagLostException, PC/SC's SCARD_W_REMOVED_CARD).</summary>
+    [Serializable]
+    public class CardLostException : Exception
+    {
+        /// <summary>The card is gone.</summary>
+        public CardLostException() : base("the card left the field") { }
+
+        /// <summary>The card is gone, in the program's words.</summary>
+        public CardLostException(string message) : base(message) { }
+
+        /// <summary>For serialization.</summary>
+        protected CardLostException(SerializationInfo info, StreamingContext context) : base(info, context) { }
+    }
+
+    /// <summary>The built-in virtual CCCD behind a transmit function, to try
+    /// <see cref="CancuocReader.ReadTransport"/> without a card:
+    /// <c>using (var card = new VirtualCard()) CancuocReader.ReadTransport(request, card.Transmit);</c>
+    /// Needs a library built with the feature demo.</summary>
+    public sealed class VirtualCard : IDisposable
+    {
+        [DllImport("cancuoc_ffi", CallingConvention = CallingConvention.Cdecl)]
+        private static extern IntPtr cancuoc_virtual_card_new();
+
+        [DllImport("cancuoc_ffi", CallingConvention = CallingConvention.Cdecl)]
+        private static extern int cancuoc_virtual_card_transmit(IntPtr card, byte[] command, UIntPtr commandLength,
+            byte[] response, UIntPtr responseCapacity, out UIntPtr responseLength);
+
+        [DllImport("cancuoc_ffi", CallingConvention = CallingConvention.Cdecl)]
+        private static extern void cancuoc_virtual_card_free(IntPtr card);
+
+        private IntPtr card;
+
+        /// <summary>A new virtual card (CAN 012345, ID number 001090012345).</summary>
+        /// <exception cref="InvalidOperationException">The library has no virtual card.</exception>
+        public VirtualCard()
+        {
+            card = cancuoc_virtual_card_new();
+            if (card == IntPtr.Zero)
+            {
+                throw new InvalidOperationException("this cancuoc library has no virtual card: build it with the feature demo");
+            }
+        }
+
+        /// <summary>The card's answer to <paramref name="command"/> (a <see cref="CancuocTransmit"/>).</summary>
+        public byte[] Transmit(byte[] command)
+        {
+            if (card == IntPtr.Zero)
+            {
+                throw new ObjectDisposedException("VirtualCard");
+            }
+            byte[] response = new byte[65538];
+            UIntPtr length;
+            int code = cancuoc_virtual_card_transmit(card, command, new UIntPtr((uint)command.Length), response,
+                new UIntPtr((uint)response.Length), out length);
+            if (code == 1)
+            {
+                throw new CardLostException();
+            }
+            if (code != 0)
+            {
+                throw new IOException("the virtual card did not answer");
+            }
+            byte[] answer = new byte[(int)length.ToUInt64()];
+            Buffer.BlockCopy(response, 0, answer, 0, answer.Length);
+            return answer;
+        }
+
+        /// <summary>Frees the card.</summary>
+        public void Dispose()
+        {
+            cancuoc_virtual_card_free(card);
+            card = IntPtr.Zero;
         }
     }
 

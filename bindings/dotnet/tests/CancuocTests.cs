@@ -21,6 +21,7 @@ internal static class CancuocTests
             string csca = args[0].Replace("\\", "\\\\");
             Check("version", CancuocReader.Version() == "0.1.0");
             InProcess(csca);
+            ThroughTheCallback(csca);
             if (args.Length > 1)
             {
                 BehindPcscd(csca, args[1]);
@@ -70,6 +71,39 @@ internal static class CancuocTests
         Check("altered DG13: the reason named", altered.Message.Contains("DG13") && altered.MessageVi.Length > 0);
         Check("altered DG13: the verdict travels", altered.Verdict == "altered");
         Check("altered DG13: no record to file", Checkin.FromAnswer(altered.AnswerJson) == null);
+    }
+
+    // The program's own transport: the virtual card behind a C# delegate, then delegates that
+    // fail or lie.
+    private static void ThroughTheCallback(string csca)
+    {
+        int commands = 0;
+        string answer;
+        using (VirtualCard card = new VirtualCard())
+        {
+            answer = CancuocReader.ReadTransport(
+                "{\"key\":{\"can\":\"012345\"},\"trust\":[\"" + csca + "\"],\"link\":{\"extended_length\":false}}",
+                command => { commands++; return card.Transmit(command); });
+        }
+        Check("transport: Checkin.SoCccd", Checkin.FromAnswer(answer).SoCccd == SpecimenId);
+        Check("transport: passive valid", Passive(answer) == "valid");
+        Check("transport: every APDU through the delegate", commands > 10);
+        Check("transport: same holder as the built-in card",
+            Checkin.FromAnswer(answer).HoTen == Checkin.FromAnswer(CancuocReader.Demo()).HoTen);
+
+        string request = "{\"key\":{\"can\":\"012345\"}}";
+        CancuocException lost = Throws(() => CancuocReader.ReadTransport(request, command => { throw new CardLostException(); }));
+        Check("transport: card lost is card_removed", lost.Code == 1 && lost.ErrorCode == "card_removed");
+        CancuocException timeout = Throws(() => CancuocReader.ReadTransport(request, command => { throw new TimeoutException(); }));
+        Check("transport: timeout is card_removed", timeout.ErrorCode == "card_removed");
+        CancuocException bug = Throws(() => CancuocReader.ReadTransport(request, command => { throw new InvalidOperationException("a bug"); }));
+        Check("transport: another exception is card_error", bug.ErrorCode == "card_error" && bug.MessageVi.Length > 0);
+        CancuocException none = Throws(() => CancuocReader.ReadTransport(request, command => null));
+        Check("transport: a null answer is card_error", none.ErrorCode == "card_error");
+        CancuocException huge = Throws(() => CancuocReader.ReadTransport(request, command => new byte[70000]));
+        Check("transport: an answer longer than any APDU's is card_error", huge.ErrorCode == "card_error");
+        CancuocException reader = Throws(() => CancuocReader.ReadTransport("{\"reader\":\"x\"}", command => null));
+        Check("transport: a reader with a transport is a bad request", reader.Code == 2);
     }
 
     private static void BehindPcscd(string csca, string reader)

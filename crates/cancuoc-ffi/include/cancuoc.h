@@ -12,6 +12,81 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/*
+ A callback's return: the APDU went and `*response_len` bytes of answer were written.
+ */
+#define CANCUOC_LINK_OK 0
+
+/*
+ A callback's return: the card left the field or was pulled out (Android's `TagLostException`).
+ */
+#define CANCUOC_LINK_CARD_LOST 1
+
+/*
+ A callback's return: the card did not answer in time (raise the platform's timeout: Android's
+ `IsoDep.setTimeout`, 2000 ms or more for PACE).
+ */
+#define CANCUOC_LINK_TIMEOUT 2
+
+/*
+ A callback's return: any other failure of the link.
+ */
+#define CANCUOC_LINK_ERROR 3
+
+/*
+ The largest answer an APDU can have: 65 536 data bytes and the status word (ISO/IEC 7816-4
+ §5.1, extended Le of 0000).
+ */
+#define CANCUOC_MAX_RESPONSE 65538
+
+/*
+ The built-in virtual CCCD behind a transmit function, for trying the transport API (and
+ testing a binding's callbacks) without a card: pass [`cancuoc_virtual_card_transmit`] as the
+ transmit callback and the card as its `user_data`.
+ */
+typedef struct CancuocVirtualCard CancuocVirtualCard;
+
+/*
+ Sends one command APDU to the card and writes its answer.
+
+ `command` and `command_len`: the APDU (header, data, Le), valid during the call. `response`:
+ the library's buffer of `response_capacity` bytes ([`CANCUOC_MAX_RESPONSE`]), where the
+ callback writes the answer — data followed by SW1 SW2 — and its length to `*response_len`.
+ Returns a `CANCUOC_LINK_*` code. Null where a transport has none.
+ */
+typedef int32_t (*CancuocTransmitFn)(void *user_data,
+                                     const uint8_t *command,
+                                     size_t command_len,
+                                     uint8_t *response,
+                                     size_t response_capacity,
+                                     size_t *response_len);
+
+/*
+ Resets the card (a warm reset, or the field switched off and on) so that access control
+ can start again; returns a `CANCUOC_LINK_*` code. Null where a transport has none.
+ */
+typedef int32_t (*CancuocResetFn)(void *user_data);
+
+/*
+ The caller's link to the card. What the platform knows of it (the largest APDU, extended
+ length, the ATR, EF.CardAccess already read) goes in the request's `"link"` object.
+ */
+typedef struct CancuocTransport {
+  /*
+   Given back to each callback untouched (the caller's connection, tag or object).
+   */
+  void *user_data;
+  /*
+   Required.
+   */
+  CancuocTransmitFn transmit;
+  /*
+   Optional (null): without it, a card that leaves the field mid-read ends the read
+   (`card_removed`) instead of being read on after the reset.
+   */
+  CancuocResetFn reset;
+} CancuocTransport;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -83,6 +158,55 @@ int32_t cancuoc_cancel_read(const char *token);
  `text` is null or a string from this library, not freed before.
  */
 void cancuoc_string_free(char *text);
+
+/*
+ Reads and checks the card the caller holds, through `transport`'s callbacks: the request of
+ [`crate::cancuoc_read`] without `reader` and `wait_seconds`, plus the link's hints
+ `"link":{"max_apdu_data":261,"extended_length":false,"atr":"HEX","card_access":"BASE64"}`
+ (each optional); the same answers and return codes. A callback that fails ends the read
+ with `card_removed` (card lost, timeout) or `card_error` (any other code, or an answer
+ longer than the buffer or without a status word). A `"cancel_token"` in the request lets
+ [`crate::cancuoc_cancel_read`] end it from another thread, before the next APDU.
+
+ # Safety
+ `request_json` and `out_json` as for [`crate::cancuoc_read`]; `transport` is null or points
+ to a `CancuocTransport` whose callbacks may be called with its `user_data` on this thread
+ until this function returns.
+ */
+int32_t cancuoc_read_transport(const char *request_json,
+                               const struct CancuocTransport *transport,
+                               char **out_json);
+
+/*
+ A new virtual CCCD (the specimen; its CAN is 012345, its ID number 001090012345), or null
+ in a library built without the feature `demo`. Free it with [`cancuoc_virtual_card_free`].
+ */
+struct CancuocVirtualCard *cancuoc_virtual_card_new(void);
+
+/*
+ The virtual card's answer to one command: a [`CancuocTransmitFn`] whose `user_data` is a
+ card from [`cancuoc_virtual_card_new`]. Returns `CANCUOC_LINK_ERROR` for a null card or
+ buffer, or an answer that does not fit.
+
+ # Safety
+ `card` is null or a live card from [`cancuoc_virtual_card_new`], used by one thread at a
+ time; `command` points to `command_len` readable bytes, `response` to `response_capacity`
+ writable bytes, `response_len` to writable storage for one `size_t`.
+ */
+int32_t cancuoc_virtual_card_transmit(void *card,
+                                      const uint8_t *command,
+                                      size_t command_len,
+                                      uint8_t *response,
+                                      size_t response_capacity,
+                                      size_t *response_len);
+
+/*
+ Frees a virtual card; null is ignored.
+
+ # Safety
+ `card` is null or a card from [`cancuoc_virtual_card_new`], not freed before and not in use.
+ */
+void cancuoc_virtual_card_free(struct CancuocVirtualCard *card);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -11,6 +11,8 @@ use cancuoc::{Checks, TrustStore};
 use cancuoc_kit::cards::{Cards, PcscCards};
 use cancuoc_kit::error::{ApiError, Code};
 use cancuoc_kit::request::parse_body;
+
+use crate::held::{HeldCard, HintedLink, LinkHints};
 use serde_json::{Map, Value, json};
 
 /// The reads under way, each with its own cancel flag and the caller's `cancel_token`: a
@@ -143,14 +145,14 @@ pub fn cancel_read(token: &str) -> usize {
 
 /// Reads and checks the card on a reader; `request` as for `cancuoc_read` (`cancuoc_read`).
 pub fn read(request: &str) -> Outcome {
-    read_with(&PcscCards, request, false)
+    read_with(&PcscCards, request, Source::Readers)
 }
 
 /// Reads the built-in virtual CCCD; `request` as for `cancuoc_read`, all optional (`cancuoc_demo`).
 /// A library built without the feature `demo` has no virtual card: `no_reader`, saying so.
 pub fn demo(request: &str) -> Outcome {
     #[cfg(feature = "demo")]
-    return read_with(&cancuoc_kit::demo::DemoCards::default(), request, true);
+    return read_with(&cancuoc_kit::demo::DemoCards::default(), request, Source::Demo);
     #[cfg(not(feature = "demo"))]
     {
         let _ = request;
@@ -161,13 +163,91 @@ pub fn demo(request: &str) -> Outcome {
     }
 }
 
-fn read_with(cards: &dyn Cards, request: &str, demo: bool) -> Outcome {
+/// Reads and checks the card the caller holds behind `link` (`cancuoc_read_transport`, Python's
+/// `read(transport=…)`): `request` as for `cancuoc_read`, without `reader` or `wait_seconds`
+/// (the card is there: the caller hands it over).
+pub fn read_held(request: &str, link: Box<dyn cancuoc::Transport + Send>) -> Outcome {
     let mut object = match request_object(request) {
         Ok(object) => object,
         Err(outcome) => return outcome,
     };
-    if demo && !object.contains_key("key") {
+    let hints = match object.remove("link") {
+        None | Some(Value::Null) => LinkHints::default(),
+        Some(link) => match link_hints(&link) {
+            Ok(hints) => hints,
+            Err(message) => return Outcome::bad_request(&message),
+        },
+    };
+    let card = HeldCard::new(Box::new(HintedLink::new(link, hints)));
+    read_object(&card, object, Source::Held)
+}
+
+/// The request's `"link"`: what the caller knows of its link to the card.
+fn link_hints(link: &Value) -> Result<LinkHints, String> {
+    const FORM: &str =
+        r#"link: {"max_apdu_data":N,"extended_length":true|false,"atr":"HEX","card_access":"BASE64"}, each optional"#;
+    let Value::Object(fields) = link else { return Err(FORM.to_owned()) };
+    let mut hints = LinkHints::default();
+    for (name, value) in fields {
+        match (name.as_str(), value) {
+            (_, Value::Null) => {}
+            ("max_apdu_data", Value::Number(n)) => {
+                hints.max_apdu_data = Some(
+                    n.as_u64()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .filter(|n| (1..=65_536).contains(n))
+                        .ok_or("link.max_apdu_data: 1 to 65536")?,
+                );
+            }
+            ("extended_length", Value::Bool(b)) => hints.extended_length = Some(*b),
+            ("atr", Value::String(hex)) => {
+                hints.atr =
+                    Some(hex::decode(hex).ok().filter(|atr| atr.len() <= 33).ok_or("link.atr: up to 33 bytes in hex")?);
+            }
+            ("card_access", Value::String(text)) => {
+                let bytes = Base64::decode_vec(text).map_err(|_| "link.card_access: base64".to_owned())?;
+                if bytes.is_empty() || bytes.len() > 4096 {
+                    return Err("link.card_access: 1 to 4096 bytes".to_owned());
+                }
+                hints.card_access = Some(bytes);
+            }
+            _ => return Err(format!("{FORM} (not {name:?} = {value})")),
+        }
+    }
+    Ok(hints)
+}
+
+/// Where a read's card comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// A PC/SC reader.
+    Readers,
+    /// The built-in virtual card: the specimen's key unless the request names one.
+    Demo,
+    /// The caller's transport.
+    Held,
+}
+
+fn read_with(cards: &dyn Cards, request: &str, source: Source) -> Outcome {
+    match request_object(request) {
+        Ok(object) => read_object(cards, object, source),
+        Err(outcome) => outcome,
+    }
+}
+
+fn read_object(cards: &dyn Cards, mut object: Map<String, Value>, source: Source) -> Outcome {
+    if source == Source::Demo && !object.contains_key("key") {
         object.insert("key".to_owned(), json!({ "id": DEMO_ID }));
+    }
+    if source == Source::Held {
+        for field in ["reader", "wait_seconds"] {
+            if object.get(field).is_some_and(|value| !value.is_null()) {
+                return Outcome::bad_request(&format!(
+                    "{field}: not with a transport (the caller holds the card and hands it over)"
+                ));
+            }
+        }
+        object.insert("wait_seconds".to_owned(), json!(0));
     }
     let (trust, warnings) = match take_trust(&mut object) {
         Ok(loaded) => loaded,
@@ -293,8 +373,8 @@ mod tests {
         };
         let (a, b) = (absent.clone(), absent.clone());
         let (first_request, second_request) = (request(20, "first"), request(2, "second"));
-        let first = std::thread::spawn(move || read_with(&a, &first_request, false));
-        let second = std::thread::spawn(move || read_with(&b, &second_request, false));
+        let first = std::thread::spawn(move || read_with(&a, &first_request, Source::Readers));
+        let second = std::thread::spawn(move || read_with(&b, &second_request, Source::Readers));
         let registered = |token: &str| READS.lock().unwrap().iter().any(|r| r.token.as_deref() == Some(token));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while !(registered("first") && registered("second")) {

@@ -22,6 +22,8 @@
 #![allow(unsafe_code)]
 
 pub mod calls;
+pub mod held;
+pub mod transport;
 
 use std::ffi::{CStr, CString, c_char};
 
@@ -124,7 +126,11 @@ pub unsafe extern "C" fn cancuoc_string_free(text: *mut c_char) {
 ///
 /// # Safety
 /// As [`cancuoc_read`].
-unsafe fn with_request(request_json: *const c_char, out_json: *mut *mut c_char, call: fn(&str) -> Outcome) -> i32 {
+unsafe fn with_request(
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+    call: impl FnOnce(&str) -> Outcome,
+) -> i32 {
     let request = if request_json.is_null() {
         Ok(String::new())
     } else {

@@ -40,12 +40,13 @@ pub fn perform(
     request: &ReadRequest,
     cancel: &Arc<AtomicBool>,
 ) -> Result<Answer, ApiError> {
-    let mut connector =
-        Connector::wait(cards, request.reader.as_deref(), request.wait, cancel.clone()).map_err(|e| match e {
+    let mut connector = Connector::wait(cards, request.reader.as_deref(), request.wait, cancel.clone())
+        .map_err(|e| match e {
             WaitError::Cancelled => ApiError::new(Code::Cancelled, "the read was cancelled"),
             WaitError::NoCard => ApiError::new(Code::Timeout, e.to_string()),
             WaitError::Transport(_) => ApiError::from_read(&e.to_read_error(), false),
-        })?;
+        })?
+        .put_back_wait(cards.put_back_wait());
     let connect = |attempt| connector.connect(attempt);
     // Raw files go to other checks (the C06 online check takes EF.COM too): read it then.
     let mut options = ReadOptions::default()

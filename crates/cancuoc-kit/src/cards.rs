@@ -18,6 +18,13 @@ pub trait Cards: Send + Sync {
     /// # Errors
     /// When there is no such reader or no card on it, or the card does not answer.
     fn connect(&self, reader: &str) -> Result<Box<dyn Transport + Send>, TransportError>;
+
+    /// How long a card taken away mid-read may take to come back on these readers
+    /// ([`crate::wait::PUT_BACK_WAIT`] unless they say; zero: one look, for a card a program
+    /// hands over that cannot come back by itself).
+    fn put_back_wait(&self) -> std::time::Duration {
+        crate::wait::PUT_BACK_WAIT
+    }
 }
 
 /// The system's PC/SC readers (pcscd on Linux, WinSCard on Windows).

@@ -143,6 +143,10 @@ impl Transport for Cancellable {
     fn max_apdu_data(&self) -> Option<usize> {
         self.inner.max_apdu_data()
     }
+
+    fn card_access(&self) -> Option<Vec<u8>> {
+        self.inner.card_access()
+    }
 }
 
 /// The `connect` of a paved read ([`cancuoc::inspect()`]): the card found by the first wait,

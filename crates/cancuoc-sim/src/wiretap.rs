@@ -137,6 +137,10 @@ impl<T: Transport> Transport for Wiretap<T> {
     fn max_apdu_data(&self) -> Option<usize> {
         self.inner.max_apdu_data()
     }
+
+    fn card_access(&self) -> Option<Vec<u8>> {
+        self.inner.card_access()
+    }
 }
 
 #[cfg(test)]

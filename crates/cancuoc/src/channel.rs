@@ -108,6 +108,11 @@ impl<T: Transport> Channel<T> {
         self.transport.max_apdu_data()
     }
 
+    /// EF.CardAccess as the platform read it, when it did ([`Transport::card_access`]).
+    pub fn card_access_from_link(&self) -> Option<Vec<u8>> {
+        self.transport.card_access()
+    }
+
     /// Sends a command (protected when secure messaging is on) and returns the plain response.
     ///
     /// # Errors

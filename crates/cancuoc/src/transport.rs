@@ -47,6 +47,16 @@ pub trait Transport {
     fn max_apdu_data(&self) -> Option<usize> {
         None
     }
+
+    /// EF.CardAccess as the platform read it before handing the card over, when it did: iOS
+    /// reads the file itself and then refuses a READ BINARY of it, so an app passes the bytes it
+    /// got. Access control then uses these bytes instead of reading the file (ICAO 9303-11
+    /// §4.2). They prove nothing either way — EF.CardAccess is unsigned and read in the clear,
+    /// from the chip or from the platform alike — and a read resumed after a tear still checks
+    /// that the card put back answers the same.
+    fn card_access(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -65,6 +75,10 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     fn max_apdu_data(&self) -> Option<usize> {
         (**self).max_apdu_data()
     }
+
+    fn card_access(&self) -> Option<Vec<u8>> {
+        (**self).card_access()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -82,6 +96,10 @@ impl<T: Transport + ?Sized> Transport for &mut T {
 
     fn max_apdu_data(&self) -> Option<usize> {
         (**self).max_apdu_data()
+    }
+
+    fn card_access(&self) -> Option<Vec<u8>> {
+        (**self).card_access()
     }
 }
 
@@ -117,6 +135,15 @@ pub enum TransportError {
         what: &'static str,
         /// The PC/SC error code.
         code: u32,
+    },
+    /// The link a program carries APDUs over (a phone's NFC, another PC/SC stack: the C ABI's
+    /// transmit callback) failed, or answered what no card can.
+    #[error("the program's link to the card failed: {what} (code {code})")]
+    Link {
+        /// What went wrong, in the library's words.
+        what: &'static str,
+        /// The code the program returned (kept for logs).
+        code: i64,
     },
     /// The transport cannot reset the card.
     #[error("the card cannot be reset through this connection")]

@@ -288,10 +288,17 @@ fn another_card_put_back_is_refused_and_a_tear_during_the_wait_runs_out() {
 }
 
 /// A link that reports how much one APDU carries (PC/SC part 10's `dwMaxAPDUDataSize`, Android's
-/// `getMaxTransceiveLength`).
+/// `getMaxTransceiveLength`), or hands over EF.CardAccess as the platform read it (iOS).
 struct Link<T> {
     inner: T,
-    max: usize,
+    max: Option<usize>,
+    card_access: Option<Vec<u8>>,
+}
+
+impl<T> Link<T> {
+    fn carrying(inner: T, max: usize) -> Self {
+        Self { inner, max: Some(max), card_access: None }
+    }
 }
 
 impl<T: Transport> Transport for Link<T> {
@@ -308,7 +315,11 @@ impl<T: Transport> Transport for Link<T> {
     }
 
     fn max_apdu_data(&self) -> Option<usize> {
-        Some(self.max)
+        self.max
+    }
+
+    fn card_access(&self) -> Option<Vec<u8>> {
+        self.card_access.clone()
     }
 }
 
@@ -318,14 +329,14 @@ fn a_link_that_carries_short_apdus_only_gets_no_extended_one_whatever_the_card_s
     // The card says it takes extended length; the reader says it carries 255 bytes.
     let faults = Faults { atr_says_extended: Some(true), ..Faults::default() };
     let (tap, log) = spy(faults.clone());
-    let doc = read(Link { inner: tap, max: 255 }).unwrap();
+    let doc = read(Link::carrying(tap, 255)).unwrap();
     assert_eq!(doc.data_groups, whole.data_groups);
     assert_eq!(doc.access().link_max_apdu_data, Some(255));
     let extended = wire(&log).iter().filter(|w| matches!(w, Wire::Command { extended: true, .. })).count();
     assert_eq!(extended, 0, "{:?}", wire(&log));
     // A link of 1 KiB: extended reads, each asking for no more than the link carries.
     let (tap, log) = spy(faults.clone());
-    let doc = read(Link { inner: tap, max: 1024 }).unwrap();
+    let doc = read(Link::carrying(tap, 1024)).unwrap();
     assert_eq!(doc.data_groups, whole.data_groups);
     // Under secure messaging the answer's size is the protected Le, DO'97' (ICAO 9303-11 §9.8.4).
     let protected_le = |command: &cancuoc::internals::apdu::Command| {
@@ -346,6 +357,43 @@ fn a_link_that_carries_short_apdus_only_gets_no_extended_one_whatever_the_card_s
     assert!(largest_le <= 1024, "Le {largest_le}");
     // A link of 64 KiB (vpcd's): the card decides, as without a limit.
     let (tap, log) = spy(faults);
-    read(Link { inner: tap, max: 0x10000 }).unwrap();
+    read(Link::carrying(tap, 0x10000)).unwrap();
     assert!(wire(&log).iter().any(|w| matches!(w, Wire::Command { extended: true, .. })));
+}
+
+#[test]
+fn ef_card_access_handed_over_by_the_platform_opens_pace_on_a_chip_that_keeps_it_from_the_app() {
+    // iOS reads EF.CardAccess itself and keeps it from the app: without the bytes, a read by CAN
+    // alone has no PACE to run (and BAC needs the MRZ).
+    let hidden = Faults { hide_card_access: true, ..Faults::default() };
+    let error = read(VirtualChip::new(card(), hidden.clone(), DEMO_SEED)).unwrap_err();
+    assert!(error.to_string().contains("this card offers no PACE"), "{error}");
+    // Handed the bytes the platform read, the reader runs PACE and never asks for the file.
+    let card_access = card().card_access.unwrap();
+    let (tap, log) = spy(hidden);
+    let doc = read(Link { inner: tap, max: None, card_access: Some(card_access.clone()) }).unwrap();
+    assert!(doc.access().protocol.starts_with("PACE"), "{}", doc.access().protocol);
+    assert_eq!(doc.card_access.as_deref(), Some(&card_access[..]));
+    let whole = read(VirtualChip::new(card(), Faults::default(), DEMO_SEED)).unwrap();
+    assert_eq!(doc.data_groups, whole.data_groups);
+    let asked = log.commands().iter().any(|apdu| apdu.get(1..4) == Some(&[0xB0, 0x9C, 0x00][..]));
+    assert!(!asked, "EF.CardAccess was read from the chip");
+}
+
+/// A link that stops answering (a phone's NFC timeout).
+struct Silent;
+
+impl Transport for Silent {
+    fn transmit(&mut self, _: &[u8]) -> Result<Vec<u8>, TransportError> {
+        Err(TransportError::CardUnresponsive)
+    }
+}
+
+#[test]
+fn a_link_that_fails_while_ef_card_access_is_read_ends_the_read_instead_of_skipping_pace() {
+    // Before the fix the failure read as "this card offers no PACE": a fallback on a fault.
+    // The failure counts as a lost card: the read asks for it back (and this helper has none).
+    let error = read(Silent).unwrap_err();
+    assert!(matches!(error, Error::Transport(TransportError::NoCard)), "{error}");
+    assert!(!error.to_string().contains("PACE"), "{error}");
 }

@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Protocol, Union
 
 from . import _cancuoc
 
@@ -36,6 +36,8 @@ __all__ = [
     "verify",
     "demo",
     "cancel",
+    "Transport",
+    "CardLost",
     "Error",
     "NoReader",
     "NoCard",
@@ -56,6 +58,28 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+class Transport(Protocol):
+    """A card the program holds (pyscard, a relay, a phone's NFC through a bridge) for
+    :func:`read`'s ``transport``: cancuoc sends each command APDU to ``transmit`` and reads the
+    answer it returns (data followed by SW1 SW2).
+
+    Optional: a ``reset()`` method (a warm reset; without it a card that leaves the field
+    mid-read ends the read), and attributes the link knows — ``max_apdu_data`` (int),
+    ``extended_length`` (bool), ``atr`` (bytes), ``card_access`` (bytes: EF.CardAccess as the
+    platform read it). ``transmit`` raises :class:`CardLost` (or any ``ConnectionError``) when
+    the card left, ``TimeoutError`` when it did not answer; any other exception, or an answer
+    that is not ``bytes``, ends the read with :class:`CardError`. It is called from the thread
+    that called :func:`read`.
+    """
+
+    def transmit(self, command: bytes) -> bytes: ...
+
+
+class CardLost(ConnectionError):
+    """Raised by a :class:`Transport`'s ``transmit`` when the card left the field or was pulled
+    out: the read ends with :class:`CardRemoved`."""
 
 
 class Error(Exception):
@@ -174,8 +198,11 @@ _ERRORS = {
 }
 
 
-def _call(operation: str, request: Mapping[str, Any]) -> Dict[str, Any]:
-    code, text = _cancuoc.call(operation, json.dumps(request))
+def _call(operation: str, request: Mapping[str, Any], transport: Optional[Transport] = None) -> Dict[str, Any]:
+    if transport is None:
+        code, text = _cancuoc.call(operation, json.dumps(request))
+    else:
+        code, text = _cancuoc.call_transport(json.dumps(request), transport)
     answer: Dict[str, Any] = json.loads(text)
     if code == 0:
         return answer
@@ -253,8 +280,11 @@ def read(
     wait_seconds: Optional[int] = None,
     require_pace: bool = False,
     cancel_token: Optional[str] = None,
+    transport: Optional[Transport] = None,
 ) -> Dict[str, Any]:
-    """Reads and checks the card on ``reader`` (None: the only reader, or the one with a card).
+    """Reads and checks the card on ``reader`` (None: the only reader, or the one with a card),
+    or the card the program holds behind ``transport`` (a :class:`Transport`: then give no
+    ``reader`` nor ``wait_seconds``).
 
     The key opens the chip: ``id`` (the 12-digit CCCD number; the card's other dates are
     read from it), ``can`` (6 digits printed on the card), ``mrz`` (the card's three MRZ
@@ -278,7 +308,27 @@ def read(
         request["wait_seconds"] = wait_seconds
     if cancel_token is not None:
         request["cancel_token"] = cancel_token
-    return _call("read", request)
+    if transport is not None:
+        link = _link(transport)
+        if link:
+            request["link"] = link
+    return _call("read", request, transport)
+
+
+def _link(transport: Transport) -> Dict[str, Any]:
+    """What ``transport`` says of its link, as the request's ``"link"``."""
+    link: Dict[str, Any] = {}
+    for name in ("max_apdu_data", "extended_length"):
+        value = getattr(transport, name, None)
+        if value is not None:
+            link[name] = value
+    atr = getattr(transport, "atr", None)
+    if atr is not None:
+        link["atr"] = bytes(atr).hex()
+    card_access = getattr(transport, "card_access", None)
+    if card_access is not None:
+        link["card_access"] = base64.b64encode(bytes(card_access)).decode("ascii")
+    return link
 
 
 def demo(

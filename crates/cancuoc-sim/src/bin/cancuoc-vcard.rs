@@ -110,6 +110,10 @@ struct Options {
     /// Serve EF.CardAccess with its SecurityInfos cut after N bytes (a PACEInfo cut short).
     #[arg(long, value_name = "N")]
     truncate_card_access: Option<usize>,
+    /// Answer "file not found" to EF.CardAccess while taking PACE, as iOS keeps the file from
+    /// apps: a reader that is not handed the bytes reads with BAC (or not at all by CAN).
+    #[arg(long)]
+    hide_card_access: bool,
     /// Which document the chip holds: `cccd` (the specimen citizen) or `passport` (the ICAO
     /// 9303-4 specimen, TD3).
     #[arg(long, default_value = "cccd", value_parser = ["cccd", "passport"])]
@@ -215,6 +219,7 @@ fn main() -> ExitCode {
         extended_within_file_only: options.extended_within_file_only,
         refuse_pace: options.refuse_pace.map(cancuoc::StatusWord),
         truncate_card_access: options.truncate_card_access,
+        hide_card_access: options.hide_card_access,
     };
     let document = if options.aa == "rsa" { document.with_rsa_active_authentication() } else { document };
     let document = if options.clone { document.cloned() } else { document };

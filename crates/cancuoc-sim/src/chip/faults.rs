@@ -42,6 +42,10 @@ pub struct Faults {
     pub refuse_pace: Option<StatusWord>,
     /// Serve only the first N bytes of EF.CardAccess (its PACEInfo cut short).
     pub truncate_card_access: Option<usize>,
+    /// Answer "file not found" to EF.CardAccess while still taking PACE: what an app sees on
+    /// iOS, whose NFC stack reads the file itself and keeps it from the app (the app then hands
+    /// the bytes over: `Transport::card_access`).
+    pub hide_card_access: bool,
 }
 
 /// How a chip without short EF identifiers answers a READ BINARY that names one.

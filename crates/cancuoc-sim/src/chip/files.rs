@@ -50,6 +50,7 @@ impl VirtualChip {
         }
         self.pace.as_ref()?;
         match fid {
+            FID_CARD_ACCESS if self.faults.hide_card_access => None,
             FID_CARD_ACCESS => self.document.card_access.as_ref(),
             FID_CARD_SECURITY => self.document.card_security.as_ref(),
             _ => None,

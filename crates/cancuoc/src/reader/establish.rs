@@ -46,16 +46,27 @@ pub(super) fn establish<T: Transport>(
     let mut card_access_bytes = Vec::new();
     // A file whose structure is broken is an offer that cannot be read, not an absent one.
     let mut unreadable = None;
-    let card_access =
-        match files.read_file_into(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut card_access_bytes, &mut |_| {}) {
-            Ok(()) => Some(card_access_bytes),
-            Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
-            Err(e @ (FileError::Malformed { .. } | FileError::TooLarge { .. } | FileError::Truncated { .. })) => {
-                unreadable = Some(e.to_string());
-                None
-            }
-            Err(_) => None,
-        };
+    // The platform may have read it already (iOS reads it itself and refuses it to apps).
+    let from_link = channel.card_access_from_link();
+    let read = match from_link {
+        Some(bytes) => {
+            card_access_bytes = bytes;
+            Ok(())
+        }
+        None => files.read_file_into(channel, FID_CARD_ACCESS, "EF.CardAccess", &mut card_access_bytes, &mut |_| {}),
+    };
+    let card_access = match read {
+        Ok(()) => Some(card_access_bytes),
+        Err(FileError::CardRemoved { file }) => return Err(FileError::CardRemoved { file }.into()),
+        // The link failed (a timeout, a broken reader): nothing was learnt of the file, and going
+        // on as if the chip offered no PACE would be a fallback on a fault.
+        Err(e @ FileError::Channel { .. }) => return Err(e.into()),
+        Err(e @ (FileError::Malformed { .. } | FileError::TooLarge { .. } | FileError::Truncated { .. })) => {
+            unreadable = Some(e.to_string());
+            None
+        }
+        Err(_) => None,
+    };
     let extended = extended_length(channel, &mut files)?;
     files.set_extended(extended);
     let mut problems = Vec::new();
