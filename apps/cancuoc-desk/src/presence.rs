@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use cancuoc_kit::demo::DEMO_READER;
 
-pub use cancuoc_pcsc::ReaderInfo;
+pub use cancuoc::transport::ReaderInfo;
 
 /// How often the PC/SC thread looks at the readers: fast enough that a tapped card starts its
 /// read at once, slow enough to cost nothing.

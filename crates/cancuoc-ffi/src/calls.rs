@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use base64ct::{Base64, Encoding};
 use cancuoc::{Checks, TrustStore};
-use cancuoc_kit::cards::{Cards, PcscCards};
+use cancuoc_kit::cards::Cards;
 use cancuoc_kit::error::{ApiError, Code};
 use cancuoc_kit::request::parse_body;
 
@@ -113,7 +113,11 @@ pub fn guarded(call: impl FnOnce() -> Outcome) -> Outcome {
 
 /// The readers and whether each holds a card (`cancuoc_readers`).
 pub fn readers() -> Outcome {
-    match PcscCards.readers() {
+    let cards = match system_cards() {
+        Ok(cards) => cards,
+        Err(e) => return Outcome::error(&e),
+    };
+    match cards.readers() {
         Ok(list) => {
             let readers: Vec<Value> =
                 list.into_iter().map(|r| json!({"name": r.name, "card": r.card_present})).collect();
@@ -121,6 +125,18 @@ pub fn readers() -> Outcome {
         }
         Err(e) => Outcome::error(&ApiError::from_read(&cancuoc::Error::Transport(e), false)),
     }
+}
+
+/// The system's PC/SC readers, or why this build has none (built without the feature `pcsc`,
+/// for a platform without PC/SC).
+fn system_cards() -> Result<&'static dyn Cards, ApiError> {
+    #[cfg(feature = "pcsc")]
+    return Ok(&cancuoc_kit::cards::PcscCards);
+    #[cfg(not(feature = "pcsc"))]
+    Err(ApiError::new(
+        Code::NoReader,
+        "this build of cancuoc has no PC/SC readers (a build for a phone): hand the card over with cancuoc_read_transport",
+    ))
 }
 
 /// Ends the read under way: it answers `cancelled` (`cancuoc_cancel`).
@@ -145,7 +161,10 @@ pub fn cancel_read(token: &str) -> usize {
 
 /// Reads and checks the card on a reader; `request` as for `cancuoc_read` (`cancuoc_read`).
 pub fn read(request: &str) -> Outcome {
-    read_with(&PcscCards, request, Source::Readers)
+    match system_cards() {
+        Ok(cards) => read_with(cards, request, Source::Readers),
+        Err(e) => Outcome::error(&e),
+    }
 }
 
 /// Reads the built-in virtual CCCD; `request` as for `cancuoc_read`, all optional (`cancuoc_demo`).

@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cancuoc::transport::ReaderInfo;
 use cancuoc::{Transport, TransportError};
 use cancuoc_kit::cards::Cards;
-use cancuoc_pcsc::ReaderInfo;
 
 /// The name of the one reader a held card lies on (in answers that name the reader).
 pub const HELD_READER: &str = "the caller's transport";

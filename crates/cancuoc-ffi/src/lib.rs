@@ -7,7 +7,9 @@
 //! `verdict`, the cancuoc/1 report with `checkin` and `bhxh`, or
 //! `{"error":{"code","message","message_vi"}}`. The library links no HTTP server, no
 //! command-line parser and, unless built with the feature `demo` (for [`cancuoc_demo`]), no
-//! simulator.
+//! simulator. Its default feature `pcsc` reads the system's PC/SC readers; built without it
+//! (for a phone) it links no PC/SC library, and a program hands its card over with
+//! [`transport::cancuoc_read_transport`].
 //!
 //! Every function returns the CLI's exit codes: 0 ok, 1 error (no reader, no card, wrong key,
 //! card removed…), 2 bad request, 3 read but a check failed (the answer is the report with
@@ -183,6 +185,20 @@ mod tests {
         let error = take(out);
         assert!(error["error"]["message"].as_str().unwrap().contains("internal error"));
         assert_eq!(error["error"]["code"], "internal");
+    }
+
+    #[cfg(not(feature = "pcsc"))]
+    #[test]
+    fn a_build_without_pcsc_says_to_hand_the_card_over() {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: `out` is writable storage for one pointer.
+        assert_eq!(unsafe { cancuoc_readers(&mut out) }, 1);
+        let answer = take(out);
+        assert_eq!(answer["error"]["code"], "no_reader");
+        assert!(answer["error"]["message"].as_str().unwrap().contains("cancuoc_read_transport"), "{answer}");
+        // SAFETY: a NUL-terminated request; `out` is writable.
+        assert_eq!(unsafe { cancuoc_read(c"{\"key\":{\"can\":\"012345\"}}".as_ptr(), &mut out) }, 1);
+        assert!(take(out)["error"]["message"].as_str().unwrap().contains("cancuoc_read_transport"));
     }
 
     #[test]

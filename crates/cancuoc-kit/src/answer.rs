@@ -40,13 +40,12 @@ pub fn perform(
     request: &ReadRequest,
     cancel: &Arc<AtomicBool>,
 ) -> Result<Answer, ApiError> {
-    let mut connector = Connector::wait(cards, request.reader.as_deref(), request.wait, cancel.clone())
-        .map_err(|e| match e {
+    let mut connector =
+        Connector::wait(cards, request.reader.as_deref(), request.wait, cancel.clone()).map_err(|e| match e {
             WaitError::Cancelled => ApiError::new(Code::Cancelled, "the read was cancelled"),
             WaitError::NoCard => ApiError::new(Code::Timeout, e.to_string()),
             WaitError::Transport(_) => ApiError::from_read(&e.to_read_error(), false),
-        })?
-        .put_back_wait(cards.put_back_wait());
+        })?;
     let connect = |attempt| connector.connect(attempt);
     // Raw files go to other checks (the C06 online check takes EF.COM too): read it then.
     let mut options = ReadOptions::default()
@@ -154,8 +153,8 @@ fn success_body(inspection: &cancuoc::Inspection, request: &ReadRequest) -> Valu
 mod tests {
     use std::sync::Mutex;
 
+    use cancuoc::transport::ReaderInfo;
     use cancuoc::{Transport, TransportError};
-    use cancuoc_pcsc::ReaderInfo;
 
     use super::*;
     use crate::demo::DemoCards;

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use cancuoc::transport::ReaderInfo;
 use cancuoc::{Transport, TransportError};
-use cancuoc_pcsc::ReaderInfo;
 use cancuoc_sim::{Faults, IssuedDocument, VirtualChip};
 
 use crate::cards::Cards;

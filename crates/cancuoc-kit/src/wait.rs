@@ -162,9 +162,6 @@ pub struct Connector<'a> {
     on_put_back: Box<dyn FnMut(Duration) + 'a>,
 }
 
-/// How long a card taken away mid-read may take to come back, unless a front end says.
-pub const PUT_BACK_WAIT: Duration = Duration::from_secs(10);
-
 impl<'a> Connector<'a> {
     /// Waits up to `wait` for a card on `reader` ([`connect_waiting`]); the read then uses it.
     ///
@@ -181,13 +178,13 @@ impl<'a> Connector<'a> {
             cards,
             reader: found.reader,
             first: Some(found.transport),
-            put_back_wait: PUT_BACK_WAIT,
+            put_back_wait: cards.put_back_wait(),
             cancel,
             on_put_back: Box::new(|_| {}),
         })
     }
 
-    /// How long a card taken away mid-read may take to come back ([`PUT_BACK_WAIT`] unless
+    /// How long a card taken away mid-read may take to come back ([`Cards::put_back_wait`] unless
     /// set; zero: one look).
     #[must_use]
     pub fn put_back_wait(mut self, wait: Duration) -> Self {
@@ -236,7 +233,7 @@ impl<'a> Connector<'a> {
 mod tests {
     use std::sync::Mutex;
 
-    use cancuoc_pcsc::ReaderInfo;
+    use cancuoc::transport::ReaderInfo;
 
     use super::*;
 

@@ -8,19 +8,8 @@
 
 use std::ffi::CString;
 
-use cancuoc::transport::{Transport, TransportError};
+use cancuoc::transport::{ReaderInfo, Transport, TransportError};
 use pcsc::{Card, Context, Protocols, ReaderState, Scope, ShareMode, State};
-
-/// A reader and what is on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReaderInfo {
-    /// The reader's PC/SC name.
-    pub name: String,
-    /// True when a card is present.
-    pub card_present: bool,
-    /// The card's answer to reset, when present.
-    pub atr: Vec<u8>,
-}
 
 /// Lists the readers the PC/SC service knows, and whether each holds a card
 /// (`SCardListReaders` + `SCardGetStatusChange` with a zero timeout).

@@ -103,6 +103,18 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
 }
 
+/// A reader and what is on it, as a front end lists them (PC/SC's readers, the virtual card's,
+/// the one card a program hands over).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderInfo {
+    /// The reader's name (PC/SC's, or the front end's for a reader of its own).
+    pub name: String,
+    /// True when a card is present.
+    pub card_present: bool,
+    /// The card's answer to reset, when present and known.
+    pub atr: Vec<u8>,
+}
+
 /// Why an APDU could not be exchanged. Messages say what a person can do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
