@@ -7,6 +7,7 @@
 
 pub mod aes;
 mod bigint;
+mod bp512;
 mod curve;
 pub mod curves;
 pub mod dh;

@@ -449,3 +449,35 @@ fn a_real_link_certificate_carries_trust_from_the_older_csca_key() {
     // The older CSCA alone: its key did not issue the document signer. Untrusted, not invalid.
     assert_eq!(chain(&[older.der()]).0, cancuoc::verify::status::ChainStatus::NoAnchor);
 }
+
+#[test]
+fn every_ec_csca_of_the_real_master_lists_is_on_a_named_curve() {
+    // Which curves the world's CSCAs use decides which need fast (named) arithmetic: in the
+    // German and Dutch lists every EC key is on P-256, P-384, P-521 or brainpoolP256r1, P384r1,
+    // P512r1 (Viet Nam's), mostly spelled out as explicit parameters; none on the curves left to
+    // the runtime arithmetic (brainpoolP192r1, P224r1, P320r1, P-192, P-224).
+    let Some(root) = samples() else { return };
+    let dir = root.join("gmrtd/masterlists");
+    let mut store = cancuoc::TrustStore::new();
+    german_master_list(&root, &mut store);
+    store.add_file("NL CSCA", &read(&dir, "NL_ROOT_CA.cer")).unwrap();
+    store.add_file("NL list", &read(&dir, "NL_ML_2026-07-22.ml")).unwrap();
+    let mut curves = std::collections::BTreeMap::<String, usize>::new();
+    let mut vietnam = Vec::new();
+    for csca in store.anchors() {
+        let Ok(key @ cancuoc::internals::pki::signature::PublicKey::Ec { .. }) =
+            cancuoc::internals::pki::signature::PublicKey::from_spki(csca.spki(), None)
+        else {
+            continue;
+        };
+        let cancuoc::internals::pki::signature::PublicKey::Ec { curve, .. } = &key else { continue };
+        assert!(curve.is_named(), "{} uses {}, served by the runtime arithmetic", csca.subject_text(), curve.name());
+        *curves.entry(curve.name().to_owned()).or_default() += 1;
+        if csca.subject_text().contains("C=VN") {
+            vietnam.push(curve.name().to_owned());
+        }
+    }
+    eprintln!("EC CSCAs by curve: {curves:?}");
+    assert!(curves.len() >= 5 && curves.values().sum::<usize>() > 100, "{curves:?}");
+    assert!(!vietnam.is_empty() && vietnam.iter().all(|c| c == "brainpoolP512r1"), "{vietnam:?}");
+}

@@ -3,12 +3,14 @@
 //! active authentication).
 //!
 //! Two implementations:
-//! - **Named curves** through RustCrypto (`p256`, `p384`, `p521`, `bp256`, `bp384`): NIST
-//!   P-256, P-384, P-521, brainpoolP256r1 and brainpoolP384r1, whether a key names them by OID
-//!   or spells out their parameters ([`explicit`] recognises them).
-//! - **Runtime curves** (`crypto::curve`, `crypto-bigint` Montgomery arithmetic) for the rest: brainpoolP192r1, P224r1,
-//!   P320r1, P512r1, NIST P-192 and P-224 (no RustCrypto release on `elliptic-curve` 0.14) and
-//!   explicit parameters that match no named curve.
+//! - **Named curves** through RustCrypto (`p256`, `p384`, `p521`, `bp256`, `bp384`, and
+//!   brainpoolP512r1 built from RustCrypto's `primefield` and `primeorder` in `crypto::bp512`):
+//!   NIST P-256, P-384, P-521, brainpoolP256r1, P384r1 and P512r1, whether a key names them by
+//!   OID or spells out their parameters ([`explicit`] recognises them).
+//! - **Runtime curves** (`crypto::curve`, `crypto-bigint` Montgomery arithmetic) for the rest:
+//!   brainpoolP192r1, P224r1, P320r1, NIST P-192 and P-224 (no RustCrypto release on
+//!   `elliptic-curve` 0.14; no issuer in the real samples uses them) and explicit parameters
+//!   that match no named curve.
 //!
 //! Points travel as uncompressed SEC1 encodings (`04 ‖ X ‖ Y`, checked to lie on the curve when
 //! they come in); the identity, which has no such encoding, is the empty one.
@@ -123,6 +125,7 @@ pub fn standard(params: &'static CurveParams) -> Result<Arc<dyn EcGroup>, CurveE
         13 => Arc::new(Named::<bp256::BrainpoolP256r1>::new(params)?),
         15 => Arc::new(Named::<p384::NistP384>::new(params)?),
         16 => Arc::new(Named::<bp384::BrainpoolP384r1>::new(params)?),
+        17 => Arc::new(Named::<super::bp512::BrainpoolP512r1>::new(params)?),
         18 => Arc::new(Named::<p521::NistP521>::new(params)?),
         _ => Arc::new(Curve::standard(params)?),
     })
