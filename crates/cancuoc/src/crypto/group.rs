@@ -28,8 +28,8 @@
 //!   variable time. These curves serve PACE with ephemeral single-use keys on the few chips that
 //!   offer them, and signature checks on public data.
 
-use std::marker::PhantomData;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use elliptic_curve::ff::Field as _;
 use elliptic_curve::group::{Curve as _, Group as _};
@@ -41,6 +41,10 @@ use rand_core::CryptoRng;
 
 use super::curve::{Curve, CurveError, CurveParams};
 use super::curves;
+
+mod fixed_base;
+
+use fixed_base::{FixedBase, KeyTables};
 
 /// An elliptic-curve group: the arithmetic PACE, chip authentication and ECDSA need.
 ///
@@ -120,6 +124,22 @@ pub fn random_scalar(group: &dyn EcGroup, rng: &mut impl CryptoRng) -> Option<Ve
 /// # Errors
 /// [`CurveError::BadParameters`] if the constants are broken (a test checks every one).
 pub fn standard(params: &'static CurveParams) -> Result<Arc<dyn EcGroup>, CurveError> {
+    // One group per standardized curve for the whole process, so that what it precomputes (the
+    // generator's table, the tables of signer keys: `fixed_base`) serves every key and thread.
+    type Groups = HashMap<(u8, &'static str), Arc<dyn EcGroup>>;
+    static GROUPS: LazyLock<Mutex<Groups>> = LazyLock::new(Default::default);
+    let key = (params.parameter_id, params.name);
+    if let Some(group) = GROUPS.lock().ok().and_then(|groups| groups.get(&key).cloned()) {
+        return Ok(group);
+    }
+    let group = build_standard(params)?;
+    if let Ok(mut groups) = GROUPS.lock() {
+        groups.insert(key, group.clone());
+    }
+    Ok(group)
+}
+
+fn build_standard(params: &'static CurveParams) -> Result<Arc<dyn EcGroup>, CurveError> {
     Ok(match params.parameter_id {
         12 => Arc::new(Named::<p256::NistP256>::new(params)?),
         13 => Arc::new(Named::<bp256::BrainpoolP256r1>::new(params)?),
@@ -163,17 +183,20 @@ pub fn explicit(p: &[u8], a: &[u8], b: &[u8], gx: &[u8], gy: &[u8], n: &[u8]) ->
 
 /// A curve RustCrypto implements; the runtime curve of the same parameters serves the rare
 /// operations RustCrypto's API does not reach (PACE-IM's field map, wide reductions).
-struct Named<C> {
+struct Named<C: CurveArithmetic> {
     params: &'static CurveParams,
     /// The same curve on the runtime arithmetic, built with the group: a curve whose constants
     /// do not make one is refused at construction, never met later as an empty default.
     runtime: Curve,
     /// n, big-endian.
     order: Vec<u8>,
-    curve: PhantomData<C>,
+    /// The generator's fixed-base table, built at the first verification that has a signer's.
+    generator_table: OnceLock<FixedBase<C::ProjectivePoint>>,
+    /// The signer keys' tables.
+    keys: KeyTables<C::ProjectivePoint>,
 }
 
-impl<C> std::fmt::Debug for Named<C> {
+impl<C: CurveArithmetic> std::fmt::Debug for Named<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Named({})", self.params.name)
     }
@@ -184,11 +207,12 @@ where
     C: CurveArithmetic + PrimeCurve,
     FieldBytesSize<C>: ModulusSize,
     C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
+    C::ProjectivePoint: Send + Sync,
 {
     fn new(params: &'static CurveParams) -> Result<Self, CurveError> {
         let runtime = Curve::standard(params)?;
         let order = hex::decode(params.n).map_err(|_| CurveError::BadParameters)?;
-        Ok(Self { params, runtime, order, curve: PhantomData })
+        Ok(Self { params, runtime, order, generator_table: OnceLock::new(), keys: KeyTables::new() })
     }
 
     fn field_bytes_len() -> usize {
@@ -232,6 +256,7 @@ where
     C: CurveArithmetic + PrimeCurve,
     FieldBytesSize<C>: ModulusSize,
     C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
+    C::ProjectivePoint: Send + Sync,
 {
     fn name(&self) -> &str {
         self.params.name
@@ -302,6 +327,7 @@ where
     }
 
     fn verify_ecdsa(&self, q: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
+        let q_bytes = q;
         let Ok(Some(q)) = Self::decode(q) else { return false };
         let (Some(r), Some(s)) = (Self::scalar(r), Self::scalar(s)) else { return false };
         if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
@@ -311,7 +337,20 @@ where
             return false;
         };
         let Some(w) = Option::<C::Scalar>::from(<C::Scalar as Invert>::invert_vartime(&s)) else { return false };
-        let point = C::ProjectivePoint::mul_by_generator_and_mul_add_vartime(&(e * w), &(r * w), &q);
+        let (u1, u2) = (e * w, r * w);
+        let point = match self.keys.table(q_bytes, q, Self::field_bytes_len()) {
+            // A signer met before: u1·G + u2·Q from the two tables, additions only.
+            Some(key_table) => {
+                let generator_table = self
+                    .generator_table
+                    .get_or_init(|| FixedBase::new(C::ProjectivePoint::generator(), Self::field_bytes_len()));
+                match (generator_table.mul_vartime(&u1.to_repr()), key_table.mul_vartime(&u2.to_repr())) {
+                    (Some(a), Some(b)) => a + b,
+                    _ => return false,
+                }
+            }
+            None => C::ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u1, &u2, &q),
+        };
         if bool::from(point.is_identity()) {
             return false;
         }

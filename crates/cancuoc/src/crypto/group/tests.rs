@@ -1,6 +1,8 @@
 //! The named curves (RustCrypto) and the runtime curves of the same parameters must agree on
 //! every operation; points from outside are checked on both.
 
+use std::sync::Arc;
+
 use super::*;
 use crate::crypto::curves::{ALL, BRAINPOOL_P256R1, BRAINPOOL_P320R1, P256, P521};
 use crate::crypto::hash::HashAlgorithm;
@@ -132,6 +134,37 @@ fn ecdsa_agrees_on_both_paths_and_refuses_bad_values() {
         assert!(!named.verify_ecdsa(&q, &digest, &[0], &s), "{}: r = 0", params.name);
         assert!(!named.verify_ecdsa(&q, &digest, &named.order(), &s), "{}: r = n", params.name);
         assert!(!named.verify_ecdsa(&[], &digest, &r, &s), "{}: no key", params.name);
+    }
+}
+
+#[test]
+fn a_signer_met_again_verifies_through_its_tables_and_still_refuses_forgeries() {
+    for params in named_curves() {
+        let named = standard(params).unwrap();
+        let runtime = Curve::standard(params).unwrap();
+        // A key of its own per curve, so that no other test has seen it.
+        let d = HashAlgorithm::Sha256.digest(b"a signer met again");
+        let q = named.mul(&d, &named.generator()).unwrap();
+        let sign = |message: &[u8], nonce: &[u8]| {
+            let digest = HashAlgorithm::Sha256.digest(message);
+            let k = HashAlgorithm::Sha256.digest(nonce);
+            let e = runtime.digest_to_scalar(&digest);
+            let r = named.reduce(&x_coordinate(named.as_ref(), &named.mul(&k, &named.generator()).unwrap()).unwrap());
+            let s = named.scalar_div(&runtime.reduce(&sum(&e, &product(&runtime, &r, &d))), &k).unwrap();
+            (digest, r, s)
+        };
+        // First use: the windowed path; second: the key's table is built; then tables only.
+        for round in 0..6u8 {
+            let (digest, r, s) = sign(&[round; 3], &[round, 1]);
+            assert!(named.verify_ecdsa(&q, &digest, &r, &s), "{} round {round}", params.name);
+            let mut wrong = digest.clone();
+            wrong[0] ^= 1;
+            assert!(!named.verify_ecdsa(&q, &wrong, &r, &s), "{} round {round}", params.name);
+            assert!(!named.verify_ecdsa(&q, &digest, &s, &r), "{} round {round}", params.name);
+            assert!(!named.verify_ecdsa(&named.generator(), &digest, &r, &s), "{}: another key", params.name);
+        }
+        // The same group serves every caller: the tables outlive one key parse.
+        assert!(Arc::ptr_eq(&named, &standard(params).unwrap()));
     }
 }
 
