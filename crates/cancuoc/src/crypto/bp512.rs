@@ -20,8 +20,9 @@ use super::curves::BRAINPOOL_P512R1;
 
 /// The curve brainpoolP512r1.
 #[derive(Copy, Clone, Debug, Default, Eq, PartialEq, PartialOrd, Ord)]
-// `pub`: elliptic-curve's scalar macros name it in public impls (the module is private).
-#[allow(unreachable_pub)]
+// `pub`: elliptic-curve's scalar macros name it in public impls. It never leaves the crate:
+// only `Arc<dyn EcGroup>` does (`group::standard`), so it has no public path to be named by.
+#[allow(unreachable_pub, unnameable_types)]
 pub struct BrainpoolP512r1;
 
 const ORDER_HEX: &str = BRAINPOOL_P512R1.n;
@@ -41,8 +42,9 @@ impl elliptic_curve::point::PointCompression for BrainpoolP512r1 {
 }
 
 /// The field modulo p.
-// primefield 0.14's parameter macro calls crypto-bigint's deprecated `Uint::bits`.
-#[allow(deprecated)]
+// primefield 0.14's parameter macro calls crypto-bigint's deprecated `Uint::bits`; its types
+// stay inside the crate like the curve's.
+#[allow(deprecated, unnameable_types)]
 mod field {
     // The macros name these.
     use elliptic_curve::bigint::U512;
@@ -82,7 +84,7 @@ mod field {
 }
 
 /// The scalars, modulo n.
-#[allow(deprecated)]
+#[allow(deprecated, unnameable_types)]
 mod scalar {
     // The macros name these.
     use elliptic_curve::bigint::U512;
