@@ -12,6 +12,7 @@
 
 mod support;
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -502,8 +503,7 @@ fn a_program_holding_the_card_shared_cannot_break_into_the_session() {
         .spawn()
         .expect("run the hold-card helper");
     let mut first_line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()), &mut first_line)
-        .unwrap();
+    BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.as_mut().unwrap()), &mut first_line).unwrap();
     assert_eq!(first_line.trim(), "connected");
     let out = bed.cancuoc(&["read", "--id", "001090012345", "--json"]);
     let _ = holder.kill();
@@ -538,4 +538,25 @@ fn read_wait_outlasts_a_smart_card_service_that_is_not_running_yet() {
     let out = wait_with_deadline(reading);
     let report = json(&out);
     assert_eq!(report["holder"]["id_number"], "001090012345", "{}", stderr(&out));
+}
+
+#[test]
+fn the_presence_watch_sees_a_card_leave_and_come_back_as_it_happens() {
+    // The card leaves after its first APDU and comes back 1.5 s later; the watch waits up to
+    // 30 s for each change, so `changed=true` says it woke for the card, not for its timeout
+    // (the desk's watch used to sleep 300 ms between looks, whatever happened).
+    let bed = TestBed::start(&["--tear-after", "1", "--return-after-ms", "1500"]);
+    let mut watch = Command::new(binary("examples/watch-card"))
+        .env("PCSCLITE_CSOCK_NAME", bed.socket())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the watch-card helper");
+    let mut lines = std::io::BufReader::new(watch.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "present=true changed=false");
+    // One APDU from a read tears the card away.
+    let _ = bed.cancuoc(&["read", "--id", "001090012345"]);
+    let seen: Vec<String> = lines.map_while(Result::ok).collect();
+    let out = wait_with_deadline(watch);
+    assert_eq!(seen, ["present=false changed=true", "present=true changed=true"], "{}", stderr(&out));
 }

@@ -1,6 +1,7 @@
-//! Which readers there are and which hold a card, kept fresh off the UI thread: PC/SC is
-//! polled every [`POLL_INTERVAL`] by a thread of its own (`cancuoc_pcsc::ReaderMonitor`, a
-//! zero-timeout `SCardGetStatusChange` over one context), the demo has one virtual reader whose card the user
+//! Which readers there are and which hold a card, kept fresh off the UI thread: a thread of
+//! its own lists PC/SC's readers (`cancuoc_pcsc::ReaderMonitor`, one context), then waits for a
+//! card to come or go (`SCardGetStatusChange`) for up to [`POLL_INTERVAL`] before it looks
+//! again — a tapped card is seen at once, not at the next poll; the demo has one virtual reader whose card the user
 //! places and removes, and tests set the list by hand. The screen only reads the latest list.
 
 use std::sync::{Arc, Mutex, Weak};
@@ -10,8 +11,8 @@ use cancuoc_kit::demo::DEMO_READER;
 
 pub use cancuoc::transport::ReaderInfo;
 
-/// How often the PC/SC thread looks at the readers: fast enough that a tapped card starts its
-/// read at once, slow enough to cost nothing.
+/// How long the PC/SC thread waits for a card to come or go before it lists the readers again
+/// (which also finds readers plugged in meanwhile).
 pub const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
 /// The latest look at the readers.
@@ -53,7 +54,10 @@ impl Watch {
                     *latest = snapshot;
                 }
                 drop(slot);
-                std::thread::sleep(POLL_INTERVAL);
+                // Back at once when a card comes or goes; else a new look after the interval.
+                if monitor.wait_for_change(POLL_INTERVAL).is_err() {
+                    std::thread::sleep(POLL_INTERVAL);
+                }
             }
         });
         Self { latest }

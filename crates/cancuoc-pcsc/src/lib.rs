@@ -26,6 +26,11 @@ fn establish() -> Result<Context, TransportError> {
 }
 
 fn list_with(context: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
+    states_with(context).map(|states| infos(&states))
+}
+
+/// Every reader's state, as `SCardGetStatusChange` with a zero timeout reports it.
+fn states_with(context: &Context) -> Result<Vec<ReaderState>, TransportError> {
     let names = match context.list_readers_owned() {
         Ok(names) => names,
         Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
@@ -35,7 +40,11 @@ fn list_with(context: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
     if !states.is_empty() {
         context.get_status_change(std::time::Duration::ZERO, &mut states).map_err(map_error)?;
     }
-    Ok(states
+    Ok(states)
+}
+
+fn infos(states: &[ReaderState]) -> Vec<ReaderInfo> {
+    states
         .iter()
         .map(|s| {
             let present = s.event_state().contains(State::PRESENT) && !s.event_state().contains(State::MUTE);
@@ -45,7 +54,7 @@ fn list_with(context: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
                 atr: if present { s.atr().to_vec() } else { Vec::new() },
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Lists readers again and again over one PC/SC context (for a presence display polling a few
@@ -53,6 +62,9 @@ fn list_with(context: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
 #[derive(Default)]
 pub struct ReaderMonitor {
     context: Option<Context>,
+    /// The readers' states at the last [`ReaderMonitor::list`], for
+    /// [`ReaderMonitor::wait_for_change`].
+    states: Vec<ReaderState>,
 }
 
 impl std::fmt::Debug for ReaderMonitor {
@@ -76,11 +88,35 @@ impl ReaderMonitor {
             Some(context) if context.is_valid().is_ok() => context,
             _ => establish()?,
         };
-        let result = list_with(&context);
-        if result.is_ok() {
-            self.context = Some(context);
+        let states = states_with(&context)?;
+        let listed = infos(&states);
+        self.states = states;
+        self.context = Some(context);
+        Ok(listed)
+    }
+
+    /// Waits until a reader listed last changes state — a card placed or taken away — or
+    /// `timeout` passes, whichever comes first (`SCardGetStatusChange`, PC/SC part 5 §3.1.7);
+    /// true when something changed. Readers plugged in meanwhile are seen at the next
+    /// [`ReaderMonitor::list`], after the timeout. Without readers (or a service) it just waits.
+    /// A presence display that lists, then waits here, notices a card at once instead of at
+    /// its next poll.
+    ///
+    /// # Errors
+    /// [`TransportError::NoService`] when the service went away.
+    pub fn wait_for_change(&mut self, timeout: std::time::Duration) -> Result<bool, TransportError> {
+        let Some(context) = self.context.as_ref().filter(|_| !self.states.is_empty()) else {
+            std::thread::sleep(timeout);
+            return Ok(false);
+        };
+        for state in &mut self.states {
+            state.sync_current_state();
         }
-        result
+        match context.get_status_change(timeout, &mut self.states) {
+            Ok(()) => Ok(true),
+            Err(pcsc::Error::Timeout) => Ok(false),
+            Err(e) => Err(map_error(e)),
+        }
     }
 }
 
