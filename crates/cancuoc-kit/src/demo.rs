@@ -166,6 +166,11 @@ impl DemoConnection {
 
 impl Transport for DemoConnection {
     fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, TransportError> {
+        // A modelled link (`Faults::delay`, as vpcd's card honours it): the time before each answer.
+        let delay = self.cards.shared.faults.delay;
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
         let commands = &self.cards.shared.commands;
         let (answer, torn) = self.with_chip(|chip| {
             commands.fetch_add(1, Ordering::SeqCst);
