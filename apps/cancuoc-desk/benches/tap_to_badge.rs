@@ -8,7 +8,13 @@
 //! `cargo bench -p cancuoc-desk --bench tap_to_badge`
 
 // A benchmark fails loudly and prints measured numbers.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::cast_precision_loss)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
 
 use std::time::{Duration, Instant};
 
