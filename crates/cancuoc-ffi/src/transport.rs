@@ -116,6 +116,13 @@ impl CallbackLink {
     }
 }
 
+impl Drop for CallbackLink {
+    fn drop(&mut self) {
+        // A callback may have written more than it reported: no answer outlives the read.
+        self.response.zeroize();
+    }
+}
+
 /// A callback's return code as the read's error.
 fn link_error(code: i32, during: &'static str) -> TransportError {
     match code {

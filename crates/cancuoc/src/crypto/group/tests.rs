@@ -117,14 +117,9 @@ fn ecdsa_agrees_on_both_paths_and_refuses_bad_values() {
         let named = standard(params).unwrap();
         let runtime = Curve::standard(params).unwrap();
         let d = HashAlgorithm::Sha256.digest(b"private");
-        let k = HashAlgorithm::Sha256.digest(b"nonce");
         let q = named.mul(&d, &named.generator()).unwrap();
         let digest = HashAlgorithm::Sha1.digest(b"message");
-        let e = runtime.digest_to_scalar(&digest);
-        let r = named.reduce(&x_coordinate(named.as_ref(), &named.mul(&k, &named.generator()).unwrap()).unwrap());
-        let rd = product(&runtime, &r, &d);
-        let e_plus_rd = runtime.reduce(&sum(&e, &rd));
-        let s = named.scalar_div(&e_plus_rd, &k).unwrap();
+        let (r, s) = sign(named.as_ref(), &runtime, &d, &digest, b"nonce");
         assert!(named.verify_ecdsa(&q, &digest, &r, &s), "{}", params.name);
         assert!(EcGroup::verify_ecdsa(&runtime, &q, &digest, &r, &s), "{}", params.name);
         let mut wrong = digest.clone();
@@ -145,17 +140,10 @@ fn a_signer_met_again_verifies_through_its_tables_and_still_refuses_forgeries() 
         // A key of its own per curve, so that no other test has seen it.
         let d = HashAlgorithm::Sha256.digest(b"a signer met again");
         let q = named.mul(&d, &named.generator()).unwrap();
-        let sign = |message: &[u8], nonce: &[u8]| {
-            let digest = HashAlgorithm::Sha256.digest(message);
-            let k = HashAlgorithm::Sha256.digest(nonce);
-            let e = runtime.digest_to_scalar(&digest);
-            let r = named.reduce(&x_coordinate(named.as_ref(), &named.mul(&k, &named.generator()).unwrap()).unwrap());
-            let s = named.scalar_div(&runtime.reduce(&sum(&e, &product(&runtime, &r, &d))), &k).unwrap();
-            (digest, r, s)
-        };
         // First use: the windowed path; second: the key's table is built; then tables only.
         for round in 0..6u8 {
-            let (digest, r, s) = sign(&[round; 3], &[round, 1]);
+            let digest = HashAlgorithm::Sha256.digest(&[round; 3]);
+            let (r, s) = sign(named.as_ref(), &runtime, &d, &digest, &[round, 1]);
             assert!(named.verify_ecdsa(&q, &digest, &r, &s), "{} round {round}", params.name);
             let mut wrong = digest.clone();
             wrong[0] ^= 1;
@@ -166,6 +154,16 @@ fn a_signer_met_again_verifies_through_its_tables_and_still_refuses_forgeries() 
         // The same group serves every caller: the tables outlive one key parse.
         assert!(Arc::ptr_eq(&named, &standard(params).unwrap()));
     }
+}
+
+/// An ECDSA signature (r, s) by the key `d` over `digest`, made from the definition with the
+/// nonce SHA-256(`nonce`): r = (k·G)ₓ mod n, s = k⁻¹(e + r·d).
+fn sign(named: &dyn EcGroup, runtime: &Curve, d: &[u8], digest: &[u8], nonce: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let k = HashAlgorithm::Sha256.digest(nonce);
+    let e = runtime.digest_to_scalar(digest);
+    let r = named.reduce(&x_coordinate(named, &named.mul(&k, &named.generator()).unwrap()).unwrap());
+    let s = named.scalar_div(&runtime.reduce(&sum(&e, &product(runtime, &r, d))), &k).unwrap();
+    (r, s)
 }
 
 /// a · b mod n on the runtime curve (a = (a·b)·1⁻¹).
