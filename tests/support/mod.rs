@@ -92,37 +92,61 @@ impl TestBed {
 
     /// Starts pcscd and the virtual card with `card_args`, and waits until the card shows.
     pub(crate) fn start_service(&mut self, card_args: &[&str]) {
-        let dir = self.dir.clone();
-        let ns = self.namespace.id().to_string();
-        let log = |name: &str| std::fs::File::create(dir.join(name)).unwrap();
-        let pcscd = Command::new("nsenter")
-            .args(["-t", &ns, "-m", "-n"])
-            .arg(pcscd())
-            .args(["--foreground", "-c"])
-            .arg(dir.join("conf"))
-            .stdin(Stdio::null())
-            .stdout(log("pcscd.log"))
-            .stderr(log("pcscd.err"))
-            .spawn()
-            .expect("start pcscd");
-        let card = Command::new("nsenter")
-            .args(["-t", &ns, "-m", "-n"])
-            .arg(binary("cancuoc-vcard"))
-            .args(["--port", "35963"])
-            .arg("--count-apdus")
-            .arg(dir.join("apdus"))
-            .args(card_args)
-            .stdin(Stdio::null())
-            .stdout(log("card.log"))
-            .stderr(log("card.err"))
-            .spawn()
-            .expect("start cancuoc-vcard");
-        self.pcscd = Some(pcscd);
-        self.card = Some(card);
+        self.start_pcscd();
+        self.start_card(card_args);
         self.wait_for_card();
     }
 
-    /// How many APDUs the virtual card has answered.
+    /// Starts pcscd in the bed's namespace, with the vpcd reader and no card yet.
+    pub(crate) fn start_pcscd(&mut self) {
+        let pcscd = self
+            .in_namespace(&pcscd())
+            .args(["--foreground", "-c"])
+            .arg(self.dir.join("conf"))
+            .stdin(Stdio::null())
+            .stdout(self.log("pcscd.log"))
+            .stderr(self.log("pcscd.err"))
+            .spawn()
+            .expect("start pcscd");
+        self.pcscd = Some(pcscd);
+    }
+
+    /// Places the virtual card (`cancuoc-vcard` with `card_args`) on the vpcd reader, counting
+    /// the APDUs it answers; returns without waiting for pcscd to see it.
+    pub(crate) fn start_card(&mut self, card_args: &[&str]) {
+        let card = self
+            .in_namespace(&binary("cancuoc-vcard"))
+            .args(["--port", "35963"])
+            .arg("--count-apdus")
+            .arg(self.dir.join("apdus"))
+            .args(card_args)
+            .stdin(Stdio::null())
+            .stdout(self.log("card.log"))
+            .stderr(self.log("card.err"))
+            .spawn()
+            .expect("start cancuoc-vcard");
+        self.card = Some(card);
+    }
+
+    /// Takes the virtual card away (its process ends; vpcd reports no card).
+    pub(crate) fn stop_card(&mut self) {
+        if let Some(mut card) = self.card.take() {
+            let _ = card.kill();
+            let _ = card.wait();
+        }
+    }
+
+    /// `program` run inside the bed's mount and network namespaces.
+    fn in_namespace(&self, program: &Path) -> Command {
+        let mut command = Command::new("nsenter");
+        command.args(["-t", &self.namespace.id().to_string(), "-m", "-n"]).arg(program);
+        command
+    }
+
+    fn log(&self, name: &str) -> std::fs::File {
+        std::fs::File::create(self.dir.join(name)).expect("create a log file in the bed")
+    }
+
     pub(crate) fn apdus_answered(&self) -> usize {
         std::fs::read_to_string(self.dir.join("apdus")).ok().and_then(|t| t.trim().parse().ok()).unwrap_or(0)
     }

@@ -60,39 +60,81 @@ fn signed_by(group: &dyn EcGroup, digest: &[u8], seed: &[u8]) -> (Vec<u8>, Vec<u
     (q, r, s)
 }
 
-/// Microseconds of one verification by a signer never met before, of the verification that
-/// builds a signer's table (its second), and of one through the tables: over `keys` signers of
-/// their own (the groups keep tables per process).
-fn first_build_again(group: &dyn EcGroup, digest: &[u8], label: &str, keys: usize) -> (f64, f64) {
-    let signatures: Vec<_> =
-        (0..keys).map(|i| signed_by(group, digest, format!("{label} signer {i}").as_bytes())).collect();
-    let pass = || {
-        let started = Instant::now();
-        for (q, r, s) in &signatures {
-            assert!(group.verify_ecdsa(q, digest, r, s));
-        }
-        started.elapsed().as_secs_f64() * 1e6 / keys as f64
+/// Microseconds of one verification by a signer never met before, and of the verification
+/// that builds a signer's table (its second): medians over `rounds` rounds of `keys` fresh
+/// signers each (the groups keep tables per process; a round's keys are new to it).
+fn first_and_build(group: &dyn EcGroup, digest: &[u8], label: &str, keys: usize, rounds: usize) -> (f64, f64) {
+    let mut firsts = Vec::new();
+    let mut seconds = Vec::new();
+    for round in 0..rounds {
+        let signatures: Vec<_> = (0..keys)
+            .map(|i| signed_by(group, digest, format!("{label} round {round} signer {i}").as_bytes()))
+            .collect();
+        let pass = || {
+            let started = Instant::now();
+            for (q, r, s) in &signatures {
+                assert!(group.verify_ecdsa(q, digest, r, s));
+            }
+            started.elapsed().as_secs_f64() * 1e6 / keys as f64
+        };
+        firsts.push(pass());
+        seconds.push(pass());
+    }
+    (median(&mut firsts), median(&mut seconds))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// OpenSSL's ECDSA verification time on the curve, in microseconds, measured now by
+/// `openssl speed` (`None` when there is no `openssl` or it does not know the curve).
+fn openssl_verify_micros(curve: &str) -> Option<f64> {
+    let algorithm = match curve {
+        "NIST P-256" => "ecdsap256",
+        "NIST P-384" => "ecdsap384",
+        "NIST P-521" => "ecdsap521",
+        "brainpoolP256r1" => "ecdsabrp256r1",
+        "brainpoolP384r1" => "ecdsabrp384r1",
+        "brainpoolP512r1" => "ecdsabrp512r1",
+        _ => return None,
     };
-    (pass(), pass())
+    let output = std::process::Command::new("openssl").args(["speed", "-seconds", "2", algorithm]).output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // The last line: "<bits> bits ecdsa (<curve>)  <sign s> <verify s> <sign/s> <verify/s>".
+    let per_second: f64 = text.lines().last()?.split_whitespace().last()?.parse().ok()?;
+    Some(1e6 / per_second)
 }
 
 fn main() {
-    println!("ECDSA on the named curves, by how often the signer was met (µs per verification):");
-    println!("{:<18}{:>12}{:>16}{:>14}{:>12}", "curve", "first time", "building table", "again", "pays after");
+    println!("ECDSA on the named curves, by how often the signer was met (µs per verification), beside");
+    println!("`openssl speed` run right after each curve (× = our time / OpenSSL's):");
+    println!(
+        "{:<18}{:>12}{:>16}{:>14}{:>12}{:>10}{:>9}{:>9}",
+        "curve", "first time", "building table", "again", "pays after", "OpenSSL", "× first", "× again"
+    );
     for params in curves::ALL {
         let named = group::standard(params).unwrap();
         if !named.is_named() {
             continue;
         }
         let digest = HashAlgorithm::Sha256.digest(b"EF.SOD signed attributes");
-        // 24 signers: fewer than the tables a curve keeps, so none is evicted while measured.
-        let (first, second) = first_build_again(named.as_ref(), &digest, params.name, 24);
+        // 24 signers a round: fewer than the tables a curve keeps, so none is evicted while a
+        // round is measured.
+        let (first, second) = first_and_build(named.as_ref(), &digest, params.name, 24, 5);
         let (q, r, s) = signed_by(named.as_ref(), &digest, b"the period's signer");
         let again = micros(|| named.verify_ecdsa(&q, &digest, &r, &s));
         let build = second - again;
         let pays_after = build / (first - again);
+        let (openssl, first_ratio, again_ratio) = match openssl_verify_micros(params.name) {
+            Some(theirs) => {
+                (format!("{theirs:.0}µs"), format!("{:.2}", first / theirs), format!("{:.2}", again / theirs))
+            }
+            None => ("-".to_owned(), "-".to_owned(), "-".to_owned()),
+        };
         println!(
-            "{:<18}{first:>10.0}µs{second:>14.0}µs{again:>12.0}µs{:>12}",
+            "{:<18}{first:>10.0}µs{second:>14.0}µs{again:>12.0}µs{:>12}{openssl:>10}{first_ratio:>9}{again_ratio:>9}",
             params.name,
             format!("{:.1} docs", pays_after.max(0.0))
         );

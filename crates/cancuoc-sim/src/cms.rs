@@ -1,13 +1,14 @@
 //! CMS SignedData (RFC 5652 §5) as ICAO 9303 uses it: EF.SOD (ICAO 9303-10 §4.6.2) and
-//! EF.CardSecurity (ICAO 9303-11 §9.2.1), signed by the test document signer with
-//! ECDSA-SHA256 over DER-sorted signed attributes.
+//! EF.CardSecurity (ICAO 9303-11 §9.2.1), signed by the test document signer with ECDSA over
+//! DER-sorted signed attributes, hashed with the signer curve's hash (SHA-256 on P-256,
+//! SHA-384 on brainpoolP384r1); the data-group hashes in the LDSSecurityObject are SHA-256.
 
 use cancuoc::internals::codec::tlv::tlv;
 use cancuoc::lds::DgNumber;
 use sha2::{Digest, Sha256};
 
 use crate::der::{context, octet_string, oid, sequence, set_of, small_integer};
-use crate::pki::{Issued, OID_ECDSA_SHA256, TestPki, sign_der};
+use crate::pki::{Issued, TestPki};
 
 /// id-sha256 2.16.840.1.101.3.4.2.1.
 const OID_SHA256: &[u64] = &[2, 16, 840, 1, 101, 3, 4, 2, 1];
@@ -76,16 +77,17 @@ fn signed_data_with(
     signing_time: Option<&str>,
     with_certificate: bool,
 ) -> Vec<u8> {
-    let sha256 = sequence(&[oid(OID_SHA256)]);
+    let curve = signer.key.curve();
+    let digest_algorithm = sequence(&[oid(curve.digest_oid())]);
     let mut attributes = vec![
         sequence(&[oid(OID_CONTENT_TYPE), set_of(&[oid(content_type)])]),
-        sequence(&[oid(OID_MESSAGE_DIGEST), set_of(&[octet_string(&Sha256::digest(content))])]),
+        sequence(&[oid(OID_MESSAGE_DIGEST), set_of(&[octet_string(&curve.hash().digest(content))])]),
     ];
     if let Some(time) = signing_time {
         attributes.push(sequence(&[oid(OID_SIGNING_TIME), set_of(&[crate::der::utc_time(time)])]));
     }
     let signed_attributes = set_of(&attributes);
-    let signature = sign_der(&signer.key, &signed_attributes);
+    let signature = signer.key.sign_der(&signed_attributes);
     // [0] IMPLICIT: the SET tag 31 becomes A0 (RFC 5652 §5.3).
     let mut implicit_attributes = signed_attributes.clone();
     if let Some(first) = implicit_attributes.first_mut() {
@@ -94,13 +96,16 @@ fn signed_data_with(
     let signer_info = sequence(&[
         small_integer(1),
         sequence(&[signer.issuer.clone(), signer.serial.clone()]),
-        sha256.clone(),
+        digest_algorithm.clone(),
         implicit_attributes,
-        sequence(&[oid(OID_ECDSA_SHA256)]),
+        sequence(&[oid(curve.signature_oid())]),
         octet_string(&signature),
     ]);
-    let mut parts =
-        vec![small_integer(3), set_of(&[sha256]), sequence(&[oid(content_type), context(0, &octet_string(content))])];
+    let mut parts = vec![
+        small_integer(3),
+        set_of(&[digest_algorithm]),
+        sequence(&[oid(content_type), context(0, &octet_string(content))]),
+    ];
     if with_certificate {
         parts.push(context(0, &signer.certificate));
     }

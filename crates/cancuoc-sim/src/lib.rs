@@ -15,6 +15,7 @@ pub mod chip;
 pub mod cms;
 pub mod der;
 pub mod issue;
+pub mod keys;
 pub mod pki;
 pub mod rng;
 pub mod rsa;

@@ -1,5 +1,7 @@
 //! A generated test PKI: a country signing CA (CSCA) and a document signer (DS) certificate
-//! under it, ECDSA P-256 with SHA-256 (ICAO 9303-12 §5, §7.1). Keys come from a seed, so the
+//! under it (ICAO 9303-12 §5, §7.1): ECDSA P-256 with SHA-256, or Viet Nam's believed chain
+//! ([`PkiChain::Vietnam`]: a brainpoolP512r1 CSCA signing with SHA-512 over brainpoolP384r1
+//! document signers signing with SHA-384). Keys come from a seed, so the
 //! same seed issues the same certificates; the seed is public, so they vouch for nothing.
 //!
 //! What ICAO 9303-12 and RFC 5280 leave to the issuer has a switch ([`PkiVariant`]): key
@@ -7,23 +9,15 @@
 //! encoded in another string type than the CSCA's subject; and a CSCA key rollover
 //! ([`Rollover`]: two generations of the same CSCA with the link certificate between them).
 
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
 
 use crate::der::{bit_string, context, name, octet_string, oid, sequence, small_integer, true_, utc_time};
-
-/// id-ecPublicKey 1.2.840.10045.2.1.
-const OID_EC_PUBLIC_KEY: &[u64] = &[1, 2, 840, 10045, 2, 1];
-/// prime256v1 1.2.840.10045.3.1.7.
-const OID_P256: &[u64] = &[1, 2, 840, 10045, 3, 1, 7];
-/// ecdsa-with-SHA256 1.2.840.10045.4.3.2.
-pub const OID_ECDSA_SHA256: &[u64] = &[1, 2, 840, 10045, 4, 3, 2];
+pub use crate::keys::{KeyCurve, TestKey, key_from_seed, sign_der, spki};
 
 /// A certificate with its signing key.
 pub struct Issued {
     /// The key (private: test use only).
-    pub key: SigningKey,
+    pub key: TestKey,
     /// The DER certificate.
     pub certificate: Vec<u8>,
     /// The issuer Name, DER.
@@ -59,6 +53,34 @@ pub struct PkiVariant {
     /// Write the CSCA's subject in UTF8String and the issuer field of every certificate it
     /// issues in PrintableString, upper case: the same name under RFC 5280 §7.1, other bytes.
     pub issuer_name_recoded: bool,
+    /// The curves of the CSCA and the document signer.
+    pub chain: PkiChain,
+    /// Spell out every key's curve parameters (RFC 3279 §2.3.5 ECParameters) instead of naming
+    /// the curve by OID: how the brainpool CSCAs of the German and Dutch master lists — Viet
+    /// Nam's among them — are written.
+    pub explicit_parameters: bool,
+}
+
+/// The curves of a test PKI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PkiChain {
+    /// CSCA and DS on NIST P-256, signing with SHA-256.
+    #[default]
+    P256,
+    /// The chain Viet Nam is believed to use: a brainpoolP512r1 CSCA (the "CSCA ePassport
+    /// Vietnam" of the master lists) signing with ecdsa-with-SHA512, brainpoolP384r1 document
+    /// signers signing with ecdsa-with-SHA384.
+    Vietnam,
+}
+
+impl PkiChain {
+    /// The curves of the CSCA and of the signers it issues.
+    fn curves(self) -> (KeyCurve, KeyCurve) {
+        match self {
+            Self::P256 => (KeyCurve::P256, KeyCurve::P256),
+            Self::Vietnam => (KeyCurve::BrainpoolP512r1, KeyCurve::BrainpoolP384r1),
+        }
+    }
 }
 
 /// The test CSCA's name: C in PrintableString, O and CN in UTF8String.
@@ -118,8 +140,9 @@ impl TestPki {
         ds_validity: (&str, &str),
         variant: PkiVariant,
     ) -> Self {
-        let csca_key = key_from_seed(seed, b"csca");
-        let ds_key = key_from_seed(seed, b"ds");
+        let (csca_curve, signer_curve) = variant.chain.curves();
+        let csca_key = TestKey::from_seed(csca_curve, seed, b"csca");
+        let ds_key = TestKey::from_seed(signer_curve, seed, b"ds");
         let csca_serial = small_integer(0x0C5C_A001);
         let csca_cert = self_signed_csca(&csca_key, &csca_serial, csca_name, csca_validity, variant);
         // The name the CSCA's certificates carry in their issuer field.
@@ -131,7 +154,8 @@ impl TestPki {
 
     /// A master-list signer under this PKI's CSCA (ICAO 9303-12 §7.1.3), valid 2024–2035.
     pub fn master_list_signer(&self) -> Issued {
-        let key = key_from_seed(self.csca.certificate.as_slice(), b"master list signer");
+        let (_, signer_curve) = self.variant.chain.curves();
+        let key = TestKey::from_seed(signer_curve, self.csca.certificate.as_slice(), b"master list signer");
         let validity = ("240101000000Z", "350101000000Z");
         issue_signer(&self.csca, &key, 0x0A11_0001, "cancuoc Test Master List Signer", validity, self.variant)
     }
@@ -141,7 +165,7 @@ impl TestPki {
 /// unless the variant says otherwise a subject key identifier and an authority key identifier
 /// naming the same key).
 fn self_signed_csca(
-    key: &SigningKey,
+    key: &TestKey,
     serial: &[u8],
     csca_name: &[u8],
     validity: (&str, &str),
@@ -152,7 +176,7 @@ fn self_signed_csca(
         extensions.push(subject_key_identifier(key));
         extensions.push(authority_key_identifier(key));
     }
-    certificate(key, serial, csca_name, csca_name, validity, key, &extensions)
+    certificate(key, serial, csca_name, csca_name, validity, key, &extensions, variant.explicit_parameters)
 }
 
 fn ca_extensions() -> Vec<Vec<u8>> {
@@ -166,7 +190,7 @@ fn ca_extensions() -> Vec<Vec<u8>> {
 /// the authority key identifier names `csca`'s key unless the variant leaves it out).
 fn issue_signer(
     csca: &Issued,
-    key: &SigningKey,
+    key: &TestKey,
     serial: u64,
     common_name: &str,
     validity: (&str, &str),
@@ -178,24 +202,32 @@ fn issue_signer(
     if !variant.no_key_identifiers {
         extensions.push(authority_key_identifier(&csca.key));
     }
-    let certificate = certificate(&csca.key, &serial, &csca.issuer, &subject, validity, key, &extensions);
+    let certificate = certificate(
+        &csca.key,
+        &serial,
+        &csca.issuer,
+        &subject,
+        validity,
+        key,
+        &extensions,
+        variant.explicit_parameters,
+    );
     Issued { key: key.clone(), certificate, issuer: csca.issuer.clone(), serial }
 }
 
 /// A key identifier: the leftmost 160 bits of SHA-256 over the subjectPublicKey bits (RFC 7093
 /// §2 method 1).
-pub fn key_identifier(key: &SigningKey) -> Vec<u8> {
-    let point = key.verifying_key().to_sec1_point(false);
-    Sha256::digest(point.as_bytes()).get(..20).unwrap_or_default().to_vec()
+pub fn key_identifier(key: &TestKey) -> Vec<u8> {
+    Sha256::digest(key.point()).get(..20).unwrap_or_default().to_vec()
 }
 
 /// subjectKeyIdentifier (RFC 5280 §4.2.1.2).
-fn subject_key_identifier(key: &SigningKey) -> Vec<u8> {
+fn subject_key_identifier(key: &TestKey) -> Vec<u8> {
     extension(&[2, 5, 29, 14], false, &octet_string(&key_identifier(key)))
 }
 
 /// authorityKeyIdentifier with its keyIdentifier only (RFC 5280 §4.2.1.1).
-fn authority_key_identifier(issuer_key: &SigningKey) -> Vec<u8> {
+fn authority_key_identifier(issuer_key: &TestKey) -> Vec<u8> {
     let key_id = cancuoc::internals::codec::tlv::tlv(0x80, &key_identifier(issuer_key));
     extension(&[2, 5, 29, 35], false, &sequence(&[key_id]))
 }
@@ -241,6 +273,7 @@ impl Rollover {
             ("240101000000Z", "310101000000Z"),
             &new.csca.key,
             &extensions,
+            false,
         );
         Self { old, new, link }
     }
@@ -255,7 +288,7 @@ impl TestPki {
     /// A CRL of the CSCA revoking the document signer (RFC 5280 §5.1; ICAO 9303-12 §7.1.4),
     /// valid 2026-01-01 → 2039-01-01.
     pub fn crl_revoking_ds(&self) -> Vec<u8> {
-        let algorithm = sequence(&[oid(OID_ECDSA_SHA256)]);
+        let algorithm = sequence(&[oid(self.csca.key.curve().signature_oid())]);
         let entry = sequence(&[self.ds.serial.clone(), utc_time("260101000000Z")]);
         let tbs = sequence(&[
             small_integer(1),
@@ -265,35 +298,9 @@ impl TestPki {
             utc_time("390101000000Z"),
             sequence(&[entry]),
         ]);
-        let signature = sign_der(&self.csca.key, &tbs);
+        let signature = self.csca.key.sign_der(&tbs);
         sequence(&[tbs, algorithm, bit_string(&signature)])
     }
-}
-
-/// A P-256 key from SHA-256(seed ‖ label ‖ counter), retried in the (negligible) case the
-/// hash is not a valid scalar.
-pub fn key_from_seed(seed: &[u8], label: &[u8]) -> SigningKey {
-    let mut counter: u32 = 0;
-    loop {
-        let digest =
-            Sha256::new().chain_update(seed).chain_update(label).chain_update(counter.to_be_bytes()).finalize();
-        if let Ok(key) = SigningKey::from_slice(&digest) {
-            return key;
-        }
-        counter = counter.wrapping_add(1);
-    }
-}
-
-/// SubjectPublicKeyInfo of a P-256 key, named curve (RFC 5480).
-pub fn spki(key: &SigningKey) -> Vec<u8> {
-    let point = key.verifying_key().to_sec1_point(false);
-    sequence(&[sequence(&[oid(OID_EC_PUBLIC_KEY), oid(OID_P256)]), bit_string(point.as_bytes())])
-}
-
-/// ECDSA-SHA256 signature of `message`, DER-encoded (RFC 5480 §2.2 / RFC 3279).
-pub fn sign_der(key: &SigningKey, message: &[u8]) -> Vec<u8> {
-    let signature: Signature = key.sign(message);
-    signature.to_der().as_bytes().to_vec()
 }
 
 fn extension(id: &[u64], critical: bool, value: &[u8]) -> Vec<u8> {
@@ -305,16 +312,20 @@ fn extension(id: &[u64], critical: bool, value: &[u8]) -> Vec<u8> {
     sequence(&parts)
 }
 
+/// A certificate of `subject_key` signed by `issuer_key` with the hash of the issuer's curve;
+/// with `explicit`, the subject key's curve parameters spelled out.
+#[allow(clippy::too_many_arguments)]
 fn certificate(
-    issuer_key: &SigningKey,
+    issuer_key: &TestKey,
     serial: &[u8],
     issuer: &[u8],
     subject: &[u8],
     validity: (&str, &str),
-    subject_key: &SigningKey,
+    subject_key: &TestKey,
     extensions: &[Vec<u8>],
+    explicit: bool,
 ) -> Vec<u8> {
-    let algorithm = sequence(&[oid(OID_ECDSA_SHA256)]);
+    let algorithm = sequence(&[oid(issuer_key.curve().signature_oid())]);
     let tbs = sequence(&[
         context(0, &small_integer(2)),
         serial.to_vec(),
@@ -322,18 +333,18 @@ fn certificate(
         issuer.to_vec(),
         sequence(&[utc_time(validity.0), utc_time(validity.1)]),
         subject.to_vec(),
-        spki(subject_key),
+        subject_key.spki(explicit),
         context(3, &sequence(extensions)),
     ]);
-    let signature = sign_der(issuer_key, &tbs);
+    let signature = issuer_key.sign_der(&tbs);
     sequence(&[tbs, algorithm, bit_string(&signature)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p256::ecdsa::VerifyingKey;
     use p256::ecdsa::signature::Verifier;
+    use p256::ecdsa::{Signature, VerifyingKey};
 
     #[test]
     fn same_seed_same_certificates_and_the_ds_signature_verifies() {
@@ -348,7 +359,8 @@ mod tests {
         inner.expect_tlv(0x30).unwrap();
         let sig = inner.expect_tlv(0x03).unwrap();
         let sig = Signature::from_der(&sig.value[1..]).unwrap();
-        let csca: &VerifyingKey = a.csca.key.verifying_key();
+        let TestKey::P256(csca) = &a.csca.key else { panic!("a P-256 CSCA") };
+        let csca: &VerifyingKey = csca.verifying_key();
         csca.verify(tbs.raw, &sig).unwrap();
     }
 }

@@ -109,6 +109,34 @@ pub struct TrustStore {
     pub skipped: Vec<String>,
     /// Signature checks already made, shared by the store's clones and threads.
     checked: SignatureCache,
+    /// Document signer certificates already parsed, shared the same way.
+    parsed: CertificateCache,
+}
+
+/// The certificates EF.SODs carry, parsed once each: a back office's dumps carry a handful of
+/// DS certificates between them, and parsing one (x509-parser, names to text) cost about 4 % of
+/// a dump's verification. Keyed by the whole encoding, so an altered certificate is parsed
+/// afresh.
+#[derive(Debug, Clone, Default)]
+struct CertificateCache(Arc<Mutex<HashMap<Vec<u8>, Certificate>>>);
+
+/// Most certificates kept; past that, the cache starts over.
+const MAX_CACHED_CERTIFICATES: usize = 256;
+
+impl CertificateCache {
+    fn parse(&self, der: &[u8]) -> Option<Certificate> {
+        if let Some(found) = self.0.lock().ok().and_then(|map| map.get(der).cloned()) {
+            return Some(found);
+        }
+        let parsed = Certificate::parse(der)?;
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= MAX_CACHED_CERTIFICATES {
+                map.clear();
+            }
+            map.insert(der.to_vec(), parsed.clone());
+        }
+        Some(parsed)
+    }
 }
 
 /// The outcome of each signature check between two certificates (a DS certificate under a
@@ -155,6 +183,11 @@ impl SignatureCache {
 }
 
 impl TrustStore {
+    /// The certificate encoded as `der` (an EF.SOD's), parsed once per store and its clones.
+    pub(crate) fn parse_certificate(&self, der: &[u8]) -> Option<Certificate> {
+        self.parsed.parse(der)
+    }
+
     /// An empty store: chains end in `no_anchor`.
     pub fn new() -> Self {
         Self::default()
@@ -413,6 +446,21 @@ mod tests {
         assert!(base64_decode("T*").is_none());
         let pem = "-----BEGIN CERTIFICATE-----\nTWFu\n-----END CERTIFICATE-----\n";
         assert_eq!(pem_certificates(pem), vec![b"Man".to_vec()]);
+    }
+
+    #[test]
+    fn certificates_are_parsed_once_per_store_and_an_altered_one_afresh() {
+        let der = include_bytes!("../../../fixtures/pki/cancuoc-test-csca.der");
+        let store = TrustStore::new();
+        let clone = store.clone();
+        let first = store.parse_certificate(der).unwrap();
+        assert_eq!(clone.parse_certificate(der).unwrap().der, first.der);
+        assert_eq!(store.parsed.0.lock().unwrap().len(), 1, "the clone shares the parse");
+        let mut altered = der.to_vec();
+        *altered.last_mut().unwrap() ^= 1;
+        assert_eq!(store.parse_certificate(&altered).unwrap().der, altered);
+        assert_eq!(store.parse_certificate(der).unwrap().der, der.to_vec());
+        assert!(store.parse_certificate(b"not a certificate").is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use cancuoc::verify::passive::{PassiveResult, passive};
 use cancuoc::verify::status::{ChainStatus, PassiveStatus};
 use cancuoc::{Document, TrustStore};
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
-use cancuoc_sim::pki::{PkiVariant, Rollover, TestPki, key_identifier};
+use cancuoc_sim::pki::{PkiChain, PkiVariant, Rollover, TestPki, key_identifier};
 
 const SEED: &[u8] = b"rollover";
 
@@ -199,4 +199,32 @@ fn a_master_list_signed_under_the_new_key_imports_on_the_old_anchor_through_its_
     assert!(check(&document_signed_by(&other), &trust).status.is_valid());
     // And the link it brought anchors the new generation's documents on the old CSCA.
     assert!(check(&document_signed_by(&pkis.new), &trust).status.is_valid());
+}
+
+#[test]
+fn viet_nam_s_chain_brainpool_p384_signers_under_a_brainpool_p512_csca_verifies_named_or_explicit() {
+    for explicit_parameters in [false, true] {
+        let variant = PkiVariant { chain: PkiChain::Vietnam, explicit_parameters, ..PkiVariant::default() };
+        let pki = TestPki::generate_variant(SEED, variant);
+        // The CSCA's key names brainpoolP512r1 (1.3.36.3.3.2.8.1.1.13) or spells out a prime
+        // field (1.2.840.10045.1.1); the signer's certificate is signed ecdsa-with-SHA512.
+        let contains = |bytes: &[u8], part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
+        let bp512 = [0x06, 0x09, 0x2B, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01, 0x0D];
+        let prime_field = [0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x01, 0x01];
+        assert_eq!(contains(&pki.csca.certificate, &bp512), !explicit_parameters);
+        assert_eq!(contains(&pki.csca.certificate, &prime_field), explicit_parameters);
+        let sha512 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x04];
+        assert!(contains(&pki.ds.certificate, &sha512));
+        let doc = document_signed_by(&pki);
+        let result = check(&doc, &store(&[&pki.csca.certificate]));
+        assert!(result.status.is_valid(), "explicit {explicit_parameters}: {:?}", result.problems);
+        assert_eq!(verdict(&doc, &result), Verdict::Genuine, "explicit {explicit_parameters}");
+        // Changed data is still caught, and a stranger's brainpool CSCA of the same name is no
+        // anchor.
+        let mut altered = doc.clone();
+        altered.data_groups.get_mut(&DgNumber::DG13).unwrap()[8] ^= 1;
+        assert_eq!(check(&altered, &store(&[&pki.csca.certificate])).status, PassiveStatus::Invalid);
+        let stranger = TestPki::generate_variant(b"someone else", variant);
+        assert_eq!(check(&doc, &store(&[&stranger.csca.certificate])).status, PassiveStatus::Untrusted);
+    }
 }

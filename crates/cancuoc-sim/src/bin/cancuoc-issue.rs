@@ -2,13 +2,17 @@
 //! writes, for back-office tests and throughput measurements.
 //!
 //! ```text
-//! cancuoc-issue --out DIR [--count 200] [--seed TEXT] [--tamper-every K]
+//! cancuoc-issue --out DIR [--count 200] [--seed TEXT] [--tamper-every K] [--chain p256|vietnam]
+//!               [--explicit-parameters]
 //! ```
 //! Every card has its own holder (name, ID number, birth date, sex) and its own chip and active
 //! authentication keys; all are signed by one document signer of the test PKI made from
 //! `--seed`, whose CSCA is written to `DIR/csca.der`. The cards are `DIR/0001`, `DIR/0002`, …;
 //! with `--tamper-every K`, one byte of DG13 of every K-th card is changed after signing, so
-//! its passive authentication must fail (the list is printed on standard output).
+//! its passive authentication must fail (the list is printed on standard output). `--chain
+//! vietnam` issues under the chain Viet Nam is believed to use (a brainpoolP512r1 CSCA over a
+//! brainpoolP384r1 document signer); `--explicit-parameters` spells the curves out in the
+//! certificates, as the real brainpool CSCAs do.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +20,7 @@ use std::process::ExitCode;
 use cancuoc::Document;
 use cancuoc::lds::DgNumber;
 use cancuoc_sim::issue::{CitizenProfile, IssuedDocument};
-use cancuoc_sim::pki::TestPki;
+use cancuoc_sim::pki::{PkiChain, PkiVariant, TestPki};
 use clap::Parser;
 
 /// Command-line options.
@@ -35,6 +39,12 @@ struct Options {
     /// Change one byte of DG13 of every K-th card after signing.
     #[arg(long, value_name = "K")]
     tamper_every: Option<usize>,
+    /// The curves of the CSCA and the document signer.
+    #[arg(long, default_value = "p256", value_parser = ["p256", "vietnam"])]
+    chain: String,
+    /// Write the keys' curve parameters out in full instead of naming the curve.
+    #[arg(long)]
+    explicit_parameters: bool,
 }
 
 const SURNAMES: [&str; 10] = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"];
@@ -81,7 +91,9 @@ fn write_card(dir: &Path, card: &IssuedDocument) -> std::io::Result<()> {
 }
 
 fn run(options: &Options) -> Result<Vec<String>, String> {
-    let pki = TestPki::generate(options.seed.as_bytes());
+    let chain = if options.chain == "vietnam" { PkiChain::Vietnam } else { PkiChain::P256 };
+    let variant = PkiVariant { chain, explicit_parameters: options.explicit_parameters, ..PkiVariant::default() };
+    let pki = TestPki::generate_variant(options.seed.as_bytes(), variant);
     std::fs::create_dir_all(&options.out).map_err(|e| format!("{}: {e}", options.out.display()))?;
     std::fs::write(options.out.join("csca.der"), &pki.csca.certificate).map_err(|e| e.to_string())?;
     let mut tampered = Vec::new();

@@ -32,19 +32,22 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use elliptic_curve::ff::Field as _;
-use elliptic_curve::group::{Curve as _, Group as _};
-use elliptic_curve::ops::{Invert, MulByGeneratorVartime};
-use elliptic_curve::point::AffineCoordinates;
+use elliptic_curve::group::Group as _;
+use elliptic_curve::ops::Invert;
 use elliptic_curve::sec1::{FromSec1Point, ModulusSize, Sec1Point, ToSec1Point};
-use elliptic_curve::{CurveArithmetic, FieldBytes, FieldBytesSize, PrimeCurve, PrimeField};
+use elliptic_curve::{FieldBytes, FieldBytesSize, PrimeField};
+use primeorder::PrimeCurveParams;
 use rand_core::CryptoRng;
 
 use super::curve::{Curve, CurveError, CurveParams};
 use super::curves;
 
+mod ecdsa;
 mod fixed_base;
+mod jacobian;
 
 use fixed_base::{FixedBase, KeyTables};
+use jacobian::Affine;
 
 /// An elliptic-curve group: the arithmetic PACE, chip authentication and ECDSA need.
 ///
@@ -183,7 +186,7 @@ pub fn explicit(p: &[u8], a: &[u8], b: &[u8], gx: &[u8], gy: &[u8], n: &[u8]) ->
 
 /// A curve RustCrypto implements; the runtime curve of the same parameters serves the rare
 /// operations RustCrypto's API does not reach (PACE-IM's field map, wide reductions).
-struct Named<C: CurveArithmetic> {
+struct Named<C: PrimeCurveParams> {
     params: &'static CurveParams,
     /// The same curve on the runtime arithmetic, built with the group: a curve whose constants
     /// do not make one is refused at construction, never met later as an empty default.
@@ -191,12 +194,15 @@ struct Named<C: CurveArithmetic> {
     /// n, big-endian.
     order: Vec<u8>,
     /// The generator's fixed-base table, built at the first verification that has a signer's.
-    generator_table: OnceLock<FixedBase<C::ProjectivePoint>>,
+    generator_table: OnceLock<Option<FixedBase<C::FieldElement>>>,
     /// The signer keys' tables.
-    keys: KeyTables<C::ProjectivePoint>,
+    keys: KeyTables<FixedBase<C::FieldElement>>,
+    /// The generator's odd multiples for a signer met once (`jacobian`), built at the first
+    /// verification.
+    generator_odd: OnceLock<Option<Vec<Affine<C::FieldElement>>>>,
 }
 
-impl<C: CurveArithmetic> std::fmt::Debug for Named<C> {
+impl<C: PrimeCurveParams> std::fmt::Debug for Named<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Named({})", self.params.name)
     }
@@ -204,7 +210,7 @@ impl<C: CurveArithmetic> std::fmt::Debug for Named<C> {
 
 impl<C> Named<C>
 where
-    C: CurveArithmetic + PrimeCurve,
+    C: PrimeCurveParams,
     FieldBytesSize<C>: ModulusSize,
     C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
     C::ProjectivePoint: Send + Sync,
@@ -212,7 +218,14 @@ where
     fn new(params: &'static CurveParams) -> Result<Self, CurveError> {
         let runtime = Curve::standard(params)?;
         let order = hex::decode(params.n).map_err(|_| CurveError::BadParameters)?;
-        Ok(Self { params, runtime, order, generator_table: OnceLock::new(), keys: KeyTables::new() })
+        Ok(Self {
+            params,
+            runtime,
+            order,
+            generator_table: OnceLock::new(),
+            keys: KeyTables::new(),
+            generator_odd: OnceLock::new(),
+        })
     }
 
     fn field_bytes_len() -> usize {
@@ -253,7 +266,7 @@ where
 
 impl<C> EcGroup for Named<C>
 where
-    C: CurveArithmetic + PrimeCurve,
+    C: PrimeCurveParams,
     FieldBytesSize<C>: ModulusSize,
     C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
     C::ProjectivePoint: Send + Sync,
@@ -328,7 +341,7 @@ where
 
     fn verify_ecdsa(&self, q: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
         let q_bytes = q;
-        let Ok(Some(q)) = Self::decode(q) else { return false };
+        let Ok(Some(_)) = Self::decode(q) else { return false };
         let (Some(r), Some(s)) = (Self::scalar(r), Self::scalar(s)) else { return false };
         if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
             return false;
@@ -338,25 +351,11 @@ where
         };
         let Some(w) = Option::<C::Scalar>::from(<C::Scalar as Invert>::invert_vartime(&s)) else { return false };
         let (u1, u2) = (e * w, r * w);
-        let point = match self.keys.table(q_bytes, q, Self::field_bytes_len()) {
-            // A signer met before: u1·G + u2·Q from the two tables, additions only.
-            Some(key_table) => {
-                let generator_table = self
-                    .generator_table
-                    .get_or_init(|| FixedBase::new(C::ProjectivePoint::generator(), Self::field_bytes_len()));
-                match (generator_table.mul_vartime(&u1.to_repr()), key_table.mul_vartime(&u2.to_repr())) {
-                    (Some(a), Some(b)) => a + b,
-                    _ => return false,
-                }
-            }
-            None => C::ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u1, &u2, &q),
-        };
-        if bool::from(point.is_identity()) {
-            return false;
+        match self.lincomb(q_bytes, &u1, &u2) {
+            // x(u1·G + u2·Q) mod n = r, compared without an inversion.
+            Some(point) => point.x_is_one_of(&self.x_candidates(&r)),
+            None => false,
         }
-        let x = point.to_affine().x();
-        let r_bytes: FieldBytes<C> = r.into();
-        self.runtime.reduce(&x) == self.runtime.reduce(&r_bytes)
     }
 
     fn is_named(&self) -> bool {

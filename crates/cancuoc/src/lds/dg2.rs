@@ -162,8 +162,12 @@ fn parse_19794_5(block: &[u8]) -> Result<Vec<FaceImage>, DecodeError> {
 }
 
 fn from_magic(block: &[u8]) -> Option<FaceImage> {
-    let find = |magic: &[u8]| block.windows(magic.len()).position(|w| w == magic);
-    let (at, format) = match (find(JPEG_MAGIC), find(JP2_MAGIC).or_else(|| find(J2K_MAGIC))) {
+    let find = |within: &[u8], magic: &[u8]| within.windows(magic.len()).position(|w| w == magic);
+    let jpeg = find(block, JPEG_MAGIC);
+    // A JPEG 2000 image counts only when it starts before the JPEG one: no need to scan past it.
+    let before_jpeg = block.get(..jpeg.unwrap_or(block.len())).unwrap_or(block);
+    let jpeg2000 = find(before_jpeg, JP2_MAGIC).or_else(|| find(before_jpeg, J2K_MAGIC));
+    let (at, format) = match (jpeg, jpeg2000) {
         (Some(j), Some(k)) if k < j => (k, ImageFormat::Jpeg2000),
         (Some(j), _) => (j, ImageFormat::Jpeg),
         (None, Some(k)) => (k, ImageFormat::Jpeg2000),

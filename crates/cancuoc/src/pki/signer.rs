@@ -12,7 +12,16 @@ use crate::lds::sod::HashAlgorithm;
 /// order in the SignerInfo (Malaysia: `real-samples/gmrtd/documents/MY`); then the only
 /// certificate there is. The signature check decides in any case.
 pub fn find_signer_certificate(certificates: &[Vec<u8>], sid: &SignerId) -> Option<Certificate> {
-    let certs: Vec<Certificate> = certificates.iter().filter_map(|der| Certificate::parse(der)).collect();
+    find_signer_certificate_with(certificates, sid, Certificate::parse)
+}
+
+/// [`find_signer_certificate`] with the certificates parsed by `parse` (a cache).
+pub fn find_signer_certificate_with(
+    certificates: &[Vec<u8>],
+    sid: &SignerId,
+    parse: impl Fn(&[u8]) -> Option<Certificate>,
+) -> Option<Certificate> {
+    let certs: Vec<Certificate> = certificates.iter().filter_map(|der| parse(der)).collect();
     let exact = certs.iter().find(|cert| match sid {
         SignerId::IssuerAndSerial { issuer, serial } => {
             cert.serial == *serial && super::name::same_name(&cert.issuer, issuer)

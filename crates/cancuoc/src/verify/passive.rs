@@ -29,7 +29,7 @@ use crate::lds::DgNumber;
 use crate::lds::sod::HashAlgorithm;
 use crate::pki::cms::SignedData;
 use crate::pki::signature::{SignatureError, algorithm_name};
-use crate::pki::signer::{SignerProblem, check_signer, find_signer_certificate};
+use crate::pki::signer::{SignerProblem, check_signer, find_signer_certificate_with};
 use crate::trust::TrustStore;
 
 /// The data groups that hold the holder's identity: the MRZ, the face, and a CCCD's citizen
@@ -305,7 +305,8 @@ fn check_signature(
         return;
     };
     result.signature = Some(algorithm_name(&signer.signature_algorithm, Some(&signer.digest_algorithm)));
-    let Some(ds) = find_signer_certificate(&signed.certificates, &signer.sid) else {
+    let Some(ds) = find_signer_certificate_with(&signed.certificates, &signer.sid, |der| trust.parse_certificate(der))
+    else {
         // ICAO 9303-12 §7.1 lets the DS certificate come from the PKD instead of EF.SOD.
         result.problems.push(
             "EF.SOD holds no document signer certificate for its signer: its signature cannot be checked".to_owned(),

@@ -5,59 +5,64 @@
 //!
 //! A table holds d · 16^i · P for d in 1..=8 and every radix-16 position i of a scalar, so that
 //! k · P is one addition per non-zero signed digit of k — about 2·⌈bits/8⌉ additions and no
-//! doubling, where a windowed multiplication needs a doubling per bit. Building one costs about
-//! as much as three verifications; a key gets its table on its second signature
-//! ([`KeyTables`]), bounded to [`MAX_KEY_TABLES`] keys per curve (the oldest goes first).
-//! Variable time: only for public points and public scalars (ECDSA verification).
+//! doubling, where a windowed multiplication needs a doubling per bit. The multiples are kept
+//! in affine form (one inversion for the whole table), so each addition is a mixed Jacobian
+//! one (`jacobian`, 7M + 4S). Building one costs about as much as three verifications; a key
+//! gets its table on its second signature ([`KeyTables`]), bounded to [`MAX_KEY_TABLES`] keys
+//! per curve (the oldest goes first). Variable time: only for public points and public scalars
+//! (ECDSA verification).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use elliptic_curve::group::Group;
+use elliptic_curve::ff::Field;
 
-/// How many signer keys keep a table, per curve: at most about 200 KB each (brainpoolP512r1,
-/// 129 rows of 8 projective points of 192 bytes), so about 6 MB per curve at worst.
+use super::jacobian::{Affine, Jacobian, normalize_all};
+
+/// How many signer keys keep a table, per curve: at most about 130 KB each (brainpoolP512r1,
+/// 129 rows of 8 affine points of 128 bytes), so about 4 MB per curve at worst.
 pub(super) const MAX_KEY_TABLES: usize = 32;
 
 /// The multiples of one point a fixed-base multiplication adds up.
-pub(super) struct FixedBase<P> {
+pub(super) struct FixedBase<F> {
     /// `rows[i][d - 1]` = d · 16^i · P.
-    rows: Vec<[P; 8]>,
+    rows: Vec<[Affine<F>; 8]>,
 }
 
-impl<P: Group + Copy> FixedBase<P> {
-    /// The table of `point` for scalars of up to `scalar_len` bytes.
-    pub(super) fn new(point: P, scalar_len: usize) -> Self {
+impl<F: Field> FixedBase<F> {
+    /// The table of `point` for scalars of up to `scalar_len` bytes on the curve with
+    /// coefficient `a`; `None` if a multiple is the identity (a point of small order).
+    pub(super) fn new(point: Affine<F>, scalar_len: usize, a: &F) -> Option<Self> {
         // A signed radix-16 recoding of n bytes has 2n digits and a carry.
         let positions = 2 * scalar_len + 1;
-        let mut rows = Vec::with_capacity(positions);
-        let mut base = point;
+        let mut multiples = Vec::with_capacity(8 * positions);
+        let mut base = Jacobian::from_affine(point);
         for _ in 0..positions {
             let mut multiple = base;
-            let row: [P; 8] = std::array::from_fn(|_| {
-                let this = multiple;
-                multiple += base;
-                this
-            });
-            rows.push(row);
+            for _ in 0..8 {
+                multiples.push(multiple);
+                multiple = multiple.add(&base, a);
+            }
             // 16 · base = 2 · (8 · base).
-            base = row.last().map_or(base, Group::double);
+            base = multiples.last()?.double(a);
         }
-        Self { rows }
+        let affine = normalize_all(&multiples)?;
+        let rows =
+            affine.chunks_exact(8).map(|row| <[Affine<F>; 8]>::try_from(row).ok()).collect::<Option<Vec<_>>>()?;
+        Some(Self { rows })
     }
 
-    /// k · P for the big-endian scalar `k` (no longer than the table's scalars: `None`
+    /// `sum` + k · P for the big-endian scalar `k` (no longer than the table's scalars: `None`
     /// otherwise). Variable time.
-    pub(super) fn mul_vartime(&self, k: &[u8]) -> Option<P> {
+    pub(super) fn add_mul_vartime(&self, k: &[u8], mut sum: Jacobian<F>, a: &F) -> Option<Jacobian<F>> {
         let digits = signed_radix16(k);
         if digits.len() > self.rows.len() {
             return None;
         }
-        let mut sum = P::identity();
         for (row, digit) in self.rows.iter().zip(digits) {
             let magnitude = usize::from(digit.unsigned_abs());
-            if let Some(multiple) = magnitude.checked_sub(1).and_then(|at| row.get(at)) {
-                sum = if digit > 0 { sum + *multiple } else { sum - *multiple };
+            if let Some((x, y)) = magnitude.checked_sub(1).and_then(|at| row.get(at)) {
+                sum = sum.add_affine(&(*x, if digit > 0 { *y } else { -*y }), a);
             }
         }
         Some(sum)
@@ -86,29 +91,29 @@ fn signed_radix16(k: &[u8]) -> Vec<i8> {
     digits
 }
 
-/// The signer keys of one curve seen so far and the tables of those seen twice, shared by the
-/// threads that verify with the curve.
-pub(super) struct KeyTables<P> {
-    state: Mutex<Seen<P>>,
+/// The signer keys of one curve seen so far and the tables (`T`) of those seen twice, shared
+/// by the threads that verify with the curve.
+pub(super) struct KeyTables<T> {
+    state: Mutex<Seen<T>>,
 }
 
-struct Seen<P> {
+struct Seen<T> {
     /// Keys seen once (no table yet), oldest first.
     once: VecDeque<Vec<u8>>,
     /// Keys with a table, and their order of arrival.
-    tables: HashMap<Vec<u8>, Arc<FixedBase<P>>>,
+    tables: HashMap<Vec<u8>, Arc<T>>,
     arrival: VecDeque<Vec<u8>>,
 }
 
-impl<P: Group + Copy> KeyTables<P> {
+impl<T> KeyTables<T> {
     pub(super) fn new() -> Self {
         let seen = Seen { once: VecDeque::new(), tables: HashMap::new(), arrival: VecDeque::new() };
         Self { state: Mutex::new(seen) }
     }
 
-    /// The table of the key encoded as `key`, building it (from `point`) on the key's second
-    /// use; `None` on its first.
-    pub(super) fn table(&self, key: &[u8], point: P, scalar_len: usize) -> Option<Arc<FixedBase<P>>> {
+    /// The table of the key encoded as `key`, building it (`build`) on the key's second use;
+    /// `None` on its first (or when `build` cannot make one).
+    pub(super) fn table(&self, key: &[u8], build: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
         {
             let mut seen = self.state.lock().ok()?;
             if let Some(table) = seen.tables.get(key) {
@@ -129,7 +134,7 @@ impl<P: Group + Copy> KeyTables<P> {
         }
         // Built outside the lock: another thread may build the same table meanwhile; either is
         // right, and the last one kept.
-        let table = Arc::new(FixedBase::new(point, scalar_len));
+        let table = Arc::new(build()?);
         let mut seen = self.state.lock().ok()?;
         if seen.tables.insert(key.to_vec(), table.clone()).is_none() {
             seen.arrival.push_back(key.to_vec());
@@ -152,8 +157,25 @@ impl<P: Group + Copy> KeyTables<P> {
 mod tests {
     use elliptic_curve::ff::PrimeField;
     use elliptic_curve::group::Group;
+    use elliptic_curve::sec1::ToSec1Point;
+    use primeorder::PrimeCurveParams;
 
     use super::*;
+
+    type F = <p256::NistP256 as elliptic_curve::hazmat::FieldArithmetic>::FieldElement;
+    type P = p256::ProjectivePoint;
+
+    fn affine(point: P) -> Affine<F> {
+        let encoded = point.to_affine().to_sec1_point(false);
+        let bytes = encoded.as_bytes();
+        let coordinate = |at: usize| F::from_repr(p256::FieldBytes::try_from(&bytes[at..at + 32]).unwrap()).unwrap();
+        (coordinate(1), coordinate(33))
+    }
+
+    /// The affine form of a Jacobian sum, `None` for the identity.
+    fn normalized(point: Jacobian<F>) -> Option<Affine<F>> {
+        normalize_all(&[point]).map(|points| points[0])
+    }
 
     #[test]
     fn signed_digits_add_back_up_to_the_scalar() {
@@ -171,37 +193,46 @@ mod tests {
 
     #[test]
     fn a_table_multiplies_as_the_curve_does() {
-        type P = p256::ProjectivePoint;
+        let a = p256::NistP256::EQUATION_A;
         let base = P::generator() * p256::Scalar::from(977u64);
-        let table = FixedBase::new(base, 32);
+        let table = FixedBase::new(affine(base), 32, &a).unwrap();
         let big = p256::Scalar::from(0x1234_5678_9ABC_DEF1u64);
         for seed in [0u64, 1, 2, 15, 16, 17, 255, 256, 0x8888_8888, u64::MAX] {
             // Small scalars, and products spreading over all 256 bits.
             let k = p256::Scalar::from(seed) * big * big * big * big;
             for k in [p256::Scalar::from(seed), k] {
-                let bytes = k.to_repr();
-                assert_eq!(table.mul_vartime(&bytes), Some(base * k), "{seed}");
+                let sum = table.add_mul_vartime(&k.to_repr(), Jacobian::identity(), &a).unwrap();
+                let expected = base * k;
+                let expected = (!bool::from(expected.is_identity())).then(|| affine(expected));
+                assert_eq!(normalized(sum), expected, "{seed}");
+                // Added to a running sum: G + k·P.
+                let sum = table.add_mul_vartime(&k.to_repr(), Jacobian::from_affine(affine(P::generator())), &a);
+                assert_eq!(normalized(sum.unwrap()), Some(affine(P::generator() + base * k)), "{seed}");
             }
         }
         let minus_one = -p256::Scalar::ONE;
-        assert_eq!(table.mul_vartime(&minus_one.to_repr()), Some(-base));
-        assert!(table.mul_vartime(&[1; 40]).is_none(), "a scalar longer than the table's");
+        let sum = table.add_mul_vartime(&minus_one.to_repr(), Jacobian::identity(), &a).unwrap();
+        assert_eq!(normalized(sum), Some(affine(-base)));
+        assert!(
+            table.add_mul_vartime(&[1; 40], Jacobian::identity(), &a).is_none(),
+            "a scalar longer than the table's"
+        );
     }
 
     #[test]
     fn a_key_gets_its_table_on_its_second_use_and_the_oldest_goes_first() {
-        type P = p256::ProjectivePoint;
-        let keys = KeyTables::<P>::new();
-        let point = |i: u64| P::generator() * p256::Scalar::from(i + 2);
-        assert!(keys.table(b"first", point(0), 32).is_none());
-        assert!(keys.table(b"first", point(0), 32).is_some());
+        let keys = KeyTables::<u64>::new();
+        assert!(keys.table(b"first", || Some(0)).is_none());
+        assert_eq!(keys.table(b"first", || Some(0)).as_deref(), Some(&0));
         assert_eq!(keys.len(), 1);
         for i in 0..(MAX_KEY_TABLES as u64 + 3) {
             let key = i.to_be_bytes();
-            keys.table(&key, point(i), 32);
-            keys.table(&key, point(i), 32);
+            keys.table(&key, || Some(i));
+            keys.table(&key, || Some(i));
         }
         assert_eq!(keys.len(), MAX_KEY_TABLES);
-        assert!(keys.table(b"first", point(0), 32).is_none(), "the oldest table went first");
+        assert!(keys.table(b"first", || Some(0)).is_none(), "the oldest table went first");
+        assert!(keys.table(b"unbuildable", || None).is_none());
+        assert!(keys.table(b"unbuildable", || None).is_none(), "no table, and no error");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::jacobian::Jacobian;
 use super::*;
 use crate::crypto::curves::{ALL, BRAINPOOL_P256R1, BRAINPOOL_P320R1, P256, P521};
 use crate::crypto::hash::HashAlgorithm;
@@ -154,6 +155,78 @@ fn a_signer_met_again_verifies_through_its_tables_and_still_refuses_forgeries() 
         // The same group serves every caller: the tables outlive one key parse.
         assert!(Arc::ptr_eq(&named, &standard(params).unwrap()));
     }
+}
+
+/// u1·G + u2·Q on both verification paths (Jacobian coordinates: the interleaved
+/// double-and-add of a signer met once, the affine fixed-base tables of one met again) against
+/// `primeorder`'s complete formulas, on the inputs that take the incomplete formulas' special
+/// branches: Q = ±G and 2G (partial sums meet the point being added: P = Q doubles, P = −Q is
+/// the identity), zero scalars, u2·Q = −u1·G (the identity: no x matches), and scalars spanning
+/// the order.
+fn verification_paths_agree<C>(params: &'static CurveParams)
+where
+    C: PrimeCurveParams,
+    FieldBytesSize<C>: ModulusSize,
+    C::AffinePoint: FromSec1Point<C> + ToSec1Point<C>,
+    C::ProjectivePoint: Send + Sync,
+{
+    let a = C::EQUATION_A;
+    let len = Named::<C>::field_bytes_len();
+    let generator_odd = jacobian::generator_table(C::GENERATOR, &a).unwrap();
+    let generator_table = FixedBase::new(C::GENERATOR, len, &a).unwrap();
+    let g = C::ProjectivePoint::generator();
+    let wide = C::Scalar::from(0x1234_5678_9ABC_DEF1u64);
+    let wide = wide * wide * wide * wide * wide;
+    let mut scalars: Vec<C::Scalar> = [0u64, 1, 2, 3, 31, 64].map(C::Scalar::from).to_vec();
+    scalars.extend([wide, -wide, -C::Scalar::ONE]);
+    for key in [g, -g, g.double(), g * wide] {
+        let key = Named::<C>::coordinates(&Named::<C>::encode(&key)).unwrap();
+        let key_table = FixedBase::new(key, len, &a).unwrap();
+        for u1 in &scalars {
+            for u2 in &scalars {
+                let (k1, k2) = (u1.to_repr(), u2.to_repr());
+                let once = jacobian::lincomb_vartime(&a, &generator_odd, &k1, key, &k2).unwrap();
+                let sum = generator_table.add_mul_vartime(&k1, Jacobian::identity(), &a).unwrap();
+                let again = key_table.add_mul_vartime(&k2, sum, &a).unwrap();
+                let expected = g * u1 + C::ProjectivePoint::from(affine_point::<C>(key)) * u2;
+                for got in [once, again] {
+                    let got_affine = jacobian::normalize_all(&[got]).map(|points| points[0]);
+                    if bool::from(expected.is_identity()) {
+                        assert_eq!(got_affine, None, "{}", params.name);
+                        assert!(!got.x_is_one_of(&[C::FieldElement::ZERO, C::FieldElement::ONE]), "{}", params.name);
+                    } else {
+                        let expected = Named::<C>::coordinates(&Named::<C>::encode(&expected)).unwrap();
+                        assert_eq!(got_affine, Some(expected), "{}", params.name);
+                        assert!(got.x_is_one_of(&[expected.1, expected.0]), "{}", params.name);
+                        assert!(!got.x_is_one_of(&[expected.1]), "{}", params.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The point of affine coordinates `(x, y)`.
+fn affine_point<C>((x, y): Affine<C::FieldElement>) -> C::AffinePoint
+where
+    C: PrimeCurveParams,
+    FieldBytesSize<C>: ModulusSize,
+    C::AffinePoint: FromSec1Point<C>,
+{
+    let encoded = [vec![0x04], x.to_repr().to_vec(), y.to_repr().to_vec()].concat();
+    let point = Sec1Point::<C>::from_bytes(&encoded).unwrap();
+    Option::from(C::AffinePoint::from_sec1_point(&point)).unwrap()
+}
+
+#[test]
+fn both_verification_paths_sum_as_the_complete_formulas_do() {
+    use crate::crypto::curves::{BRAINPOOL_P384R1, BRAINPOOL_P512R1, P384};
+    verification_paths_agree::<p256::NistP256>(&P256);
+    verification_paths_agree::<bp256::BrainpoolP256r1>(&BRAINPOOL_P256R1);
+    verification_paths_agree::<p384::NistP384>(&P384);
+    verification_paths_agree::<bp384::BrainpoolP384r1>(&BRAINPOOL_P384R1);
+    verification_paths_agree::<crate::crypto::bp512::BrainpoolP512r1>(&BRAINPOOL_P512R1);
+    verification_paths_agree::<p521::NistP521>(&P521);
 }
 
 /// An ECDSA signature (r, s) by the key `d` over `digest`, made from the definition with the

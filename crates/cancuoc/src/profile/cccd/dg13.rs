@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::CccdError;
 use crate::codec::{ByteReader, DecodeError, DecodeErrorKind};
@@ -196,7 +196,7 @@ fn collect_strings(r: &mut ByteReader<'_>, depth: usize, out: &mut Vec<String>) 
                 what: "DG13 text",
                 kind: DecodeErrorKind::InvalidValue,
             })?;
-            out.push(text.trim().nfc().collect());
+            out.push(nfc(text.trim()));
         }
         TAG_SEQUENCE | TAG_SET => {
             let mut inner = tlv.reader("DG13 field");
@@ -207,6 +207,16 @@ fn collect_strings(r: &mut ByteReader<'_>, depth: usize, out: &mut Vec<String>) 
         _ => {}
     }
     Ok(())
+}
+
+/// `text` in Unicode NFC (precomposed Vietnamese letters, as typed and searched), copied as
+/// is when the quick check says it already is (most cards: a back office re-verifying dumps
+/// pays the full normalisation only for text written decomposed).
+fn nfc(text: &str) -> String {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        IsNormalized::No | IsNormalized::Maybe => text.nfc().collect(),
+    }
 }
 
 /// Converts a DG13 date `dd/mm/yyyy` to `yyyy-mm-dd`; `None` if it is not a complete date
