@@ -528,12 +528,18 @@ fn a_closed_stdout_ends_the_output_without_a_panic() {
 
 /// `cancuoc-issue`'s batch: distinct holders under one DS, every `tamper_every`-th altered.
 fn issued_batch(name: &str, count: usize, tamper_every: usize) -> PathBuf {
+    issued_batch_with(name, count, tamper_every, &[])
+}
+
+/// [`issued_batch`] with more `cancuoc-issue` options (`--chain vietnam`).
+fn issued_batch_with(name: &str, count: usize, tamper_every: usize, options: &[&str]) -> PathBuf {
     let dir = scratch(name);
     let exe = std::env::current_exe().unwrap();
     let issue = exe.parent().and_then(Path::parent).unwrap().join("cancuoc-issue");
     let out = Command::new(issue)
         .args(["--out", dir.to_str().unwrap(), "--count", &count.to_string()])
         .args(["--tamper-every", &tamper_every.to_string()])
+        .args(options)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -574,5 +580,65 @@ fn verify_of_many_dumps_prints_json_lines_in_order_equal_to_one_at_a_time() {
     assert_eq!(lines[0], format!("{}\tgenuine", dirs[0]));
     assert!(lines[1].starts_with(&format!("{}\tALTERED\tDG13", dirs[4])), "{}", lines[1]);
     assert!(lines[2].starts_with(&format!("{missing}\terror\t")), "{}", lines[2]);
+    let _ = std::fs::remove_dir_all(&batch);
+}
+
+/// `openssl cms -verify` of a dump's EF.SOD against the CSCA (PEM at `csca_pem`): whether
+/// OpenSSL accepts its signature and the DS certificate's chain.
+fn openssl_accepts_sod(sod: &[u8], csca_pem: &Path, scratch_dir: &Path) -> bool {
+    // EF.SOD is tag 77 around the ContentInfo.
+    let mut reader = cancuoc::internals::codec::ByteReader::new(sod, "EF.SOD");
+    let content_info = reader.expect_tlv(0x77).unwrap().value.to_vec();
+    let p7 = scratch_dir.join("sod.p7");
+    std::fs::write(&p7, content_info).unwrap();
+    let out = Command::new("openssl")
+        .args(["cms", "-verify", "-inform", "DER", "-binary", "-purpose", "any", "-out", "/dev/null", "-in"])
+        .arg(&p7)
+        .arg("-CAfile")
+        .arg(csca_pem)
+        .output()
+        .expect("openssl (apt-get install openssl; scripts/setup-debian --test installs it)");
+    out.status.success()
+}
+
+#[test]
+fn viet_nam_s_chain_issued_here_is_accepted_by_openssl_and_verified_alike() {
+    // A brainpoolP384r1 DS under a brainpoolP512r1 CSCA, both signed by the simulator through
+    // the core's brainpool arithmetic: OpenSSL must accept every EF.SOD and the chain (a
+    // cross-check of our signing and, through `cancuoc verify`, of our verifying), refuse one
+    // with its signature altered as cancuoc does, and cancuoc must call the altered DG13 so.
+    let batch = issued_batch_with("vietnam", 4, 4, &["--chain", "vietnam"]);
+    let csca_pem = batch.join("csca.pem");
+    let converted = Command::new("openssl")
+        .args(["x509", "-inform", "DER", "-in"])
+        .arg(batch.join("csca.der"))
+        .arg("-out")
+        .arg(&csca_pem)
+        .status()
+        .expect("openssl");
+    assert!(converted.success());
+    let text = String::from_utf8(
+        Command::new("openssl").args(["x509", "-noout", "-text", "-in"]).arg(&csca_pem).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert!(text.contains("brainpoolP512r1") && text.contains("ecdsa-with-SHA512"), "{text}");
+    for n in 1..=4 {
+        let dir = batch.join(format!("{n:04}"));
+        let sod = std::fs::read(dir.join("SOD.bin")).unwrap();
+        assert!(openssl_accepts_sod(&sod, &csca_pem, &batch), "OpenSSL refused dump {n}'s EF.SOD");
+        let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", batch.join("csca.der").to_str().unwrap()]);
+        let expected = if n == 4 { (3, "ALTERED") } else { (0, "genuine") };
+        assert_eq!(out.status.code(), Some(expected.0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected.1), "dump {n}");
+    }
+    // The signature's last byte changed: both refuse it.
+    let dir = batch.join("0001");
+    let mut sod = std::fs::read(dir.join("SOD.bin")).unwrap();
+    let at = sod.len() - 1;
+    sod[at] ^= 0x01;
+    assert!(!openssl_accepts_sod(&sod, &csca_pem, &batch), "OpenSSL accepted an altered signature");
+    std::fs::write(dir.join("SOD.bin"), &sod).unwrap();
+    let out = cancuoc(&["verify", dir.to_str().unwrap(), "--trust", batch.join("csca.der").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
     let _ = std::fs::remove_dir_all(&batch);
 }

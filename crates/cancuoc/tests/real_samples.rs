@@ -481,3 +481,37 @@ fn every_ec_csca_of_the_real_master_lists_is_on_a_named_curve() {
     assert!(curves.len() >= 5 && curves.values().sum::<usize>() > 100, "{curves:?}");
     assert!(!vietnam.is_empty() && vietnam.iter().all(|c| c == "brainpoolP512r1"), "{vietnam:?}");
 }
+
+#[test]
+fn viet_nam_s_real_csca_verifies_its_own_brainpool_p512r1_signature_as_openssl_did() {
+    // PROVENANCE.md: OpenSSL found this self-signature valid (ecdsa-with-SHA512 on
+    // brainpoolP512r1, the key's curve spelled out). Ours must agree on both verification paths
+    // — the key met for the first time (interleaved double-and-add), then through its table —
+    // and refuse the signature over altered bytes.
+    use cancuoc::internals::codec::ByteReader;
+    use cancuoc::internals::pki::cms::Algorithm;
+    use cancuoc::internals::pki::signature::{PublicKey, verify};
+    let Some(root) = samples() else { return };
+    let der = read(&root.join("derived/VN"), "CSCA_ePassport_Vietnam.cer");
+    let mut reader = ByteReader::new(&der, "certificate");
+    let certificate = reader.expect_tlv(0x30).unwrap();
+    let mut inner = certificate.reader("certificate");
+    let tbs = inner.expect_tlv(0x30).unwrap();
+    let algorithm = inner.expect_tlv(0x30).unwrap();
+    let signature = inner.expect_tlv(0x03).unwrap();
+    let oid = algorithm.reader("algorithm").expect_tlv(0x06).unwrap().value.to_vec();
+    // ecdsa-with-SHA512, 1.2.840.10045.4.3.4.
+    assert_eq!(oid, [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x04]);
+    let algorithm = Algorithm { oid, parameters: None };
+    let csca = cancuoc::internals::pki::certificate::Certificate::parse(&der).unwrap();
+    let key = PublicKey::from_spki(csca.spki(), None).unwrap();
+    let PublicKey::Ec { curve, .. } = &key else { panic!("an EC key") };
+    assert_eq!(curve.name(), "brainpoolP512r1");
+    assert!(curve.is_named());
+    let mut altered = tbs.raw.to_vec();
+    altered[20] ^= 1;
+    for round in 0..3 {
+        assert!(verify(&key, &algorithm, None, tbs.raw, &signature.value[1..]).is_ok(), "round {round}");
+        assert!(verify(&key, &algorithm, None, &altered, &signature.value[1..]).is_err(), "round {round}");
+    }
+}
