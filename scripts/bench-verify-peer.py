@@ -121,7 +121,7 @@ def main(argv):
         try:
             check(folder, csca, now, chain_cache)
             lines.append(f"{folder}\tgenuine")
-        except (InvalidSignature, ValueError, KeyError, IndexError, TypeError) as e:
+        except (InvalidSignature, ValueError, KeyError, IndexError, TypeError, OSError) as e:
             lines.append(f"{folder}\tfailed: {type(e).__name__} {e}")
     sys.stdout.write("\n".join(lines) + "\n")
 

@@ -21,7 +21,7 @@ use cancuoc::internals::crypto::curves;
 use cancuoc::internals::crypto::group::{self, EcGroup};
 use cancuoc::internals::crypto::hash::HashAlgorithm;
 use cancuoc::internals::crypto::rsa::RsaPublicKey;
-use crypto_bigint::U576;
+use cancuoc_sim::keys::ecdsa_sign;
 
 /// Microseconds per call of `f`, over enough calls to take about 0.3 s.
 fn micros(mut f: impl FnMut() -> bool) -> f64 {
@@ -37,13 +37,7 @@ fn micros(mut f: impl FnMut() -> bool) -> f64 {
     started.elapsed().as_secs_f64() * 1e6 / rounds as f64
 }
 
-/// a + b, big-endian (scalars of at most 66 bytes: no overflow at 576 bits).
-fn add(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let wide = |x: &[u8]| U576::from_be_slice(&[vec![0; 72 - x.len()], x.to_vec()].concat());
-    wide(a).wrapping_add(&wide(b)).to_be_bytes().as_ref().to_vec()
-}
-
-/// A key and an ECDSA signature over `digest` (no longer than the order): s = k⁻¹(e + r·d).
+/// A key and an ECDSA signature over `digest` (the test PKI's signer, `keys::ecdsa_sign`).
 fn signed(group: &dyn EcGroup, digest: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     signed_by(group, digest, b"private key")
 }
@@ -51,12 +45,8 @@ fn signed(group: &dyn EcGroup, digest: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
 /// As [`signed`], with the key drawn from `seed`.
 fn signed_by(group: &dyn EcGroup, digest: &[u8], seed: &[u8]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let d = group.reduce(&HashAlgorithm::Sha512.digest(seed));
-    let k = group.reduce(&HashAlgorithm::Sha512.digest(b"nonce"));
     let q = group.mul(&d, &group.generator()).unwrap();
-    let point = group.mul(&k, &group.generator()).unwrap();
-    let r = group.reduce(&group::x_coordinate(group, &point).unwrap());
-    let r_d = group.scalar_div(&r, &group.scalar_div(&[1], &d).unwrap()).unwrap();
-    let s = group.scalar_div(&group.reduce(&add(&group.reduce(digest), &r_d)), &k).unwrap();
+    let (r, s) = ecdsa_sign(group, &d, digest);
     (q, r, s)
 }
 

@@ -11,6 +11,7 @@ use cancuoc::internals::crypto::CurveParams;
 use cancuoc::internals::crypto::curves::{BRAINPOOL_P384R1, BRAINPOOL_P512R1};
 use cancuoc::internals::crypto::group::{self, EcGroup};
 use cancuoc::internals::crypto::hash::HashAlgorithm;
+use crypto_bigint::U576;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
@@ -154,7 +155,7 @@ impl TestKey {
         match self {
             Self::P256(key) => sign_der(key, message),
             Self::Brainpool { curve, private, .. } => {
-                let (r, s) = sign_brainpool(*curve, private, &curve.hash().digest(message));
+                let (r, s) = ecdsa_sign(group_of(*curve).as_ref(), private, &curve.hash().digest(message));
                 sequence(&[integer(&r), integer(&s)])
             }
         }
@@ -169,44 +170,39 @@ fn group_of(curve: KeyCurve) -> std::sync::Arc<dyn EcGroup> {
     }
 }
 
-/// ECDSA (SEC 1 v2 §4.1.3) by `private` over `digest`: r = (k·G)ₓ mod n, s = k⁻¹(e + r·d),
-/// with k derived from the key and the digest.
-fn sign_brainpool(curve: KeyCurve, private: &[u8], digest: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let group = group_of(curve);
+/// ECDSA (SEC 1 v2 §4.1.3) on `group` by the private scalar `private` over `digest`:
+/// r = (k·G)ₓ mod n, s = k⁻¹(e + r·d), with k derived from the key and the digest (test keys
+/// only: see the module's note). Big-endian r and s.
+pub fn ecdsa_sign(group: &dyn EcGroup, private: &[u8], digest: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let e = group.reduce(digest);
     let mut counter = 0u32;
     loop {
         counter = counter.wrapping_add(1);
         let k = group.reduce(&HashAlgorithm::Sha512.digest(&[private, digest, &counter.to_be_bytes()].concat()));
         let Ok(nonce_point) = group.mul(&k, &group.generator()) else { continue };
-        let Ok(x) = group::x_coordinate(group.as_ref(), &nonce_point) else { continue };
+        let Ok(x) = group::x_coordinate(group, &nonce_point) else { continue };
         let r = group.reduce(&x);
         // r·d = r / d⁻¹; s = (e + r·d) / k.
         let Ok(d_inverse) = group.scalar_div(&[1], private) else { continue };
         let Ok(r_d) = group.scalar_div(&r, &d_inverse) else { continue };
-        let Ok(s) = group.scalar_div(&group.reduce(&add(&e, &r_d)), &k) else { continue };
+        let Ok(s) = group.scalar_div(&group.reduce(&sum(&e, &r_d)), &k) else { continue };
         if r.iter().any(|b| *b != 0) && s.iter().any(|b| *b != 0) {
             return (r, s);
         }
     }
 }
 
-/// a + b as big-endian integers.
-fn add(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let len = a.len().max(b.len()) + 1;
-    let pad = |x: &[u8]| [vec![0; len - x.len()], x.to_vec()].concat();
-    let (a, b) = (pad(a), pad(b));
-    let mut sum = vec![0u8; len];
-    let mut carry = 0u16;
-    for at in (0..len).rev() {
-        let total = u16::from(a.get(at).copied().unwrap_or(0)) + u16::from(b.get(at).copied().unwrap_or(0)) + carry;
-        let [carry_out, digit] = total.to_be_bytes();
-        if let Some(slot) = sum.get_mut(at) {
-            *slot = digit;
+/// a + b for scalars below an order (at most 66 bytes: no overflow at 576 bits), big-endian.
+fn sum(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let wide = |x: &[u8]| {
+        let mut padded = [0u8; 72];
+        let start = padded.len().saturating_sub(x.len());
+        if let Some(tail) = padded.get_mut(start..) {
+            tail.copy_from_slice(x.get(x.len().saturating_sub(72)..).unwrap_or_default());
         }
-        carry = u16::from(carry_out);
-    }
-    sum
+        U576::from_be_slice(&padded)
+    };
+    wide(a).wrapping_add(&wide(b)).to_be_bytes().as_ref().to_vec()
 }
 
 /// ECParameters with the curve spelled out: version 1, the prime field, a and b, the

@@ -203,8 +203,15 @@ fn a_master_list_signed_under_the_new_key_imports_on_the_old_anchor_through_its_
 
 #[test]
 fn viet_nam_s_chain_brainpool_p384_signers_under_a_brainpool_p512_csca_verifies_named_or_explicit() {
-    for explicit_parameters in [false, true] {
-        let variant = PkiVariant { chain: PkiChain::Vietnam, explicit_parameters, ..PkiVariant::default() };
+    // Each also with the issuer's name in another string type and no key identifiers: the
+    // chain is found by name alone, through the brainpool arithmetic.
+    for (explicit_parameters, other_encoding) in [(false, false), (true, false), (false, true), (true, true)] {
+        let variant = PkiVariant {
+            chain: PkiChain::Vietnam,
+            explicit_parameters,
+            issuer_name_recoded: other_encoding,
+            no_key_identifiers: other_encoding,
+        };
         let pki = TestPki::generate_variant(SEED, variant);
         // The CSCA's key names brainpoolP512r1 (1.3.36.3.3.2.8.1.1.13) or spells out a prime
         // field (1.2.840.10045.1.1); the signer's certificate is signed ecdsa-with-SHA512.

@@ -256,11 +256,17 @@ where
     /// A scalar below n from big-endian bytes (leading zeros ignored); `None` when it is not
     /// below n or longer than the field.
     fn scalar(bytes: &[u8]) -> Option<C::Scalar> {
+        Option::from(C::Scalar::from_repr(Self::field_bytes(bytes)?))
+    }
+
+    /// Big-endian bytes left-padded to the field's width (leading zeros ignored); `None` when
+    /// they are longer.
+    fn field_bytes(bytes: &[u8]) -> Option<FieldBytes<C>> {
         let significant = bytes.get(bytes.iter().take_while(|b| **b == 0).count()..)?;
         let mut repr = FieldBytes::<C>::default();
         let start = repr.len().checked_sub(significant.len())?;
         repr.get_mut(start..)?.copy_from_slice(significant);
-        Option::from(C::Scalar::from_repr(repr))
+        Some(repr)
     }
 }
 
@@ -340,7 +346,7 @@ where
     }
 
     fn verify_ecdsa(&self, q: &[u8], digest: &[u8], r: &[u8], s: &[u8]) -> bool {
-        let q_bytes = q;
+        // Checked on the curve; `lincomb` takes the coordinates from the same bytes.
         let Ok(Some(_)) = Self::decode(q) else { return false };
         let (Some(r), Some(s)) = (Self::scalar(r), Self::scalar(s)) else { return false };
         if bool::from(r.is_zero()) || bool::from(s.is_zero()) {
@@ -351,7 +357,7 @@ where
         };
         let Some(w) = Option::<C::Scalar>::from(<C::Scalar as Invert>::invert_vartime(&s)) else { return false };
         let (u1, u2) = (e * w, r * w);
-        match self.lincomb(q_bytes, &u1, &u2) {
+        match self.lincomb(q, &u1, &u2) {
             // x(u1·G + u2·Q) mod n = r, compared without an inversion.
             Some(point) => point.x_is_one_of(&self.x_candidates(&r)),
             None => false,

@@ -9,6 +9,7 @@ use primeorder::PrimeCurveParams;
 use super::Named;
 use super::fixed_base::FixedBase;
 use super::jacobian::{self, Affine, Jacobian};
+use crate::crypto::bigint;
 
 impl<C: PrimeCurveParams> Named<C> {
     /// The affine coordinates of an uncompressed SEC1 point (checked on the curve by the caller).
@@ -48,30 +49,12 @@ impl<C: PrimeCurveParams> Named<C> {
     /// named curves have cofactor 1, so p < 2n and no other).
     pub(super) fn x_candidates(&self, r: &C::Scalar) -> Vec<C::FieldElement> {
         let r_bytes: FieldBytes<C> = (*r).into();
-        let as_field = |bytes: &[u8]| -> Option<C::FieldElement> {
-            let mut repr = FieldBytes::<C>::default();
-            let start = repr.len().checked_sub(bytes.len())?;
-            repr.get_mut(start..)?.copy_from_slice(bytes);
-            Option::from(C::FieldElement::from_repr(repr))
+        // r + n in 576 bits: both below 2^521, no overflow.
+        let r_plus_n = match (bigint::from_be::<9>(&r_bytes), bigint::from_be::<9>(&self.order)) {
+            (Some(r), Some(n)) => Some(bigint::to_be(&r.wrapping_add(&n), 72)),
+            _ => None,
         };
-        let r_plus_n = big_endian_sum(&r_bytes, &self.order);
-        let significant = r_plus_n.get(r_plus_n.iter().take_while(|b| **b == 0).count()..).unwrap_or_default();
-        [as_field(&r_bytes), as_field(significant)].into_iter().flatten().collect()
+        let as_field = |bytes: &[u8]| Option::from(C::FieldElement::from_repr(Self::field_bytes(bytes)?));
+        [Some(r_bytes.to_vec()), r_plus_n].into_iter().flatten().filter_map(|bytes| as_field(&bytes)).collect()
     }
-}
-
-/// a + b for big-endian magnitudes, one byte longer than the longer of the two.
-fn big_endian_sum(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let len = a.len().max(b.len()) + 1;
-    let mut sum = vec![0u8; len];
-    let mut carry = 0u16;
-    for at in 0..len {
-        let digit = |x: &[u8]| u16::from(x.len().checked_sub(at + 1).and_then(|i| x.get(i)).copied().unwrap_or(0));
-        let [high, low] = (digit(a) + digit(b) + carry).to_be_bytes();
-        if let Some(slot) = sum.get_mut(len - 1 - at) {
-            *slot = low;
-        }
-        carry = u16::from(high);
-    }
-    sum
 }
